@@ -1,0 +1,100 @@
+"""Schemas of what delivery sends: the article document plus rendered HTML and metadata."""
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import marshmallow as ma
+from marshmallow import fields
+
+from service.content.document import (
+    LOCALE_PATTERN,
+    SLUG_PATTERN,
+    ArticleDocumentSchema,
+    BenefitSchema,
+    CallToActionSchema,
+    ConditionSchema,
+    FaqSchema,
+    SectionSchema,
+    dump_document,
+    load_document,
+)
+from service.content.publishing import delivery_body
+
+SEED_PATH = Path(__file__).resolve().parents[2] / "seed" / "article.json"
+
+
+def _html() -> fields.String:
+    return fields.String(
+        allow_none=True,
+        metadata={"description": "Sanitised HTML rendered from the Markdown field before it."},
+    )
+
+
+class DeliveredSectionSchema(SectionSchema):
+    body_html = _html()
+    closing_html = _html()
+
+
+class DeliveredConditionSchema(ConditionSchema):
+    summary_html = _html()
+
+
+class DeliveredBenefitSchema(BenefitSchema):
+    description_html = _html()
+
+
+class DeliveredFaqSchema(FaqSchema):
+    answer_html = _html()
+
+
+class DeliveredCallToActionSchema(CallToActionSchema):
+    body_html = _html()
+
+
+class PublishedMetadataSchema(ma.Schema):
+    id = fields.Integer(metadata={"description": "The article's id."})
+    revision = fields.Integer(metadata={"description": "Number of the published revision."})
+    published_at = fields.DateTime()
+    etag = fields.String(metadata={"description": "Strong ETag of this content (also the ETag header)."})
+
+
+class DeliveredArticleSchema(PublishedMetadataSchema, ArticleDocumentSchema):
+    """A published article: the document, each Markdown field with its HTML, and metadata."""
+
+    intro_html = _html()
+    medical_disclaimer_html = _html()
+    call_to_action = fields.Nested(DeliveredCallToActionSchema)
+    sections = fields.List(fields.Nested(DeliveredSectionSchema))
+    conditions = fields.List(fields.Nested(DeliveredConditionSchema))
+    benefits = fields.List(fields.Nested(DeliveredBenefitSchema))
+    faqs = fields.List(fields.Nested(DeliveredFaqSchema))
+
+
+class ArticleCardSchema(PublishedMetadataSchema):
+    """A published article in a list: enough to render a card and link to it."""
+
+    slug = fields.String()
+    locale = fields.String()
+    title = fields.String()
+    summary = fields.String()
+    tags = fields.List(fields.String())
+
+
+class ArticleQuerySchema(ma.Schema):
+    locale = fields.String(
+        validate=LOCALE_PATTERN,
+        metadata={"description": "BCP 47 locale; default: the service's default locale if published."},
+    )
+
+
+class ArticleListQuerySchema(ArticleQuerySchema):
+    tag = fields.String(validate=SLUG_PATTERN, metadata={"description": "Only articles with this tag."})
+
+
+def seed_example() -> dict[str, Any]:
+    """The seed article as delivery sends it: the example in the OpenAPI spec."""
+    document = dump_document(load_document(json.loads(SEED_PATH.read_text(encoding="utf-8"))))
+    body, _ = delivery_body(1, 1, datetime(2026, 11, 26, 9, 0, tzinfo=UTC), document)
+    return json.loads(body)

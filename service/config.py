@@ -1,0 +1,42 @@
+"""Settings read from the environment, with defaults that work on a laptop."""
+
+import os
+
+
+class Config:
+    """One place for every setting and limit; `create_app(config)` may override any of them."""
+
+    # SQLite under instance/ by default (Flask-SQLAlchemy resolves relative SQLite paths
+    # there); PostgreSQL in production, e.g. postgresql+psycopg://user@host/db.
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite:///cms.db")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    # Delivery caching: clinic frontends and CDNs may reuse a response for CACHE_MAX_AGE
+    # seconds and keep serving it while they revalidate for CACHE_STALE_WHILE_REVALIDATE more.
+    CACHE_MAX_AGE = int(os.environ.get("CACHE_MAX_AGE", "60"))
+    CACHE_STALE_WHILE_REVALIDATE = int(os.environ.get("CACHE_STALE_WHILE_REVALIDATE", "600"))
+
+    # Browser origins allowed to call the delivery API ("*" or a comma-separated list).
+    CORS_ORIGINS = os.environ.get("CORS_ORIGINS", "*")
+
+    # Locale served when a frontend asks for an article without naming one.
+    DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "en")
+
+    # Largest request body accepted (bytes): articles are text, a few hundred KB at most.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(1024 * 1024)))
+
+    API_TITLE = "Clinic content API"
+    API_VERSION = "1.0.0"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "/docs"
+    # Swagger UI's files are served by the service itself (see service/docs.py): no CDN.
+    OPENAPI_SWAGGER_UI_URL = "/docs/assets/"
+    OPENAPI_SWAGGER_UI_CONFIG = {"deepLinking": True, "displayRequestDuration": True}
+
+
+# Pagination of delivery lists. Module-level because flask-smorest's decorators read them
+# when the API modules are imported; a page is capped so one request stays cheap.
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100

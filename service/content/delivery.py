@@ -1,0 +1,70 @@
+"""What the public delivery API reads: published revisions only, never drafts."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from service.models import Article, Revision, RevisionTag
+
+
+@dataclass(frozen=True)
+class PublishedArticle:
+    body: str  # the JSON document, serialised when it was published
+    etag: str
+    locale: str
+
+
+def find_published(
+    session: Session, slug: str, locale: str | None, default_locale: str
+) -> PublishedArticle | None:
+    """The live revision of an article; without a locale, the default locale's, else the
+    first published locale in alphabetical order, so the answer never depends on luck."""
+    query = (
+        select(Revision.body, Revision.etag, Article.locale)
+        .join(Article, Article.published_revision_id == Revision.id)
+        .where(Article.slug == slug)
+    )
+    if locale is not None:
+        query = query.where(Article.locale == locale)
+    else:
+        query = query.order_by(Article.locale != default_locale, Article.locale)
+    row = session.execute(query.limit(1)).first()
+    return PublishedArticle(*row) if row else None
+
+
+def list_published(
+    session: Session, *, offset: int, limit: int, locale: str | None = None, tag: str | None = None
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of published articles as cards, newest first, and the total count."""
+    query = select(
+        Article.id,
+        Article.slug,
+        Article.locale,
+        Revision.id.label("revision_id"),
+        Revision.number.label("revision"),
+        Revision.title,
+        Revision.summary,
+        Revision.published_at,
+        Revision.etag,
+    ).join(Revision, Article.published_revision_id == Revision.id)
+    if locale is not None:
+        query = query.where(Article.locale == locale)
+    if tag is not None:
+        query = query.where(Revision.id.in_(select(RevisionTag.revision_id).where(RevisionTag.tag == tag)))
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = session.execute(
+        query.order_by(Revision.published_at.desc(), Article.id.desc()).offset(offset).limit(limit)
+    ).all()
+    tags: dict[int, list[str]] = {row.revision_id: [] for row in rows}
+    if rows:
+        tag_rows = session.execute(
+            select(RevisionTag.revision_id, RevisionTag.tag)
+            .where(RevisionTag.revision_id.in_(tags))
+            .order_by(RevisionTag.tag)
+        )
+        for revision_id, name in tag_rows:
+            tags[revision_id].append(name)
+    cards = [{**row._asdict(), "tags": tags[row.revision_id]} for row in rows]
+    return cards, total or 0

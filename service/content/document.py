@@ -1,0 +1,261 @@
+"""The article document: the one JSON shape for seed files, import, editing and delivery.
+
+`ArticleDocumentSchema` validates it; `document_from_article` and `apply_document` move it in
+and out of the models; `with_html` adds the rendered HTML of every Markdown field.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from service.content.errors import InvalidDocument
+from service.content.markdown import render_markdown
+from service.models import Article, Benefit, Condition, Faq, Section
+from service.models.article import KEY_LENGTH, LOCALE_LENGTH, SLUG_LENGTH, TAG_LENGTH, TITLE_LENGTH
+
+SLUG_PATTERN = validate.Regexp(
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$", error="Use lowercase letters, digits and single hyphens."
+)
+LOCALE_PATTERN = validate.Regexp(
+    r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$", error="Use a BCP 47 language tag such as en or en-GB."
+)
+OUTLOOKS = ("may_respond", "may_not_respond")
+# A section may introduce one of the article's lists, which a frontend renders inside it,
+# after the section's body and items, so the page reads in the order it was written.
+SECTION_INCLUDES = (
+    "conditions.may_respond",
+    "conditions.may_not_respond",
+    "benefits",
+    "call_to_action",
+    "faqs",
+)
+
+# Which fields hold Markdown; delivery adds `<name>_html` beside each one.
+MARKDOWN_FIELDS: dict[str | None, tuple[str, ...]] = {
+    None: ("intro", "medical_disclaimer"),
+    "call_to_action": ("body",),
+    "sections": ("body", "closing"),
+    "conditions": ("summary",),
+    "benefits": ("description",),
+    "faqs": ("answer",),
+}
+
+
+def _text(required: bool = True, max_length: int | None = None, **metadata: Any) -> fields.String:
+    """A text field: required and non-empty, or optional and nullable."""
+    length = validate.Length(min=1, max=max_length)
+    if required:
+        return fields.String(required=True, validate=length, metadata=metadata)
+    return fields.String(load_default=None, allow_none=True, validate=length, metadata=metadata)
+
+
+def _markdown(required: bool = True, **metadata: Any) -> fields.String:
+    return _text(required, format="markdown", **metadata)
+
+
+def _text_list(**metadata: Any) -> fields.List:
+    return fields.List(fields.String(validate=validate.Length(min=1)), load_default=list, metadata=metadata)
+
+
+class ChildSchema(ma.Schema):
+    key = fields.String(
+        required=True,
+        validate=[validate.Length(max=KEY_LENGTH), SLUG_PATTERN],
+        metadata={"description": "Stable, slug-like address, unique within the article and kind."},
+    )
+
+
+class SectionSchema(ChildSchema):
+    heading = _text(max_length=TITLE_LENGTH)
+    body = _markdown(required=False, description="Markdown shown before the items.")
+    items = _text_list(description="Bullet points, plain text, shown after the body.")
+    closing = _markdown(required=False, description="Markdown shown after items and included list.")
+    includes = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.OneOf(SECTION_INCLUDES),
+        metadata={"description": "The article list this section introduces, rendered inside it."},
+    )
+
+
+class ConditionSchema(ChildSchema):
+    name = _text(max_length=TITLE_LENGTH)
+    outlook = fields.String(required=True, validate=validate.OneOf(OUTLOOKS))
+    summary = _markdown(required=False)
+    points = _text_list(description="Plain-text points about the condition.")
+
+
+class BenefitSchema(ChildSchema):
+    title = _text(max_length=TITLE_LENGTH)
+    description = _markdown()
+
+
+class FaqSchema(ChildSchema):
+    question = _text()
+    answer = _markdown()
+
+
+class SeoSchema(ma.Schema):
+    title = _text(required=False, max_length=TITLE_LENGTH)
+    description = _text(required=False)
+
+
+class CallToActionSchema(ma.Schema):
+    heading = _text(required=False, max_length=TITLE_LENGTH)
+    body = _markdown()
+    button_label = _text(required=False, max_length=TITLE_LENGTH)
+    button_url = fields.Url(load_default=None, allow_none=True, schemes={"http", "https"})
+
+
+class ReferenceSchema(ma.Schema):
+    title = _text(max_length=TITLE_LENGTH)
+    url = fields.Url(required=True, schemes={"http", "https"})
+
+
+class ArticleDocumentSchema(ma.Schema):
+    """An article with its children as ordered arrays; unknown fields are rejected."""
+
+    slug = fields.String(required=True, validate=[validate.Length(max=SLUG_LENGTH), SLUG_PATTERN])
+    locale = fields.String(required=True, validate=[validate.Length(max=LOCALE_LENGTH), LOCALE_PATTERN])
+    title = _text(max_length=TITLE_LENGTH)
+    summary = _text(description="One or two sentences for cards and listings.")
+    intro = _markdown()
+    tags = fields.List(
+        fields.String(validate=[validate.Length(max=TAG_LENGTH), SLUG_PATTERN]),
+        load_default=list,
+        metadata={"description": "Slug-like tags; stored sorted and without duplicates."},
+    )
+    seo = fields.Nested(SeoSchema, load_default=lambda: {"title": None, "description": None})
+    call_to_action = fields.Nested(CallToActionSchema, required=True)
+    medical_disclaimer = _markdown(required=False)
+    reviewed_by = _text(required=False, max_length=TITLE_LENGTH, description="Clinician who reviewed it.")
+    reviewed_at = fields.Date(load_default=None, allow_none=True)
+    references = fields.List(fields.Nested(ReferenceSchema), load_default=list)
+    sections = fields.List(fields.Nested(SectionSchema), load_default=list)
+    conditions = fields.List(fields.Nested(ConditionSchema), load_default=list)
+    benefits = fields.List(fields.Nested(BenefitSchema), load_default=list)
+    faqs = fields.List(fields.Nested(FaqSchema), load_default=list)
+
+    @ma.post_load
+    def _normalise_tags(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        data["tags"] = sorted(set(data["tags"]))
+        return data
+
+    @ma.validates_schema
+    def _keys_are_unique(self, data: dict[str, Any], **_: Any) -> None:
+        errors: dict[str, Any] = {}
+        for kind in CHILD_MODELS:
+            seen: set[str] = set()
+            for index, child in enumerate(data.get(kind, [])):
+                if child["key"] in seen:
+                    errors.setdefault(kind, {})[index] = {"key": [f"Duplicate key {child['key']!r}."]}
+                seen.add(child["key"])
+        included = [s["includes"] for s in data.get("sections", []) if s["includes"]]
+        for index, section in enumerate(data.get("sections", [])):
+            if section["includes"] and included.count(section["includes"]) > 1:
+                errors.setdefault("sections", {}).setdefault(index, {})["includes"] = [
+                    f"{section['includes']!r} is included by more than one section."
+                ]
+        if errors:
+            raise ma.ValidationError(errors)
+
+
+CHILD_MODELS: dict[str, type[Section | Condition | Benefit | Faq]] = {
+    "sections": Section,
+    "conditions": Condition,
+    "benefits": Benefit,
+    "faqs": Faq,
+}
+CHILD_FIELDS: dict[str, tuple[str, ...]] = {
+    kind: tuple(name for name in schema().fields if name != "key")
+    for kind, schema in [
+        ("sections", SectionSchema),
+        ("conditions", ConditionSchema),
+        ("benefits", BenefitSchema),
+        ("faqs", FaqSchema),
+    ]
+}
+# Document fields stored in a column of the same name on Article.
+ARTICLE_COLUMNS = (
+    "slug",
+    "locale",
+    "title",
+    "summary",
+    "intro",
+    "tags",
+    "medical_disclaimer",
+    "reviewed_by",
+    "reviewed_at",
+    "references",
+)
+# Nested document objects stored as prefixed columns: seo.title is Article.seo_title.
+ARTICLE_GROUPS = {"seo": ("seo_", SeoSchema), "call_to_action": ("cta_", CallToActionSchema)}
+
+
+def load_document(raw: Any) -> dict[str, Any]:
+    """Validate a document (parsed JSON); raise InvalidDocument naming every bad field."""
+    try:
+        return ArticleDocumentSchema().load(raw)
+    except ma.ValidationError as error:
+        raise InvalidDocument(error.messages) from error
+
+
+def dump_document(document: dict[str, Any]) -> dict[str, Any]:
+    """The JSON-ready form of a loaded document (dates as ISO strings)."""
+    return ArticleDocumentSchema().dump(document)
+
+
+def document_from_article(article: Article) -> dict[str, Any]:
+    """The article as a loaded document, comparable with what `load_document` returns."""
+    document: dict[str, Any] = {name: getattr(article, name) for name in ARTICLE_COLUMNS}
+    for group, (prefix, schema) in ARTICLE_GROUPS.items():
+        document[group] = {name: getattr(article, prefix + name) for name in schema().fields}
+    for kind, names in CHILD_FIELDS.items():
+        document[kind] = [
+            {"key": child.key, **{name: getattr(child, name) for name in names}}
+            for child in getattr(article, kind)
+        ]
+    return document
+
+
+def apply_document(article: Article, document: dict[str, Any]) -> None:
+    """Make the article match a loaded document; children are matched by key, so they keep
+    their identity when they move."""
+    for name in ARTICLE_COLUMNS:
+        setattr(article, name, document[name])
+    for group, (prefix, schema) in ARTICLE_GROUPS.items():
+        for name in schema().fields:
+            setattr(article, prefix + name, document[group].get(name))
+    for kind, model in CHILD_MODELS.items():
+        existing = {child.key: child for child in getattr(article, kind)}
+        children = []
+        for data in document[kind]:
+            child = existing.get(data["key"]) or model(key=data["key"])
+            for name in CHILD_FIELDS[kind]:
+                setattr(child, name, data[name])
+            children.append(child)
+        collection = getattr(article, kind)
+        collection[:] = children
+        collection.reorder()
+
+
+def with_html(document: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a JSON-ready document with `<field>_html` after every Markdown field."""
+
+    def render(part: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:
+        rendered = {}
+        for name, value in part.items():
+            rendered[name] = value
+            if name in names:
+                rendered[f"{name}_html"] = render_markdown(value)
+        return rendered
+
+    result = render(document, MARKDOWN_FIELDS[None])
+    for part, names in MARKDOWN_FIELDS.items():
+        if part is None:
+            continue
+        value = result[part]
+        result[part] = render(value, names) if isinstance(value, dict) else [render(v, names) for v in value]
+    return result

@@ -1,0 +1,48 @@
+"""Publishing: freezing an article into an immutable revision that delivery serves as is."""
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from service.content.document import document_from_article, dump_document, with_html
+from service.models import Article, Revision, RevisionTag
+from service.models.base import utcnow
+
+
+def delivery_body(
+    article_id: int, number: int, published_at: datetime, document: dict[str, Any]
+) -> tuple[str, str]:
+    """The JSON delivery sends for a revision, and its strong ETag (a hash of that content)."""
+    metadata = {"id": article_id, "revision": number, "published_at": published_at.isoformat()}
+    content = with_html(document)
+    etag = hashlib.sha256(json.dumps([metadata, content], sort_keys=True).encode()).hexdigest()
+    body = {**metadata, "etag": etag, **content}
+    return json.dumps(body, ensure_ascii=False), etag
+
+
+def publish_article(session: Session, article: Article, now: datetime | None = None) -> Revision:
+    """Freeze the article as its next numbered revision and make that the one visitors see."""
+    published_at = now or utcnow()
+    document = dump_document(document_from_article(article))
+    last = session.scalar(select(func.max(Revision.number)).where(Revision.article_id == article.id))
+    number = (last or 0) + 1
+    body, etag = delivery_body(article.id, number, published_at, document)
+    revision = Revision(
+        article_id=article.id,
+        number=number,
+        document=document,
+        body=body,
+        etag=etag,
+        title=article.title,
+        summary=article.summary,
+        published_at=published_at,
+        tags=[RevisionTag(tag=tag) for tag in article.tags],
+    )
+    session.add(revision)
+    article.published_revision = revision
+    session.flush()
+    return revision

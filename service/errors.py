@@ -1,0 +1,105 @@
+"""Every error leaves the service as an RFC 9457 problem document, and is documented as one."""
+
+import http
+import json
+from typing import Any
+
+import marshmallow as ma
+from flask import Response
+from flask_smorest import Api
+from flask_smorest.utils import prepare_response
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from service.content.errors import field_errors
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+class FieldErrorSchema(ma.Schema):
+    location = ma.fields.String(
+        metadata={"description": "Where the bad value was: json, query, path or headers."}
+    )
+    field = ma.fields.String(metadata={"description": "Path of the bad field, e.g. sections[2].key."})
+    message = ma.fields.String()
+
+
+class ProblemSchema(ma.Schema):
+    """An RFC 9457 problem document."""
+
+    type = ma.fields.String(metadata={"example": "about:blank"})
+    title = ma.fields.String(metadata={"example": "Not Found"})
+    status = ma.fields.Integer(metadata={"example": 404})
+    detail = ma.fields.String(metadata={"example": "No published article has this slug."})
+    errors = ma.fields.List(
+        ma.fields.Nested(FieldErrorSchema),
+        metadata={"description": "Validation errors, one per bad field (422 only)."},
+    )
+
+
+def problem_response(
+    status: int, detail: str, errors: list[dict[str, str]] | None = None, headers: Any = None
+) -> Response:
+    problem: dict[str, Any] = {
+        "type": "about:blank",
+        "title": http.HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+    }
+    if errors:
+        problem["errors"] = errors
+    return Response(json.dumps(problem), status, headers, mimetype=PROBLEM_CONTENT_TYPE)
+
+
+def _problem_example(status: http.HTTPStatus) -> dict[str, Any]:
+    return {
+        "type": "about:blank",
+        "title": status.phrase,
+        "status": status.value,
+        "detail": status.description,
+    }
+
+
+class ProblemApi(Api):
+    """flask-smorest's Api, answering and documenting errors as problem documents."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def handle_http_exception(self, error: HTTPException) -> Response:
+        data = getattr(error, "data", None) or {}
+        if isinstance(error, InternalServerError):
+            # The cause is logged by Flask; the client learns nothing of the internals.
+            detail = "The server could not complete the request; it has been logged."
+        else:
+            detail = data.get("message") or error.description or error.name
+        errors = [
+            {"location": location, **error_}
+            for location, messages in data.get("messages", {}).items()
+            for error_ in field_errors(messages)
+        ]
+        headers = {
+            name: value
+            for name, value in error.get_headers()
+            if name.lower() not in ("content-type", "content-length")
+        }
+        headers.update(data.get("headers") or {})
+        return problem_response(error.code or 500, detail, errors, headers)
+
+    def _register_responses(self) -> None:
+        """Register a documented problem response per HTTP error status, with an example."""
+        for status in http.HTTPStatus:
+            if status < 400:
+                continue
+            response = {
+                "description": status.phrase,
+                "schema": self.ERROR_SCHEMA,
+                "example": _problem_example(status),
+            }
+            prepare_response(response, self.spec, PROBLEM_CONTENT_TYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        default = {
+            "description": "Any other error, as a problem document.",
+            "schema": self.ERROR_SCHEMA,
+            "example": _problem_example(http.HTTPStatus.INTERNAL_SERVER_ERROR),
+        }
+        prepare_response(default, self.spec, PROBLEM_CONTENT_TYPE)
+        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, default, lazy=True)

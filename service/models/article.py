@@ -1,0 +1,180 @@
+"""The article aggregate: the editable draft, its ordered children and its published revisions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.ext.orderinglist import ordering_list
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+
+from service.models.base import Base, utcnow
+
+SLUG_LENGTH = 200
+LOCALE_LENGTH = 35
+KEY_LENGTH = 100
+TITLE_LENGTH = 300
+TAG_LENGTH = 64
+
+
+class Article(Base):
+    """The working copy marketers edit; visitors only ever see its published revision."""
+
+    __tablename__ = "articles"
+    __table_args__ = (UniqueConstraint("slug", "locale"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(SLUG_LENGTH))
+    locale: Mapped[str] = mapped_column(String(LOCALE_LENGTH))
+    title: Mapped[str] = mapped_column(String(TITLE_LENGTH))
+    summary: Mapped[str] = mapped_column(Text)
+    intro: Mapped[str] = mapped_column(Text)
+    tags: Mapped[list[str]] = mapped_column(default=list)
+    seo_title: Mapped[str | None] = mapped_column(String(TITLE_LENGTH))
+    seo_description: Mapped[str | None] = mapped_column(Text)
+    cta_heading: Mapped[str | None] = mapped_column(String(TITLE_LENGTH))
+    cta_body: Mapped[str] = mapped_column(Text)
+    cta_button_label: Mapped[str | None] = mapped_column(String(TITLE_LENGTH))
+    cta_button_url: Mapped[str | None] = mapped_column(Text)
+    medical_disclaimer: Mapped[str | None] = mapped_column(Text)
+    reviewed_by: Mapped[str | None] = mapped_column(String(TITLE_LENGTH))
+    reviewed_at: Mapped[date | None]
+    references: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Bumped on every UPDATE and checked in its WHERE clause: two writers holding the same
+    # version cannot both succeed.
+    version: Mapped[int] = mapped_column(default=1)
+    published_revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("article_revisions.id", ondelete="SET NULL", use_alter=True)
+    )
+
+    sections: Mapped[list[Section]] = relationship(
+        order_by="Section.position",
+        collection_class=ordering_list("position"),
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+    conditions: Mapped[list[Condition]] = relationship(
+        order_by="Condition.position",
+        collection_class=ordering_list("position"),
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+    benefits: Mapped[list[Benefit]] = relationship(
+        order_by="Benefit.position",
+        collection_class=ordering_list("position"),
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+    faqs: Mapped[list[Faq]] = relationship(
+        order_by="Faq.position",
+        collection_class=ordering_list("position"),
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+    revisions: Mapped[list[Revision]] = relationship(
+        back_populates="article",
+        foreign_keys="Revision.article_id",
+        order_by="Revision.number",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        lazy="raise",
+    )
+    published_revision: Mapped[Revision | None] = relationship(
+        foreign_keys=[published_revision_id], post_update=True
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def status(self) -> str:
+        return "published" if self.published_revision_id is not None else "draft"
+
+
+class ArticleChild:
+    """What every ordered child of an article has: its article, its place and a stable key."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    # Slug-like and unique within its article and kind, so frontends, experiment variants
+    # and analytics can address the child whatever its position.
+    key: Mapped[str] = mapped_column(String(KEY_LENGTH))
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[UniqueConstraint, ...]:
+        return (UniqueConstraint("article_id", "key"),)
+
+
+class Section(ArticleChild, Base):
+    __tablename__ = "sections"
+
+    heading: Mapped[str] = mapped_column(String(TITLE_LENGTH))
+    body: Mapped[str | None] = mapped_column(Text)
+    items: Mapped[list[str]] = mapped_column(default=list)
+    closing: Mapped[str | None] = mapped_column(Text)
+    # Which list of the article this section introduces, if any (see content.document).
+    includes: Mapped[str | None] = mapped_column(String(40))
+
+
+class Condition(ArticleChild, Base):
+    __tablename__ = "conditions"
+
+    name: Mapped[str] = mapped_column(String(TITLE_LENGTH))
+    outlook: Mapped[str] = mapped_column(String(20))
+    summary: Mapped[str | None] = mapped_column(Text)
+    points: Mapped[list[str]] = mapped_column(default=list)
+
+
+class Benefit(ArticleChild, Base):
+    __tablename__ = "benefits"
+
+    title: Mapped[str] = mapped_column(String(TITLE_LENGTH))
+    description: Mapped[str] = mapped_column(Text)
+
+
+class Faq(ArticleChild, Base):
+    __tablename__ = "faqs"
+
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+
+
+class Revision(Base):
+    """An immutable, numbered published state of an article, stored ready to serve."""
+
+    __tablename__ = "article_revisions"
+    __table_args__ = (UniqueConstraint("article_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    # The article as an interchange document (the seed shape): what history, diff and
+    # restore work on.
+    document: Mapped[dict[str, Any]]
+    # What delivery sends, serialised once at publish time: the hot path only copies bytes.
+    body: Mapped[str] = mapped_column(Text)
+    etag: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(TITLE_LENGTH))
+    summary: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    article: Mapped[Article] = relationship(
+        back_populates="revisions", foreign_keys=[article_id], lazy="raise"
+    )
+    tags: Mapped[list[RevisionTag]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, lazy="raise"
+    )
+
+
+class RevisionTag(Base):
+    """A published revision's tags, one row each, so delivery can filter lists by tag in SQL."""
+
+    __tablename__ = "revision_tags"
+
+    revision_id: Mapped[int] = mapped_column(
+        ForeignKey("article_revisions.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(TAG_LENGTH), primary_key=True, index=True)
