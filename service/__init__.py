@@ -33,6 +33,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         methods=["GET", "HEAD", "OPTIONS"],
         expose_headers=["ETag", "X-Pagination", "Content-Language"],
         max_age=600,
+        # With origins "*", answer "*" rather than echoing each Origin: a CDN then keeps one
+        # copy per URL instead of one per clinic domain.
+        send_wildcard=True,
     )
     docs.init_app(app)
     cli.init_app(app)

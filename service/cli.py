@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 from service.content.errors import InvalidDocument
 from service.content.loading import load_documents
@@ -14,6 +15,7 @@ DEFAULT_SEED = Path(__file__).resolve().parents[1] / "seed" / "article.json"
 
 
 @click.command("seed")
+@with_appcontext
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--publish/--draft-only", default=True, help="Publish what was loaded (default) or only update drafts."

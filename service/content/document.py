@@ -143,18 +143,21 @@ class ArticleDocumentSchema(ma.Schema):
         data["tags"] = sorted(set(data["tags"]))
         return data
 
-    @ma.validates_schema
+    # Also run when some fields are invalid, so one attempt reports every problem; the
+    # data may then lack the invalid parts, hence the .get() calls.
+    @ma.validates_schema(skip_on_field_errors=False)
     def _keys_are_unique(self, data: dict[str, Any], **_: Any) -> None:
         errors: dict[str, Any] = {}
         for kind in CHILD_MODELS:
             seen: set[str] = set()
             for index, child in enumerate(data.get(kind, [])):
-                if child["key"] in seen:
-                    errors.setdefault(kind, {})[index] = {"key": [f"Duplicate key {child['key']!r}."]}
-                seen.add(child["key"])
-        included = [s["includes"] for s in data.get("sections", []) if s["includes"]]
+                key = child.get("key")
+                if key in seen:
+                    errors.setdefault(kind, {})[index] = {"key": [f"Duplicate key {key!r}."]}
+                seen.add(key)
+        included = [s.get("includes") for s in data.get("sections", []) if s.get("includes")]
         for index, section in enumerate(data.get("sections", [])):
-            if section["includes"] and included.count(section["includes"]) > 1:
+            if section.get("includes") and included.count(section["includes"]) > 1:
                 errors.setdefault("sections", {}).setdefault(index, {})["includes"] = [
                     f"{section['includes']!r} is included by more than one section."
                 ]

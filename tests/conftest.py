@@ -1,0 +1,108 @@
+"""Fixtures: one app per test session on TEST_DATABASE_URL (default: a throwaway SQLite file),
+its schema built by the real migrations, and every table emptied after each test."""
+
+import copy
+import json
+import os
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from service import create_app
+from service.extensions import db
+from service.models import Base
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_PATH = ROOT / "seed" / "article.json"
+
+
+def drop_everything() -> None:
+    """Leave the test database as empty as it was before the run."""
+    db.session.remove()
+    Base.metadata.drop_all(db.engine)
+    with db.engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+def empty_tables() -> None:
+    db.session.remove()
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(table.name for table in Base.metadata.sorted_tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            connection.execute(text("PRAGMA foreign_keys=OFF"))
+            for table in Base.metadata.sorted_tables:
+                connection.execute(table.delete())
+            connection.execute(text("PRAGMA foreign_keys=ON"))
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str):
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        drop_everything()
+        upgrade()
+    yield app
+    with app.app_context():
+        drop_everything()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request: pytest.FixtureRequest):
+    yield
+    if "app" in request.fixturenames:
+        with request.getfixturevalue("app").app_context():
+            empty_tables()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def session(app):
+    """The database session, inside an app context, for tests of the domain layer."""
+    with app.app_context():
+        yield db.session
+        db.session.rollback()
+
+
+@pytest.fixture
+def seed_document() -> dict:
+    """A fresh copy of the seed document to vary."""
+    return copy.deepcopy(json.loads(SEED_PATH.read_text(encoding="utf-8")))
+
+
+@pytest.fixture
+def write_json(tmp_path: Path):
+    """Write a JSON value to a file and return its path."""
+
+    def write(value, name: str = "article.json") -> Path:
+        path = tmp_path / name
+        path.write_text(json.dumps(value), encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def published(runner):
+    """The seed article, loaded and published through the CLI as `make run` does."""
+    result = runner.invoke(args=["seed"])
+    assert result.exit_code == 0, result.output
+    return json.loads(SEED_PATH.read_text(encoding="utf-8"))
