@@ -28,6 +28,17 @@ class Config:
     API_TITLE = "Clinic content API"
     API_VERSION = "1.0.0"
     OPENAPI_VERSION = "3.0.3"
+    API_SPEC_OPTIONS = {
+        "info": {
+            "description": (
+                "Structured marketing articles for health clinics, served as JSON.\n\n"
+                "Delivery responses carry a strong `ETag` and `Cache-Control`; send the ETag back "
+                "in `If-None-Match` to get `304 Not Modified`. Every error is an RFC 9457 problem "
+                "document (`application/problem+json`) with `type`, `title`, `status`, `detail`, "
+                "and `errors` listing each invalid field for `422`."
+            )
+        }
+    }
     OPENAPI_URL_PREFIX = "/"
     OPENAPI_JSON_PATH = "openapi.json"
     OPENAPI_SWAGGER_UI_PATH = "/docs"

@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from service.content.errors import field_errors
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+VALIDATION_DETAIL = "Some fields are invalid; each is listed in errors."
 
 
 class FieldErrorSchema(ma.Schema):
@@ -66,16 +67,18 @@ class ProblemApi(Api):
 
     def handle_http_exception(self, error: HTTPException) -> Response:
         data = getattr(error, "data", None) or {}
-        if isinstance(error, InternalServerError):
-            # The cause is logged by Flask; the client learns nothing of the internals.
-            detail = "The server could not complete the request; it has been logged."
-        else:
-            detail = data.get("message") or error.description or error.name
         errors = [
             {"location": location, **error_}
             for location, messages in data.get("messages", {}).items()
             for error_ in field_errors(messages)
         ]
+        if isinstance(error, InternalServerError):
+            # The cause is logged by Flask; the client learns nothing of the internals.
+            detail = "The server could not complete the request; it has been logged."
+        elif errors:
+            detail = VALIDATION_DETAIL
+        else:
+            detail = data.get("message") or error.description or error.name
         headers = {
             name: value
             for name, value in error.get_headers()

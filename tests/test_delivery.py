@@ -36,7 +36,10 @@ def test_a_published_article_is_served_whole_with_html_and_metadata(client, publ
     ) in article["intro_html"]
     assert article["faqs"][0]["answer_html"].startswith("<p>Most patients begin noticing")
     assert article["sections"][0]["closing_html"].startswith("<p>This natural, minimally invasive")
-    assert article["benefits"][0]["description_html"] == "<p>No large incisions or long recovery like surgery.</p>\n"
+    assert (
+        article["benefits"][0]["description_html"]
+        == "<p>No large incisions or long recovery like surgery.</p>\n"
+    )
     assert article["call_to_action"]["body_html"].startswith("<p>If you’re considering")
 
 

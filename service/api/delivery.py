@@ -16,7 +16,7 @@ from service.content.delivery import find_published, list_published
 from service.extensions import db
 
 blp = Blueprint(
-    "delivery",
+    "Delivery",
     __name__,
     url_prefix="/v1",
     description="Published articles for clinic frontends: public, read-only, cacheable.",
@@ -31,7 +31,18 @@ IF_NONE_MATCH = {
     "schema": {"type": "string"},
     "description": "An ETag from an earlier response: 304 with no body while it is current.",
 }
-NOT_MODIFIED = {"description": "Not Modified: the copy you hold (If-None-Match) is current."}
+CACHE_HEADERS = {
+    "ETag": {"description": "Strong validator of this exact content.", "schema": {"type": "string"}},
+    "Cache-Control": {
+        "description": "How long browsers and CDNs may reuse it, and serve it stale while revalidating.",
+        "schema": {"type": "string", "example": "public, max-age=60, stale-while-revalidate=600"},
+    },
+}
+NOT_MODIFIED = {
+    "description": "Not Modified: the copy you hold (If-None-Match) is current; no body.",
+    "headers": CACHE_HEADERS,
+}
+LANGUAGE_HEADER = {"Content-Language": {"description": "The locale served.", "schema": {"type": "string"}}}
 
 
 @blp.after_request
@@ -49,13 +60,12 @@ def make_cacheable(response: Response) -> Response:
     return response
 
 
-@blp.route("/articles")
+@blp.route("/articles", parameters=[IF_NONE_MATCH])
 class PublishedArticles(MethodView):
     @blp.arguments(ArticleListQuerySchema, location="query")
-    @blp.response(200, ArticleCardSchema(many=True), example=[CARD_EXAMPLE])
+    @blp.response(200, ArticleCardSchema(many=True), example=[CARD_EXAMPLE], headers=CACHE_HEADERS)
     @blp.alt_response(304, **NOT_MODIFIED)
     @blp.paginate(page_size=DEFAULT_PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
-    @blp.doc(parameters=[IF_NONE_MATCH])
     def get(self, filters, pagination_parameters):
         """List published articles
 
@@ -72,13 +82,14 @@ class PublishedArticles(MethodView):
         return cards
 
 
-@blp.route("/articles/<slug>")
+@blp.route("/articles/<slug>", parameters=[IF_NONE_MATCH])
 class PublishedArticle(MethodView):
     @blp.arguments(ArticleQuerySchema, location="query")
-    @blp.response(200, DeliveredArticleSchema, example=ARTICLE_EXAMPLE)
+    @blp.response(
+        200, DeliveredArticleSchema, example=ARTICLE_EXAMPLE, headers=CACHE_HEADERS | LANGUAGE_HEADER
+    )
     @blp.alt_response(304, **NOT_MODIFIED)
     @blp.alt_response(404, response="NOT_FOUND")
-    @blp.doc(parameters=[IF_NONE_MATCH])
     def get(self, query, slug):
         """Get a published article by slug
 

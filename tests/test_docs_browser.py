@@ -1,0 +1,65 @@
+"""The docs browser, opened in real headless Chromium with every outside host unreachable."""
+
+import os
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture
+def live_server(app) -> Iterator[str]:
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def rendered_dom(url: str, profile: str) -> str:
+    """The page's DOM after its scripts ran, with DNS answering nothing but 127.0.0.1,
+    so anything fetched from a CDN would fail."""
+    command = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+        "--virtual-time-budget=20000",
+        "--dump-dom",
+        url,
+    ]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=True).stdout
+
+
+def test_the_docs_page_lists_the_operations_offline(live_server, published, tmp_path):
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must install Debian's chromium (see .ci/run) to test the docs page")
+        pytest.skip("no Chromium on this machine (apt-get install chromium): docs page not opened")
+
+    dom = rendered_dom(f"{live_server}/docs", str(tmp_path / "profile"))
+
+    assert "swagger-ui" in dom
+    assert "List published articles" in dom
+    assert "Get a published article by slug" in dom
+    assert "/v1/articles/{slug}" in dom
+
+
+def test_the_docs_page_loads_nothing_from_outside(client):
+    page = client.get("/docs").get_data(as_text=True)
+    assert "http://" not in page and "https://" not in page
+    for asset in ("swagger-ui-bundle.js", "swagger-ui.css", "swagger-ui-standalone-preset.js"):
+        response = client.get(f"/docs/assets/{asset}")
+        assert response.status_code == 200 and len(response.data) > 1000

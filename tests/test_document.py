@@ -1,0 +1,118 @@
+"""The article document, tested directly: validation, round trip, rendering."""
+
+import pytest
+
+from service.content.document import (
+    apply_document,
+    document_from_article,
+    dump_document,
+    load_document,
+    with_html,
+)
+from service.content.errors import InvalidDocument, field_errors
+from service.content.markdown import render_markdown
+from service.models import Article
+
+
+def test_a_document_survives_the_round_trip_through_the_models(seed_document):
+    document = load_document(seed_document)
+    article = Article()
+
+    apply_document(article, document)
+
+    assert document_from_article(article) == document
+    assert dump_document(document_from_article(article)) == seed_document
+
+
+def test_children_keep_their_identity_when_reordered(session, seed_document):
+    article = Article()
+    apply_document(article, load_document(seed_document))
+    session.add(article)
+    session.flush()
+    ids = {faq.key: faq.id for faq in article.faqs}
+
+    seed_document["faqs"].reverse()
+    apply_document(article, load_document(seed_document))
+    session.flush()
+
+    assert [faq.key for faq in article.faqs] == [faq["key"] for faq in seed_document["faqs"]]
+    assert [faq.position for faq in article.faqs] == list(range(6))
+    assert {faq.key: faq.id for faq in article.faqs} == ids
+
+
+def test_tags_are_sorted_and_unique(seed_document):
+    seed_document["tags"] = ["spine", "back-pain", "spine"]
+    assert load_document(seed_document)["tags"] == ["back-pain", "spine"]
+
+
+def test_optional_fields_get_their_defaults(seed_document):
+    for optional in ("seo", "tags", "references", "medical_disclaimer", "reviewed_at", "benefits"):
+        del seed_document[optional]
+    document = load_document(seed_document)
+    assert document["seo"] == {"title": None, "description": None}
+    assert document["tags"] == document["references"] == document["benefits"] == []
+    assert document["medical_disclaimer"] is None
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        (lambda d: d["sections"][1].update(includes="benefits"), "sections[1].includes", "more than one"),
+        (lambda d: d["sections"][0].update(includes="pictures"), "sections[0].includes", "Must be one of"),
+        (lambda d: d["benefits"][0].update(key="Not A Key"), "benefits[0].key", "lowercase"),
+        (lambda d: d.update(locale="english"), "locale", "BCP 47"),
+        (lambda d: d["faqs"][0].update(answer=""), "faqs[0].answer", "Shorter than minimum length 1."),
+        (
+            lambda d: d["call_to_action"].update(button_url="javascript:alert(1)"),
+            "call_to_action.button_url",
+            "Not a valid URL.",
+        ),
+        (lambda d: d.update(reviewed_at="yesterday"), "reviewed_at", "Not a valid date."),
+        (lambda d: d.update(sections="none"), "sections", "Not a valid list."),
+    ],
+)
+def test_invalid_documents_name_the_bad_field(seed_document, change, field, message):
+    change(seed_document)
+    with pytest.raises(InvalidDocument) as raised:
+        load_document(seed_document)
+    assert [e for e in raised.value.errors if e["field"] == field and message in e["message"]]
+
+
+def test_a_document_that_is_not_an_object_is_rejected():
+    with pytest.raises(InvalidDocument) as raised:
+        load_document(["not", "an", "object"])
+    assert raised.value.errors == [{"field": "", "message": "Invalid input type."}]
+
+
+def test_field_errors_flatten_nested_messages():
+    messages = {"sections": {2: {"key": ["Missing."]}}, "_schema": ["Whole thing."], "title": ["Bad."]}
+    assert field_errors(messages) == [
+        {"field": "sections[2].key", "message": "Missing."},
+        {"field": "", "message": "Whole thing."},
+        {"field": "title", "message": "Bad."},
+    ]
+
+
+def test_markdown_is_rendered_and_sanitised():
+    assert render_markdown("**Bold** and [a link](https://example.org)") == (
+        "<p><strong>Bold</strong> and "
+        '<a href="https://example.org" rel="noopener noreferrer">a link</a></p>\n'
+    )
+    hostile = render_markdown(
+        "<script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>"
+    )
+    assert "<script" not in hostile and "<img" not in hostile and "href" not in hostile
+    assert "&lt;script&gt;" in hostile  # shown as text, not run
+    assert render_markdown(None) is None
+
+
+def test_html_is_added_beside_every_markdown_field(seed_document):
+    rendered = with_html(seed_document)
+
+    assert list(rendered)[list(rendered).index("intro") + 1] == "intro_html"
+    assert rendered["medical_disclaimer_html"] is None
+    assert rendered["sections"][0]["body_html"].startswith("<p>Stem cells are unique cells")
+    assert rendered["conditions"][5]["summary_html"] == (
+        "<p>Caused by extreme narrowing of the spinal canal, often requiring surgery.</p>\n"
+    )
+    assert "intro_html" not in seed_document

@@ -1,0 +1,58 @@
+"""The OpenAPI spec is a contract: valid, complete, with examples and documented errors."""
+
+import pytest
+from openapi_spec_validator import validate
+
+UNDOCUMENTED = {"/openapi.json", "/docs", "/docs/assets/<path:filename>", "/"}
+
+
+@pytest.fixture(scope="module")
+def spec(app):
+    return app.test_client().get("/openapi.json").json
+
+
+def operations(spec):
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if method != "parameters":
+                yield path, method, operation
+
+
+def test_the_spec_is_valid_openapi(spec):
+    assert spec["openapi"] == "3.0.3"
+    validate(spec)
+
+
+def test_every_api_route_is_documented(app, spec):
+    routes = {rule.rule for rule in app.url_map.iter_rules()} - UNDOCUMENTED - {"/static/<path:filename>"}
+    documented = {path.replace("{", "<").replace("}", ">") for path in spec["paths"]}
+    assert routes == documented
+
+
+def test_every_operation_has_a_summary_an_example_and_problem_errors(spec):
+    responses = spec["components"]["responses"]
+    for path, method, operation in operations(spec):
+        assert operation["summary"], (path, method)
+        ok = operation["responses"]["200"]["content"]["application/json"]
+        assert ok["example"], (path, method)
+        for status, response in operation["responses"].items():
+            if status[0] in "45" or status == "default":
+                resolved = responses[response["$ref"].rsplit("/", 1)[1]]
+                assert list(resolved["content"]) == ["application/problem+json"], (path, status)
+                assert resolved["content"]["application/problem+json"]["example"]["status"]
+
+
+def test_the_delivery_parameters_and_cache_behaviour_are_documented(spec):
+    listing = spec["paths"]["/v1/articles"]["get"]
+    names = {p["name"] for p in listing["parameters"] + spec["paths"]["/v1/articles"]["parameters"]}
+    assert {"locale", "tag", "page", "page_size", "If-None-Match"} <= names
+    article = spec["paths"]["/v1/articles/{slug}"]
+    assert {"304", "404", "422"} <= set(article["get"]["responses"])
+    assert {"ETag", "Cache-Control"} <= set(article["get"]["responses"]["200"]["headers"])
+
+
+def test_the_article_example_is_the_seed_as_delivered(spec, seed_document):
+    example = spec["paths"]["/v1/articles/{slug}"]["get"]["responses"]["200"]["content"]["application/json"]
+    assert example["example"]["title"] == seed_document["title"]
+    assert len(example["example"]["faqs"]) == len(seed_document["faqs"])
+    assert "intro_html" in spec["components"]["schemas"]["DeliveredArticle"]["properties"]
