@@ -7,11 +7,10 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from service.config import SEED_PATH
 from service.content.errors import InvalidDocument
 from service.content.loading import load_documents
 from service.extensions import db
-
-DEFAULT_SEED = Path(__file__).resolve().parents[1] / "seed" / "article.json"
 
 
 @click.command("seed")
@@ -27,7 +26,7 @@ def seed_command(files: tuple[Path, ...], publish: bool) -> None:
     written, and all of it is written in one transaction, so a bad file loads nothing.
     """
     loaded = []
-    for path in files or (DEFAULT_SEED,):
+    for path in files or (SEED_PATH,):
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as error:

@@ -1,6 +1,7 @@
 """Settings read from the environment, with defaults that work on a laptop."""
 
 import os
+from pathlib import Path
 
 
 class Config:
@@ -51,3 +52,6 @@ class Config:
 # when the API modules are imported; a page is capped so one request stays cheap.
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+
+# The first article, loaded by `flask seed` when no file is named, and the spec's example.
+SEED_PATH = Path(__file__).resolve().parents[1] / "seed" / "article.json"

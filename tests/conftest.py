@@ -11,11 +11,9 @@ from flask_migrate import upgrade
 from sqlalchemy import text
 
 from service import create_app
+from service.config import SEED_PATH
 from service.extensions import db
 from service.models import Base
-
-ROOT = Path(__file__).resolve().parents[1]
-SEED_PATH = ROOT / "seed" / "article.json"
 
 
 def drop_everything() -> None:

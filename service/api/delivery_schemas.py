@@ -2,12 +2,12 @@
 
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import marshmallow as ma
 from marshmallow import fields
 
+from service.config import SEED_PATH
 from service.content.document import (
     LOCALE_PATTERN,
     SLUG_PATTERN,
@@ -22,7 +22,7 @@ from service.content.document import (
 )
 from service.content.publishing import delivery_body
 
-SEED_PATH = Path(__file__).resolve().parents[2] / "seed" / "article.json"
+SEED_DOCUMENT = json.loads(SEED_PATH.read_text(encoding="utf-8"))
 
 
 def _html() -> fields.String:
@@ -95,6 +95,6 @@ class ArticleListQuerySchema(ArticleQuerySchema):
 
 def seed_example() -> dict[str, Any]:
     """The seed article as delivery sends it: the example in the OpenAPI spec."""
-    document = dump_document(load_document(json.loads(SEED_PATH.read_text(encoding="utf-8"))))
+    document = dump_document(load_document(SEED_DOCUMENT))
     body, _ = delivery_body(1, 1, datetime(2026, 11, 26, 9, 0, tzinfo=UTC), document)
     return json.loads(body)
