@@ -1,5 +1,6 @@
 """The seed holds the source article faithfully: every sentence, every list, in order."""
 
+import json
 import re
 from pathlib import Path
 
@@ -72,3 +73,9 @@ def test_the_lists_are_complete(seed_document):
     ]
     assert len(seed_document["faqs"]) == 6
     assert seed_document["call_to_action"]["body"].startswith("If you’re considering Stem Cell Therapy")
+
+
+def test_the_documented_example_is_the_seed(seed_document):
+    page = (SOURCE.parents[2] / "docs" / "article-document.md").read_text(encoding="utf-8")
+    example = page.split("```json\n", 1)[1].split("```", 1)[0]
+    assert json.loads(example) == seed_document
