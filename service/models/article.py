@@ -18,6 +18,17 @@ TITLE_LENGTH = 300
 TAG_LENGTH = 64
 
 
+def ordered_children(model: str) -> Any:
+    """An article's list of one kind of child, kept in order by its `position` column."""
+    return relationship(
+        model,
+        order_by=f"{model}.position",
+        collection_class=ordering_list("position"),
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+
 class Article(Base):
     """The working copy marketers edit; visitors only ever see its published revision."""
 
@@ -50,30 +61,10 @@ class Article(Base):
         ForeignKey("article_revisions.id", ondelete="SET NULL", use_alter=True)
     )
 
-    sections: Mapped[list[Section]] = relationship(
-        order_by="Section.position",
-        collection_class=ordering_list("position"),
-        cascade="all, delete-orphan",
-        passive_deletes=True,
-    )
-    conditions: Mapped[list[Condition]] = relationship(
-        order_by="Condition.position",
-        collection_class=ordering_list("position"),
-        cascade="all, delete-orphan",
-        passive_deletes=True,
-    )
-    benefits: Mapped[list[Benefit]] = relationship(
-        order_by="Benefit.position",
-        collection_class=ordering_list("position"),
-        cascade="all, delete-orphan",
-        passive_deletes=True,
-    )
-    faqs: Mapped[list[Faq]] = relationship(
-        order_by="Faq.position",
-        collection_class=ordering_list("position"),
-        cascade="all, delete-orphan",
-        passive_deletes=True,
-    )
+    sections: Mapped[list[Section]] = ordered_children("Section")
+    conditions: Mapped[list[Condition]] = ordered_children("Condition")
+    benefits: Mapped[list[Benefit]] = ordered_children("Benefit")
+    faqs: Mapped[list[Faq]] = ordered_children("Faq")
     revisions: Mapped[list[Revision]] = relationship(
         back_populates="article",
         foreign_keys="Revision.article_id",
