@@ -1,4 +1,4 @@
-"""Every error leaves the service as an RFC 9457 problem document, and is documented as one."""
+"""Every error leaves the service as an RFC 9457 problem document."""
 
 import http
 import json
@@ -6,8 +6,6 @@ from typing import Any
 
 import marshmallow as ma
 from flask import Response
-from flask_smorest import Api
-from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from service.content.errors import field_errors
@@ -51,7 +49,7 @@ def problem_response(
     return Response(json.dumps(problem), status, headers, mimetype=PROBLEM_CONTENT_TYPE)
 
 
-def _problem_example(status: http.HTTPStatus) -> dict[str, Any]:
+def problem_example(status: http.HTTPStatus) -> dict[str, Any]:
     return {
         "type": "about:blank",
         "title": status.phrase,
@@ -60,49 +58,25 @@ def _problem_example(status: http.HTTPStatus) -> dict[str, Any]:
     }
 
 
-class ProblemApi(Api):
-    """flask-smorest's Api, answering and documenting errors as problem documents."""
-
-    ERROR_SCHEMA = ProblemSchema
-
-    def handle_http_exception(self, error: HTTPException) -> Response:
-        data = getattr(error, "data", None) or {}
-        errors = [
-            {"location": location, **error_}
-            for location, messages in data.get("messages", {}).items()
-            for error_ in field_errors(messages)
-        ]
-        if isinstance(error, InternalServerError):
-            # The cause is logged by Flask; the client learns nothing of the internals.
-            detail = "The server could not complete the request; it has been logged."
-        elif errors:
-            detail = VALIDATION_DETAIL
-        else:
-            detail = data.get("message") or error.description or error.name
-        headers = {
-            name: value
-            for name, value in error.get_headers()
-            if name.lower() not in ("content-type", "content-length")
-        }
-        headers.update(data.get("headers") or {})
-        return problem_response(error.code or 500, detail, errors, headers)
-
-    def _register_responses(self) -> None:
-        """Register a documented problem response per HTTP error status, with an example."""
-        for status in http.HTTPStatus:
-            if status < 400:
-                continue
-            response = {
-                "description": status.phrase,
-                "schema": self.ERROR_SCHEMA,
-                "example": _problem_example(status),
-            }
-            prepare_response(response, self.spec, PROBLEM_CONTENT_TYPE)
-            self.spec.components.response(status.name, response, lazy=True)
-        default = {
-            "description": "Any other error, as a problem document.",
-            "schema": self.ERROR_SCHEMA,
-            "example": _problem_example(http.HTTPStatus.INTERNAL_SERVER_ERROR),
-        }
-        prepare_response(default, self.spec, PROBLEM_CONTENT_TYPE)
-        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, default, lazy=True)
+def problem_from_http_exception(error: HTTPException) -> Response:
+    """The problem document for any HTTP error, validation errors listed by field."""
+    data = getattr(error, "data", None) or {}
+    errors = [
+        {"location": location, **error_}
+        for location, messages in data.get("messages", {}).items()
+        for error_ in field_errors(messages)
+    ]
+    if isinstance(error, InternalServerError):
+        # The cause is logged by Flask; the client learns nothing of the internals.
+        detail = "The server could not complete the request; it has been logged."
+    elif errors:
+        detail = VALIDATION_DETAIL
+    else:
+        detail = data.get("message") or error.description or error.name
+    headers = {
+        name: value
+        for name, value in error.get_headers()
+        if name.lower() not in ("content-type", "content-length")
+    }
+    headers.update(data.get("headers") or {})
+    return problem_response(error.code or 500, detail, errors, headers)

@@ -4,10 +4,10 @@ from flask_cors import CORS
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 
-from service.errors import ProblemApi
 from service.models import Base
+from service.openapi import ServiceApi
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=True)
-api = ProblemApi()
+api = ServiceApi()
 cors = CORS()

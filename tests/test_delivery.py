@@ -210,3 +210,11 @@ def test_browsers_on_other_origins_may_read_it(client, published):
     )
     assert preflight.status_code == 200
     assert "GET" in preflight.headers["Access-Control-Allow-Methods"]
+
+
+def test_a_page_past_the_end_is_empty_however_far(client, published):
+    for page in (2, 29729299798554792347828224):
+        response = client.get(f"/v1/articles?page={page}")
+        assert response.status_code == 200
+        assert response.json == []
+        assert pagination(response)["total"] == 1

@@ -53,7 +53,9 @@ def list_published(
         query = query.where(Article.locale == locale)
     if tag is not None:
         query = query.where(Revision.id.in_(select(RevisionTag.revision_id).where(RevisionTag.tag == tag)))
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    if offset >= total:  # past the end (an offset may exceed what the database can hold)
+        return [], total
     rows = session.execute(
         query.order_by(Revision.published_at.desc(), Article.id.desc()).offset(offset).limit(limit)
     ).all()
@@ -67,4 +69,4 @@ def list_published(
         for revision_id, name in tag_rows:
             tags[revision_id].append(name)
     cards = [{**row._asdict(), "tags": tags[row.revision_id]} for row in rows]
-    return cards, total or 0
+    return cards, total

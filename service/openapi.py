@@ -1,0 +1,54 @@
+"""flask-smorest's Api, adapted so that what it serves and what it documents agree."""
+
+import http
+
+from flask import Response
+from flask_smorest import Api
+from flask_smorest.utils import prepare_response
+from werkzeug.exceptions import HTTPException
+
+from service.errors import PROBLEM_CONTENT_TYPE, ProblemSchema, problem_example, problem_from_http_exception
+
+
+class ServiceApi(Api):
+    """Errors are answered and documented as problem documents; the pagination header is
+    documented as the JSON text it is."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def handle_http_exception(self, error: HTTPException) -> Response:
+        return problem_from_http_exception(error)
+
+    def _register_responses(self) -> None:
+        """A documented problem response per HTTP error status, with an example."""
+        for status in http.HTTPStatus:
+            if status >= 400:
+                self._register_problem(status.name, status.phrase, status)
+        self._register_problem(
+            self.DEFAULT_ERROR_RESPONSE_NAME,
+            "Any other error, as a problem document.",
+            http.HTTPStatus.INTERNAL_SERVER_ERROR,
+        )
+
+    def _register_problem(self, name: str, description: str, status: http.HTTPStatus) -> None:
+        response = {
+            "description": description,
+            "schema": self.ERROR_SCHEMA,
+            "example": problem_example(status),
+        }
+        prepare_response(response, self.spec, PROBLEM_CONTENT_TYPE)
+        self.spec.components.response(name, response, lazy=True)
+
+    def _register_pagination_header(self) -> None:
+        # flask-smorest documents X-Pagination with an object schema, but the header carries
+        # JSON text: OpenAPI says so with `content`, which clients and validators understand.
+        self.spec.components.header(
+            "PAGINATION",
+            {
+                "description": "Pagination metadata, as JSON: total, total_pages, page, next_page...",
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/PaginationMetadata"}}
+                },
+            },
+            lazy=True,
+        )
