@@ -22,7 +22,7 @@ seed: migrate
 	$(BIN)/flask seed
 
 run: seed
-	$(BIN)/gunicorn --bind 127.0.0.1:8000 --workers 2 --access-logfile - wsgi:app
+	$(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
 test: install
 	$(BIN)/pytest

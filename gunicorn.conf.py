@@ -1,0 +1,9 @@
+"""gunicorn settings for `make run`; production overrides them with GUNICORN_CMD_ARGS."""
+
+import os
+
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+accesslog = "-"
+# gunicorn's largest request line: long filtered list URLs fit; beyond it gunicorn answers 414.
+limit_request_line = 8190
