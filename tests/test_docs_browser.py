@@ -9,6 +9,8 @@ from collections.abc import Iterator
 import pytest
 from werkzeug.serving import make_server
 
+from service.docs import SWAGGER_UI_DIST
+
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 
 
@@ -63,3 +65,10 @@ def test_the_docs_page_loads_nothing_from_outside(client):
     for asset in ("swagger-ui-bundle.js", "swagger-ui.css", "swagger-ui-standalone-preset.js"):
         response = client.get(f"/docs/assets/{asset}")
         assert response.status_code == 200 and len(response.data) > 1000
+
+
+def test_the_bundled_swagger_ui_reads_the_specs_openapi_version(client):
+    """Swagger UI reads OpenAPI 3.0 from version 3 on, and 3.1 from version 5 on."""
+    major = int((SWAGGER_UI_DIST / "VERSION").read_text().strip().lstrip("v").split(".")[0])
+    openapi = client.get("/openapi.json").json["openapi"]
+    assert major >= (5 if openapi.startswith("3.1") else 3)

@@ -41,8 +41,10 @@ def test_seeding_twice_changes_nothing(runner, client, session):
 
 
 def test_seeding_a_changed_document_updates_and_publishes_a_new_revision(
-    runner, client, published, seed_document, write_json
+    runner, client, session, published, seed_document, write_json
 ):
+    version = session.scalar(select(Article.version))
+    session.rollback()
     seed_document["faqs"][0]["answer"] = "Usually within a few weeks."
     seed_document["faqs"].reverse()
 
@@ -50,6 +52,7 @@ def test_seeding_a_changed_document_updates_and_publishes_a_new_revision(
 
     assert result.exit_code == 0, result.output
     assert "updated, published revision 2" in result.output
+    assert session.scalar(select(Article.version)) > version
     article = client.get(ARTICLE_URL).json
     assert article["revision"] == 2
     assert [faq["key"] for faq in article["faqs"]] == [faq["key"] for faq in seed_document["faqs"]]

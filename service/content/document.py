@@ -14,6 +14,7 @@ from service.content.errors import InvalidDocument
 from service.content.markdown import render_markdown
 from service.models import Article, Benefit, Condition, Faq, Section
 from service.models.article import KEY_LENGTH, LOCALE_LENGTH, SLUG_LENGTH, TAG_LENGTH, TITLE_LENGTH
+from service.models.base import utcnow
 
 SLUG_PATTERN = validate.Regexp(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$", error="Use lowercase letters, digits and single hyphens."
@@ -242,6 +243,16 @@ def apply_document(article: Article, document: dict[str, Any]) -> None:
         collection = getattr(article, kind)
         collection[:] = children
         collection.reorder()
+
+
+def replace_draft(article: Article, document: dict[str, Any]) -> bool:
+    """Make the draft match a loaded document; say whether anything changed. Any change,
+    a child's included, updates the article row, so its version and updated_at move on."""
+    if article.id is not None and document_from_article(article) == document:
+        return False
+    apply_document(article, document)
+    article.updated_at = utcnow()
+    return True
 
 
 def with_html(document: dict[str, Any]) -> dict[str, Any]:

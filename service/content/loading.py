@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from service.content.document import apply_document, document_from_article, dump_document, load_document
+from service.content.document import dump_document, load_document, replace_draft
 from service.content.errors import InvalidDocument
 from service.content.publishing import publish_article
 from service.models import Article
@@ -43,10 +43,8 @@ def load_article(session: Session, document: dict[str, Any], publish: bool = Tru
     if article is None:
         article = Article()
         session.add(article)
-    draft_changed = created or document_from_article(article) != document
-    if draft_changed:
-        apply_document(article, document)
-        session.flush()
+    draft_changed = replace_draft(article, document)
+    session.flush()
     published = None
     live = article.published_revision
     if publish and (live is None or live.document != dump_document(document)):
