@@ -1,54 +1,14 @@
 """The clinic content service: structured marketing articles served as JSON."""
 
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
-
-from service.config import Config
+if TYPE_CHECKING:
+    from flask import Flask
 
 
-def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Build the app: settings from the environment, then `config` overrides (tests use it)."""
-    app = Flask(__name__, instance_relative_config=True)
-    app.config.from_object(Config)
-    if config:
-        app.config.from_mapping(config)
+def create_app(config: dict[str, Any] | None = None) -> "Flask":
+    """Build the Flask app (see service.app). Imported on call, so that importing the domain
+    (service.content, service.models) never loads Flask."""
+    from service.app import build_app
 
-    from service import cli, docs
-    from service.api import register_blueprints
-    from service.extensions import api, cors, db, migrate
-
-    db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
-    with app.app_context():
-        _enforce_sqlite_foreign_keys(db.engine)
-    api.init_app(app)
-    register_blueprints(app, api)
-    cors.init_app(
-        app,
-        resources={r"/v1/*": {"origins": app.config["CORS_ORIGINS"].split(",")}},
-        methods=["GET", "HEAD", "OPTIONS"],
-        expose_headers=["ETag", "X-Pagination", "Content-Language"],
-        max_age=600,
-        # With origins "*", answer "*" rather than echoing each Origin: a CDN then keeps one
-        # copy per URL instead of one per clinic domain.
-        send_wildcard=True,
-    )
-    docs.init_app(app)
-    cli.init_app(app)
-    return app
-
-
-def _enforce_sqlite_foreign_keys(engine: Engine) -> None:
-    """SQLite ignores foreign keys (and so ON DELETE CASCADE) unless asked per connection."""
-    if engine.dialect.name != "sqlite":
-        return
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
+    return build_app(config)

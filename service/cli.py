@@ -2,6 +2,7 @@
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask
@@ -9,8 +10,30 @@ from flask.cli import with_appcontext
 
 from service.config import SEED_PATH
 from service.content.errors import InvalidDocument
-from service.content.loading import load_documents
+from service.content.loading import DuplicateArticles, load_articles, validate_documents
 from service.extensions import db
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object naming a field twice is ambiguous: refuse it rather than keep the last."""
+    keys = [key for key, _ in pairs]
+    repeated = sorted({key for key in keys if keys.count(key) > 1})
+    if repeated:
+        raise ValueError(f"an object repeats the key(s) {', '.join(map(repr, repeated))}")
+    return dict(pairs)
+
+
+def read_documents(path: Path) -> list[dict[str, Any]]:
+    """The validated documents in one file; ClickException naming each problem otherwise."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=_unique_keys)
+    except (UnicodeDecodeError, ValueError) as error:
+        raise click.ClickException(f"{path}: not valid JSON: {error}") from error
+    try:
+        return validate_documents(raw)
+    except InvalidDocument as error:
+        lines = "\n".join(f"  {e['field'] or '(document)'}: {e['message']}" for e in error.errors)
+        raise click.ClickException(f"{path}: invalid article document:\n{lines}") from error
 
 
 @click.command("seed")
@@ -22,27 +45,23 @@ from service.extensions import db
 def seed_command(files: tuple[Path, ...], publish: bool) -> None:
     """Load article documents (seed/article.json by default); safe to run again.
 
-    Each file holds one document or a list. Every file is validated before anything is
-    written, and all of it is written in one transaction, so a bad file loads nothing.
+    Each file holds one document or a list. Every file is read and validated before anything
+    is written, then all are written in one transaction: a bad file loads nothing.
     """
-    loaded = []
+    documents, problems = [], []
     for path in files or (SEED_PATH,):
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise click.ClickException(f"{path}: not valid JSON: {error}") from error
-        loaded.append((path, raw))
-    results = []
+            documents.extend(read_documents(path))
+        except click.ClickException as error:
+            problems.append(error.message)
+    if problems:
+        raise click.ClickException("\n".join(problems) + "\nNothing was loaded.")
     try:
-        for path, raw in loaded:
-            try:
-                results.extend(load_documents(db.session, raw, publish=publish))
-            except InvalidDocument as error:
-                lines = "\n".join(f"  {e['field'] or '(document)'}: {e['message']}" for e in error.errors)
-                raise click.ClickException(
-                    f"{path}: invalid article document, nothing loaded:\n{lines}"
-                ) from error
+        results = load_articles(db.session, documents, publish=publish)
         db.session.commit()
+    except DuplicateArticles as error:
+        db.session.rollback()
+        raise click.ClickException(f"One article is {error}. Nothing was loaded.") from error
     except BaseException:
         db.session.rollback()
         raise

@@ -6,12 +6,13 @@ from typing import Any
 
 import marshmallow as ma
 from flask import Response
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
 
 from service.content.errors import field_errors
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 VALIDATION_DETAIL = "Some fields are invalid; each is listed in errors."
+INTERNAL_ERROR_DETAIL = "The server could not complete the request; it has been logged."
 
 
 class FieldErrorSchema(ma.Schema):
@@ -24,6 +25,9 @@ class FieldErrorSchema(ma.Schema):
 
 class ProblemSchema(ma.Schema):
     """An RFC 9457 problem document."""
+
+    class Meta:
+        unknown = ma.INCLUDE  # RFC 9457 lets problems carry extension members
 
     type = ma.fields.String(metadata={"example": "about:blank"})
     title = ma.fields.String(metadata={"example": "Not Found"})
@@ -50,12 +54,20 @@ def problem_response(
 
 
 def problem_example(status: http.HTTPStatus) -> dict[str, Any]:
-    return {
-        "type": "about:blank",
-        "title": status.phrase,
-        "status": status.value,
-        "detail": status.description,
-    }
+    """What the service sends for this status when nothing more specific is known."""
+    example: dict[str, Any] = {"type": "about:blank", "title": status.phrase, "status": status.value}
+    if status == http.HTTPStatus.INTERNAL_SERVER_ERROR:
+        example["detail"] = INTERNAL_ERROR_DETAIL
+    elif status == http.HTTPStatus.UNPROCESSABLE_ENTITY:
+        example["detail"] = VALIDATION_DETAIL
+        example["errors"] = [
+            {"location": "query", "field": "page_size", "message": "Must be greater than or equal to 1."}
+        ]
+    elif status in default_exceptions:
+        example["detail"] = default_exceptions[status].description
+    else:
+        example["detail"] = status.description
+    return example
 
 
 def problem_from_http_exception(error: HTTPException) -> Response:
@@ -68,7 +80,7 @@ def problem_from_http_exception(error: HTTPException) -> Response:
     ]
     if isinstance(error, InternalServerError):
         # The cause is logged by Flask; the client learns nothing of the internals.
-        detail = "The server could not complete the request; it has been logged."
+        detail = INTERNAL_ERROR_DETAIL
     elif errors:
         detail = VALIDATION_DETAIL
     else:

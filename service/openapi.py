@@ -4,6 +4,7 @@ import http
 
 from flask import Response
 from flask_smorest import Api
+from flask_smorest.pagination import PaginationMetadataSchema
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
 
@@ -42,6 +43,7 @@ class ServiceApi(Api):
     def _register_pagination_header(self) -> None:
         # flask-smorest documents X-Pagination with an object schema, but the header carries
         # JSON text: OpenAPI says so with `content`, which clients and validators understand.
+        self.spec.components.schema("PaginationMetadata", schema=PaginationMetadataSchema)
         self.spec.components.header(
             "PAGINATION",
             {

@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from service import create_app
 from service.config import SEED_PATH
+from service.content.loading import load_articles, validate_documents
 from service.extensions import db
 from service.models import Base
 
@@ -78,6 +79,17 @@ def session(app):
     with app.app_context():
         yield db.session
         db.session.rollback()
+
+
+@pytest.fixture
+def publish(session):
+    """Validate, load and publish documents, as `flask seed` does, and commit."""
+
+    def publish(raw) -> None:
+        load_articles(session, validate_documents(raw))
+        session.commit()
+
+    return publish
 
 
 @pytest.fixture

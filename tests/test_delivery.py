@@ -5,7 +5,7 @@ import json
 import pytest
 
 from service.content.document import apply_document, load_document
-from service.content.loading import article_query, load_documents
+from service.content.loading import article_query
 
 SLUG = "are-all-types-of-back-pain-treatable-with-stem-cells"
 ARTICLE_URL = f"/v1/articles/{SLUG}"
@@ -100,9 +100,8 @@ def test_an_unpublished_locale_is_a_404(client, published):
     assert "in locale 'de'" in response.json["detail"]
 
 
-def test_the_locale_picks_the_translation_and_defaults_to_english(client, session, seed_document):
-    load_documents(session, [{**seed_document, "locale": "es", "title": "¿Células madre?"}, seed_document])
-    session.commit()
+def test_the_locale_picks_the_translation_and_defaults_to_english(client, publish, seed_document):
+    publish([{**seed_document, "locale": "es", "title": "¿Células madre?"}, seed_document])
 
     assert client.get(ARTICLE_URL).json["locale"] == "en"
     spanish = client.get(f"{ARTICLE_URL}?locale=es")
@@ -110,9 +109,8 @@ def test_the_locale_picks_the_translation_and_defaults_to_english(client, sessio
     assert spanish.headers["Content-Language"] == "es"
 
 
-def test_without_the_default_locale_the_first_published_locale_is_served(client, session, seed_document):
-    load_documents(session, [{**seed_document, "locale": "fr"}, {**seed_document, "locale": "de"}])
-    session.commit()
+def test_without_the_default_locale_the_first_published_locale_is_served(client, publish, seed_document):
+    publish([{**seed_document, "locale": "fr"}, {**seed_document, "locale": "de"}])
 
     assert client.get(ARTICLE_URL).json["locale"] == "de"
 
@@ -127,15 +125,14 @@ def test_draft_changes_are_not_delivered_until_published(client, session, publis
 
 
 @pytest.fixture
-def many_articles(session, seed_document):
+def many_articles(publish, seed_document):
     """25 published articles: even ones tagged 'even', every fifth in Spanish."""
     documents = []
     for number in range(25):
         tags = ["back-pain", "even"] if number % 2 == 0 else ["back-pain"]
         locale = "es" if number % 5 == 0 else "en"
         documents.append({**seed_document, "slug": f"article-{number:02d}", "locale": locale, "tags": tags})
-    load_documents(session, documents)
-    session.commit()
+    publish(documents)
 
 
 def pagination(response) -> dict:
@@ -218,3 +215,54 @@ def test_a_page_past_the_end_is_empty_however_far(client, published):
         assert response.status_code == 200
         assert response.json == []
         assert pagination(response)["total"] == 1
+
+
+@pytest.mark.parametrize("slug", ["abc%00def", "Not-A-Slug", "a--b", "x" * 201, "%C3%A9t%C3%A9"])
+def test_a_path_that_cannot_be_a_slug_is_a_404_before_any_query(client, published, slug):
+    response = client.get(f"/v1/articles/{slug}")
+
+    assert response.status_code == 404
+    assert response.mimetype == "application/problem+json"
+    assert len(response.data) < 300  # the path is not echoed back
+
+
+def test_locales_are_matched_whatever_their_case(client, published):
+    response = client.get(f"{ARTICLE_URL}?locale=EN")
+    assert response.status_code == 200
+    assert response.headers["Content-Language"] == "en"
+    assert len(client.get("/v1/articles?locale=En").json) == 1
+
+
+def test_if_match_does_not_apply_to_reads(client, published):
+    """Delivery is read-only: a stray If-Match must not turn a read into a 412."""
+    for url in (ARTICLE_URL, "/v1/articles"):
+        assert client.get(url, headers={"If-Match": '"something-else"'}).status_code == 200
+
+
+def test_head_on_the_list_answers_like_get(client, published):
+    response = client.head("/v1/articles")
+    assert response.status_code == 200
+    assert response.data == b""
+    assert json.loads(response.headers["X-Pagination"])["total"] == 1
+
+
+@pytest.fixture
+def allow_listed_client(database_url):
+    """An app that lets only two clinic sites' browsers read delivery."""
+    from service import create_app
+
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": database_url, "CORS_ORIGINS": "https://a.example, https://b.example"}
+    )
+    return app.test_client()
+
+
+def test_an_allow_list_of_origins_is_honoured_and_caches_vary_by_origin(allow_listed_client, published):
+    for origin in ("https://a.example", "https://b.example"):
+        response = allow_listed_client.get(ARTICLE_URL, headers={"Origin": origin})
+        assert response.headers["Access-Control-Allow-Origin"] == origin
+        assert "Origin" in response.headers["Vary"]
+
+    stranger = allow_listed_client.get(ARTICLE_URL, headers={"Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in stranger.headers
+    assert "Origin" in stranger.headers["Vary"]

@@ -4,6 +4,7 @@ import pytest
 
 from service.content.document import (
     apply_document,
+    canonical_locale,
     document_from_article,
     dump_document,
     load_document,
@@ -61,7 +62,10 @@ def test_optional_fields_get_their_defaults(seed_document):
         (lambda d: d["sections"][0].update(includes="pictures"), "sections[0].includes", "Must be one of"),
         (lambda d: d["benefits"][0].update(key="Not A Key"), "benefits[0].key", "lowercase"),
         (lambda d: d.update(locale="english"), "locale", "BCP 47"),
-        (lambda d: d["faqs"][0].update(answer=""), "faqs[0].answer", "Shorter than minimum length 1."),
+        (lambda d: d["faqs"][0].update(answer=""), "faqs[0].answer", "Must not be blank."),
+        (lambda d: d.update(title="  \n "), "title", "Must not be blank."),
+        (lambda d: d.update(title="a\x00b"), "title", "Must not contain NUL characters."),
+        (lambda d: d["sections"][0]["items"].append("\x00"), "sections[0].items[4]", "NUL"),
         (
             lambda d: d["call_to_action"].update(button_url="javascript:alert(1)"),
             "call_to_action.button_url",
@@ -76,6 +80,22 @@ def test_invalid_documents_name_the_bad_field(seed_document, change, field, mess
     with pytest.raises(InvalidDocument) as raised:
         load_document(seed_document)
     assert [e for e in raised.value.errors if e["field"] == field and message in e["message"]]
+
+
+def test_an_invalid_key_is_not_also_reported_as_a_duplicate(seed_document):
+    seed_document["faqs"][0]["key"] = seed_document["faqs"][1]["key"] = 5
+    with pytest.raises(InvalidDocument) as raised:
+        load_document(seed_document)
+    assert [e["message"] for e in raised.value.errors] == ["Not a valid string."] * 2
+
+
+@pytest.mark.parametrize(
+    ("given", "canonical"),
+    [("en", "en"), ("EN", "en"), ("en-gb", "en-GB"), ("zh-hant-tw", "zh-Hant-TW"), ("es-419", "es-419")],
+)
+def test_locales_are_stored_in_their_canonical_case(seed_document, given, canonical):
+    assert canonical_locale(given) == canonical
+    assert load_document({**seed_document, "locale": given})["locale"] == canonical
 
 
 def test_a_document_that_is_not_an_object_is_rejected():

@@ -1,5 +1,7 @@
 """The OpenAPI spec is a contract: valid, complete, with examples and documented errors."""
 
+import re
+
 import pytest
 from openapi_spec_validator import validate
 
@@ -23,23 +25,47 @@ def test_the_spec_is_valid_openapi(spec):
     validate(spec)
 
 
+def references(value):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "$ref":
+                yield item
+            else:
+                yield from references(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from references(item)
+
+
+def test_every_reference_resolves(spec):
+    for reference in set(references(spec)):
+        target = spec
+        for part in reference.removeprefix("#/").split("/"):
+            target = target.get(part)
+            assert target is not None, f"{reference} points at nothing"
+
+
 def test_every_api_route_is_documented(app, spec):
     routes = {rule.rule for rule in app.url_map.iter_rules()} - UNDOCUMENTED - {"/static/<path:filename>"}
-    documented = {path.replace("{", "<").replace("}", ">") for path in spec["paths"]}
-    assert routes == documented
+    as_openapi = {re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route) for route in routes}
+    assert as_openapi == set(spec["paths"])
 
 
 def test_every_operation_has_a_summary_an_example_and_problem_errors(spec):
     responses = spec["components"]["responses"]
+    operation_ids = [operation["operationId"] for _, _, operation in operations(spec)]
+    assert len(set(operation_ids)) == len(operation_ids)
     for path, method, operation in operations(spec):
         assert operation["summary"], (path, method)
         ok = operation["responses"]["200"]["content"]["application/json"]
         assert ok["example"], (path, method)
         for status, response in operation["responses"].items():
             if status[0] in "45" or status == "default":
-                resolved = responses[response["$ref"].rsplit("/", 1)[1]]
+                resolved = responses[response["$ref"].rsplit("/", 1)[1]] if "$ref" in response else response
                 assert list(resolved["content"]) == ["application/problem+json"], (path, status)
-                assert resolved["content"]["application/problem+json"]["example"]["status"]
+                example = resolved["content"]["application/problem+json"]["example"]
+                assert example["status"] == (500 if status == "default" else int(status))
+                assert example["detail"], (path, status)
 
 
 def test_the_delivery_parameters_and_cache_behaviour_are_documented(spec):

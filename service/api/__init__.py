@@ -4,11 +4,13 @@ from flask import Flask
 from flask_smorest import Api
 
 from service.api import delivery
+from service.api.converters import register_converters
 from service.api.delivery_schemas import SEED_DOCUMENT
 from service.content.document import ArticleDocumentSchema
 
 
 def register_blueprints(app: Flask, api: Api) -> None:
+    register_converters(app, api)
     # The interchange format itself (seed files, imports), documented with the seed as example.
     api.spec.components.schema("ArticleDocument", {"example": SEED_DOCUMENT}, schema=ArticleDocumentSchema)
     api.register_blueprint(delivery.blp)

@@ -13,6 +13,7 @@ from service.api.delivery_schemas import (
 )
 from service.config import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from service.content.delivery import find_published, list_published
+from service.errors import PROBLEM_CONTENT_TYPE, ProblemSchema
 from service.extensions import db
 
 blp = Blueprint(
@@ -42,6 +43,12 @@ NOT_MODIFIED = {
     "description": "Not Modified: the copy you hold (If-None-Match) is current; no body.",
     "headers": CACHE_HEADERS,
 }
+NO_SUCH_ARTICLE = {
+    "type": "about:blank",
+    "title": "Not Found",
+    "status": 404,
+    "detail": "No published article has the slug 'stem-cells-for-knees' in locale 'en'.",
+}
 LANGUAGE_HEADER = {"Content-Language": {"description": "The locale served.", "schema": {"type": "string"}}}
 
 
@@ -54,23 +61,39 @@ def make_cacheable(response: Response) -> Response:
             f"public, max-age={config['CACHE_MAX_AGE']}, "
             f"stale-while-revalidate={config['CACHE_STALE_WHILE_REVALIDATE']}"
         )
-        if response.get_etag() == (None, None):
+        if config["CORS_ORIGINS"].strip() != "*":
+            # The CORS answer depends on the Origin: a shared cache must key on it too.
+            response.vary.add("Origin")
+        etag, _ = response.get_etag()
+        if etag is None:
             response.add_etag()
-        response.make_conditional(request)
+            etag, _ = response.get_etag()
+        if request.if_none_match.contains_weak(etag):
+            return not_modified(response)
+    return response
+
+
+def not_modified(response: Response) -> Response:
+    """304: the caching headers of the full response, no body."""
+    response.status_code = 304
+    response.set_data(b"")
+    for entity_header in ("Content-Length", "Content-Type"):
+        response.headers.pop(entity_header, None)
     return response
 
 
 @blp.route("/articles", parameters=[IF_NONE_MATCH])
-class PublishedArticles(MethodView):
+class PublishedArticleList(MethodView):
     @blp.arguments(ArticleListQuerySchema, location="query")
     @blp.response(200, ArticleCardSchema(many=True), example=[CARD_EXAMPLE], headers=CACHE_HEADERS)
     @blp.alt_response(304, **NOT_MODIFIED)
     @blp.paginate(page_size=DEFAULT_PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+    @blp.doc(operationId="listPublishedArticles")
     def get(self, filters, pagination_parameters):
         """List published articles
 
         Newest first (then by id), optionally filtered by locale and tag. The total count and
-        page links are in the `X-Pagination` header; `page_size` is capped.
+        page numbers are in the `X-Pagination` header; `page_size` is capped.
         """
         cards, total = list_published(
             db.session,
@@ -82,14 +105,21 @@ class PublishedArticles(MethodView):
         return cards
 
 
-@blp.route("/articles/<slug>", parameters=[IF_NONE_MATCH])
-class PublishedArticle(MethodView):
+@blp.route("/articles/<slug:slug>", parameters=[IF_NONE_MATCH])
+class PublishedArticleBySlug(MethodView):
     @blp.arguments(ArticleQuerySchema, location="query")
     @blp.response(
         200, DeliveredArticleSchema, example=ARTICLE_EXAMPLE, headers=CACHE_HEADERS | LANGUAGE_HEADER
     )
     @blp.alt_response(304, **NOT_MODIFIED)
-    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(
+        404,
+        schema=ProblemSchema,
+        content_type=PROBLEM_CONTENT_TYPE,
+        description="No published article has this slug (in this locale).",
+        example=NO_SUCH_ARTICLE,
+    )
+    @blp.doc(operationId="getPublishedArticle")
     def get(self, query, slug):
         """Get a published article by slug
 

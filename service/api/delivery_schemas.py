@@ -1,5 +1,6 @@
 """Schemas of what delivery sends: the article document plus rendered HTML and metadata."""
 
+import copy
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -9,13 +10,13 @@ from marshmallow import fields
 
 from service.config import SEED_PATH
 from service.content.document import (
-    LOCALE_PATTERN,
     SLUG_PATTERN,
     ArticleDocumentSchema,
     BenefitSchema,
     CallToActionSchema,
     ConditionSchema,
     FaqSchema,
+    Locale,
     SectionSchema,
     dump_document,
     load_document,
@@ -25,6 +26,17 @@ from service.content.publishing import delivery_body
 SEED_DOCUMENT = json.loads(SEED_PATH.read_text(encoding="utf-8"))
 
 
+def sent_in_full(schema: type[ma.Schema]) -> type[ma.Schema]:
+    """Mark every field of a response schema required: delivery always sends each one (null
+    where empty), and clients generated from the spec should know they can rely on it."""
+    for name, field in schema._declared_fields.items():
+        field = copy.copy(field)
+        field.required = True
+        field.load_default = ma.missing
+        schema._declared_fields[name] = field
+    return schema
+
+
 def _html() -> fields.String:
     return fields.String(
         allow_none=True,
@@ -32,23 +44,28 @@ def _html() -> fields.String:
     )
 
 
+@sent_in_full
 class DeliveredSectionSchema(SectionSchema):
     body_html = _html()
     closing_html = _html()
 
 
+@sent_in_full
 class DeliveredConditionSchema(ConditionSchema):
     summary_html = _html()
 
 
+@sent_in_full
 class DeliveredBenefitSchema(BenefitSchema):
     description_html = _html()
 
 
+@sent_in_full
 class DeliveredFaqSchema(FaqSchema):
     answer_html = _html()
 
 
+@sent_in_full
 class DeliveredCallToActionSchema(CallToActionSchema):
     body_html = _html()
 
@@ -60,6 +77,7 @@ class PublishedMetadataSchema(ma.Schema):
     etag = fields.String(metadata={"description": "Strong ETag of this content (also the ETag header)."})
 
 
+@sent_in_full
 class DeliveredArticleSchema(PublishedMetadataSchema, ArticleDocumentSchema):
     """A published article: the document, each Markdown field with its HTML, and metadata."""
 
@@ -72,6 +90,7 @@ class DeliveredArticleSchema(PublishedMetadataSchema, ArticleDocumentSchema):
     faqs = fields.List(fields.Nested(DeliveredFaqSchema))
 
 
+@sent_in_full
 class ArticleCardSchema(PublishedMetadataSchema):
     """A published article in a list: enough to render a card and link to it."""
 
@@ -83,13 +102,16 @@ class ArticleCardSchema(PublishedMetadataSchema):
 
 
 class ArticleQuerySchema(ma.Schema):
-    locale = fields.String(
-        validate=LOCALE_PATTERN,
-        metadata={"description": "BCP 47 locale; default: the service's default locale if published."},
+    locale = Locale(
+        metadata={
+            "description": "BCP 47 locale (any case). Left out: the default locale (en) if that is "
+            "published, else the first published locale in alphabetical order."
+        }
     )
 
 
-class ArticleListQuerySchema(ArticleQuerySchema):
+class ArticleListQuerySchema(ma.Schema):
+    locale = Locale(metadata={"description": "Only articles in this BCP 47 locale. Left out: all locales."})
     tag = fields.String(validate=SLUG_PATTERN, metadata={"description": "Only articles with this tag."})
 
 

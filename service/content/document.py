@@ -16,12 +16,38 @@ from service.models import Article, Benefit, Condition, Faq, Section
 from service.models.article import KEY_LENGTH, LOCALE_LENGTH, SLUG_LENGTH, TAG_LENGTH, TITLE_LENGTH
 from service.models.base import utcnow
 
-SLUG_PATTERN = validate.Regexp(
-    r"^[a-z0-9]+(?:-[a-z0-9]+)*$", error="Use lowercase letters, digits and single hyphens."
-)
+SLUG_REGEX = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+SLUG_PATTERN = validate.Regexp(f"^{SLUG_REGEX}$", error="Use lowercase letters, digits and single hyphens.")
 LOCALE_PATTERN = validate.Regexp(
-    r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$", error="Use a BCP 47 language tag such as en or en-GB."
+    r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$", error="Use a BCP 47 language tag such as en or en-GB."
 )
+
+
+def canonical_locale(tag: str) -> str:
+    """BCP 47 tags are case-insensitive; store and compare them in their usual case
+    (en-gb and EN-GB are en-GB, zh-hant-tw is zh-Hant-TW) so one locale is one article."""
+    language, *subtags = tag.split("-")
+    cased = [language.lower()]
+    for subtag in subtags:
+        if len(subtag) == 2 and subtag.isalpha():
+            cased.append(subtag.upper())
+        elif len(subtag) == 4 and subtag.isalpha():
+            cased.append(subtag.title())
+        else:
+            cased.append(subtag.lower())
+    return "-".join(cased)
+
+
+class Locale(fields.String):
+    """A BCP 47 language tag, loaded in canonical case."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(validate=[validate.Length(max=LOCALE_LENGTH), LOCALE_PATTERN], **kwargs)
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        return canonical_locale(super()._deserialize(value, attr, data, **kwargs))
+
+
 OUTLOOKS = ("may_respond", "may_not_respond")
 # A section may introduce one of the article's lists, which a frontend renders inside it,
 # after the section's body and items, so the page reads in the order it was written.
@@ -44,12 +70,20 @@ MARKDOWN_FIELDS: dict[str | None, tuple[str, ...]] = {
 }
 
 
+def _is_text(value: str) -> None:
+    """Text has something to read, and no NUL character (which PostgreSQL cannot store)."""
+    if not value.strip():
+        raise ma.ValidationError("Must not be blank.")
+    if "\x00" in value:
+        raise ma.ValidationError("Must not contain NUL characters.")
+
+
 def _text(required: bool = True, max_length: int | None = None, **metadata: Any) -> fields.String:
-    """A text field: required and non-empty, or optional and nullable."""
-    length = validate.Length(min=1, max=max_length)
+    """A text field: required, or optional and nullable; never blank."""
+    checks = [validate.Length(max=max_length), _is_text]
     if required:
-        return fields.String(required=True, validate=length, metadata=metadata)
-    return fields.String(load_default=None, allow_none=True, validate=length, metadata=metadata)
+        return fields.String(required=True, validate=checks, metadata=metadata)
+    return fields.String(load_default=None, allow_none=True, validate=checks, metadata=metadata)
 
 
 def _markdown(required: bool = True, **metadata: Any) -> fields.String:
@@ -57,7 +91,7 @@ def _markdown(required: bool = True, **metadata: Any) -> fields.String:
 
 
 def _text_list(**metadata: Any) -> fields.List:
-    return fields.List(fields.String(validate=validate.Length(min=1)), load_default=list, metadata=metadata)
+    return fields.List(fields.String(validate=_is_text), load_default=list, metadata=metadata)
 
 
 class ChildSchema(ma.Schema):
@@ -119,7 +153,7 @@ class ArticleDocumentSchema(ma.Schema):
     """An article with its children as ordered arrays; unknown fields are rejected."""
 
     slug = fields.String(required=True, validate=[validate.Length(max=SLUG_LENGTH), SLUG_PATTERN])
-    locale = fields.String(required=True, validate=[validate.Length(max=LOCALE_LENGTH), LOCALE_PATTERN])
+    locale = Locale(required=True)
     title = _text(max_length=TITLE_LENGTH)
     summary = _text(description="One or two sentences for cards and listings.")
     intro = _markdown()
@@ -153,6 +187,8 @@ class ArticleDocumentSchema(ma.Schema):
             seen: set[str] = set()
             for index, child in enumerate(data.get(kind, [])):
                 key = child.get("key")
+                if key is None:  # invalid, and already reported as such
+                    continue
                 if key in seen:
                     errors.setdefault(kind, {})[index] = {"key": [f"Duplicate key {key!r}."]}
                 seen.add(key)

@@ -1,5 +1,6 @@
 """Loading article documents (seed files, imports): validate everything, then write."""
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,14 @@ class LoadResult:
     published_revision: int | None  # the number of the revision this load published, if any
 
 
+class DuplicateArticles(Exception):
+    """Several documents of one load are the same article (slug and locale)."""
+
+    def __init__(self, identities: list[str]) -> None:
+        self.identities = identities
+        super().__init__(f"given more than once: {', '.join(identities)}")
+
+
 def article_query(slug: str, locale: str) -> Any:
     """The select for one article with all its children loaded."""
     return (
@@ -33,6 +42,24 @@ def article_query(slug: str, locale: str) -> Any:
             selectinload(Article.faqs),
         )
     )
+
+
+def validate_documents(raw: Any) -> list[dict[str, Any]]:
+    """Validate one document or a list of them (parsed JSON); InvalidDocument names every
+    bad field, prefixed by its index in the list."""
+    if not isinstance(raw, list):
+        return [load_document(raw)]
+    if not raw:
+        raise InvalidDocument({"_schema": ["The list holds no documents."]})
+    documents, problems = [], {}
+    for index, item in enumerate(raw):
+        try:
+            documents.append(load_document(item))
+        except InvalidDocument as error:
+            problems[index] = error.messages
+    if problems:
+        raise InvalidDocument(problems)
+    return documents
 
 
 def load_article(session: Session, document: dict[str, Any], publish: bool = True) -> LoadResult:
@@ -52,20 +79,13 @@ def load_article(session: Session, document: dict[str, Any], publish: bool = Tru
     return LoadResult(document["slug"], document["locale"], created, draft_changed, published)
 
 
-def load_documents(session: Session, raw: Any, publish: bool = True) -> list[LoadResult]:
-    """Load one document or a list of them, all or nothing: every document is validated
-    before the first is written, and the caller commits once."""
-    raws = raw if isinstance(raw, list) else [raw]
-    documents = []
-    problems: dict[int, Any] = {}
-    for index, item in enumerate(raws):
-        try:
-            documents.append(load_document(item))
-        except InvalidDocument as error:
-            problems[index] = error.messages
-    if problems:
-        raise InvalidDocument(problems if isinstance(raw, list) else problems[0])
-    identities = [(d["slug"], d["locale"]) for d in documents]
-    if len(set(identities)) != len(identities):
-        raise InvalidDocument({"_schema": ["Two documents have the same slug and locale."]})
+def load_articles(
+    session: Session, documents: list[dict[str, Any]], publish: bool = True
+) -> list[LoadResult]:
+    """Load validated documents, refusing a load that names one article twice (which would
+    publish a revision nobody meant to go live). The caller commits once, or rolls back."""
+    counts = Counter((d["slug"], d["locale"]) for d in documents)
+    duplicated = [f"{slug} ({locale})" for (slug, locale), count in counts.items() if count > 1]
+    if duplicated:
+        raise DuplicateArticles(duplicated)
     return [load_article(session, document, publish) for document in documents]

@@ -65,14 +65,6 @@ class Article(Base):
     conditions: Mapped[list[Condition]] = ordered_children("Condition")
     benefits: Mapped[list[Benefit]] = ordered_children("Benefit")
     faqs: Mapped[list[Faq]] = ordered_children("Faq")
-    revisions: Mapped[list[Revision]] = relationship(
-        back_populates="article",
-        foreign_keys="Revision.article_id",
-        order_by="Revision.number",
-        cascade="all, delete-orphan",
-        passive_deletes=True,
-        lazy="raise",
-    )
     published_revision: Mapped[Revision | None] = relationship(
         foreign_keys=[published_revision_id], post_update=True
     )
@@ -81,6 +73,7 @@ class Article(Base):
 
     @property
     def status(self) -> str:
+        """Derived, never stored: an article is published while it has a live revision."""
         return "published" if self.published_revision_id is not None else "draft"
 
 
@@ -152,9 +145,6 @@ class Revision(Base):
     summary: Mapped[str] = mapped_column(Text)
     published_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    article: Mapped[Article] = relationship(
-        back_populates="revisions", foreign_keys=[article_id], lazy="raise"
-    )
     tags: Mapped[list[RevisionTag]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, lazy="raise"
     )

@@ -1,0 +1,58 @@
+"""The app factory: configuration, extensions, blueprints, docs and commands."""
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from service import cli, docs
+from service.api import register_blueprints
+from service.config import Config
+from service.extensions import api, cors, db, migrate
+
+
+def build_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: settings from the environment, then `config` overrides (tests use it)."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(Config)
+    if config:
+        app.config.from_mapping(config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    with app.app_context():
+        _enforce_sqlite_foreign_keys(db.engine)
+    api.init_app(app)
+    register_blueprints(app, api)
+    cors.init_app(
+        app,
+        resources={r"/v1/*": {"origins": allowed_origins(app.config["CORS_ORIGINS"])}},
+        methods=["GET", "HEAD", "OPTIONS"],
+        expose_headers=["ETag", "X-Pagination", "Content-Language"],
+        max_age=600,
+        # With origins "*", answer "*" rather than echoing each Origin: a CDN then keeps one
+        # copy per URL instead of one per clinic domain.
+        send_wildcard=True,
+    )
+    docs.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def allowed_origins(setting: str) -> list[str]:
+    """CORS_ORIGINS: "*" or a comma-separated list, spaces allowed."""
+    return [origin.strip() for origin in setting.split(",") if origin.strip()]
+
+
+def _enforce_sqlite_foreign_keys(engine: Engine) -> None:
+    """SQLite ignores foreign keys (and so ON DELETE CASCADE) unless asked per connection."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
