@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from service import cli, docs
 from service.api import register_blueprints
 from service.config import Config
+from service.errors import register_domain_errors
 from service.extensions import api, cors, db, migrate
 
 
@@ -25,6 +26,7 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     with app.app_context():
         _enforce_sqlite_foreign_keys(db.engine)
     api.init_app(app)
+    register_domain_errors(app)
     register_blueprints(app, api)
     cors.init_app(
         app,

@@ -1,6 +1,7 @@
 """Flask commands: `flask --app wsgi seed [FILE]...`."""
 
 import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -9,9 +10,12 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from service.config import SEED_PATH
+from service.content.audit import record
 from service.content.errors import InvalidDocument
+from service.content.keys import ROLES, create_key
 from service.content.loading import DuplicateArticles, load_articles, validate_documents
 from service.extensions import db
+from service.models.base import utcnow
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -71,5 +75,24 @@ def seed_command(files: tuple[Path, ...], publish: bool) -> None:
         click.echo(f"{result.slug} ({result.locale}): {state}{published}")
 
 
+@click.command("create-key")
+@with_appcontext
+@click.option("--name", required=True, help="Who or what will use the key, e.g. 'Ana (marketing)'.")
+@click.option("--role", type=click.Choice(ROLES), default="admin", show_default=True)
+@click.option("--expires-in-days", type=click.IntRange(min=1), help="Default: never expires.")
+def create_key_command(name: str, role: str, expires_in_days: int | None) -> None:
+    """Create an API key and print it, once: only its hash is stored.
+
+    The first admin key comes from here; admins then create keys through the API.
+    """
+    expires_at = utcnow() + timedelta(days=expires_in_days) if expires_in_days else None
+    new = create_key(db.session, name, role, expires_at)
+    record(db.session, new.key, "key.created", name=name, role=role)
+    db.session.commit()
+    click.echo(f"Created {role} key {new.key.prefix} for {name}. Keep it now; it cannot be shown again:")
+    click.echo(new.secret)
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(seed_command)
+    app.cli.add_command(create_key_command)

@@ -2,13 +2,16 @@
 
 import http
 import json
+from collections.abc import Callable
 from typing import Any
 
 import marshmallow as ma
-from flask import Response
+from flask import Flask, Response
 from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
 
-from service.content.errors import field_errors
+from service.content.editing import ArticleConflict, ChildNotFound, VersionConflict
+from service.content.errors import InvalidDocument, field_errors
+from service.content.loading import DuplicateArticles
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 VALIDATION_DETAIL = "Some fields are invalid; each is listed in errors."
@@ -92,3 +95,27 @@ def problem_from_http_exception(error: HTTPException) -> Response:
     }
     headers.update(data.get("headers") or {})
     return problem_response(error.code or 500, detail, errors, headers)
+
+
+def _problem_for(status: int) -> Callable[[Exception], Response]:
+    """Domain exceptions say what went wrong in a lower-case phrase: that is the detail."""
+
+    def handle(error: Exception) -> Response:
+        message = str(error)
+        return problem_response(status, f"{message[:1].upper()}{message[1:]}.")
+
+    return handle
+
+
+def _invalid_document(error: InvalidDocument) -> Response:
+    errors = [{"location": "json", **e} for e in error.errors]
+    return problem_response(422, VALIDATION_DETAIL, errors)
+
+
+def register_domain_errors(app: Flask) -> None:
+    """The one place where the domain's exceptions become problem responses."""
+    app.register_error_handler(InvalidDocument, _invalid_document)
+    app.register_error_handler(VersionConflict, _problem_for(412))
+    app.register_error_handler(ArticleConflict, _problem_for(409))
+    app.register_error_handler(DuplicateArticles, _problem_for(409))
+    app.register_error_handler(ChildNotFound, _problem_for(404))

@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from service import create_app
 from service.config import SEED_PATH
+from service.content.keys import create_key
 from service.content.loading import load_articles, validate_documents
 from service.extensions import db
 from service.models import Base
@@ -90,6 +91,18 @@ def publish(session):
         session.commit()
 
     return publish
+
+
+@pytest.fixture
+def auth(session):
+    """Authorization headers for a new key with the given role."""
+
+    def headers(role: str = "admin", **extra: str) -> dict:
+        new = create_key(session, f"test {role}", role)
+        session.commit()
+        return {"Authorization": f"Bearer {new.secret}", **extra}
+
+    return headers
 
 
 @pytest.fixture

@@ -25,3 +25,13 @@ def test_the_migrations_match_the_models(app):
     with app.app_context(), db.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert differences == []
+
+
+def test_migrating_down_and_up_keeps_published_content(app, client, published):
+    before = client.get("/v1/articles").json
+    with app.app_context():
+        db.session.remove()
+        downgrade(revision="0001")
+        upgrade()
+
+    assert client.get("/v1/articles").json == before

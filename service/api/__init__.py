@@ -3,7 +3,8 @@
 from flask import Flask
 from flask_smorest import Api
 
-from service.api import delivery
+from service.api import articles, delivery
+from service.api.auth import BEARER_SCHEME
 from service.api.converters import register_converters
 from service.api.delivery_schemas import SEED_DOCUMENT
 from service.content.document import ArticleDocumentSchema
@@ -13,4 +14,8 @@ def register_blueprints(app: Flask, api: Api) -> None:
     register_converters(app, api)
     # The interchange format itself (seed files, imports), documented with the seed as example.
     api.spec.components.schema("ArticleDocument", {"example": SEED_DOCUMENT}, schema=ArticleDocumentSchema)
+    api.spec.components.security_scheme(
+        BEARER_SCHEME, {"type": "http", "scheme": "bearer", "description": "An API key: cms_xxxxxxxx_..."}
+    )
     api.register_blueprint(delivery.blp)
+    api.register_blueprint(articles.blp)

@@ -59,6 +59,21 @@ SECTION_INCLUDES = (
     "faqs",
 )
 
+# Fields the service adds to documents it sends; a document sent back with them is refused.
+READ_ONLY_FIELDS = frozenset(
+    {
+        "id",
+        "version",
+        "status",
+        "revision",
+        "published_revision",
+        "published_at",
+        "created_at",
+        "updated_at",
+        "etag",
+    }
+)
+
 # Which fields hold Markdown; delivery adds `<name>_html` beside each one.
 MARKDOWN_FIELDS: dict[str | None, tuple[str, ...]] = {
     None: ("intro", "medical_disclaimer"),
@@ -178,6 +193,16 @@ class ArticleDocumentSchema(ma.Schema):
         data["tags"] = sorted(set(data["tags"]))
         return data
 
+    @ma.pre_load
+    def _refuse_read_only_fields(self, data: Any, **_: Any) -> Any:
+        """What the service sends beside the document (id, version...) cannot be written:
+        say so plainly, rather than calling the fields unknown."""
+        if isinstance(data, dict):
+            given = sorted(READ_ONLY_FIELDS & data.keys())
+            if given:
+                raise ma.ValidationError({name: ["Read-only field: set by the service."] for name in given})
+        return data
+
     # Also run when some fields are invalid, so one attempt reports every problem; the
     # data may then lack the invalid parts, hence the .get() calls.
     @ma.validates_schema(skip_on_field_errors=False)
@@ -289,6 +314,19 @@ def replace_draft(article: Article, document: dict[str, Any]) -> bool:
     apply_document(article, document)
     article.updated_at = utcnow()
     return True
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """Apply a JSON Merge Patch (RFC 7386): objects merge, null removes, anything else replaces."""
+    if not isinstance(patch, dict):
+        return patch
+    merged = dict(target) if isinstance(target, dict) else {}
+    for name, value in patch.items():
+        if value is None:
+            merged.pop(name, None)
+        else:
+            merged[name] = merge_patch(merged.get(name), value)
+    return merged
 
 
 def with_html(document: dict[str, Any]) -> dict[str, Any]:

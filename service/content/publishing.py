@@ -24,7 +24,14 @@ def delivery_body(
     return json.dumps(body, ensure_ascii=False), etag
 
 
-def publish_article(session: Session, article: Article, now: datetime | None = None) -> Revision:
+def publish_article(
+    session: Session,
+    article: Article,
+    *,
+    by: str | None = None,
+    note: str | None = None,
+    now: datetime | None = None,
+) -> Revision:
     """Freeze the article as its next numbered revision and make that the one visitors see."""
     published_at = now or utcnow()
     document = dump_document(document_from_article(article))
@@ -40,9 +47,37 @@ def publish_article(session: Session, article: Article, now: datetime | None = N
         title=article.title,
         summary=article.summary,
         published_at=published_at,
+        published_by=by,
+        note=note,
         tags=[RevisionTag(tag=tag) for tag in article.tags],
     )
     session.add(revision)
     article.published_revision = revision
     session.flush()
     return revision
+
+
+def preview_body(article: Article) -> tuple[str, str]:
+    """The draft exactly as delivery would send it once published."""
+    return delivery_body(article.id, None, None, dump_document(document_from_article(article)))
+
+
+def unpublish_article(session: Session, article: Article) -> None:
+    """Hide the article from delivery; its revisions stay, to be restored or published again."""
+    article.published_revision = None
+    session.flush()
+
+
+def find_revision(session: Session, article: Article, number: int) -> Revision | None:
+    return session.scalar(
+        select(Revision).where(Revision.article_id == article.id, Revision.number == number)
+    )
+
+
+def list_revisions(session: Session, article: Article) -> list[Revision]:
+    """The article's history, newest first."""
+    return list(
+        session.scalars(
+            select(Revision).where(Revision.article_id == article.id).order_by(Revision.number.desc())
+        )
+    )

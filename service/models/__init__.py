@@ -1,5 +1,6 @@
 """SQLAlchemy 2 typed models, one module per aggregate."""
 
+from service.models.apikey import ApiKey
 from service.models.article import (
     Article,
     Benefit,
@@ -9,6 +10,18 @@ from service.models.article import (
     RevisionTag,
     Section,
 )
+from service.models.audit import AuditEntry
 from service.models.base import Base
 
-__all__ = ["Article", "Base", "Benefit", "Condition", "Faq", "Revision", "RevisionTag", "Section"]
+__all__ = [
+    "ApiKey",
+    "Article",
+    "AuditEntry",
+    "Base",
+    "Benefit",
+    "Condition",
+    "Faq",
+    "Revision",
+    "RevisionTag",
+    "Section",
+]

@@ -144,6 +144,8 @@ class Revision(Base):
     title: Mapped[str] = mapped_column(String(TITLE_LENGTH))
     summary: Mapped[str] = mapped_column(Text)
     published_at: Mapped[datetime] = mapped_column(default=utcnow)
+    published_by: Mapped[str | None] = mapped_column(String(100))  # the key's name and prefix
+    note: Mapped[str | None] = mapped_column(Text)
 
     tags: Mapped[list[RevisionTag]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, lazy="raise"

@@ -1,0 +1,530 @@
+"""Management of articles: drafts and their children, publishing, history, preview.
+
+Every change needs the ETag of the caller's last read in If-Match (428 without it, 412 when
+stale); the check is atomic with the write (see content.editing.claim)."""
+
+from typing import Any
+
+import marshmallow as ma
+from flask import Response, g, request, url_for
+from flask.views import MethodView
+from flask_smorest import abort
+from marshmallow import fields
+from sqlalchemy import func, select
+
+from service.api.articles_schemas import (
+    CHILD_KINDS,
+    DIFF_EXAMPLE,
+    DRAFT_CARD_EXAMPLE,
+    DRAFT_EXAMPLE,
+    REVISION_EXAMPLE,
+    ChildPositionSchema,
+    DiffSchema,
+    DraftCardSchema,
+    DraftListQuerySchema,
+    DraftSchema,
+    JsonObjectSchema,
+    PublishSchema,
+    ReorderSchema,
+    RestoreSchema,
+    RevisionDocumentSchema,
+    RevisionSchema,
+)
+from service.api.auth import ManagementBlueprint
+from service.api.delivery import ARTICLE_EXAMPLE
+from service.api.delivery_schemas import SEED_DOCUMENT, DeliveredArticleSchema
+from service.config import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from service.content import editing
+from service.content.audit import record
+from service.content.diff import diff_documents
+from service.content.document import (
+    ArticleDocumentSchema,
+    document_from_article,
+    dump_document,
+    load_document,
+)
+from service.content.keys import key_label
+from service.content.publishing import (
+    find_revision,
+    list_revisions,
+    preview_body,
+    publish_article,
+    unpublish_article,
+)
+from service.extensions import db
+from service.models import Article, Revision
+
+blp = ManagementBlueprint(
+    "Articles",
+    __name__,
+    url_prefix="/v1/manage/articles",
+    description="Drafts, children, publishing and history, for marketers. Needs an API key.",
+)
+
+IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": True,
+    "schema": {"type": "string"},
+    "description": "The ETag of your last read of the article (or *): 428 without it, 412 if stale.",
+}
+KIND = "<any(" + ", ".join(CHILD_KINDS) + "):kind>"
+CHILD_BODY = "A Section, Condition, Benefit or Faq object, as in ArticleDocument, by kind."
+
+
+def draft_etag(article: Article) -> str:
+    return f"{article.id}-{article.version}"
+
+
+def live_number(article: Article) -> int | None:
+    return article.published_revision.number if article.published_revision else None
+
+
+def draft_metadata(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "version": article.version,
+        "status": article.status,
+        "published_revision": live_number(article),
+        "created_at": article.created_at,
+        "updated_at": article.updated_at,
+        "etag": draft_etag(article),
+    }
+
+
+def draft_reply(article: Article, status: int = 200) -> tuple[dict[str, Any], int, dict[str, str]]:
+    body = draft_metadata(article) | dump_document(document_from_article(article))
+    return body, status, {"ETag": f'"{draft_etag(article)}"'}
+
+
+def article_or_404(article_id: int) -> Article:
+    article = editing.load_article(db.session, article_id)
+    if article is None:
+        abort(404, message=f"There is no article {article_id}.")
+    return article
+
+
+def article_for_write(article_id: int) -> Article:
+    """The article, claimed for a change: If-Match must hold the current ETag."""
+    if not request.if_match:
+        abort(428, message="Send If-Match with the ETag of your last read of the article.")
+    article = article_or_404(article_id)
+    if not (request.if_match.star_tag or request.if_match.contains(draft_etag(article))):
+        abort(
+            412,
+            message=f"The article has changed since your read (it is now {draft_etag(article)!r}): "
+            "read it again and reapply your change.",
+        )
+    editing.claim(db.session, article, article.version)
+    return article
+
+
+RESPONSE_NAMES = {404: "NOT_FOUND", 409: "CONFLICT", 412: "PRECONDITION_FAILED", 428: "PRECONDITION_REQUIRED"}
+
+
+def change_docs(operation_id: str, errors: tuple[int, ...] = (404, 409, 412, 428), status: int = 200):
+    """What every change of an article documents: If-Match, its answers, and the new draft."""
+
+    def decorate(view):
+        if status == 204:
+            view = blp.response(204)(view)
+        else:
+            view = blp.response(status, DraftSchema, example=DRAFT_EXAMPLE)(view)
+        view = blp.doc(operationId=operation_id, parameters=[IF_MATCH])(view)
+        for error in errors:
+            view = blp.alt_response(error, response=RESPONSE_NAMES[error])(view)
+        return view
+
+    return decorate
+
+
+def commit(article: Article, action: str, revision_before: int | None, **details: Any) -> None:
+    record(
+        db.session,
+        g.api_key,
+        action,
+        article,
+        revision_before=revision_before,
+        revision_after=live_number(article),
+        **details,
+    )
+    db.session.commit()
+
+
+@blp.route("")
+class Drafts(MethodView):
+    @blp.requires("viewer")
+    @blp.arguments(DraftListQuerySchema, location="query")
+    @blp.response(200, DraftCardSchema(many=True), example=[DRAFT_CARD_EXAMPLE])
+    @blp.paginate(page_size=DEFAULT_PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+    @blp.doc(operationId="listDrafts")
+    def get(self, filters, pagination_parameters):
+        """List articles
+
+        Every article, published or not, most recently changed first.
+        """
+        query = select(Article)
+        if "locale" in filters:
+            query = query.where(Article.locale == filters["locale"])
+        if filters.get("status") == "published":
+            query = query.where(Article.published_revision_id.is_not(None))
+        elif filters.get("status") == "draft":
+            query = query.where(Article.published_revision_id.is_(None))
+        pagination_parameters.item_count = db.session.scalar(
+            select(func.count()).select_from(query.subquery())
+        )
+        articles = db.session.scalars(
+            query.order_by(Article.updated_at.desc(), Article.id.desc())
+            .offset(pagination_parameters.first_item)
+            .limit(pagination_parameters.page_size)
+        )
+        return [
+            draft_metadata(article) | {"slug": article.slug, "locale": article.locale, "title": article.title}
+            for article in articles
+        ]
+
+    @blp.requires("editor")
+    @blp.arguments(ArticleDocumentSchema, example=SEED_DOCUMENT)
+    @blp.response(201, DraftSchema, example=DRAFT_EXAMPLE)
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.doc(operationId="createArticle")
+    def post(self, document):
+        """Create an article
+
+        From a whole article document (the seed shape). Not published until you publish it.
+        """
+        article = editing.create_article(db.session, document)
+        commit(article, "article.created", None)
+        body, status, headers = draft_reply(article, 201)
+        headers["Location"] = url_for("Articles.Draft", article_id=article.id)
+        return body, status, headers
+
+
+@blp.route("/<int:article_id>")
+class Draft(MethodView):
+    @blp.requires("viewer")
+    @blp.response(200, DraftSchema, example=DRAFT_EXAMPLE)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(operationId="getDraft")
+    def get(self, article_id):
+        """Get an article's draft
+
+        The working copy, with the ETag to send back in If-Match when changing it.
+        """
+        return draft_reply(article_or_404(article_id))
+
+    @blp.requires("editor")
+    @blp.arguments(ArticleDocumentSchema, example=SEED_DOCUMENT)
+    @change_docs("replaceDraft")
+    def put(self, document, article_id):
+        """Replace an article's draft
+
+        With a whole document. Children are matched by key, so they keep their identity.
+        """
+        article = article_for_write(article_id)
+        editing.save_draft(db.session, article, document)
+        commit(article, "article.updated", live_number(article))
+        return draft_reply(article)
+
+    @blp.requires("editor")
+    @blp.arguments(JsonObjectSchema, content_type="application/merge-patch+json")
+    @change_docs("patchDraft")
+    def patch(self, patch, article_id):
+        """Change part of an article's draft
+
+        A JSON Merge Patch (RFC 7386) of the document: given fields replace, objects merge,
+        null resets a field. The result is validated as a whole document.
+        """
+        article = article_for_write(article_id)
+        editing.save_draft(db.session, article, editing.patch_document(article, patch))
+        commit(article, "article.updated", live_number(article), fields=sorted(patch))
+        return draft_reply(article)
+
+    @blp.requires("editor")
+    @change_docs("deleteArticle", status=204)
+    def delete(self, article_id):
+        """Delete an article
+
+        With its history. A published article must be unpublished first (409).
+        """
+        article = article_for_write(article_id)
+        record(db.session, g.api_key, "article.deleted", article, slug=article.slug, locale=article.locale)
+        editing.delete_article(db.session, article)
+        db.session.commit()
+
+
+def _child_write(article_id: int, change: Any, action: str, kind: str, **details: Any):
+    """Apply a change to one kind of child and reply with the whole draft."""
+    article = article_for_write(article_id)
+    editing.save_draft(db.session, article, change(article))
+    commit(article, action, live_number(article), kind=kind, **details)
+    return draft_reply(article)
+
+
+@blp.route(f"/<int:article_id>/{KIND}")
+class Children(MethodView):
+    @blp.requires("editor")
+    @blp.arguments(JsonObjectSchema, description=CHILD_BODY)
+    @blp.arguments(ChildPositionSchema, location="query")
+    @change_docs("addChild")
+    def post(self, child, where, article_id, kind):
+        """Add a child
+
+        A section, condition, benefit or FAQ, at the end or at `position`. Its key must be
+        new in this article and kind (409 otherwise).
+        """
+        return _child_write(
+            article_id,
+            lambda article: editing.add_child(article, kind, child, where.get("position")),
+            "child.added",
+            kind,
+            key=child.get("key"),
+        )
+
+
+@blp.route(f"/<int:article_id>/order/{KIND}")
+class ChildOrder(MethodView):
+    @blp.requires("editor")
+    @blp.arguments(ReorderSchema)
+    @change_docs("reorderChildren")
+    def put(self, order, article_id, kind):
+        """Reorder children
+
+        Give every key of this kind once, in the new order.
+        """
+        return _child_write(
+            article_id,
+            lambda article: editing.reorder_children(article, kind, order["keys"]),
+            "children.reordered",
+            kind,
+            keys=order["keys"],
+        )
+
+
+@blp.route(f"/<int:article_id>/{KIND}/<slug:key>")
+class Child(MethodView):
+    @blp.requires("editor")
+    @blp.arguments(JsonObjectSchema, description=CHILD_BODY)
+    @change_docs("replaceChild")
+    def put(self, child, article_id, kind, key):
+        """Replace a child
+
+        Its key stays the one in the path.
+        """
+        return _child_write(
+            article_id,
+            lambda article: editing.replace_child(article, kind, key, child),
+            "child.updated",
+            kind,
+            key=key,
+        )
+
+    @blp.requires("editor")
+    @blp.arguments(JsonObjectSchema, content_type="application/merge-patch+json", description=CHILD_BODY)
+    @change_docs("patchChild")
+    def patch(self, patch, article_id, kind, key):
+        """Change part of a child
+
+        A JSON Merge Patch of the child; its key stays the one in the path.
+        """
+        return _child_write(
+            article_id,
+            lambda article: editing.patch_child(article, kind, key, patch),
+            "child.updated",
+            kind,
+            key=key,
+        )
+
+    @blp.requires("editor")
+    @change_docs("deleteChild")
+    def delete(self, article_id, kind, key):
+        """Delete a child"""
+        return _child_write(
+            article_id,
+            lambda article: editing.delete_child(article, kind, key),
+            "child.deleted",
+            kind,
+            key=key,
+        )
+
+
+@blp.route("/<int:article_id>/publish")
+class Publish(MethodView):
+    @blp.requires("publisher")
+    @blp.arguments(PublishSchema)
+    @change_docs("publishArticle", errors=(404, 412, 428))
+    def post(self, options, article_id):
+        """Publish the draft
+
+        Freezes it as the next numbered revision, which delivery serves from now on. The
+        draft can then change freely without touching what visitors see.
+        """
+        article = article_for_write(article_id)
+        before = live_number(article)
+        publish_article(db.session, article, by=key_label(g.api_key), note=options.get("note"))
+        commit(article, "article.published", before, note=options.get("note"))
+        return draft_reply(article)
+
+
+@blp.route("/<int:article_id>/unpublish")
+class Unpublish(MethodView):
+    @blp.requires("publisher")
+    @change_docs("unpublishArticle", errors=(404, 412, 428))
+    def post(self, article_id):
+        """Unpublish
+
+        Delivery stops serving the article (404); its history stays.
+        """
+        article = article_for_write(article_id)
+        before = live_number(article)
+        unpublish_article(db.session, article)
+        commit(article, "article.unpublished", before)
+        return draft_reply(article)
+
+
+def revision_summary(article: Article, revision: Revision) -> dict[str, Any]:
+    return {
+        "number": revision.number,
+        "title": revision.title,
+        "published_at": revision.published_at,
+        "published_by": revision.published_by,
+        "note": revision.note,
+        "etag": revision.etag,
+        "live": revision.id == article.published_revision_id,
+    }
+
+
+def revision_or_404(article: Article, number: int) -> Revision:
+    revision = find_revision(db.session, article, number)
+    if revision is None:
+        abort(404, message=f"Article {article.id} has no revision {number}.")
+    return revision
+
+
+@blp.route("/<int:article_id>/revisions")
+class Revisions(MethodView):
+    @blp.requires("viewer")
+    @blp.response(200, RevisionSchema(many=True), example=[REVISION_EXAMPLE])
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(operationId="listRevisions")
+    def get(self, article_id):
+        """List an article's revisions
+
+        Every published state, newest first: who published it, when, and why.
+        """
+        article = article_or_404(article_id)
+        return [revision_summary(article, revision) for revision in list_revisions(db.session, article)]
+
+
+@blp.route("/<int:article_id>/revisions/<int:number>")
+class RevisionView(MethodView):
+    @blp.requires("viewer")
+    @blp.response(200, RevisionDocumentSchema, example=REVISION_EXAMPLE | {"document": SEED_DOCUMENT})
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(operationId="getRevision")
+    def get(self, article_id, number):
+        """Get a revision
+
+        The article as it was published then, as a document.
+        """
+        article = article_or_404(article_id)
+        revision = revision_or_404(article, number)
+        return revision_summary(article, revision) | {"document": revision.document}
+
+
+@blp.route("/<int:article_id>/revisions/<int:number>/restore")
+class Restore(MethodView):
+    @blp.requires("publisher")
+    @blp.arguments(RestoreSchema)
+    @change_docs("restoreRevision", errors=(404, 409, 412, 428))
+    def post(self, options, article_id, number):
+        """Restore a revision
+
+        Makes that revision's document the draft, and publishes it if asked.
+        """
+        article = article_for_write(article_id)
+        revision = revision_or_404(article, number)
+        before = live_number(article)
+        editing.save_draft(db.session, article, load_document(revision.document))
+        if options["publish"]:
+            publish_article(db.session, article, by=key_label(g.api_key), note=options.get("note"))
+        commit(article, "revision.restored", before, restored=number, published=options["publish"])
+        return draft_reply(article)
+
+
+class DiffQuerySchema(ma.Schema):
+    from_revision = fields.String(
+        data_key="from", required=True, metadata={"description": "A revision number, or draft."}
+    )
+    to_revision = fields.String(
+        data_key="to", load_default="draft", metadata={"description": "Default: draft."}
+    )
+
+
+def document_at(article: Article, which: str) -> dict[str, Any]:
+    if which == "draft":
+        return dump_document(document_from_article(article))
+    if not which.isdigit():
+        abort(
+            422, message="Compare revisions by number, or the draft.", errors={"query": {"from/to": [which]}}
+        )
+    return revision_or_404(article, int(which)).document
+
+
+@blp.route("/<int:article_id>/diff")
+class Diff(MethodView):
+    @blp.requires("viewer")
+    @blp.arguments(DiffQuerySchema, location="query")
+    @blp.response(200, DiffSchema, example=DIFF_EXAMPLE)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(operationId="diffRevisions")
+    def get(self, query, article_id):
+        """Compare two revisions
+
+        Field by field, and child by child: added, removed, changed and moved keys.
+        `from` and `to` are revision numbers or `draft`.
+        """
+        article = article_or_404(article_id)
+        before = document_at(article, query["from_revision"])
+        after = document_at(article, query["to_revision"])
+        return {
+            "from_revision": query["from_revision"],
+            "to_revision": query["to_revision"],
+            **diff_documents(before, after),
+        }
+
+
+@blp.route("/<int:article_id>/preview")
+class Preview(MethodView):
+    @blp.requires("viewer")
+    @blp.response(
+        200, DeliveredArticleSchema, example=ARTICLE_EXAMPLE | {"revision": None, "published_at": None}
+    )
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(operationId="previewDraft")
+    def get(self, article_id):
+        """Preview the draft
+
+        Exactly as delivery would send it once published (with no revision number or date
+        yet), so a frontend can show unpublished changes. Never cached.
+        """
+        body, etag = preview_body(article_or_404(article_id))
+        return Response(
+            body,
+            mimetype="application/json",
+            headers={"ETag": f'"{etag}"', "Cache-Control": "private, no-store"},
+        )
+
+
+@blp.route("/<int:article_id>/export")
+class Export(MethodView):
+    @blp.requires("viewer")
+    @blp.response(200, ArticleDocumentSchema, example=SEED_DOCUMENT)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(operationId="exportArticle")
+    def get(self, article_id):
+        """Export an article
+
+        Its draft as a document in the seed shape, ready to import or seed elsewhere.
+        """
+        return dump_document(document_from_article(article_or_404(article_id)))

@@ -1,0 +1,158 @@
+"""Schemas of the management API for articles: drafts, children, history and publishing."""
+
+import marshmallow as ma
+from marshmallow import fields
+
+from service.api.delivery_schemas import SEED_DOCUMENT, sent_in_full
+from service.content.document import CHILD_MODELS, ArticleDocumentSchema, Locale
+
+
+class DraftMetadataSchema(ma.Schema):
+    id = fields.Integer()
+    version = fields.Integer(metadata={"description": "Moves on with every change."})
+    status = fields.String(metadata={"description": "published while a revision is live, else draft."})
+    published_revision = fields.Integer(
+        allow_none=True, metadata={"description": "Number of the live revision, if any."}
+    )
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    etag = fields.String(metadata={"description": "Send it back in If-Match to change the article."})
+
+
+@sent_in_full
+class DraftSchema(DraftMetadataSchema, ArticleDocumentSchema):
+    """The working copy of an article, as marketers edit it."""
+
+
+@sent_in_full
+class DraftCardSchema(DraftMetadataSchema):
+    slug = fields.String()
+    locale = fields.String()
+    title = fields.String()
+
+
+class DraftListQuerySchema(ma.Schema):
+    locale = Locale(metadata={"description": "Only drafts in this locale."})
+    status = fields.String(validate=ma.validate.OneOf(("draft", "published")))
+
+
+class JsonObjectSchema(ma.Schema):
+    """Any JSON object; the domain validates it as part of the whole article document."""
+
+    class Meta:
+        unknown = ma.INCLUDE
+
+
+class ReorderSchema(ma.Schema):
+    keys = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"description": "Every key of this kind, each once, in the new order."},
+    )
+
+
+class ChildPositionSchema(ma.Schema):
+    position = fields.Integer(
+        validate=ma.validate.Range(min=0),
+        metadata={"description": "Where to insert (0 is first); default: at the end."},
+    )
+
+
+class PublishSchema(ma.Schema):
+    note = fields.String(
+        validate=ma.validate.Length(max=1000), metadata={"description": "Why, for the history."}
+    )
+
+
+class RestoreSchema(PublishSchema):
+    publish = fields.Boolean(load_default=False, metadata={"description": "Publish the restored draft too."})
+
+
+@sent_in_full
+class RevisionSchema(ma.Schema):
+    number = fields.Integer()
+    title = fields.String()
+    published_at = fields.DateTime()
+    published_by = fields.String(allow_none=True, metadata={"description": "The key's name and prefix."})
+    note = fields.String(allow_none=True)
+    etag = fields.String()
+    live = fields.Boolean(metadata={"description": "Whether delivery serves this revision now."})
+
+
+@sent_in_full
+class RevisionDocumentSchema(RevisionSchema):
+    document = fields.Nested(ArticleDocumentSchema)
+
+
+class FieldChangeSchema(ma.Schema):
+    field = fields.String(metadata={"example": "title"})
+    before = fields.Raw(allow_none=True)
+    after = fields.Raw(allow_none=True)
+
+
+class MovedChildSchema(ma.Schema):
+    key = fields.String()
+    from_position = fields.Integer(data_key="from", attribute="from")
+    to = fields.Integer()
+
+
+class ChildChangeSchema(ma.Schema):
+    key = fields.String()
+    field_changes = fields.List(fields.Nested(FieldChangeSchema), data_key="fields", attribute="fields")
+
+
+class ChildrenDiffSchema(ma.Schema):
+    added = fields.List(fields.String())
+    removed = fields.List(fields.String())
+    changed = fields.List(fields.Nested(ChildChangeSchema))
+    moved = fields.List(fields.Nested(MovedChildSchema))
+
+
+class DiffSchema(ma.Schema):
+    from_revision = fields.Raw(metadata={"description": "A revision number, or draft."})
+    to_revision = fields.Raw(metadata={"description": "A revision number, or draft."})
+    field_changes = fields.List(fields.Nested(FieldChangeSchema), data_key="fields", attribute="fields")
+    children = fields.Dict(keys=fields.String(), values=fields.Nested(ChildrenDiffSchema))
+
+
+CHILD_KINDS = tuple(CHILD_MODELS)
+DRAFT_EXAMPLE = {
+    "id": 1,
+    "version": 3,
+    "status": "published",
+    "published_revision": 1,
+    "created_at": "2026-11-26T09:00:00+00:00",
+    "updated_at": "2026-11-26T09:30:00+00:00",
+    "etag": "1-3",
+    **SEED_DOCUMENT,
+}
+DRAFT_CARD_EXAMPLE = {name: DRAFT_EXAMPLE[name] for name in DraftCardSchema().fields}
+REVISION_EXAMPLE = {
+    "number": 1,
+    "title": SEED_DOCUMENT["title"],
+    "published_at": "2026-11-26T09:30:00+00:00",
+    "published_by": "Ana, marketing (cms_1a2b3c4d)",
+    "note": "First publication",
+    "etag": "6be336541140dbbd52e9c939415225008f85f9b1470f5dc827a1341560566dc1",
+    "live": True,
+}
+DIFF_EXAMPLE = {
+    "from_revision": "1",
+    "to_revision": "draft",
+    "fields": [
+        {"field": "title", "before": SEED_DOCUMENT["title"], "after": "Can Stem Cells Treat Back Pain?"}
+    ],
+    "children": {
+        "sections": {"added": [], "removed": [], "changed": [], "moved": []},
+        "conditions": {"added": [], "removed": [], "changed": [], "moved": []},
+        "benefits": {"added": ["same-day-procedure"], "removed": [], "changed": [], "moved": []},
+        "faqs": {
+            "added": [],
+            "removed": [],
+            "changed": [
+                {"key": "time-to-results", "fields": [{"field": "answer", "before": "…", "after": "…"}]}
+            ],
+            "moved": [{"key": "compared-to-surgery", "from": 4, "to": 0}],
+        },
+    },
+}

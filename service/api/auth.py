@@ -1,0 +1,68 @@
+"""Bearer API keys for the management API: a blueprint whose views declare the role they need."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import g, request
+from flask_smorest import Blueprint, abort
+
+from service.content.keys import authenticate, has_role
+from service.extensions import db
+from service.models import ApiKey
+
+BEARER_SCHEME = "bearerAuth"
+BODY_TYPES = ("application/json", "application/merge-patch+json")
+
+
+def current_key(role: str) -> ApiKey:
+    """The request's live API key, if it has `role`; 401 or 403 otherwise."""
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        abort(
+            401,
+            message="Send an API key: Authorization: Bearer <key>.",
+            headers={"WWW-Authenticate": 'Bearer realm="cms"'},
+        )
+    key = authenticate(db.session, secret.strip())
+    if key is None:
+        abort(
+            401,
+            message="The API key is unknown, revoked or expired.",
+            headers={"WWW-Authenticate": 'Bearer realm="cms", error="invalid_token"'},
+        )
+    if not has_role(key, role):
+        abort(403, message=f"This needs the {role} role; the key {key.prefix} is {key.role}.")
+    return key
+
+
+class ManagementBlueprint(Blueprint):
+    """A blueprint for authenticated resources: `@blp.requires(role)` checks the key and
+    documents the role, the bearer scheme and the 401/403 answers on the operation."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.before_request(refuse_non_json_bodies)
+
+    def requires(self, role: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+            @wraps(view)
+            def checked(*args: Any, **kwargs: Any) -> Any:
+                g.api_key = current_key(role)
+                return view(*args, **kwargs)
+
+            summary, _, description = (view.__doc__ or "").strip().partition("\n")
+            checked.__doc__ = f"{summary}\n\n**Role: {role}** or above. {description.strip()}"
+            documented = self.doc(security=[{BEARER_SCHEME: []}], **{"x-required-role": role})(checked)
+            documented = self.alt_response(401, response="UNAUTHORIZED")(documented)
+            return self.alt_response(403, response="FORBIDDEN")(documented)
+
+        return decorator
+
+
+def refuse_non_json_bodies() -> None:
+    """A body that is not JSON is a 415, rather than a confusing 'missing field' 422."""
+    if request.content_length and request.mimetype not in BODY_TYPES:
+        abort(
+            415, message=f"Send the body as {' or '.join(BODY_TYPES)}, not {request.mimetype or 'untyped'}."
+        )

@@ -1,0 +1,56 @@
+"""What changed between two article documents: fields, and children added, removed, changed or moved."""
+
+from difflib import SequenceMatcher
+from typing import Any
+
+from service.content.document import CHILD_MODELS
+
+
+def _field_changes(before: dict[str, Any], after: dict[str, Any], prefix: str = "") -> list[dict[str, Any]]:
+    changes = []
+    for name in dict.fromkeys([*before, *after]):
+        old, new = before.get(name), after.get(name)
+        if old == new:
+            continue
+        if isinstance(old, dict) and isinstance(new, dict):
+            changes.extend(_field_changes(old, new, f"{prefix}{name}."))
+        else:
+            changes.append({"field": f"{prefix}{name}", "before": old, "after": new})
+    return changes
+
+
+def _moved(before_keys: list[str], after_keys: list[str]) -> list[str]:
+    """Keys present in both whose order relative to the others changed: those outside the
+    longest run of matching order, so one insertion does not make everything after it 'moved'."""
+    common = set(before_keys) & set(after_keys)
+    old = [key for key in before_keys if key in common]
+    new = [key for key in after_keys if key in common]
+    kept = set()
+    for block in SequenceMatcher(a=old, b=new, autojunk=False).get_matching_blocks():
+        kept.update(old[block.a : block.a + block.size])
+    return [key for key in new if key not in kept]
+
+
+def diff_documents(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """A field- and child-level diff of two JSON-ready documents."""
+    top_before = {k: v for k, v in before.items() if k not in CHILD_MODELS}
+    top_after = {k: v for k, v in after.items() if k not in CHILD_MODELS}
+    children = {}
+    for kind in CHILD_MODELS:
+        old = {child["key"]: child for child in before.get(kind, [])}
+        new = {child["key"]: child for child in after.get(kind, [])}
+        old_keys, new_keys = list(old), list(new)
+        children[kind] = {
+            "added": [key for key in new_keys if key not in old],
+            "removed": [key for key in old_keys if key not in new],
+            "changed": [
+                {"key": key, "fields": _field_changes(old[key], new[key])}
+                for key in new_keys
+                if key in old and old[key] != new[key]
+            ],
+            "moved": [
+                {"key": key, "from": old_keys.index(key), "to": new_keys.index(key)}
+                for key in _moved(old_keys, new_keys)
+            ],
+        }
+    return {"fields": _field_changes(top_before, top_after), "children": children}

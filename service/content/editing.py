@@ -1,0 +1,155 @@
+"""Editing drafts: every change goes through the whole-document path, so one validator and
+one writer (`replace_draft`) serve the article and each child alike; and every change first
+claims the article's version, so no edit is ever lost to a concurrent one."""
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from service.content.document import (
+    CHILD_MODELS,
+    document_from_article,
+    dump_document,
+    load_document,
+    merge_patch,
+    replace_draft,
+)
+from service.content.errors import InvalidDocument
+from service.models import Article
+from service.models.base import utcnow
+
+
+class VersionConflict(Exception):
+    """The article changed since the version the writer read."""
+
+
+class ArticleConflict(Exception):
+    """The change would clash with another article, or with the article's state."""
+
+
+class ChildNotFound(LookupError):
+    pass
+
+
+def load_article(session: Session, article_id: int) -> Article | None:
+    """One article with all its children loaded."""
+    return session.scalar(
+        select(Article)
+        .where(Article.id == article_id)
+        .options(*(selectinload(getattr(Article, kind)) for kind in CHILD_MODELS))
+    )
+
+
+def claim(session: Session, article: Article, expected_version: int) -> None:
+    """Claim the article for one change. The UPDATE ... WHERE version = expected both checks
+    and locks: of two writers holding the same version, the second matches no row."""
+    if article.version != expected_version:
+        raise VersionConflict(f"the article is at version {article.version}, not {expected_version}")
+    article.updated_at = utcnow()
+    try:
+        session.flush()
+    except StaleDataError as error:
+        raise VersionConflict("the article changed while this change was being made") from error
+
+
+def _ensure_identity_free(session: Session, document: dict[str, Any], article_id: int | None) -> None:
+    taken = session.scalar(
+        select(Article.id).where(Article.slug == document["slug"], Article.locale == document["locale"])
+    )
+    if taken is not None and taken != article_id:
+        raise ArticleConflict(
+            f"article {taken} already has the slug {document['slug']!r} in locale {document['locale']!r}"
+        )
+
+
+def create_article(session: Session, document: dict[str, Any]) -> Article:
+    _ensure_identity_free(session, document, None)
+    article = Article()
+    replace_draft(article, document)
+    session.add(article)
+    session.flush()
+    return article
+
+
+def save_draft(session: Session, article: Article, document: dict[str, Any]) -> None:
+    """Replace the draft by a loaded document (the article must be claimed)."""
+    _ensure_identity_free(session, document, article.id)
+    replace_draft(article, document)
+    session.flush()
+
+
+def patch_document(article: Article, patch: Any) -> dict[str, Any]:
+    """The article's document with a JSON Merge Patch applied, validated whole."""
+    return load_document(merge_patch(dump_document(document_from_article(article)), patch))
+
+
+def edit_children(article: Article, kind: str, change: Any) -> dict[str, Any]:
+    """Apply `change` to the JSON list of one kind of child and validate the whole result, so a
+    child is checked exactly as it would be in a full document (paths name it in the list)."""
+    document = dump_document(document_from_article(article))
+    change(document[kind])
+    return load_document(document)
+
+
+def add_child(
+    article: Article, kind: str, child: dict[str, Any], position: int | None = None
+) -> dict[str, Any]:
+    current = dump_document(document_from_article(article))
+    if any(existing["key"] == child.get("key") for existing in current[kind]):
+        raise ArticleConflict(f"the article already has a {kind} child with the key {child['key']!r}")
+
+    def insert(children: list[dict[str, Any]]) -> None:
+        children.insert(len(children) if position is None else position, child)
+
+    return edit_children(article, kind, insert)
+
+
+def replace_child(article: Article, kind: str, key: str, child: dict[str, Any]) -> dict[str, Any]:
+    def replace(children: list[dict[str, Any]]) -> None:
+        index = _find(children, kind, key)
+        children[index] = {**child, "key": key}
+
+    return edit_children(article, kind, replace)
+
+
+def patch_child(article: Article, kind: str, key: str, patch: dict[str, Any]) -> dict[str, Any]:
+    def apply(children: list[dict[str, Any]]) -> None:
+        index = _find(children, kind, key)
+        children[index] = {**merge_patch(children[index], patch), "key": key}
+
+    return edit_children(article, kind, apply)
+
+
+def delete_child(article: Article, kind: str, key: str) -> dict[str, Any]:
+    return edit_children(article, kind, lambda children: children.pop(_find(children, kind, key)))
+
+
+def reorder_children(article: Article, kind: str, keys: list[str]) -> dict[str, Any]:
+    """Put the children of one kind in the order of `keys`, which must name each exactly once."""
+
+    def reorder(children: list[dict[str, Any]]) -> None:
+        by_key = {child["key"]: child for child in children}
+        if sorted(keys) != sorted(by_key):
+            missing, unknown = sorted(set(by_key) - set(keys)), sorted(set(keys) - set(by_key))
+            raise InvalidDocument(
+                {"keys": [f"Name each {kind} key exactly once (missing: {missing}, unknown: {unknown})."]}
+            )
+        children[:] = [by_key[key] for key in keys]
+
+    return edit_children(article, kind, reorder)
+
+
+def _find(children: list[dict[str, Any]], kind: str, key: str) -> int:
+    for index, child in enumerate(children):
+        if child["key"] == key:
+            return index
+    raise ChildNotFound(f"the article has no {kind} child with the key {key!r}")
+
+
+def delete_article(session: Session, article: Article) -> None:
+    if article.published_revision_id is not None:
+        raise ArticleConflict("the article is published: unpublish it before deleting it")
+    session.delete(article)
+    session.flush()

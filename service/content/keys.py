@@ -1,0 +1,66 @@
+"""API keys: random, shown once, stored as a hash, told apart by a visible prefix."""
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.models import ApiKey
+from service.models.base import utcnow
+
+# Each role may do everything the roles before it may.
+ROLES = ("viewer", "editor", "publisher", "admin")
+KEY_PREFIX = "cms_"
+PREFIX_LENGTH = len(KEY_PREFIX) + 8  # "cms_" and 8 hex digits, then "_" and the secret
+
+
+@dataclass(frozen=True)
+class NewKey:
+    key: ApiKey
+    secret: str  # the whole key, to show once; only its hash is kept
+
+
+def _hash(secret: str) -> str:
+    # Keys carry 256 random bits, so a fast hash is safe: there is nothing to brute-force.
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_key(session: Session, name: str, role: str, expires_at: datetime | None = None) -> NewKey:
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    prefix = KEY_PREFIX + secrets.token_hex(4)
+    secret = f"{prefix}_{secrets.token_urlsafe(32)}"
+    key = ApiKey(name=name, prefix=prefix, secret_hash=_hash(secret), role=role, expires_at=expires_at)
+    session.add(key)
+    session.flush()
+    return NewKey(key, secret)
+
+
+def authenticate(session: Session, secret: str, now: datetime | None = None) -> ApiKey | None:
+    """The live key this secret belongs to, or None (unknown, revoked or expired)."""
+    prefix = secret[:PREFIX_LENGTH]
+    key = session.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
+    if key is None or not hmac.compare_digest(key.secret_hash, _hash(secret)):
+        return None
+    now = now or utcnow()
+    if key.revoked_at is not None or (key.expires_at is not None and key.expires_at <= now):
+        return None
+    return key
+
+
+def has_role(key: ApiKey, role: str) -> bool:
+    return ROLES.index(key.role) >= ROLES.index(role)
+
+
+def revoke_key(key: ApiKey) -> None:
+    if key.revoked_at is None:
+        key.revoked_at = utcnow()
+
+
+def key_label(key: ApiKey | None) -> str | None:
+    """How a key is named in history and logs: its name and visible prefix."""
+    return f"{key.name} ({key.prefix})" if key else None
