@@ -40,7 +40,14 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     )
     docs.init_app(app)
     cli.init_app(app)
+    app.teardown_request(_discard_uncommitted_work)
     return app
+
+
+def _discard_uncommitted_work(_error: BaseException | None) -> None:
+    """A request that failed half-way (a 4xx from a domain error, say) leaves nothing behind
+    for whatever next uses the session."""
+    db.session.rollback()
 
 
 def allowed_origins(setting: str) -> list[str]:

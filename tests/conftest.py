@@ -83,23 +83,26 @@ def session(app):
 
 
 @pytest.fixture
-def publish(session):
+def publish(app):
     """Validate, load and publish documents, as `flask seed` does, and commit."""
 
     def publish(raw) -> None:
-        load_articles(session, validate_documents(raw))
-        session.commit()
+        with app.app_context():
+            load_articles(db.session, validate_documents(raw))
+            db.session.commit()
 
     return publish
 
 
 @pytest.fixture
-def auth(session):
-    """Authorization headers for a new key with the given role."""
+def auth(app):
+    """Authorization headers for a new key with the given role. The key is made in an app
+    context of its own, so that each request the test sends has its own too, as in production."""
 
     def headers(role: str = "admin", **extra: str) -> dict:
-        new = create_key(session, f"test {role}", role)
-        session.commit()
+        with app.app_context():
+            new = create_key(db.session, f"test {role}", role)
+            db.session.commit()
         return {"Authorization": f"Bearer {new.secret}", **extra}
 
     return headers

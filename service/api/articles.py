@@ -10,7 +10,6 @@ from flask import Response, g, request, url_for
 from flask.views import MethodView
 from flask_smorest import abort
 from marshmallow import fields
-from sqlalchemy import func, select
 
 from service.api.articles_schemas import (
     CHILD_KINDS,
@@ -33,6 +32,7 @@ from service.api.articles_schemas import (
 from service.api.auth import ManagementBlueprint
 from service.api.delivery import ARTICLE_EXAMPLE
 from service.api.delivery_schemas import SEED_DOCUMENT, DeliveredArticleSchema
+from service.api.pagination import page_of
 from service.config import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from service.content import editing
 from service.content.audit import record
@@ -163,21 +163,7 @@ class Drafts(MethodView):
 
         Every article, published or not, most recently changed first.
         """
-        query = select(Article)
-        if "locale" in filters:
-            query = query.where(Article.locale == filters["locale"])
-        if filters.get("status") == "published":
-            query = query.where(Article.published_revision_id.is_not(None))
-        elif filters.get("status") == "draft":
-            query = query.where(Article.published_revision_id.is_(None))
-        pagination_parameters.item_count = db.session.scalar(
-            select(func.count()).select_from(query.subquery())
-        )
-        articles = db.session.scalars(
-            query.order_by(Article.updated_at.desc(), Article.id.desc())
-            .offset(pagination_parameters.first_item)
-            .limit(pagination_parameters.page_size)
-        )
+        articles = page_of(editing.drafts_query(**filters), pagination_parameters)
         return [
             draft_metadata(article) | {"slug": article.slug, "locale": article.locale, "title": article.title}
             for article in articles

@@ -13,6 +13,7 @@ def record(
     key: ApiKey | None,
     action: str,
     article: Article | None = None,
+    /,
     *,
     revision_before: int | None = None,
     revision_after: int | None = None,

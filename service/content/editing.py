@@ -42,6 +42,18 @@ def load_article(session: Session, article_id: int) -> Article | None:
     )
 
 
+def drafts_query(locale: str | None = None, status: str | None = None) -> Any:
+    """Articles, most recently changed first, optionally in one locale or status."""
+    query = select(Article).order_by(Article.updated_at.desc(), Article.id.desc())
+    if locale is not None:
+        query = query.where(Article.locale == locale)
+    if status == "published":
+        query = query.where(Article.published_revision_id.is_not(None))
+    elif status == "draft":
+        query = query.where(Article.published_revision_id.is_(None))
+    return query
+
+
 def claim(session: Session, article: Article, expected_version: int) -> None:
     """Claim the article for one change. The UPDATE ... WHERE version = expected both checks
     and locks: of two writers holding the same version, the second matches no row."""

@@ -1,0 +1,162 @@
+"""Publishing through the management API: revisions, delivery, history, diff, restore, preview."""
+
+import pytest
+
+DRAFTS = "/v1/manage/articles"
+SLUG = "are-all-types-of-back-pain-treatable-with-stem-cells"
+LIVE = f"/v1/articles/{SLUG}"
+
+
+class Editor:
+    """A marketer's session: remembers the last ETag, as a frontend would."""
+
+    def __init__(self, client, headers, url, etag):
+        self.client, self.headers, self.url, self.etag = client, headers, url, etag
+
+    def send(self, method, path="", **kwargs):
+        response = getattr(self.client, method)(
+            f"{self.url}{path}", headers={**self.headers, "If-Match": self.etag}, **kwargs
+        )
+        self.etag = response.headers.get("ETag", self.etag)
+        return response
+
+    def get(self, path="", **kwargs):
+        return self.client.get(f"{self.url}{path}", headers=self.headers, **kwargs)
+
+
+@pytest.fixture
+def publisher(client, auth, seed_document):
+    headers = auth("publisher")
+    created = client.post(DRAFTS, json=seed_document, headers=headers)
+    return Editor(client, headers, created.headers["Location"], created.headers["ETag"])
+
+
+def test_publishing_freezes_a_revision_that_delivery_serves(client, publisher):
+    response = publisher.send("post", "/publish", json={"note": "First publication"})
+
+    assert response.status_code == 200
+    assert response.json["status"] == "published" and response.json["published_revision"] == 1
+    live = client.get(LIVE)
+    assert live.status_code == 200 and live.json["revision"] == 1
+
+    publisher.send("patch", json={"title": "A draft title"})
+    assert client.get(LIVE).json["title"] != "A draft title"
+
+    publisher.send("post", "/publish", json={})
+    assert client.get(LIVE).json["title"] == "A draft title"
+    assert client.get(LIVE).json["revision"] == 2
+
+
+def test_an_editor_cannot_publish(client, auth, publisher):
+    editor = Editor(client, auth("editor"), publisher.url, publisher.etag)
+    assert editor.send("post", "/publish", json={}).status_code == 403
+
+
+def test_unpublishing_hides_the_article_and_keeps_its_history(client, publisher):
+    publisher.send("post", "/publish", json={})
+
+    response = publisher.send("post", "/unpublish")
+
+    assert response.json["status"] == "draft"
+    assert client.get(LIVE).status_code == 404
+    assert [r["number"] for r in publisher.get("/revisions").json] == [1]
+
+
+def test_a_published_article_must_be_unpublished_before_deletion(publisher):
+    publisher.send("post", "/publish", json={})
+    assert publisher.send("delete").status_code == 409
+    publisher.send("post", "/unpublish")
+    assert publisher.send("delete").status_code == 204
+
+
+def test_history_lists_who_published_when_and_why(publisher):
+    publisher.send("post", "/publish", json={"note": "Launch"})
+    publisher.send("patch", json={"summary": "Shorter."})
+    publisher.send("post", "/publish", json={"note": "Tighter summary"})
+
+    history = publisher.get("/revisions").json
+
+    assert [(r["number"], r["note"], r["live"]) for r in history] == [
+        (2, "Tighter summary", True),
+        (1, "Launch", False),
+    ]
+    assert history[0]["published_by"].startswith("test publisher (cms_")
+    first = publisher.get("/revisions/1").json
+    assert first["document"]["summary"] != "Shorter."
+    assert publisher.get("/revisions/9").status_code == 404
+
+
+def test_two_revisions_diff_by_field_and_child(publisher, seed_document):
+    publisher.send("post", "/publish", json={})
+    faqs = [faq["key"] for faq in seed_document["faqs"]]
+    publisher.send("patch", json={"title": "New title", "seo": {"title": "SEO"}})
+    publisher.send(
+        "post", "/benefits", json={"key": "same-day", "title": "Same day", "description": "Home by evening."}
+    )
+    publisher.send("delete", "/conditions/advanced-disc-collapse")
+    publisher.send("patch", "/faqs/time-to-results", json={"answer": "Weeks."})
+    publisher.send("put", "/order/faqs", json={"keys": [faqs[4], *faqs[:4], faqs[5]]})
+    publisher.send("post", "/publish", json={})
+
+    diff = publisher.get("/diff?from=1&to=2").json
+
+    assert diff["fields"] == [
+        {"field": "title", "before": seed_document["title"], "after": "New title"},
+        {"field": "seo.title", "before": seed_document["seo"]["title"], "after": "SEO"},
+    ]
+    children = diff["children"]
+    assert children["benefits"]["added"] == ["same-day"]
+    assert children["conditions"]["removed"] == ["advanced-disc-collapse"]
+    assert children["faqs"]["changed"] == [
+        {
+            "key": "time-to-results",
+            "fields": [{"field": "answer", "before": seed_document["faqs"][0]["answer"], "after": "Weeks."}],
+        }
+    ]
+    assert children["faqs"]["moved"] == [{"key": faqs[4], "from": 4, "to": 0}]
+    assert children["sections"] == {"added": [], "removed": [], "changed": [], "moved": []}
+    assert publisher.get("/diff?from=2").json["fields"] == []  # the draft is revision 2
+
+
+def test_restoring_a_revision_makes_it_the_draft_and_can_publish_it(client, publisher, seed_document):
+    publisher.send("post", "/publish", json={})
+    publisher.send("patch", json={"title": "Second"})
+    publisher.send("post", "/publish", json={})
+
+    restored = publisher.send("post", "/revisions/1/restore", json={"publish": True, "note": "Back to 1"})
+
+    assert restored.status_code == 200
+    assert restored.json["title"] == seed_document["title"]
+    assert restored.json["published_revision"] == 3
+    assert client.get(LIVE).json["title"] == seed_document["title"]
+
+
+def test_preview_shows_the_draft_as_delivery_will(client, publisher):
+    publisher.send("patch", json={"title": "Coming soon"})
+    preview = publisher.get("/preview")
+
+    assert preview.status_code == 200
+    assert preview.headers["Cache-Control"] == "private, no-store"
+    assert preview.json["title"] == "Coming soon" and preview.json["revision"] is None
+
+    publisher.send("post", "/publish", json={})
+    live = client.get(LIVE).json
+    skip = {"revision", "published_at", "etag"}
+    assert {k: v for k, v in live.items() if k not in skip} == {
+        k: v for k, v in preview.json.items() if k not in skip
+    }
+
+
+def test_every_change_is_in_the_audit_log(client, auth, publisher):
+    publisher.send("patch", json={"title": "Audited"})
+    publisher.send("post", "/publish", json={"note": "go"})
+    admin = auth("viewer")
+    article_id = int(publisher.url.rsplit("/", 1)[1])
+
+    entries = client.get(f"/v1/manage/audit?article_id={article_id}", headers=admin).json
+
+    assert [e["action"] for e in entries] == ["article.published", "article.updated", "article.created"]
+    published = entries[0]
+    assert published["key_prefix"].startswith("cms_")
+    assert (published["revision_before"], published["revision_after"]) == (None, 1)
+    assert published["details"] == {"note": "go"}
