@@ -101,8 +101,8 @@ def test_two_revisions_diff_by_field_and_child(publisher, seed_document):
     diff = publisher.get("/diff?from=1&to=2").json
 
     assert diff["fields"] == [
-        {"field": "title", "before": seed_document["title"], "after": "New title"},
         {"field": "seo.title", "before": seed_document["seo"]["title"], "after": "SEO"},
+        {"field": "title", "before": seed_document["title"], "after": "New title"},
     ]
     children = diff["children"]
     assert children["benefits"]["added"] == ["same-day"]

@@ -8,7 +8,8 @@ from service.content.document import CHILD_MODELS
 
 def _field_changes(before: dict[str, Any], after: dict[str, Any], prefix: str = "") -> list[dict[str, Any]]:
     changes = []
-    for name in dict.fromkeys([*before, *after]):
+    # Sorted: documents read back from PostgreSQL's JSONB do not keep their key order.
+    for name in sorted({*before, *after}):
         old, new = before.get(name), after.get(name)
         if old == new:
             continue
