@@ -14,7 +14,6 @@ from service.content.errors import InvalidDocument
 from service.content.markdown import render_markdown
 from service.models import Article, Benefit, Condition, Faq, Section
 from service.models.article import KEY_LENGTH, LOCALE_LENGTH, SLUG_LENGTH, TAG_LENGTH, TITLE_LENGTH
-from service.models.base import utcnow
 
 SLUG_REGEX = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 SLUG_PATTERN = validate.Regexp(f"^{SLUG_REGEX}$", error="Use lowercase letters, digits and single hyphens.")
@@ -307,12 +306,10 @@ def apply_document(article: Article, document: dict[str, Any]) -> None:
 
 
 def replace_draft(article: Article, document: dict[str, Any]) -> bool:
-    """Make the draft match a loaded document; say whether anything changed. Any change,
-    a child's included, updates the article row, so its version and updated_at move on."""
+    """Make the draft match a loaded document; say whether anything changed."""
     if article.id is not None and document_from_article(article) == document:
         return False
     apply_document(article, document)
-    article.updated_at = utcnow()
     return True
 
 

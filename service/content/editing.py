@@ -4,9 +4,9 @@ claims the article's version, so no edit is ever lost to a concurrent one."""
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from service.content.document import (
     CHILD_MODELS,
@@ -55,15 +55,22 @@ def drafts_query(locale: str | None = None, status: str | None = None) -> Any:
 
 
 def claim(session: Session, article: Article, expected_version: int) -> None:
-    """Claim the article for one change. The UPDATE ... WHERE version = expected both checks
-    and locks: of two writers holding the same version, the second matches no row."""
+    """Claim the article for one change: UPDATE ... SET version = version + 1 WHERE version =
+    expected, before anything else is written. It checks and locks at once: of two writers
+    holding the same version, the second waits for the first, then matches no row."""
     if article.version != expected_version:
         raise VersionConflict(f"the article is at version {article.version}, not {expected_version}")
-    article.updated_at = utcnow()
-    try:
-        session.flush()
-    except StaleDataError as error:
-        raise VersionConflict("the article changed while this change was being made") from error
+    now = utcnow()
+    claimed = session.execute(
+        update(Article)
+        .where(Article.id == article.id, Article.version == expected_version)
+        .values(version=expected_version + 1, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        raise VersionConflict("the article changed while this change was being made")
+    set_committed_value(article, "version", expected_version + 1)
+    set_committed_value(article, "updated_at", now)
 
 
 def _ensure_identity_free(session: Session, document: dict[str, Any], article_id: int | None) -> None:

@@ -7,7 +7,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from service.content.document import dump_document, load_document, replace_draft
+from service.content.document import document_from_article, dump_document, load_document, replace_draft
+from service.content.editing import claim
 from service.content.errors import InvalidDocument
 from service.content.publishing import publish_article
 from service.models import Article
@@ -67,15 +68,16 @@ def load_article(session: Session, document: dict[str, Any], publish: bool = Tru
     and what is live differs. Loading the same document twice changes nothing."""
     article = session.scalar(article_query(document["slug"], document["locale"]))
     created = article is None
+    live = article.published_revision if article else None
+    republish = publish and (live is None or live.document != dump_document(document))
     if article is None:
         article = Article()
         session.add(article)
+    elif republish or document_from_article(article) != document:
+        claim(session, article, article.version)
     draft_changed = replace_draft(article, document)
     session.flush()
-    published = None
-    live = article.published_revision
-    if publish and (live is None or live.document != dump_document(document)):
-        published = publish_article(session, article).number
+    published = publish_article(session, article).number if republish else None
     return LoadResult(document["slug"], document["locale"], created, draft_changed, published)
 
 

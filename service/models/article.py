@@ -54,8 +54,8 @@ class Article(Base):
     references: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    # Bumped on every UPDATE and checked in its WHERE clause: two writers holding the same
-    # version cannot both succeed.
+    # Moved on by every change, and checked in the WHERE clause of the UPDATE that claims
+    # the article for it (content.editing.claim): two writers cannot both win one version.
     version: Mapped[int] = mapped_column(default=1)
     published_revision_id: Mapped[int | None] = mapped_column(
         ForeignKey("article_revisions.id", ondelete="SET NULL", use_alter=True)
@@ -68,8 +68,6 @@ class Article(Base):
     published_revision: Mapped[Revision | None] = relationship(
         foreign_keys=[published_revision_id], post_update=True
     )
-
-    __mapper_args__ = {"version_id_col": version}
 
     @property
     def status(self) -> str:
