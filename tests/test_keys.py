@@ -10,6 +10,7 @@ from service.models import ApiKey
 from service.models.base import utcnow
 
 DRAFTS = "/v1/manage/articles"
+KEYS = "/v1/manage/keys"
 
 
 def test_a_request_without_a_key_is_401_with_a_challenge(client):
@@ -86,3 +87,36 @@ def test_the_spec_declares_the_bearer_scheme_and_each_role(client):
                 assert operation["x-required-role"] in ("viewer", "editor", "publisher", "admin")
                 assert f"**Role: {operation['x-required-role']}**" in operation["description"]
                 assert {"401", "403"} <= set(operation["responses"])
+
+
+def test_admins_create_list_and_revoke_keys(client, auth):
+    admin = auth("admin")
+    created = client.post(KEYS, json={"name": "Ana, marketing", "role": "editor"}, headers=admin)
+
+    assert created.status_code == 201
+    secret = created.json["key"]
+    assert secret.startswith(created.json["prefix"] + "_")
+    ana = {"Authorization": f"Bearer {secret}"}
+    assert client.get(DRAFTS, headers=ana).status_code == 200
+
+    listed = client.get(KEYS, headers=admin).json
+    assert all("key" not in key and "secret_hash" not in key for key in listed)
+    assert created.json["prefix"] in [key["prefix"] for key in listed]
+
+    assert client.delete(f"{KEYS}/{created.json['id']}", headers=admin).status_code == 204
+    assert client.get(DRAFTS, headers=ana).status_code == 401
+    assert client.delete(f"{KEYS}/999", headers=admin).status_code == 404
+
+
+def test_only_admins_manage_keys(client, auth):
+    publisher = auth("publisher")
+    assert client.get(KEYS, headers=publisher).status_code == 403
+    assert client.post(KEYS, json={"name": "x", "role": "admin"}, headers=publisher).status_code == 403
+
+
+def test_a_key_request_is_validated(client, auth):
+    response = client.post(
+        KEYS, json={"name": "", "role": "owner", "expires_at": "2020-01-01T00:00:00+00:00"}, headers=auth()
+    )
+    assert response.status_code == 422
+    assert {e["field"] for e in response.json["errors"]} == {"name", "role", "expires_at"}

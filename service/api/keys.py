@@ -1,0 +1,105 @@
+"""API keys, managed by admins: created (the secret shown once), listed, revoked."""
+
+import marshmallow as ma
+from flask import g
+from flask.views import MethodView
+from flask_smorest import abort
+from marshmallow import fields, validate
+from sqlalchemy import select
+
+from service.api.auth import ManagementBlueprint
+from service.content.audit import record
+from service.content.keys import ROLES, create_key, revoke_key
+from service.extensions import db
+from service.models import ApiKey
+from service.models.base import utcnow
+
+blp = ManagementBlueprint(
+    "Keys", __name__, url_prefix="/v1/manage/keys", description="API keys and their roles."
+)
+
+
+class NewKeySchema(ma.Schema):
+    name = fields.String(
+        required=True, validate=validate.Length(min=1, max=100), metadata={"example": "Ana, marketing"}
+    )
+    role = fields.String(required=True, validate=validate.OneOf(ROLES), metadata={"example": "editor"})
+    expires_at = fields.AwareDateTime(
+        load_default=None, allow_none=True, metadata={"description": "Default: never."}
+    )
+
+    @ma.validates("expires_at")
+    def _in_the_future(self, value, **_):
+        if value is not None and value <= utcnow():
+            raise ma.ValidationError("Must be in the future.")
+
+
+class KeySchema(ma.Schema):
+    id = fields.Integer()
+    name = fields.String()
+    prefix = fields.String(metadata={"description": "The visible start of the key, to tell keys apart."})
+    role = fields.String()
+    created_at = fields.DateTime()
+    expires_at = fields.DateTime(allow_none=True)
+    revoked_at = fields.DateTime(allow_none=True)
+
+
+class CreatedKeySchema(KeySchema):
+    key = fields.String(metadata={"description": "The whole key. Shown this once; only its hash is kept."})
+
+
+KEY_EXAMPLE = {
+    "id": 2,
+    "name": "Ana, marketing",
+    "prefix": "cms_1a2b3c4d",
+    "role": "editor",
+    "created_at": "2026-11-26T09:00:00+00:00",
+    "expires_at": None,
+    "revoked_at": None,
+}
+
+
+@blp.route("")
+class Keys(MethodView):
+    @blp.requires("admin")
+    @blp.response(200, KeySchema(many=True), example=[KEY_EXAMPLE])
+    @blp.doc(operationId="listKeys")
+    def get(self):
+        """List API keys
+
+        Revoked and expired ones included; never their secrets.
+        """
+        return db.session.scalars(select(ApiKey).order_by(ApiKey.id))
+
+    @blp.requires("admin")
+    @blp.arguments(NewKeySchema)
+    @blp.response(201, CreatedKeySchema, example=KEY_EXAMPLE | {"key": "cms_1a2b3c4d_Zx9..."})
+    @blp.doc(operationId="createKey")
+    def post(self, new):
+        """Create an API key
+
+        The answer holds the whole key, this once: store it now.
+        """
+        created = create_key(db.session, new["name"], new["role"], new["expires_at"])
+        record(db.session, g.api_key, "key.created", key_id=created.key.id, role=new["role"])
+        db.session.commit()
+        return {name: getattr(created.key, name) for name in KeySchema().fields} | {"key": created.secret}
+
+
+@blp.route("/<int:key_id>")
+class Key(MethodView):
+    @blp.requires("admin")
+    @blp.response(204)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(operationId="revokeKey")
+    def delete(self, key_id):
+        """Revoke an API key
+
+        It stops working at once. Revoking a revoked key changes nothing.
+        """
+        key = db.session.get(ApiKey, key_id)
+        if key is None:
+            abort(404, message=f"There is no key {key_id}.")
+        revoke_key(key)
+        record(db.session, g.api_key, "key.revoked", key_id=key.id)
+        db.session.commit()
