@@ -93,7 +93,7 @@ def draft_metadata(article: Article) -> dict[str, Any]:
 
 
 def draft_reply(article: Article, status: int = 200) -> tuple[dict[str, Any], int, dict[str, str]]:
-    body = draft_metadata(article) | dump_document(document_from_article(article))
+    body = draft_metadata(article) | document_from_article(article)
     return body, status, {"ETag": f'"{draft_etag(article)}"'}
 
 
@@ -513,4 +513,4 @@ class Export(MethodView):
 
         Its draft as a document in the seed shape, ready to import or seed elsewhere.
         """
-        return dump_document(document_from_article(article_or_404(article_id)))
+        return document_from_article(article_or_404(article_id))

@@ -16,6 +16,7 @@ from service.models import Article
 
 @dataclass(frozen=True)
 class LoadResult:
+    article: Article
     slug: str
     locale: str
     created: bool
@@ -78,7 +79,7 @@ def load_article(session: Session, document: dict[str, Any], publish: bool = Tru
     draft_changed = replace_draft(article, document)
     session.flush()
     published = publish_article(session, article).number if republish else None
-    return LoadResult(document["slug"], document["locale"], created, draft_changed, published)
+    return LoadResult(article, document["slug"], document["locale"], created, draft_changed, published)
 
 
 def load_articles(

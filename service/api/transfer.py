@@ -1,0 +1,108 @@
+"""Import and export: articles as documents in the seed shape, the same code `flask seed` uses."""
+
+import marshmallow as ma
+from flask import g
+from flask.views import MethodView
+from flask_smorest import abort
+from marshmallow import fields
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from service.api.auth import ManagementBlueprint
+from service.api.delivery_schemas import SEED_DOCUMENT
+from service.content.audit import record
+from service.content.document import CHILD_MODELS, ArticleDocumentSchema, document_from_article
+from service.content.errors import InvalidDocument
+from service.content.keys import has_role
+from service.content.loading import load_articles, validate_documents
+from service.extensions import db
+from service.models import Article
+
+blp = ManagementBlueprint(
+    "Import and export",
+    __name__,
+    url_prefix="/v1/manage",
+    description="Articles as documents in the seed shape: export, then import elsewhere, losslessly.",
+)
+
+
+class ImportSchema(ma.Schema):
+    documents = fields.List(
+        fields.Raw(),
+        required=True,
+        metadata={"description": "ArticleDocument objects, as export gives them."},
+    )
+    publish = fields.Boolean(
+        load_default=False, metadata={"description": "Publish what changed (needs the publisher role)."}
+    )
+
+
+class ImportResultSchema(ma.Schema):
+    slug = fields.String()
+    locale = fields.String()
+    created = fields.Boolean()
+    draft_changed = fields.Boolean()
+    published_revision = fields.Integer(allow_none=True)
+
+
+@blp.route("/export")
+class ExportAll(MethodView):
+    @blp.requires("viewer")
+    @blp.response(200, ArticleDocumentSchema(many=True), example=[SEED_DOCUMENT])
+    @blp.doc(operationId="exportArticles")
+    def get(self):
+        """Export every article
+
+        Each draft as a document, by slug and locale.
+        """
+        articles = db.session.scalars(
+            select(Article)
+            .order_by(Article.slug, Article.locale)
+            .options(*(selectinload(getattr(Article, kind)) for kind in CHILD_MODELS))
+        )
+        return [document_from_article(article) for article in articles]
+
+
+@blp.route("/import")
+class Import(MethodView):
+    @blp.requires("editor")
+    @blp.arguments(ImportSchema, example={"documents": [SEED_DOCUMENT], "publish": False})
+    @blp.response(
+        200,
+        ImportResultSchema(many=True),
+        example=[
+            {
+                "slug": SEED_DOCUMENT["slug"],
+                "locale": "en",
+                "created": False,
+                "draft_changed": True,
+                "published_revision": None,
+            }
+        ],
+    )
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.doc(operationId="importArticles")
+    def post(self, request):
+        """Import articles
+
+        Creates or updates each article by slug and locale; unchanged ones stay untouched.
+        All or nothing: every document is validated first.
+        """
+        if request["publish"] and not has_role(g.api_key, "publisher"):
+            abort(403, message="Importing with publish needs the publisher role.")
+        try:
+            documents = validate_documents(request["documents"])
+        except InvalidDocument as error:
+            raise InvalidDocument({"documents": error.messages}) from error
+        results = load_articles(db.session, documents, publish=request["publish"])
+        for result in results:
+            record(
+                db.session,
+                g.api_key,
+                "article.imported",
+                slug=result.slug,
+                locale=result.locale,
+                published=result.published_revision,
+            )
+        db.session.commit()
+        return results

@@ -1,0 +1,57 @@
+"""Export and import: documents in the seed shape, lossless both ways."""
+
+DRAFTS = "/v1/manage/articles"
+
+
+def test_export_then_import_is_lossless(client, auth, seed_document):
+    publisher = auth("publisher")
+    client.post(DRAFTS, json=seed_document, headers=publisher)
+    spanish = {
+        **seed_document,
+        "locale": "es",
+        "title": "¿Se pueden tratar con células madre?",
+        "reviewed_at": "2026-10-01",
+    }
+    spanish["references"] = [{"title": "A study", "url": "https://example.org/study"}]
+    client.post(DRAFTS, json=spanish, headers=publisher)
+    exported = client.get("/v1/manage/export", headers=publisher).json
+    for card in client.get(DRAFTS, headers=publisher).json:
+        assert (
+            client.delete(f"{DRAFTS}/{card['id']}", headers={**publisher, "If-Match": "*"}).status_code == 204
+        )
+    assert client.get("/v1/manage/export", headers=publisher).json == []
+
+    imported = client.post("/v1/manage/import", json={"documents": exported}, headers=publisher)
+
+    assert imported.status_code == 200
+    assert [r["created"] for r in imported.json] == [True, True]
+    assert client.get("/v1/manage/export", headers=publisher).json == exported
+    again = client.post("/v1/manage/import", json={"documents": exported}, headers=publisher).json
+    assert [r["draft_changed"] for r in again] == [False, False]
+
+
+def test_one_article_exports_as_the_seed_shape(client, auth, seed_document):
+    headers = auth("editor")
+    url = client.post(DRAFTS, json=seed_document, headers=headers).headers["Location"]
+    assert client.get(f"{url}/export", headers=headers).json == seed_document
+
+
+def test_import_with_publish_needs_a_publisher_and_publishes(client, auth, seed_document):
+    body = {"documents": [seed_document], "publish": True}
+    assert client.post("/v1/manage/import", json=body, headers=auth("editor")).status_code == 403
+
+    response = client.post("/v1/manage/import", json=body, headers=auth("publisher"))
+
+    assert response.json[0]["published_revision"] == 1
+    assert client.get(f"/v1/articles/{seed_document['slug']}").status_code == 200
+
+
+def test_an_invalid_import_names_the_document_and_loads_nothing(client, auth, seed_document):
+    headers = auth("editor")
+    bad = {**seed_document, "slug": "Bad Slug", "locale": "es"}
+
+    response = client.post("/v1/manage/import", json={"documents": [seed_document, bad]}, headers=headers)
+
+    assert response.status_code == 422
+    assert response.json["errors"][0]["field"] == "documents[1].slug"
+    assert client.get(DRAFTS, headers=headers).json == []
