@@ -14,6 +14,7 @@ from service.content.audit import record
 from service.content.errors import InvalidDocument
 from service.content.keys import ROLES, create_key
 from service.content.loading import DuplicateArticles, load_articles, validate_documents
+from service.content.scheduling import apply_due_schedules
 from service.extensions import db
 from service.models.base import utcnow
 
@@ -93,6 +94,16 @@ def create_key_command(name: str, role: str, expires_in_days: int | None) -> Non
     click.echo(new.secret)
 
 
+@click.command("apply-schedules")
+@with_appcontext
+def apply_schedules_command() -> None:
+    """Apply the scheduled publishes and unpublishes that are due. Run it from cron (every
+    minute, say) on as many hosts as you like: each schedule is applied exactly once."""
+    for applied in apply_due_schedules(db.session):
+        click.echo(f"schedule {applied.schedule_id}: article {applied.article_id} {applied.outcome}")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(create_key_command)
+    app.cli.add_command(apply_schedules_command)

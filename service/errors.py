@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, default_exce
 from service.content.editing import ArticleConflict, ChildNotFound, VersionConflict
 from service.content.errors import InvalidDocument, field_errors
 from service.content.loading import DuplicateArticles
+from service.content.scheduling import ScheduleConflict
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 VALIDATION_DETAIL = "Some fields are invalid; each is listed in errors."
@@ -78,7 +79,7 @@ def problem_from_http_exception(error: HTTPException) -> Response:
     data = getattr(error, "data", None) or {}
     errors = [
         {"location": location, **error_}
-        for location, messages in data.get("messages", {}).items()
+        for location, messages in (data.get("errors") or data.get("messages") or {}).items()
         for error_ in field_errors(messages)
     ]
     if isinstance(error, InternalServerError):
@@ -119,3 +120,4 @@ def register_domain_errors(app: Flask) -> None:
     app.register_error_handler(ArticleConflict, _problem_for(409))
     app.register_error_handler(DuplicateArticles, _problem_for(409))
     app.register_error_handler(ChildNotFound, _problem_for(404))
+    app.register_error_handler(ScheduleConflict, _problem_for(409))

@@ -10,6 +10,7 @@ from flask import Response, g, request, url_for
 from flask.views import MethodView
 from flask_smorest import abort
 from marshmallow import fields
+from sqlalchemy import select
 
 from service.api.articles_schemas import (
     CHILD_KINDS,
@@ -17,24 +18,27 @@ from service.api.articles_schemas import (
     DRAFT_CARD_EXAMPLE,
     DRAFT_EXAMPLE,
     REVISION_EXAMPLE,
+    SCHEDULE_EXAMPLE,
     ChildPositionSchema,
     DiffSchema,
     DraftCardSchema,
     DraftListQuerySchema,
     DraftSchema,
     JsonObjectSchema,
+    NewScheduleSchema,
     PublishSchema,
     ReorderSchema,
     RestoreSchema,
     RevisionDocumentSchema,
     RevisionSchema,
+    ScheduleSchema,
 )
 from service.api.auth import ManagementBlueprint
 from service.api.delivery import ARTICLE_EXAMPLE
 from service.api.delivery_schemas import SEED_DOCUMENT, DeliveredArticleSchema
 from service.api.pagination import page_of
 from service.config import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from service.content import editing
+from service.content import editing, scheduling
 from service.content.audit import record
 from service.content.diff import diff_documents
 from service.content.document import (
@@ -52,7 +56,8 @@ from service.content.publishing import (
     unpublish_article,
 )
 from service.extensions import db
-from service.models import Article, Revision
+from service.models import Article, Revision, Schedule
+from service.models.base import utcnow
 
 blp = ManagementBlueprint(
     "Articles",
@@ -514,3 +519,61 @@ class Export(MethodView):
         Its draft as a document in the seed shape, ready to import or seed elsewhere.
         """
         return document_from_article(article_or_404(article_id))
+
+
+@blp.route("/<int:article_id>/schedules")
+class Schedules(MethodView):
+    @blp.requires("viewer")
+    @blp.response(200, ScheduleSchema(many=True), example=[SCHEDULE_EXAMPLE])
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(operationId="listSchedules")
+    def get(self, article_id):
+        """List an article's schedules
+
+        Pending and applied, soonest first.
+        """
+        article = article_or_404(article_id)
+        return db.session.scalars(
+            select(Schedule).where(Schedule.article_id == article.id).order_by(Schedule.at, Schedule.id)
+        )
+
+    @blp.requires("publisher")
+    @blp.arguments(NewScheduleSchema, example={"action": "publish", "at": "2026-12-01T08:00:00+00:00"})
+    @blp.response(201, ScheduleSchema, example=SCHEDULE_EXAMPLE)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(operationId="scheduleAction")
+    def post(self, new, article_id):
+        """Schedule a publish or unpublish
+
+        Applied by `flask apply-schedules` once due (run it from cron). A scheduled publish
+        publishes the draft as it is then.
+        """
+        if new["at"] <= utcnow():
+            abort(
+                422, message="Schedule it in the future.", errors={"json": {"at": ["Must be in the future."]}}
+            )
+        article = article_or_404(article_id)
+        entry = scheduling.schedule(db.session, article.id, new["action"], new["at"], key_label(g.api_key))
+        record(db.session, g.api_key, "schedule.created", article, schedule=entry.id, action=new["action"])
+        db.session.commit()
+        return entry
+
+
+@blp.route("/<int:article_id>/schedules/<int:schedule_id>")
+class ScheduleView(MethodView):
+    @blp.requires("publisher")
+    @blp.response(204)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.doc(operationId="cancelSchedule")
+    def delete(self, article_id, schedule_id):
+        """Cancel a schedule
+
+        Only while it is pending (409 once applied).
+        """
+        entry = db.session.get(Schedule, schedule_id)
+        if entry is None or entry.article_id != article_id:
+            abort(404, message=f"Article {article_id} has no schedule {schedule_id}.")
+        scheduling.cancel(db.session, entry)
+        record(db.session, g.api_key, "schedule.cancelled", schedule=schedule_id, article_id=article_id)
+        db.session.commit()

@@ -156,3 +156,32 @@ DIFF_EXAMPLE = {
         },
     },
 }
+
+
+class NewScheduleSchema(ma.Schema):
+    action = fields.String(required=True, validate=ma.validate.OneOf(("publish", "unpublish")))
+    at = fields.AwareDateTime(
+        required=True, metadata={"description": "When, with a time zone; in the future."}
+    )
+
+
+@sent_in_full
+class ScheduleSchema(ma.Schema):
+    id = fields.Integer()
+    action = fields.String()
+    at = fields.DateTime()
+    created_by = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    applied_at = fields.DateTime(allow_none=True)
+    outcome = fields.String(allow_none=True, metadata={"example": "published revision 3"})
+
+
+SCHEDULE_EXAMPLE = {
+    "id": 4,
+    "action": "publish",
+    "at": "2026-12-01T08:00:00+00:00",
+    "created_by": "Ana, marketing (cms_1a2b3c4d)",
+    "created_at": "2026-11-26T09:00:00+00:00",
+    "applied_at": None,
+    "outcome": None,
+}

@@ -12,6 +12,7 @@ from service.models.article import (
 )
 from service.models.audit import AuditEntry
 from service.models.base import Base
+from service.models.schedule import Schedule
 
 __all__ = [
     "ApiKey",
@@ -23,5 +24,6 @@ __all__ = [
     "Faq",
     "Revision",
     "RevisionTag",
+    "Schedule",
     "Section",
 ]

@@ -1,0 +1,114 @@
+"""Scheduled publish and unpublish, applied by `flask apply-schedules` from cron.
+
+Safe on several hosts at once: a host takes a due schedule with one atomic UPDATE ... WHERE
+applied_at IS NULL (and skips rows another host has locked, on PostgreSQL), then applies it
+and commits, all in one transaction: no schedule is applied twice, and one that fails (a
+concurrent edit, say) is left for the next run without holding back the others."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from service.content.audit import record
+from service.content.editing import VersionConflict, claim, load_article
+from service.content.publishing import publish_article, unpublish_article
+from service.models import Schedule
+from service.models.base import utcnow
+
+ACTIONS = ("publish", "unpublish")
+
+
+class ScheduleConflict(Exception):
+    """The schedule has already been applied."""
+
+
+@dataclass(frozen=True)
+class AppliedSchedule:
+    schedule_id: int
+    article_id: int
+    action: str
+    outcome: str
+
+
+def schedule(session: Session, article_id: int, action: str, at: datetime, by: str | None) -> Schedule:
+    entry = Schedule(article_id=article_id, action=action, at=at, created_by=by)
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def cancel(session: Session, entry: Schedule) -> None:
+    if entry.applied_at is not None:
+        raise ScheduleConflict(f"schedule {entry.id} was applied at {entry.applied_at.isoformat()}")
+    session.delete(entry)
+    session.flush()
+
+
+def _next_due(session: Session, now: datetime, tried: set[int]) -> Schedule | None:
+    return session.scalar(
+        select(Schedule)
+        .where(Schedule.applied_at.is_(None), Schedule.at <= now, Schedule.id.not_in(tried))
+        .order_by(Schedule.at, Schedule.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+
+
+def _take(session: Session, entry: Schedule, now: datetime) -> bool:
+    """Mark the schedule applied, unless another host just did: whoever's UPDATE matches owns it."""
+    taken = session.execute(
+        update(Schedule)
+        .where(Schedule.id == entry.id, Schedule.applied_at.is_(None))
+        .values(applied_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return taken.rowcount == 1
+
+
+def _apply(session: Session, entry: Schedule, now: datetime) -> str:
+    article = load_article(session, entry.article_id)  # never gone: schedules go with it
+    before = article.published_revision.number if article.published_revision else None
+    if entry.action == "unpublish" and before is None:
+        return "already unpublished"
+    claim(session, article, article.version)
+    if entry.action == "publish":
+        revision = publish_article(
+            session, article, by=entry.created_by, note=f"Scheduled for {entry.at.isoformat()}"
+        )
+        outcome, after = f"published revision {revision.number}", revision.number
+    else:
+        unpublish_article(session, article)
+        outcome, after = "unpublished", None
+    record(
+        session,
+        None,
+        f"schedule.{entry.action}",
+        article,
+        revision_before=before,
+        revision_after=after,
+        schedule=entry.id,
+    )
+    return outcome
+
+
+def apply_due_schedules(session: Session, now: Callable[[], datetime] = utcnow) -> list[AppliedSchedule]:
+    """Apply every schedule due by now, oldest first, one transaction each."""
+    applied: list[AppliedSchedule] = []
+    tried: set[int] = set()
+    while (entry := _next_due(session, now(), tried)) is not None:
+        tried.add(entry.id)
+        if not _take(session, entry, now()):
+            session.rollback()
+            continue
+        try:
+            outcome = _apply(session, entry, now())
+        except VersionConflict:
+            session.rollback()  # the article changed under us: the next run tries again
+            continue
+        session.execute(update(Schedule).where(Schedule.id == entry.id).values(outcome=outcome))
+        session.commit()
+        applied.append(AppliedSchedule(entry.id, entry.article_id, entry.action, outcome))
+    return applied

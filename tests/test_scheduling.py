@@ -1,0 +1,100 @@
+"""Scheduled publish and unpublish, applied by a cron-safe command."""
+
+import threading
+from datetime import timedelta
+
+from sqlalchemy import func, select, update
+
+from service.content.scheduling import apply_due_schedules
+from service.extensions import db
+from service.models import Revision, Schedule
+from service.models.base import utcnow
+
+DRAFTS = "/v1/manage/articles"
+
+
+def make_due(app) -> None:
+    """Move every pending schedule into the past, as if its time had come."""
+    with app.app_context():
+        db.session.execute(update(Schedule).values(at=utcnow() - timedelta(seconds=1)))
+        db.session.commit()
+
+
+def schedule(client, headers, url, action):
+    at = (utcnow() + timedelta(hours=1)).isoformat()
+    return client.post(f"{url}/schedules", json={"action": action, "at": at}, headers=headers)
+
+
+def test_a_due_publish_is_applied_once_by_the_command(app, client, runner, auth, seed_document):
+    headers = auth("publisher")
+    url = client.post(DRAFTS, json=seed_document, headers=headers).headers["Location"]
+    created = schedule(client, headers, url, "publish")
+    assert created.status_code == 201 and created.json["applied_at"] is None
+
+    assert runner.invoke(args=["apply-schedules"]).output == ""  # not due yet
+    make_due(app)
+    result = runner.invoke(args=["apply-schedules"])
+
+    assert result.exit_code == 0
+    assert "published revision 1" in result.output
+    assert client.get(f"/v1/articles/{seed_document['slug']}").status_code == 200
+    (entry,) = client.get(f"{url}/schedules", headers=headers).json
+    assert entry["outcome"] == "published revision 1" and entry["applied_at"]
+    assert runner.invoke(args=["apply-schedules"]).output == ""
+    assert client.delete(f"{url}/schedules/{entry['id']}", headers=headers).status_code == 409
+
+
+def test_a_due_unpublish_hides_the_article(app, client, runner, auth, seed_document):
+    headers = auth("publisher")
+    url = client.post(DRAFTS, json=seed_document, headers=headers).headers["Location"]
+    client.post(f"{url}/publish", json={}, headers={**headers, "If-Match": "*"})
+    schedule(client, headers, url, "unpublish")
+    make_due(app)
+
+    runner.invoke(args=["apply-schedules"])
+
+    assert client.get(f"/v1/articles/{seed_document['slug']}").status_code == 404
+
+
+def test_schedules_must_be_in_the_future_and_can_be_cancelled(client, auth, seed_document):
+    headers = auth("publisher")
+    url = client.post(DRAFTS, json=seed_document, headers=headers).headers["Location"]
+    past = client.post(
+        f"{url}/schedules", json={"action": "publish", "at": "2020-01-01T00:00:00Z"}, headers=headers
+    )
+    assert past.status_code == 422
+    assert past.json["errors"] == [{"location": "json", "field": "at", "message": "Must be in the future."}]
+
+    pending = schedule(client, headers, url, "publish").json
+    assert client.delete(f"{url}/schedules/{pending['id']}", headers=headers).status_code == 204
+    assert client.get(f"{url}/schedules", headers=headers).json == []
+    assert schedule(client, auth("editor"), url, "publish").status_code == 403
+
+
+def test_several_hosts_applying_at_once_apply_each_schedule_once(app, client, auth, seed_document):
+    headers = auth("publisher")
+    for number in range(6):
+        url = client.post(
+            DRAFTS, json={**seed_document, "slug": f"article-{number}"}, headers=headers
+        ).headers["Location"]
+        schedule(client, headers, url, "publish")
+    make_due(app)
+    barrier = threading.Barrier(4)
+    applied = []
+
+    def host():
+        with app.app_context():
+            barrier.wait()
+            applied.extend(apply_due_schedules(db.session))
+            db.session.remove()
+
+    threads = [threading.Thread(target=host) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(a.schedule_id for a in applied) == sorted({a.schedule_id for a in applied})
+    assert len(applied) == 6
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Revision)) == 6
