@@ -15,6 +15,7 @@ from service.content.errors import InvalidDocument
 from service.content.keys import ROLES, create_key
 from service.content.loading import DuplicateArticles, load_articles, validate_documents
 from service.content.scheduling import apply_due_schedules
+from service.content.webhooks import send_due
 from service.extensions import db
 from service.models.base import utcnow
 
@@ -103,7 +104,17 @@ def apply_schedules_command() -> None:
         click.echo(f"schedule {applied.schedule_id}: article {applied.article_id} {applied.outcome}")
 
 
+@click.command("send-webhooks")
+@with_appcontext
+def send_webhooks_command() -> None:
+    """Send the webhook deliveries that are due, once each, then exit. Run it from cron (or
+    in a loop); several hosts may run it at once."""
+    for outcome in send_due(db.session):
+        click.echo(f"delivery {outcome.delivery_id}: {outcome.status} (HTTP {outcome.status_code})")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(create_key_command)
     app.cli.add_command(apply_schedules_command)
+    app.cli.add_command(send_webhooks_command)

@@ -3,7 +3,7 @@
 from flask import Flask
 from flask_smorest import Api
 
-from service.api import articles, audit, delivery, keys, transfer
+from service.api import articles, audit, delivery, keys, transfer, webhooks
 from service.api.auth import BEARER_SCHEME
 from service.api.converters import register_converters
 from service.api.delivery_schemas import SEED_DOCUMENT
@@ -22,3 +22,4 @@ def register_blueprints(app: Flask, api: Api) -> None:
     api.register_blueprint(audit.blp)
     api.register_blueprint(keys.blp)
     api.register_blueprint(transfer.blp)
+    api.register_blueprint(webhooks.blp)

@@ -17,6 +17,7 @@ from service.content.document import (
     replace_draft,
 )
 from service.content.errors import InvalidDocument
+from service.content.webhooks import enqueue
 from service.models import Article
 from service.models.base import utcnow
 
@@ -170,5 +171,6 @@ def _find(children: list[dict[str, Any]], kind: str, key: str) -> int:
 def delete_article(session: Session, article: Article) -> None:
     if article.published_revision_id is not None:
         raise ArticleConflict("the article is published: unpublish it before deleting it")
+    enqueue(session, "article.deleted", article)
     session.delete(article)
     session.flush()

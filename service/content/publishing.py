@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service.content.document import document_from_article, dump_document, with_html
+from service.content.webhooks import enqueue
 from service.models import Article, Revision, RevisionTag
 from service.models.base import utcnow
 
@@ -59,6 +60,7 @@ def publish_article(
     session.add(revision)
     article.published_revision = revision
     session.flush()
+    enqueue(session, "article.published", article, revision.number)
     return revision
 
 
@@ -71,6 +73,7 @@ def unpublish_article(session: Session, article: Article) -> None:
     """Hide the article from delivery; its revisions stay, to be restored or published again."""
     article.published_revision = None
     session.flush()
+    enqueue(session, "article.unpublished", article)
 
 
 def find_revision(session: Session, article: Article, number: int) -> Revision | None:

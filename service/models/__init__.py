@@ -13,6 +13,7 @@ from service.models.article import (
 from service.models.audit import AuditEntry
 from service.models.base import Base
 from service.models.schedule import Schedule
+from service.models.webhook import Webhook, WebhookAttempt, WebhookDelivery
 
 __all__ = [
     "ApiKey",
@@ -26,4 +27,7 @@ __all__ = [
     "RevisionTag",
     "Schedule",
     "Section",
+    "Webhook",
+    "WebhookAttempt",
+    "WebhookDelivery",
 ]

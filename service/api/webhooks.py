@@ -1,0 +1,161 @@
+"""Webhooks, managed by admins: endpoints told when articles are published, unpublished or deleted."""
+
+import marshmallow as ma
+from flask import g
+from flask.views import MethodView
+from flask_smorest import abort
+from marshmallow import fields, validate
+from sqlalchemy import select
+
+from service.api.auth import ManagementBlueprint
+from service.content import webhooks
+from service.content.audit import record
+from service.extensions import db
+from service.models import Webhook
+
+blp = ManagementBlueprint(
+    "Webhooks",
+    __name__,
+    url_prefix="/v1/manage/webhooks",
+    description=(
+        "POSTed JSON on article events, signed: header `X-CMS-Signature: t=<unix time>,v1=<hex>`, "
+        "where v1 is HMAC-SHA256 with the webhook's secret over `<t>.` followed by the raw body. "
+        "Retried with exponential backoff (30 s, 1 min, 2 min...) up to 8 attempts, by "
+        "`flask send-webhooks` (run it from cron)."
+    ),
+)
+
+
+class NewWebhookSchema(ma.Schema):
+    url = fields.Url(
+        required=True, schemes={"http", "https"}, metadata={"example": "https://clinic.example/hooks/cms"}
+    )
+    events = fields.List(
+        fields.String(validate=validate.OneOf(webhooks.EVENTS)),
+        required=True,
+        validate=validate.Length(min=1),
+        metadata={"example": ["article.published", "article.unpublished"]},
+    )
+    description = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+
+
+class WebhookSchema(ma.Schema):
+    id = fields.Integer()
+    url = fields.String()
+    events = fields.List(fields.String())
+    description = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class CreatedWebhookSchema(WebhookSchema):
+    secret = fields.String(metadata={"description": "Signs every delivery. Shown this once."})
+
+
+class AttemptSchema(ma.Schema):
+    at = fields.DateTime()
+    status_code = fields.Integer(allow_none=True)
+    error = fields.String(allow_none=True)
+    duration_ms = fields.Integer()
+
+
+class DeliverySchema(ma.Schema):
+    id = fields.Integer()
+    event = fields.String()
+    payload = fields.Dict()
+    status = fields.String(metadata={"description": "pending, delivered or failed (gave up)."})
+    attempts = fields.Integer()
+    next_attempt_at = fields.DateTime()
+    created_at = fields.DateTime()
+    delivered_at = fields.DateTime(allow_none=True)
+    attempt_log = fields.List(fields.Nested(AttemptSchema), data_key="attempt_log")
+
+
+WEBHOOK_EXAMPLE = {
+    "id": 1,
+    "url": "https://clinic.example/hooks/cms",
+    "events": ["article.published", "article.unpublished"],
+    "description": "Rebuild the Austin site",
+    "created_at": "2026-11-26T09:00:00+00:00",
+}
+DELIVERY_EXAMPLE = {
+    "id": 17,
+    "event": "article.published",
+    "payload": webhooks.payload_example(),
+    "status": "delivered",
+    "attempts": 2,
+    "next_attempt_at": "2026-11-26T09:30:30+00:00",
+    "created_at": "2026-11-26T09:30:00+00:00",
+    "delivered_at": "2026-11-26T09:30:31+00:00",
+    "attempt_log": [
+        {"at": "2026-11-26T09:30:01+00:00", "status_code": 503, "error": "HTTP 503: busy", "duration_ms": 41},
+        {"at": "2026-11-26T09:30:31+00:00", "status_code": 200, "error": None, "duration_ms": 38},
+    ],
+}
+
+
+def webhook_or_404(webhook_id: int) -> Webhook:
+    webhook = db.session.get(Webhook, webhook_id)
+    if webhook is None:
+        abort(404, message=f"There is no webhook {webhook_id}.")
+    return webhook
+
+
+@blp.route("")
+class Webhooks(MethodView):
+    @blp.requires("admin")
+    @blp.response(200, WebhookSchema(many=True), example=[WEBHOOK_EXAMPLE])
+    @blp.doc(operationId="listWebhooks")
+    def get(self):
+        """List webhooks"""
+        return db.session.scalars(select(Webhook).order_by(Webhook.id))
+
+    @blp.requires("admin")
+    @blp.arguments(NewWebhookSchema)
+    @blp.response(201, CreatedWebhookSchema, example=WEBHOOK_EXAMPLE | {"secret": "whsec_Zx9..."})
+    @blp.doc(operationId="createWebhook")
+    def post(self, new):
+        """Register a webhook
+
+        The answer holds the signing secret, this once.
+        """
+        webhook = webhooks.create_webhook(db.session, new["url"], new["events"], new["description"])
+        record(db.session, g.api_key, "webhook.created", webhook=webhook.id, url=webhook.url)
+        db.session.commit()
+        return webhook
+
+
+@blp.route("/<int:webhook_id>")
+class WebhookView(MethodView):
+    @blp.requires("admin")
+    @blp.response(204)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(operationId="deleteWebhook")
+    def delete(self, webhook_id):
+        """Delete a webhook
+
+        With its pending deliveries.
+        """
+        webhook = webhook_or_404(webhook_id)
+        record(db.session, g.api_key, "webhook.deleted", webhook=webhook.id, url=webhook.url)
+        db.session.delete(webhook)
+        db.session.commit()
+
+
+@blp.route("/<int:webhook_id>/deliveries")
+class Deliveries(MethodView):
+    @blp.requires("admin")
+    @blp.response(200, DeliverySchema(many=True), example=[DELIVERY_EXAMPLE])
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(operationId="listDeliveries")
+    def get(self, webhook_id):
+        """List a webhook's deliveries
+
+        Newest first, each with its attempts: when, the HTTP status, the error, how long.
+        """
+        deliveries = webhooks.deliveries_of(db.session, webhook_or_404(webhook_id))
+        attempts = webhooks.attempts_of(db.session, [d.id for d in deliveries])
+        return [
+            {name: getattr(d, name) for name in DeliverySchema().fields if name != "attempt_log"}
+            | {"attempt_log": attempts[d.id]}
+            for d in deliveries
+        ]

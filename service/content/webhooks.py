@@ -1,0 +1,176 @@
+"""Webhooks: an outbox written with each change, and a worker that signs and sends it.
+
+A delivery row is added in the same transaction as the publish (or unpublish, or delete), so
+an event is never lost nor sent for a change that rolled back; sending happens later, outside
+any request, so a slow or failing endpoint never holds up publishing."""
+
+import hashlib
+import hmac
+import json
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from service.models import Article, Webhook, WebhookAttempt, WebhookDelivery
+from service.models.base import utcnow
+
+EVENTS = ("article.published", "article.unpublished", "article.deleted")
+SIGNATURE_HEADER = "X-CMS-Signature"
+MAX_ATTEMPTS = 8
+FIRST_RETRY = timedelta(seconds=30)  # then 1, 2, 4... minutes: about an hour in all
+# While one worker sends a delivery, others leave it alone; if that worker dies, it is retried.
+LEASE = timedelta(seconds=60)
+TIMEOUT_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    delivery_id: int
+    status: str  # delivered, pending (will retry) or failed (gave up)
+    status_code: int | None
+
+
+def create_webhook(session: Session, url: str, events: list[str], description: str | None) -> Webhook:
+    webhook = Webhook(
+        url=url,
+        events=sorted(set(events)),
+        secret=f"whsec_{secrets.token_urlsafe(32)}",
+        description=description,
+    )
+    session.add(webhook)
+    session.flush()
+    return webhook
+
+
+def signature(secret: str, timestamp: int, body: bytes) -> str:
+    """`t=<unix time>,v1=<hex HMAC-SHA256 of "<t>." + body>`: the receiver recomputes it with
+    the secret, and rejects old timestamps to stop replays."""
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+def enqueue(session: Session, event: str, article: Article, revision: int | None = None) -> None:
+    """Add one delivery per webhook that listens for this event, in the caller's transaction."""
+    payload = {
+        "event": event,
+        "occurred_at": utcnow().isoformat(),
+        "article": {"id": article.id, "slug": article.slug, "locale": article.locale, "revision": revision},
+    }
+    for webhook in session.scalars(select(Webhook)):
+        if event in webhook.events:
+            session.add(WebhookDelivery(webhook_id=webhook.id, event=event, payload=payload))
+
+
+def _lease_next(session: Session, now: datetime, tried: set[int]) -> WebhookDelivery | None:
+    """Take the oldest due delivery for LEASE, unless another worker just did; commit the
+    lease, so no transaction stays open while we wait on the network."""
+    while True:
+        delivery = session.scalar(
+            select(WebhookDelivery)
+            .where(
+                WebhookDelivery.status == "pending",
+                WebhookDelivery.next_attempt_at <= now,
+                WebhookDelivery.id.not_in(tried),
+            )
+            .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        if delivery is None:
+            return None
+        tried.add(delivery.id)
+        leased = session.execute(
+            update(WebhookDelivery)
+            .where(WebhookDelivery.id == delivery.id, WebhookDelivery.next_attempt_at <= now)
+            .values(next_attempt_at=now + LEASE)
+            .execution_options(synchronize_session=False)
+        )
+        session.commit()
+        if leased.rowcount == 1:
+            return delivery
+
+
+def _post(client: httpx.Client, webhook: Webhook, delivery: WebhookDelivery) -> tuple[int | None, str | None]:
+    body = json.dumps({"id": delivery.id, **delivery.payload}).encode()
+    headers = {
+        "Content-Type": "application/json",
+        "X-CMS-Event": delivery.event,
+        "X-CMS-Delivery": str(delivery.id),
+        SIGNATURE_HEADER: signature(webhook.secret, int(time.time()), body),
+    }
+    try:
+        response = client.post(webhook.url, content=body, headers=headers)
+    except httpx.HTTPError as error:
+        return None, f"{type(error).__name__}: {error}"[:500]
+    if response.is_success:
+        return response.status_code, None
+    return response.status_code, f"HTTP {response.status_code}: {response.text[:200]}"
+
+
+def send_due(session: Session, now: Callable[[], datetime] = utcnow) -> list[SendOutcome]:
+    """Send every delivery due now, once each; retry failures later, give up after MAX_ATTEMPTS."""
+    outcomes = []
+    tried: set[int] = set()
+    with httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=False) as client:
+        while (delivery := _lease_next(session, now(), tried)) is not None:
+            webhook = session.get(Webhook, delivery.webhook_id)
+            started = time.monotonic()
+            status_code, error = _post(client, webhook, delivery)
+            session.add(
+                WebhookAttempt(
+                    delivery_id=delivery.id,
+                    status_code=status_code,
+                    error=error,
+                    duration_ms=round((time.monotonic() - started) * 1000),
+                )
+            )
+            delivery.attempts += 1
+            if error is None:
+                delivery.status, delivery.delivered_at = "delivered", now()
+            elif delivery.attempts >= MAX_ATTEMPTS:
+                delivery.status = "failed"
+            else:
+                delivery.next_attempt_at = now() + FIRST_RETRY * 2 ** (delivery.attempts - 1)
+            session.commit()
+            outcomes.append(SendOutcome(delivery.id, delivery.status, status_code))
+    return outcomes
+
+
+def deliveries_of(session: Session, webhook: Webhook) -> list[WebhookDelivery]:
+    return list(
+        session.scalars(
+            select(WebhookDelivery)
+            .where(WebhookDelivery.webhook_id == webhook.id)
+            .order_by(WebhookDelivery.id.desc())
+        )
+    )
+
+
+def attempts_of(session: Session, delivery_ids: list[int]) -> dict[int, list[WebhookAttempt]]:
+    attempts: dict[int, list[WebhookAttempt]] = {delivery_id: [] for delivery_id in delivery_ids}
+    for attempt in session.scalars(
+        select(WebhookAttempt).where(WebhookAttempt.delivery_id.in_(delivery_ids)).order_by(WebhookAttempt.id)
+    ):
+        attempts[attempt.delivery_id].append(attempt)
+    return attempts
+
+
+def payload_example() -> dict[str, Any]:
+    return {
+        "id": 17,
+        "event": "article.published",
+        "occurred_at": "2026-11-26T09:30:00+00:00",
+        "article": {
+            "id": 1,
+            "slug": "are-all-types-of-back-pain-treatable-with-stem-cells",
+            "locale": "en",
+            "revision": 2,
+        },
+    }
