@@ -45,7 +45,12 @@ class Config:
     OPENAPI_SWAGGER_UI_PATH = "/docs"
     # Swagger UI's files are served by the service itself (see service/docs.py): no CDN.
     OPENAPI_SWAGGER_UI_URL = "/docs/assets/"
-    OPENAPI_SWAGGER_UI_CONFIG = {"deepLinking": True, "displayRequestDuration": True}
+    OPENAPI_SWAGGER_UI_CONFIG = {
+        "deepLinking": True,
+        "displayRequestDuration": True,
+        "persistAuthorization": True,  # "Authorize" once, then try out management calls
+        "showExtensions": True,  # shows each operation's x-required-role
+    }
 
 
 # Pagination of delivery lists. Module-level because flask-smorest's decorators read them

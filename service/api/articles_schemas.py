@@ -65,7 +65,12 @@ class PublishSchema(ma.Schema):
 
 
 class RestoreSchema(PublishSchema):
-    publish = fields.Boolean(load_default=False, metadata={"description": "Publish the restored draft too."})
+    publish = fields.Boolean(
+        truthy={True},
+        falsy={False},
+        load_default=False,
+        metadata={"description": "Publish the restored draft too."},
+    )
 
 
 @sent_in_full

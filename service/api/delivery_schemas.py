@@ -72,8 +72,10 @@ class DeliveredCallToActionSchema(CallToActionSchema):
 
 class PublishedMetadataSchema(ma.Schema):
     id = fields.Integer(metadata={"description": "The article's id."})
-    revision = fields.Integer(metadata={"description": "Number of the published revision."})
-    published_at = fields.DateTime()
+    revision = fields.Integer(
+        allow_none=True, metadata={"description": "Number of the published revision (null in a preview)."}
+    )
+    published_at = fields.DateTime(allow_none=True, metadata={"description": "null in a preview."})
     etag = fields.String(metadata={"description": "Strong ETag of this content (also the ETag header)."})
 
 

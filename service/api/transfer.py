@@ -33,7 +33,10 @@ class ImportSchema(ma.Schema):
         metadata={"description": "ArticleDocument objects, as export gives them."},
     )
     publish = fields.Boolean(
-        load_default=False, metadata={"description": "Publish what changed (needs the publisher role)."}
+        truthy={True},
+        falsy={False},
+        load_default=False,
+        metadata={"description": "Publish what changed (needs the publisher role)."},
     )
 
 

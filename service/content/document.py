@@ -95,6 +95,7 @@ def _is_text(value: str) -> None:
 def _text(required: bool = True, max_length: int | None = None, **metadata: Any) -> fields.String:
     """A text field: required, or optional and nullable; never blank."""
     checks = [validate.Length(max=max_length), _is_text]
+    metadata = {"minLength": 1, **metadata}  # what _is_text implies, for the spec
     if required:
         return fields.String(required=True, validate=checks, metadata=metadata)
     return fields.String(load_default=None, allow_none=True, validate=checks, metadata=metadata)
@@ -105,7 +106,8 @@ def _markdown(required: bool = True, **metadata: Any) -> fields.String:
 
 
 def _text_list(**metadata: Any) -> fields.List:
-    return fields.List(fields.String(validate=_is_text), load_default=list, metadata=metadata)
+    item = fields.String(validate=_is_text, metadata={"minLength": 1})
+    return fields.List(item, load_default=list, metadata=metadata)
 
 
 class ChildSchema(ma.Schema):
