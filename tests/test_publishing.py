@@ -160,3 +160,14 @@ def test_every_change_is_in_the_audit_log(client, auth, publisher):
     assert published["key_prefix"].startswith("cms_")
     assert (published["revision_before"], published["revision_after"]) == (None, 1)
     assert published["details"] == {"note": "go"}
+
+
+def test_a_diff_names_revisions_by_number_or_draft(publisher):
+    publisher.send("post", "/publish", json={})
+    bad = publisher.get("/diff?from=latest")
+    assert bad.status_code == 422
+    assert bad.json["errors"] == [
+        {"location": "query", "field": "from", "message": "A revision number, or draft."}
+    ]
+    assert publisher.get("/diff?from=7").status_code == 404
+    assert publisher.get("/diff?from=draft&to=1").status_code == 200

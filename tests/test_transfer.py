@@ -55,3 +55,11 @@ def test_an_invalid_import_names_the_document_and_loads_nothing(client, auth, se
     assert response.status_code == 422
     assert response.json["errors"][0]["field"] == "documents[1].slug"
     assert client.get(DRAFTS, headers=headers).json == []
+
+
+def test_import_flags_must_be_true_or_false(client, auth, seed_document):
+    response = client.post(
+        "/v1/manage/import", json={"documents": [seed_document], "publish": 0}, headers=auth()
+    )
+    assert response.status_code == 422
+    assert response.json["errors"][0]["field"] == "publish"

@@ -443,22 +443,28 @@ class Restore(MethodView):
         return draft_reply(article)
 
 
+REVISION_OR_DRAFT = ma.validate.Regexp(r"^(\d{1,9}|draft)$", error="A revision number, or draft.")
+
+
 class DiffQuerySchema(ma.Schema):
     from_revision = fields.String(
-        data_key="from", required=True, metadata={"description": "A revision number, or draft."}
+        data_key="from",
+        required=True,
+        validate=REVISION_OR_DRAFT,
+        metadata={"description": "A revision number, or draft."},
     )
     to_revision = fields.String(
-        data_key="to", load_default="draft", metadata={"description": "Default: draft."}
+        data_key="to",
+        load_default="draft",
+        validate=REVISION_OR_DRAFT,
+        metadata={"description": "A revision number, or draft (the default)."},
     )
 
 
 def document_at(article: Article, which: str) -> dict[str, Any]:
+    """A revision's document, or the draft's, to compare."""
     if which == "draft":
         return dump_document(document_from_article(article))
-    if not which.isdigit():
-        abort(
-            422, message="Compare revisions by number, or the draft.", errors={"query": {"from/to": [which]}}
-        )
     return revision_or_404(article, int(which)).document
 
 

@@ -4,6 +4,7 @@ import marshmallow as ma
 from marshmallow import fields
 
 from service.api.delivery_schemas import SEED_DOCUMENT, sent_in_full
+from service.api.fields import StrictBoolean
 from service.content.document import CHILD_MODELS, ArticleDocumentSchema, Locale
 
 
@@ -65,9 +66,7 @@ class PublishSchema(ma.Schema):
 
 
 class RestoreSchema(PublishSchema):
-    publish = fields.Boolean(
-        truthy={True},
-        falsy={False},
+    publish = StrictBoolean(
         load_default=False,
         metadata={"description": "Publish the restored draft too."},
     )

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from service.api.auth import ManagementBlueprint
 from service.api.delivery_schemas import SEED_DOCUMENT
+from service.api.fields import StrictBoolean
 from service.content.audit import record
 from service.content.document import CHILD_MODELS, ArticleDocumentSchema, document_from_article
 from service.content.errors import InvalidDocument
@@ -32,9 +33,7 @@ class ImportSchema(ma.Schema):
         required=True,
         metadata={"description": "ArticleDocument objects, as export gives them."},
     )
-    publish = fields.Boolean(
-        truthy={True},
-        falsy={False},
+    publish = StrictBoolean(
         load_default=False,
         metadata={"description": "Publish what changed (needs the publisher role)."},
     )
