@@ -171,3 +171,17 @@ def test_a_diff_names_revisions_by_number_or_draft(publisher):
     ]
     assert publisher.get("/diff?from=7").status_code == 404
     assert publisher.get("/diff?from=draft&to=1").status_code == 200
+
+
+def test_the_audit_log_filters_by_key(client, auth, publisher, seed_document):
+    other = auth("editor")
+    client.post(DRAFTS, json={**seed_document, "slug": "another-article"}, headers=other)
+    publisher.send("patch", json={"title": "Mine"})
+    viewer = auth("viewer")
+    everything = client.get("/v1/manage/audit", headers=viewer).json
+    key_ids = {entry["key_id"] for entry in everything}
+    assert len(key_ids) == 2
+
+    for key_id in key_ids:
+        entries = client.get(f"/v1/manage/audit?key_id={key_id}", headers=viewer).json
+        assert entries and {e["key_id"] for e in entries} == {key_id}

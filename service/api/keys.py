@@ -3,7 +3,6 @@
 import marshmallow as ma
 from flask import g
 from flask.views import MethodView
-from flask_smorest import abort
 from marshmallow import fields, validate
 from sqlalchemy import select
 
@@ -97,9 +96,7 @@ class Key(MethodView):
 
         It stops working at once. Revoking a revoked key changes nothing.
         """
-        key = db.session.get(ApiKey, key_id)
-        if key is None:
-            abort(404, message=f"There is no key {key_id}.")
+        key = db.get_or_404(ApiKey, key_id, description=f"There is no key {key_id}.")
         revoke_key(key)
         record(db.session, g.api_key, "key.revoked", key_id=key.id)
         db.session.commit()

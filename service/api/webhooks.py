@@ -3,7 +3,6 @@
 import marshmallow as ma
 from flask import g
 from flask.views import MethodView
-from flask_smorest import abort
 from marshmallow import fields, validate
 from sqlalchemy import select
 
@@ -94,10 +93,7 @@ DELIVERY_EXAMPLE = {
 
 
 def webhook_or_404(webhook_id: int) -> Webhook:
-    webhook = db.session.get(Webhook, webhook_id)
-    if webhook is None:
-        abort(404, message=f"There is no webhook {webhook_id}.")
-    return webhook
+    return db.get_or_404(Webhook, webhook_id, description=f"There is no webhook {webhook_id}.")
 
 
 @blp.route("")
