@@ -185,3 +185,46 @@ def test_the_audit_log_filters_by_key(client, auth, publisher, seed_document):
     for key_id in key_ids:
         entries = client.get(f"/v1/manage/audit?key_id={key_id}", headers=viewer).json
         assert entries and {e["key_id"] for e in entries} == {key_id}
+
+
+def test_a_draft_moving_to_a_new_slug_changes_nothing_for_visitors_until_published(
+    client, publisher, seed_document
+):
+    publisher.send("post", "/publish", json={})
+    moved = publisher.send("patch", json={"slug": "stem-cells-and-back-pain", "locale": "en-GB"})
+    assert moved.status_code == 200
+
+    assert client.get(LIVE).json["slug"] == seed_document["slug"]
+    assert client.get("/v1/articles/stem-cells-and-back-pain").status_code == 404
+    assert [card["slug"] for card in client.get("/v1/articles?locale=en").json] == [seed_document["slug"]]
+
+    publisher.send("post", "/publish", json={})
+    assert client.get(LIVE).status_code == 404
+    moved_live = client.get("/v1/articles/stem-cells-and-back-pain?locale=en-gb")
+    assert moved_live.json["revision"] == 2 and moved_live.headers["Content-Language"] == "en-GB"
+
+
+def test_a_slug_still_served_for_one_article_cannot_be_taken_by_another(
+    client, auth, publisher, seed_document
+):
+    publisher.send("post", "/publish", json={})
+    publisher.send("patch", json={"slug": "moved-away"})
+
+    taken = client.post(DRAFTS, json=seed_document, headers=auth("editor"))
+
+    assert taken.status_code == 409
+    assert "already has the slug" in taken.json["detail"]
+
+
+def test_a_deleted_articles_id_is_never_given_to_a_new_one(client, auth, publisher, seed_document):
+    old_id, old_etag = int(publisher.url.rsplit("/", 1)[1]), publisher.etag
+    assert publisher.send("delete").status_code == 204
+    editor = auth("editor")
+
+    new = client.post(DRAFTS, json=seed_document, headers=editor)
+
+    assert new.json["id"] != old_id
+    assert (
+        client.delete(f"{DRAFTS}/{new.json['id']}", headers={**editor, "If-Match": old_etag}).status_code
+        == 412
+    )

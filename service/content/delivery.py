@@ -22,14 +22,14 @@ def find_published(
     """The live revision of an article; without a locale, the default locale's, else the
     first published locale in alphabetical order, so the answer never depends on luck."""
     query = (
-        select(Revision.body, Revision.etag, Article.locale)
+        select(Revision.body, Revision.etag, Revision.locale)
         .join(Article, Article.published_revision_id == Revision.id)
-        .where(Article.slug == slug)
+        .where(Revision.slug == slug)
     )
     if locale is not None:
-        query = query.where(Article.locale == locale)
+        query = query.where(Revision.locale == locale)
     else:
-        query = query.order_by(Article.locale != default_locale, Article.locale)
+        query = query.order_by(Revision.locale != default_locale, Revision.locale)
     row = session.execute(query.limit(1)).first()
     return PublishedArticle(*row) if row else None
 
@@ -40,8 +40,8 @@ def list_published(
     """One page of published articles as cards, newest first, and the total count."""
     query = select(
         Article.id,
-        Article.slug,
-        Article.locale,
+        Revision.slug,
+        Revision.locale,
         Revision.id.label("revision_id"),
         Revision.number.label("revision"),
         Revision.title,
@@ -50,7 +50,7 @@ def list_published(
         Revision.etag,
     ).join(Revision, Article.published_revision_id == Revision.id)
     if locale is not None:
-        query = query.where(Article.locale == locale)
+        query = query.where(Revision.locale == locale)
     if tag is not None:
         query = query.where(Revision.id.in_(select(RevisionTag.revision_id).where(RevisionTag.tag == tag)))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0

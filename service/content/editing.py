@@ -18,7 +18,7 @@ from service.content.document import (
 )
 from service.content.errors import InvalidDocument
 from service.content.webhooks import enqueue
-from service.models import Article
+from service.models import Article, Revision
 from service.models.base import utcnow
 
 
@@ -74,18 +74,23 @@ def claim(session: Session, article: Article, expected_version: int) -> None:
     set_committed_value(article, "updated_at", now)
 
 
-def _ensure_identity_free(session: Session, document: dict[str, Any], article_id: int | None) -> None:
-    taken = session.scalar(
-        select(Article.id).where(Article.slug == document["slug"], Article.locale == document["locale"])
+def ensure_identity_free(session: Session, document: dict[str, Any], article_id: int | None) -> None:
+    """A slug and locale name one article: no other draft may have them, nor may another
+    article be served under them (a draft may have moved away from its published slug)."""
+    slug, locale = document["slug"], document["locale"]
+    draft = select(Article.id).where(Article.slug == slug, Article.locale == locale)
+    live = (
+        select(Revision.article_id)
+        .join(Article, Article.published_revision_id == Revision.id)
+        .where(Revision.slug == slug, Revision.locale == locale)
     )
-    if taken is not None and taken != article_id:
-        raise ArticleConflict(
-            f"article {taken} already has the slug {document['slug']!r} in locale {document['locale']!r}"
-        )
+    for taken in (session.scalar(draft), session.scalar(live)):
+        if taken is not None and taken != article_id:
+            raise ArticleConflict(f"article {taken} already has the slug {slug!r} in locale {locale!r}")
 
 
 def create_article(session: Session, document: dict[str, Any]) -> Article:
-    _ensure_identity_free(session, document, None)
+    ensure_identity_free(session, document, None)
     article = Article()
     replace_draft(article, document)
     session.add(article)
@@ -95,7 +100,7 @@ def create_article(session: Session, document: dict[str, Any]) -> Article:
 
 def save_draft(session: Session, article: Article, document: dict[str, Any]) -> None:
     """Replace the draft by a loaded document (the article must be claimed)."""
-    _ensure_identity_free(session, document, article.id)
+    ensure_identity_free(session, document, article.id)
     replace_draft(article, document)
     session.flush()
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from service.content.document import document_from_article, dump_document, load_document, replace_draft
-from service.content.editing import claim
+from service.content.editing import claim, ensure_identity_free
 from service.content.errors import InvalidDocument
 from service.content.publishing import publish_article
 from service.models import Article
@@ -72,6 +72,7 @@ def load_article(session: Session, document: dict[str, Any], publish: bool = Tru
     live = article.published_revision if article else None
     republish = publish and (live is None or live.document != dump_document(document))
     if article is None:
+        ensure_identity_free(session, document, None)
         article = Article()
         session.add(article)
     elif republish or document_from_article(article) != document:

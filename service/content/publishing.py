@@ -47,6 +47,8 @@ def publish_article(
     revision = Revision(
         article_id=article.id,
         number=number,
+        slug=article.slug,
+        locale=article.locale,
         document=document,
         body=body,
         etag=etag,

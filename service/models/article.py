@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
@@ -33,7 +33,9 @@ class Article(Base):
     """The working copy marketers edit; visitors only ever see its published revision."""
 
     __tablename__ = "articles"
-    __table_args__ = (UniqueConstraint("slug", "locale"),)
+    # AUTOINCREMENT: SQLite would otherwise give a deleted article's id (and so its old
+    # ETags and audit trail) to the next one.
+    __table_args__ = (UniqueConstraint("slug", "locale"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(SLUG_LENGTH))
@@ -128,11 +130,15 @@ class Revision(Base):
     """An immutable, numbered published state of an article, stored ready to serve."""
 
     __tablename__ = "article_revisions"
-    __table_args__ = (UniqueConstraint("article_id", "number"),)
+    __table_args__ = (UniqueConstraint("article_id", "number"), Index(None, "slug", "locale"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
     number: Mapped[int]
+    # Where delivery serves it: the published slug and locale, which a draft may since have
+    # changed (the change reaches visitors only when published).
+    slug: Mapped[str] = mapped_column(String(SLUG_LENGTH))
+    locale: Mapped[str] = mapped_column(String(LOCALE_LENGTH))
     # The article as an interchange document (the seed shape): what history, diff and
     # restore work on.
     document: Mapped[dict[str, Any]]
