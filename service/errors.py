@@ -7,6 +7,7 @@ from typing import Any
 
 import marshmallow as ma
 from flask import Flask, Response
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
 
 from service.content.editing import ArticleConflict, ChildNotFound, VersionConflict
@@ -113,8 +114,21 @@ def _invalid_document(error: InvalidDocument) -> Response:
     return problem_response(422, VALIDATION_DETAIL, errors)
 
 
+def _too_deep(_error: RecursionError) -> Response:
+    return problem_response(400, "The JSON body is nested too deeply to read.")
+
+
+def _lost_race(_error: IntegrityError) -> Response:
+    # Checks run before writes, so this is a concurrent request that got there first.
+    return problem_response(
+        409, "A concurrent change got there first (the same slug and locale, say): try again."
+    )
+
+
 def register_domain_errors(app: Flask) -> None:
-    """The one place where the domain's exceptions become problem responses."""
+    """The one place where the domain's (and the database's) exceptions become problems."""
+    app.register_error_handler(RecursionError, _too_deep)
+    app.register_error_handler(IntegrityError, _lost_race)
     app.register_error_handler(InvalidDocument, _invalid_document)
     app.register_error_handler(VersionConflict, _problem_for(412))
     app.register_error_handler(ArticleConflict, _problem_for(409))

@@ -191,7 +191,7 @@ class Drafts(MethodView):
         return body, status, headers
 
 
-@blp.route("/<int:article_id>")
+@blp.route("/<id:article_id>")
 class Draft(MethodView):
     @blp.requires("viewer")
     @blp.response(200, DraftSchema, example=DRAFT_EXAMPLE)
@@ -252,7 +252,7 @@ def _child_write(article_id: int, change: Any, action: str, kind: str, **details
     return draft_reply(article)
 
 
-@blp.route(f"/<int:article_id>/{KIND}")
+@blp.route(f"/<id:article_id>/{KIND}")
 class Children(MethodView):
     @blp.requires("editor")
     @blp.arguments(JsonObjectSchema, description=CHILD_BODY)
@@ -273,7 +273,7 @@ class Children(MethodView):
         )
 
 
-@blp.route(f"/<int:article_id>/order/{KIND}")
+@blp.route(f"/<id:article_id>/order/{KIND}")
 class ChildOrder(MethodView):
     @blp.requires("editor")
     @blp.arguments(ReorderSchema)
@@ -292,7 +292,7 @@ class ChildOrder(MethodView):
         )
 
 
-@blp.route(f"/<int:article_id>/{KIND}/<slug:key>")
+@blp.route(f"/<id:article_id>/{KIND}/<slug:key>")
 class Child(MethodView):
     @blp.requires("editor")
     @blp.arguments(JsonObjectSchema, description=CHILD_BODY)
@@ -339,7 +339,7 @@ class Child(MethodView):
         )
 
 
-@blp.route("/<int:article_id>/publish")
+@blp.route("/<id:article_id>/publish")
 class Publish(MethodView):
     @blp.requires("publisher")
     @blp.arguments(PublishSchema)
@@ -357,7 +357,7 @@ class Publish(MethodView):
         return draft_reply(article)
 
 
-@blp.route("/<int:article_id>/unpublish")
+@blp.route("/<id:article_id>/unpublish")
 class Unpublish(MethodView):
     @blp.requires("publisher")
     @change_docs("unpublishArticle", errors=(404, 412, 428))
@@ -392,7 +392,7 @@ def revision_or_404(article: Article, number: int) -> Revision:
     return revision
 
 
-@blp.route("/<int:article_id>/revisions")
+@blp.route("/<id:article_id>/revisions")
 class Revisions(MethodView):
     @blp.requires("viewer")
     @blp.response(200, RevisionSchema(many=True), example=[REVISION_EXAMPLE])
@@ -407,7 +407,7 @@ class Revisions(MethodView):
         return [revision_summary(article, revision) for revision in list_revisions(db.session, article)]
 
 
-@blp.route("/<int:article_id>/revisions/<int:number>")
+@blp.route("/<id:article_id>/revisions/<id:number>")
 class RevisionView(MethodView):
     @blp.requires("viewer")
     @blp.response(200, RevisionDocumentSchema, example=REVISION_EXAMPLE | {"document": SEED_DOCUMENT})
@@ -423,7 +423,7 @@ class RevisionView(MethodView):
         return revision_summary(article, revision) | {"document": revision.document}
 
 
-@blp.route("/<int:article_id>/revisions/<int:number>/restore")
+@blp.route("/<id:article_id>/revisions/<id:number>/restore")
 class Restore(MethodView):
     @blp.requires("publisher")
     @blp.arguments(RestoreSchema)
@@ -468,7 +468,7 @@ def document_at(article: Article, which: str) -> dict[str, Any]:
     return revision_or_404(article, int(which)).document
 
 
-@blp.route("/<int:article_id>/diff")
+@blp.route("/<id:article_id>/diff")
 class Diff(MethodView):
     @blp.requires("viewer")
     @blp.arguments(DiffQuerySchema, location="query")
@@ -491,7 +491,7 @@ class Diff(MethodView):
         }
 
 
-@blp.route("/<int:article_id>/preview")
+@blp.route("/<id:article_id>/preview")
 class Preview(MethodView):
     @blp.requires("viewer")
     @blp.response(
@@ -513,7 +513,7 @@ class Preview(MethodView):
         )
 
 
-@blp.route("/<int:article_id>/export")
+@blp.route("/<id:article_id>/export")
 class Export(MethodView):
     @blp.requires("viewer")
     @blp.response(200, ArticleDocumentSchema, example=SEED_DOCUMENT)
@@ -527,7 +527,7 @@ class Export(MethodView):
         return document_from_article(article_or_404(article_id))
 
 
-@blp.route("/<int:article_id>/schedules")
+@blp.route("/<id:article_id>/schedules")
 class Schedules(MethodView):
     @blp.requires("viewer")
     @blp.response(200, ScheduleSchema(many=True), example=[SCHEDULE_EXAMPLE])
@@ -565,7 +565,7 @@ class Schedules(MethodView):
         return entry
 
 
-@blp.route("/<int:article_id>/schedules/<int:schedule_id>")
+@blp.route("/<id:article_id>/schedules/<id:schedule_id>")
 class ScheduleView(MethodView):
     @blp.requires("publisher")
     @blp.response(204)

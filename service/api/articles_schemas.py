@@ -4,8 +4,8 @@ import marshmallow as ma
 from marshmallow import fields
 
 from service.api.delivery_schemas import SEED_DOCUMENT, sent_in_full
-from service.api.fields import StrictBoolean
-from service.content.document import CHILD_MODELS, ArticleDocumentSchema, Locale
+from service.api.fields import Instant, StrictBoolean
+from service.content.document import CHILD_MODELS, ArticleDocumentSchema, Locale, text_field
 
 
 class DraftMetadataSchema(ma.Schema):
@@ -54,15 +54,13 @@ class ReorderSchema(ma.Schema):
 
 class ChildPositionSchema(ma.Schema):
     position = fields.Integer(
-        validate=ma.validate.Range(min=0),
+        validate=ma.validate.Range(min=0, max=10_000),
         metadata={"description": "Where to insert (0 is first); default: at the end."},
     )
 
 
 class PublishSchema(ma.Schema):
-    note = fields.String(
-        validate=ma.validate.Length(max=1000), metadata={"description": "Why, for the history."}
-    )
+    note = text_field(required=False, max_length=1000, description="Why, for the history.")
 
 
 class RestoreSchema(PublishSchema):
@@ -164,9 +162,7 @@ DIFF_EXAMPLE = {
 
 class NewScheduleSchema(ma.Schema):
     action = fields.String(required=True, validate=ma.validate.OneOf(("publish", "unpublish")))
-    at = fields.AwareDateTime(
-        required=True, metadata={"description": "When, with a time zone; in the future."}
-    )
+    at = Instant(required=True, metadata={"description": "When, with a time zone; in the future."})
 
 
 @sent_in_full

@@ -2,9 +2,10 @@
 
 import marshmallow as ma
 from flask.views import MethodView
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from service.api.auth import ManagementBlueprint
+from service.api.converters import MAX_ID
 from service.api.pagination import page_of
 from service.config import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from service.content.audit import audit_query
@@ -14,9 +15,12 @@ blp = ManagementBlueprint(
 )
 
 
+ID_RANGE = validate.Range(min=1, max=MAX_ID)
+
+
 class AuditQuerySchema(ma.Schema):
-    article_id = fields.Integer(metadata={"description": "Only changes to this article."})
-    key_id = fields.Integer(metadata={"description": "Only changes made with this key."})
+    article_id = fields.Integer(validate=ID_RANGE, metadata={"description": "Only changes to this article."})
+    key_id = fields.Integer(validate=ID_RANGE, metadata={"description": "Only changes made with this key."})
 
 
 class AuditEntrySchema(ma.Schema):

@@ -4,7 +4,7 @@ from typing import Any
 
 from flask import Flask
 from flask_smorest import Api
-from werkzeug.routing import BaseConverter, ValidationError
+from werkzeug.routing import BaseConverter, IntegerConverter, ValidationError
 
 from service.content.document import SLUG_REGEX
 from service.models.article import SLUG_LENGTH
@@ -19,6 +19,19 @@ class SlugConverter(BaseConverter):
         return value
 
 
+# Ids are 32-bit on every database: a larger number names nothing, so it is a 404.
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    def __init__(self, url_map: Any) -> None:
+        super().__init__(url_map, min=1, max=MAX_ID)
+
+
+def id_parameter_schema(_converter: Any) -> dict[str, Any]:
+    return {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+
+
 def slug_parameter_schema(_converter: Any) -> dict[str, Any]:
     return {"type": "string", "pattern": f"^{SLUG_REGEX}$", "maxLength": SLUG_LENGTH}
 
@@ -26,3 +39,5 @@ def slug_parameter_schema(_converter: Any) -> dict[str, Any]:
 def register_converters(app: Flask, api: Api) -> None:
     app.url_map.converters["slug"] = SlugConverter
     api.register_converter(SlugConverter, slug_parameter_schema)
+    app.url_map.converters["id"] = IdConverter
+    api.register_converter(IdConverter, id_parameter_schema)

@@ -1,8 +1,9 @@
 """Field types the API needs beyond marshmallow's own."""
 
+from datetime import UTC, datetime
 from typing import Any
 
-from marshmallow import fields
+from marshmallow import ValidationError, fields
 
 
 class StrictBoolean(fields.Boolean):
@@ -12,3 +13,19 @@ class StrictBoolean(fields.Boolean):
         if not isinstance(value, bool):
             raise self.make_error("invalid", input=value)
         return value
+
+
+class Instant(fields.AwareDateTime):
+    """A point in time with its zone, that can be held in UTC (9999-12-31T23:30-01:00 cannot)."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> datetime:
+        instant = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return instant.astimezone(UTC)
+        except OverflowError as error:
+            raise ValidationError("Out of range.") from error
+
+
+def no_control_characters(value: str) -> None:
+    if any(ord(character) < 32 or ord(character) == 127 for character in value):
+        raise ValidationError("Must not contain control characters.")

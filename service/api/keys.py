@@ -7,7 +7,9 @@ from marshmallow import fields, validate
 from sqlalchemy import select
 
 from service.api.auth import ManagementBlueprint
+from service.api.fields import Instant
 from service.content.audit import record
+from service.content.document import text_field
 from service.content.keys import ROLES, create_key, revoke_key
 from service.extensions import db
 from service.models import ApiKey
@@ -19,13 +21,9 @@ blp = ManagementBlueprint(
 
 
 class NewKeySchema(ma.Schema):
-    name = fields.String(
-        required=True, validate=validate.Length(min=1, max=100), metadata={"example": "Ana, marketing"}
-    )
+    name = text_field(max_length=100, example="Ana, marketing")
     role = fields.String(required=True, validate=validate.OneOf(ROLES), metadata={"example": "editor"})
-    expires_at = fields.AwareDateTime(
-        load_default=None, allow_none=True, metadata={"description": "Default: never."}
-    )
+    expires_at = Instant(load_default=None, allow_none=True, metadata={"description": "Default: never."})
 
     @ma.validates("expires_at")
     def _in_the_future(self, value, **_):
@@ -85,7 +83,7 @@ class Keys(MethodView):
         return {name: getattr(created.key, name) for name in KeySchema().fields} | {"key": created.secret}
 
 
-@blp.route("/<int:key_id>")
+@blp.route("/<id:key_id>")
 class Key(MethodView):
     @blp.requires("admin")
     @blp.response(204)

@@ -7,8 +7,10 @@ from marshmallow import fields, validate
 from sqlalchemy import select
 
 from service.api.auth import ManagementBlueprint
+from service.api.fields import no_control_characters
 from service.content import webhooks
 from service.content.audit import record
+from service.content.document import text_field
 from service.extensions import db
 from service.models import Webhook
 
@@ -27,7 +29,11 @@ blp = ManagementBlueprint(
 
 class NewWebhookSchema(ma.Schema):
     url = fields.Url(
-        required=True, schemes={"http", "https"}, metadata={"example": "https://clinic.example/hooks/cms"}
+        required=True,
+        schemes={"http", "https"},
+        require_tld=False,  # service names such as http://rebuilder:8080/hook are fine
+        validate=no_control_characters,
+        metadata={"example": "https://clinic.example/hooks/cms"},
     )
     events = fields.List(
         fields.String(validate=validate.OneOf(webhooks.EVENTS)),
@@ -35,7 +41,7 @@ class NewWebhookSchema(ma.Schema):
         validate=validate.Length(min=1),
         metadata={"example": ["article.published", "article.unpublished"]},
     )
-    description = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    description = text_field(required=False, max_length=200)
 
 
 class WebhookSchema(ma.Schema):
@@ -115,12 +121,12 @@ class Webhooks(MethodView):
         The answer holds the signing secret, this once.
         """
         webhook = webhooks.create_webhook(db.session, new["url"], new["events"], new["description"])
-        record(db.session, g.api_key, "webhook.created", webhook=webhook.id, url=webhook.url)
+        record(db.session, g.api_key, "webhook.created", webhook=webhook.id, events=webhook.events)
         db.session.commit()
         return webhook
 
 
-@blp.route("/<int:webhook_id>")
+@blp.route("/<id:webhook_id>")
 class WebhookView(MethodView):
     @blp.requires("admin")
     @blp.response(204)
@@ -132,12 +138,12 @@ class WebhookView(MethodView):
         With its pending deliveries.
         """
         webhook = webhook_or_404(webhook_id)
-        record(db.session, g.api_key, "webhook.deleted", webhook=webhook.id, url=webhook.url)
+        record(db.session, g.api_key, "webhook.deleted", webhook=webhook.id)
         db.session.delete(webhook)
         db.session.commit()
 
 
-@blp.route("/<int:webhook_id>/deliveries")
+@blp.route("/<id:webhook_id>/deliveries")
 class Deliveries(MethodView):
     @blp.requires("admin")
     @blp.response(200, DeliverySchema(many=True), example=[DELIVERY_EXAMPLE])

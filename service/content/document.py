@@ -84,7 +84,7 @@ MARKDOWN_FIELDS: dict[str | None, tuple[str, ...]] = {
 }
 
 
-def _is_text(value: str) -> None:
+def is_text(value: str) -> None:
     """Text has something to read, and no NUL character (which PostgreSQL cannot store)."""
     if not value.strip():
         raise ma.ValidationError("Must not be blank.")
@@ -92,21 +92,21 @@ def _is_text(value: str) -> None:
         raise ma.ValidationError("Must not contain NUL characters.")
 
 
-def _text(required: bool = True, max_length: int | None = None, **metadata: Any) -> fields.String:
+def text_field(required: bool = True, max_length: int | None = None, **metadata: Any) -> fields.String:
     """A text field: required, or optional and nullable; never blank."""
-    checks = [validate.Length(max=max_length), _is_text]
-    metadata = {"minLength": 1, **metadata}  # what _is_text implies, for the spec
+    checks = [validate.Length(max=max_length), is_text]
+    metadata = {"minLength": 1, **metadata}  # what is_text implies, for the spec
     if required:
         return fields.String(required=True, validate=checks, metadata=metadata)
     return fields.String(load_default=None, allow_none=True, validate=checks, metadata=metadata)
 
 
 def _markdown(required: bool = True, **metadata: Any) -> fields.String:
-    return _text(required, format="markdown", **metadata)
+    return text_field(required, format="markdown", **metadata)
 
 
 def _text_list(**metadata: Any) -> fields.List:
-    item = fields.String(validate=_is_text, metadata={"minLength": 1})
+    item = fields.String(validate=is_text, metadata={"minLength": 1})
     return fields.List(item, load_default=list, metadata=metadata)
 
 
@@ -119,7 +119,7 @@ class ChildSchema(ma.Schema):
 
 
 class SectionSchema(ChildSchema):
-    heading = _text(max_length=TITLE_LENGTH)
+    heading = text_field(max_length=TITLE_LENGTH)
     body = _markdown(required=False, description="Markdown shown before the items.")
     items = _text_list(description="Bullet points, plain text, shown after the body.")
     closing = _markdown(required=False, description="Markdown shown after items and included list.")
@@ -132,36 +132,36 @@ class SectionSchema(ChildSchema):
 
 
 class ConditionSchema(ChildSchema):
-    name = _text(max_length=TITLE_LENGTH)
+    name = text_field(max_length=TITLE_LENGTH)
     outlook = fields.String(required=True, validate=validate.OneOf(OUTLOOKS))
     summary = _markdown(required=False)
     points = _text_list(description="Plain-text points about the condition.")
 
 
 class BenefitSchema(ChildSchema):
-    title = _text(max_length=TITLE_LENGTH)
+    title = text_field(max_length=TITLE_LENGTH)
     description = _markdown()
 
 
 class FaqSchema(ChildSchema):
-    question = _text()
+    question = text_field()
     answer = _markdown()
 
 
 class SeoSchema(ma.Schema):
-    title = _text(required=False, max_length=TITLE_LENGTH)
-    description = _text(required=False)
+    title = text_field(required=False, max_length=TITLE_LENGTH)
+    description = text_field(required=False)
 
 
 class CallToActionSchema(ma.Schema):
-    heading = _text(required=False, max_length=TITLE_LENGTH)
+    heading = text_field(required=False, max_length=TITLE_LENGTH)
     body = _markdown()
-    button_label = _text(required=False, max_length=TITLE_LENGTH)
+    button_label = text_field(required=False, max_length=TITLE_LENGTH)
     button_url = fields.Url(load_default=None, allow_none=True, schemes={"http", "https"})
 
 
 class ReferenceSchema(ma.Schema):
-    title = _text(max_length=TITLE_LENGTH)
+    title = text_field(max_length=TITLE_LENGTH)
     url = fields.Url(required=True, schemes={"http", "https"})
 
 
@@ -170,8 +170,8 @@ class ArticleDocumentSchema(ma.Schema):
 
     slug = fields.String(required=True, validate=[validate.Length(max=SLUG_LENGTH), SLUG_PATTERN])
     locale = Locale(required=True)
-    title = _text(max_length=TITLE_LENGTH)
-    summary = _text(description="One or two sentences for cards and listings.")
+    title = text_field(max_length=TITLE_LENGTH)
+    summary = text_field(description="One or two sentences for cards and listings.")
     intro = _markdown()
     tags = fields.List(
         fields.String(validate=[validate.Length(max=TAG_LENGTH), SLUG_PATTERN]),
@@ -181,7 +181,9 @@ class ArticleDocumentSchema(ma.Schema):
     seo = fields.Nested(SeoSchema, load_default=lambda: {"title": None, "description": None})
     call_to_action = fields.Nested(CallToActionSchema, required=True)
     medical_disclaimer = _markdown(required=False)
-    reviewed_by = _text(required=False, max_length=TITLE_LENGTH, description="Clinician who reviewed it.")
+    reviewed_by = text_field(
+        required=False, max_length=TITLE_LENGTH, description="Clinician who reviewed it."
+    )
     reviewed_at = fields.Date(load_default=None, allow_none=True)
     references = fields.List(fields.Nested(ReferenceSchema), load_default=list)
     sections = fields.List(fields.Nested(SectionSchema), load_default=list)

@@ -107,7 +107,7 @@ def _post(client: httpx.Client, webhook: Webhook, delivery: WebhookDelivery) -> 
     }
     try:
         response = client.post(webhook.url, content=body, headers=headers)
-    except httpx.HTTPError as error:
+    except Exception as error:  # whatever one endpoint does, the worker goes on to the next
         return None, f"{type(error).__name__}: {error}"[:500]
     if response.is_success:
         return response.status_code, None

@@ -1,0 +1,96 @@
+"""Input that once reached the database or a recursion limit: each is a 4xx problem now."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+DRAFTS = "/v1/manage/articles"
+HUGE = "99999999999999999999"
+
+
+@pytest.fixture
+def article_url(client, auth, seed_document):
+    return client.post(DRAFTS, json=seed_document, headers=auth("editor")).headers["Location"]
+
+
+@pytest.mark.parametrize(
+    "path", [f"{DRAFTS}/{HUGE}", f"{DRAFTS}/2147483648", f"{DRAFTS}/0", f"{DRAFTS}/1/revisions/{HUGE}"]
+)
+def test_ids_out_of_range_name_nothing(client, auth, path):
+    response = client.get(path, headers=auth("viewer"))
+    assert response.status_code == 404
+    assert response.mimetype == "application/problem+json"
+
+
+def test_audit_filters_out_of_range_are_422(client, auth):
+    response = client.get(f"/v1/manage/audit?article_id={HUGE}&key_id=-5", headers=auth("viewer"))
+    assert response.status_code == 422
+    assert {e["field"] for e in response.json["errors"]} == {"article_id", "key_id"}
+
+
+def test_times_that_cannot_be_held_in_utc_are_422(client, auth, article_url):
+    headers = auth("admin")
+    edge = "9999-12-31T23:30:00-01:00"
+    schedule = client.post(
+        f"{article_url}/schedules", json={"action": "publish", "at": edge}, headers=headers
+    )
+    key = client.post(
+        "/v1/manage/keys", json={"name": "x", "role": "viewer", "expires_at": edge}, headers=headers
+    )
+    for response, field in ((schedule, "at"), (key, "expires_at")):
+        assert response.status_code == 422
+        assert response.json["errors"][0]["field"] == field
+
+
+def test_a_huge_child_position_is_422(client, auth, article_url):
+    response = client.post(
+        f"{article_url}/faqs?position={HUGE}",
+        json={"key": "x", "question": "Q?", "answer": "A."},
+        headers={**auth("editor"), "If-Match": "*"},
+    )
+    assert response.status_code == 422
+
+
+def test_a_deeply_nested_body_is_400(client, auth, article_url):
+    body = '{"seo": ' * 30000 + "1" + "}" * 30000
+    response = client.patch(
+        article_url, data=body, content_type="application/json", headers={**auth("editor"), "If-Match": "*"}
+    )
+    assert response.status_code == 400
+    assert response.mimetype == "application/problem+json"
+
+
+def test_nul_characters_are_refused_everywhere_text_is_stored(client, auth, article_url):
+    admin = auth("admin")
+    key = client.post("/v1/manage/keys", json={"name": "a\x00b", "role": "viewer"}, headers=admin)
+    note = client.post(f"{article_url}/publish", json={"note": "a\x00b"}, headers={**admin, "If-Match": "*"})
+    hook = client.post(
+        "/v1/manage/webhooks",
+        json={"url": "http://127.0.0.1:9/ok?\x00", "events": ["article.published"]},
+        headers=admin,
+    )
+    assert [r.status_code for r in (key, note, hook)] == [422, 422, 422]
+
+
+def test_a_webhook_may_name_a_service_without_a_dot(client, auth):
+    response = client.post(
+        "/v1/manage/webhooks",
+        json={"url": "http://rebuilder:8080/hook", "events": ["article.published"]},
+        headers=auth(),
+    )
+    assert response.status_code == 201
+
+
+def test_many_creating_one_slug_at_once_get_one_201_and_409s(app, auth, seed_document):
+    headers = auth("editor")
+    barrier = threading.Barrier(8)
+
+    def create(_):
+        client = app.test_client()
+        barrier.wait()
+        return client.post(DRAFTS, json=seed_document, headers=headers).status_code
+
+    with ThreadPoolExecutor(8) as pool:
+        statuses = sorted(pool.map(create, range(8)))
+    assert statuses == [201] + [409] * 7
