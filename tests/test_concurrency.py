@@ -42,3 +42,21 @@ def test_concurrent_writers_with_one_etag_get_exactly_one_success_per_version(ap
     assert final["version"] == start_version + ROUNDS  # every success counted, none lost
     history = setup.get(f"/v1/manage/audit?article_id={final['id']}", headers=headers).json
     assert [e["action"] for e in history].count("article.updated") == ROUNDS
+
+
+def test_if_match_star_writers_all_succeed_one_after_the_other(app, auth, seed_document):
+    headers = auth("editor")
+    created = app.test_client().post(DRAFTS, json=seed_document, headers=headers)
+    url, version = created.headers["Location"], created.json["version"]
+    barrier = threading.Barrier(WRITERS)
+
+    def write(writer: int):
+        client = app.test_client()
+        barrier.wait()
+        return client.patch(url, json={"summary": f"writer {writer}"}, headers={**headers, "If-Match": "*"})
+
+    with ThreadPoolExecutor(WRITERS) as pool:
+        statuses = [response.status_code for response in pool.map(write, range(WRITERS))]
+
+    assert statuses == [200] * WRITERS
+    assert app.test_client().get(url, headers=headers).json["version"] == version + WRITERS

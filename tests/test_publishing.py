@@ -228,3 +228,15 @@ def test_a_deleted_articles_id_is_never_given_to_a_new_one(client, auth, publish
         client.delete(f"{DRAFTS}/{new.json['id']}", headers={**editor, "If-Match": old_etag}).status_code
         == 412
     )
+
+
+def test_publishing_what_is_already_live_or_unpublishing_twice_is_409(publisher):
+    publisher.send("post", "/publish", json={})
+    again = publisher.send("post", "/publish", json={})
+    assert again.status_code == 409
+    assert "Nothing to publish" in again.json["detail"]
+
+    assert publisher.send("post", "/unpublish").status_code == 200
+    assert publisher.send("post", "/unpublish").status_code == 409
+    assert publisher.send("post", "/publish", json={}).status_code == 200  # republishing is fine
+    assert [r["number"] for r in publisher.get("/revisions").json] == [2, 1]

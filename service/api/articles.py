@@ -114,13 +114,17 @@ def article_for_write(article_id: int) -> Article:
     if not request.if_match:
         abort(428, message="Send If-Match with the ETag of your last read of the article.")
     article = article_or_404(article_id)
-    if not (request.if_match.star_tag or request.if_match.contains(draft_etag(article))):
+    if request.if_match.star_tag:
+        expected = None
+    elif request.if_match.contains(draft_etag(article)):
+        expected = article.version
+    else:
         abort(
             412,
             message=f"The article has changed since your read (it is now {draft_etag(article)!r}): "
             "read it again and reapply your change.",
         )
-    editing.claim(db.session, article, article.version)
+    editing.claim(db.session, article, expected)
     return article
 
 
@@ -351,6 +355,8 @@ class Publish(MethodView):
         draft can then change freely without touching what visitors see.
         """
         article = article_for_write(article_id)
+        if editing.is_live(article):
+            abort(409, message="Nothing to publish: the draft is what delivery serves now.")
         before = live_number(article)
         publish_article(db.session, article, by=key_label(g.api_key), note=options.get("note"))
         commit(article, "article.published", before, note=options.get("note"))
@@ -367,6 +373,7 @@ class Unpublish(MethodView):
         Delivery stops serving the article (404); its history stays.
         """
         article = article_for_write(article_id)
+        editing.require_published(article)
         before = live_number(article)
         unpublish_article(db.session, article)
         commit(article, "article.unpublished", before)
@@ -437,7 +444,7 @@ class Restore(MethodView):
         revision = revision_or_404(article, number)
         before = live_number(article)
         editing.save_draft(db.session, article, load_document(revision.document))
-        if options["publish"]:
+        if options["publish"] and not editing.is_live(article):
             publish_article(db.session, article, by=key_label(g.api_key), note=options.get("note"))
         commit(article, "revision.restored", before, restored=number, published=options["publish"])
         return draft_reply(article)

@@ -6,7 +6,6 @@ from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from service.content.document import (
     CHILD_MODELS,
@@ -55,23 +54,29 @@ def drafts_query(locale: str | None = None, status: str | None = None) -> Any:
     return query
 
 
-def claim(session: Session, article: Article, expected_version: int) -> None:
-    """Claim the article for one change: UPDATE ... SET version = version + 1 WHERE version =
-    expected, before anything else is written. It checks and locks at once: of two writers
-    holding the same version, the second waits for the first, then matches no row."""
-    if article.version != expected_version:
-        raise VersionConflict(f"the article is at version {article.version}, not {expected_version}")
-    now = utcnow()
+def claim(session: Session, article: Article, expected_version: int | None) -> None:
+    """Claim the article for one change, before anything else is written:
+    UPDATE ... SET version = version + 1 WHERE id = ? AND version = expected. It checks and
+    locks at once: of two writers holding the same version, the second waits for the first,
+    then matches no row. With no expected version (If-Match: *) it takes whatever is current.
+    The article is read again afterwards, as it is once claimed."""
+    claim = update(Article).where(Article.id == article.id)
+    if expected_version is not None:
+        claim = claim.where(Article.version == expected_version)
     claimed = session.execute(
-        update(Article)
-        .where(Article.id == article.id, Article.version == expected_version)
-        .values(version=expected_version + 1, updated_at=now)
-        .execution_options(synchronize_session=False)
+        claim.values(version=Article.version + 1, updated_at=utcnow()).execution_options(
+            synchronize_session=False
+        )
     )
     if claimed.rowcount != 1:
         raise VersionConflict("the article changed while this change was being made")
-    set_committed_value(article, "version", expected_version + 1)
-    set_committed_value(article, "updated_at", now)
+    session.expire(article)
+
+
+def is_live(article: Article) -> bool:
+    """Whether the draft is exactly what delivery serves."""
+    live = article.published_revision
+    return live is not None and live.document == dump_document(document_from_article(article))
 
 
 def ensure_identity_free(session: Session, document: dict[str, Any], article_id: int | None) -> None:
@@ -171,6 +176,11 @@ def _find(children: list[dict[str, Any]], kind: str, key: str) -> int:
         if child["key"] == key:
             return index
     raise ChildNotFound(f"the article has no {kind} child with the key {key!r}")
+
+
+def require_published(article: Article) -> None:
+    if article.published_revision_id is None:
+        raise ArticleConflict("the article is not published")
 
 
 def delete_article(session: Session, article: Article) -> None:

@@ -1,9 +1,9 @@
 """Scheduled publish and unpublish, applied by `flask apply-schedules` from cron.
 
-Safe on several hosts at once: a host takes a due schedule with one atomic UPDATE ... WHERE
-applied_at IS NULL (and skips rows another host has locked, on PostgreSQL), then applies it
-and commits, all in one transaction: no schedule is applied twice, and one that fails (a
-concurrent edit, say) is left for the next run without holding back the others."""
+Safe on several hosts at once, in order: a host locks the oldest due schedule (another host
+waits for it rather than skipping ahead, so an article's publish and unpublish keep their
+order), takes it with one atomic UPDATE ... WHERE applied_at IS NULL, applies it to whatever
+the article is then, and commits, all in one transaction: no schedule is applied twice."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from service.content.audit import record
-from service.content.editing import VersionConflict, claim, load_article
+from service.content.editing import claim, is_live, load_article
 from service.content.publishing import publish_article, unpublish_article
 from service.models import Schedule
 from service.models.base import utcnow
@@ -53,7 +53,7 @@ def _next_due(session: Session, now: datetime, tried: set[int]) -> Schedule | No
         .where(Schedule.applied_at.is_(None), Schedule.at <= now, Schedule.id.not_in(tried))
         .order_by(Schedule.at, Schedule.id)
         .limit(1)
-        .with_for_update(skip_locked=True)
+        .with_for_update()
     )
 
 
@@ -73,7 +73,9 @@ def _apply(session: Session, entry: Schedule, now: datetime) -> str:
     before = article.published_revision.number if article.published_revision else None
     if entry.action == "unpublish" and before is None:
         return "already unpublished"
-    claim(session, article, article.version)
+    if entry.action == "publish" and is_live(article):
+        return "nothing new to publish"
+    claim(session, article, None)  # the schedule acts on whatever is current then
     if entry.action == "publish":
         revision = publish_article(
             session, article, by=entry.created_by, note=f"Scheduled for {entry.at.isoformat()}"
@@ -103,11 +105,7 @@ def apply_due_schedules(session: Session, now: Callable[[], datetime] = utcnow) 
         if not _take(session, entry, now()):
             session.rollback()
             continue
-        try:
-            outcome = _apply(session, entry, now())
-        except VersionConflict:
-            session.rollback()  # the article changed under us: the next run tries again
-            continue
+        outcome = _apply(session, entry, now())
         session.execute(update(Schedule).where(Schedule.id == entry.id).values(outcome=outcome))
         session.commit()
         applied.append(AppliedSchedule(entry.id, entry.article_id, entry.action, outcome))
