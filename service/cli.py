@@ -63,7 +63,11 @@ def seed_command(files: tuple[Path, ...], publish: bool) -> None:
     if problems:
         raise click.ClickException("\n".join(problems) + "\nNothing was loaded.")
     try:
-        results = load_articles(db.session, documents, publish=publish)
+        results = load_articles(db.session, documents, publish=publish, by="flask seed")
+        for result in (r for r in results if r.changed):
+            record(
+                db.session, None, "article.seeded", result.article, revision_after=result.published_revision
+            )
         db.session.commit()
     except DuplicateArticles as error:
         db.session.rollback()

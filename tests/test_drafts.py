@@ -197,3 +197,22 @@ def test_the_list_shows_every_article_with_its_status(client, draft, editor):
     (card,) = client.get(DRAFTS, headers=editor).json
     assert card["slug"] == SLUG and card["status"] == "draft"
     assert client.get(f"{DRAFTS}?status=published", headers=editor).json == []
+
+
+def test_a_body_is_looked_at_only_after_the_key(client):
+    response = client.post(DRAFTS, data="x", content_type="text/plain")
+    assert response.status_code == 401
+
+
+def test_a_body_over_the_limit_is_413(client, editor, seed_document):
+    seed_document["intro"] = "x" * (1024 * 1024 + 1)
+    response = client.post(DRAFTS, json=seed_document, headers=editor)
+    assert response.status_code == 413
+    assert response.mimetype == "application/problem+json"
+
+
+def test_an_empty_patch_is_422(client, draft, editor):
+    url, _, etag = draft
+    response = client.patch(url, json={}, headers={**editor, "If-Match": etag})
+    assert response.status_code == 422
+    assert client.get(url, headers=editor).json["version"] == 1

@@ -83,3 +83,9 @@ def test_the_article_example_is_the_seed_as_delivered(spec, seed_document):
     assert example["example"]["title"] == seed_document["title"]
     assert len(example["example"]["faqs"]) == len(seed_document["faqs"])
     assert "intro_html" in spec["components"]["schemas"]["DeliveredArticle"]["properties"]
+
+
+def test_operations_with_a_json_body_document_why_it_can_be_refused(spec):
+    for path, method, operation in operations(spec):
+        if "requestBody" in operation and path.startswith("/v1/manage"):
+            assert {"400", "413", "415", "422"} <= set(operation["responses"]), (path, method)

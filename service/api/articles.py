@@ -231,6 +231,8 @@ class Draft(MethodView):
         null resets a field. The result is validated as a whole document.
         """
         article = article_for_write(article_id)
+        if not patch:
+            abort(422, errors={"json": {"_schema": ["An empty patch changes nothing."]}})
         editing.save_draft(db.session, article, editing.patch_document(article, patch))
         commit(article, "article.updated", live_number(article), fields=sorted(patch))
         return draft_reply(article)
@@ -281,7 +283,7 @@ class Children(MethodView):
 class ChildOrder(MethodView):
     @blp.requires("editor")
     @blp.arguments(ReorderSchema)
-    @change_docs("reorderChildren")
+    @change_docs("reorderChildren", errors=(404, 412, 428))
     def put(self, order, article_id, kind):
         """Reorder children
 
@@ -588,5 +590,5 @@ class ScheduleView(MethodView):
         if entry is None or entry.article_id != article_id:
             abort(404, message=f"Article {article_id} has no schedule {schedule_id}.")
         scheduling.cancel(db.session, entry)
-        record(db.session, g.api_key, "schedule.cancelled", schedule=schedule_id, article_id=article_id)
+        record(db.session, g.api_key, "schedule.cancelled", article_or_404(article_id), schedule=schedule_id)
         db.session.commit()

@@ -40,15 +40,14 @@ class ManagementBlueprint(Blueprint):
     """A blueprint for authenticated resources: `@blp.requires(role)` checks the key and
     documents the role, the bearer scheme and the 401/403 answers on the operation."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.before_request(refuse_non_json_bodies)
+    BODY_ERRORS = ((400, "BAD_REQUEST"), (413, "REQUEST_ENTITY_TOO_LARGE"), (415, "UNSUPPORTED_MEDIA_TYPE"))
 
     def requires(self, role: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
             @wraps(view)
             def checked(*args: Any, **kwargs: Any) -> Any:
                 g.api_key = current_key(role)
+                refuse_non_json_bodies()
                 return view(*args, **kwargs)
 
             summary, _, description = (view.__doc__ or "").strip().partition("\n")
@@ -56,6 +55,20 @@ class ManagementBlueprint(Blueprint):
             documented = self.doc(security=[{BEARER_SCHEME: []}], **{"x-required-role": role})(checked)
             documented = self.alt_response(401, response="UNAUTHORIZED")(documented)
             return self.alt_response(403, response="FORBIDDEN")(documented)
+
+        return decorator
+
+    def arguments(self, schema: Any, *, location: str = "json", **kwargs: Any) -> Callable[..., Any]:
+        """flask-smorest's, also documenting what a JSON body can be refused for."""
+        parse = super().arguments(schema, location=location, **kwargs)
+        if location != "json":
+            return parse
+
+        def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+            view = parse(view)
+            for status, name in self.BODY_ERRORS:
+                view = self.alt_response(status, response=name)(view)
+            return view
 
         return decorator
 

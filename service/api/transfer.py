@@ -14,7 +14,7 @@ from service.api.fields import StrictBoolean
 from service.content.audit import record
 from service.content.document import CHILD_MODELS, ArticleDocumentSchema, document_from_article
 from service.content.errors import InvalidDocument
-from service.content.keys import has_role
+from service.content.keys import has_role, key_label
 from service.content.loading import load_articles, validate_documents
 from service.extensions import db
 from service.models import Article
@@ -84,20 +84,21 @@ class Import(MethodView):
     )
     @blp.alt_response(409, response="CONFLICT")
     @blp.doc(operationId="importArticles")
-    def post(self, request):
+    def post(self, body):
         """Import articles
 
         Creates or updates each article by slug and locale; unchanged ones stay untouched.
-        All or nothing: every document is validated first.
+        All or nothing: every document is validated first. A bulk sync, so it takes no
+        If-Match: what it imports replaces the drafts (each change is in the audit log).
         """
-        if request["publish"] and not has_role(g.api_key, "publisher"):
+        if body["publish"] and not has_role(g.api_key, "publisher"):
             abort(403, message="Importing with publish needs the publisher role.")
         try:
-            documents = validate_documents(request["documents"])
+            documents = validate_documents(body["documents"])
         except InvalidDocument as error:
             raise InvalidDocument({"documents": error.messages}) from error
-        results = load_articles(db.session, documents, publish=request["publish"])
-        for result in results:
+        results = load_articles(db.session, documents, publish=body["publish"], by=key_label(g.api_key))
+        for result in (r for r in results if r.changed):
             record(
                 db.session,
                 g.api_key,

@@ -23,6 +23,10 @@ class LoadResult:
     draft_changed: bool
     published_revision: int | None  # the number of the revision this load published, if any
 
+    @property
+    def changed(self) -> bool:
+        return self.created or self.draft_changed or self.published_revision is not None
+
 
 class DuplicateArticles(Exception):
     """Several documents of one load are the same article (slug and locale)."""
@@ -64,7 +68,9 @@ def validate_documents(raw: Any) -> list[dict[str, Any]]:
     return documents
 
 
-def load_article(session: Session, document: dict[str, Any], publish: bool = True) -> LoadResult:
+def load_article(
+    session: Session, document: dict[str, Any], publish: bool = True, by: str | None = None
+) -> LoadResult:
     """Create or update the article with the document's slug and locale; publish it if asked
     and what is live differs. Loading the same document twice changes nothing."""
     article = session.scalar(article_query(document["slug"], document["locale"]))
@@ -79,12 +85,14 @@ def load_article(session: Session, document: dict[str, Any], publish: bool = Tru
         claim(session, article, article.version)
     draft_changed = replace_draft(article, document)
     session.flush()
-    published = publish_article(session, article).number if republish else None
+    published = (
+        publish_article(session, article, by=by, note="Loaded from a document").number if republish else None
+    )
     return LoadResult(article, document["slug"], document["locale"], created, draft_changed, published)
 
 
 def load_articles(
-    session: Session, documents: list[dict[str, Any]], publish: bool = True
+    session: Session, documents: list[dict[str, Any]], publish: bool = True, by: str | None = None
 ) -> list[LoadResult]:
     """Load validated documents, refusing a load that names one article twice (which would
     publish a revision nobody meant to go live). The caller commits once, or rolls back."""
@@ -92,4 +100,4 @@ def load_articles(
     duplicated = [f"{slug} ({locale})" for (slug, locale), count in counts.items() if count > 1]
     if duplicated:
         raise DuplicateArticles(duplicated)
-    return [load_article(session, document, publish) for document in documents]
+    return [load_article(session, document, publish, by) for document in documents]
