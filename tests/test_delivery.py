@@ -5,7 +5,7 @@ import json
 import pytest
 
 from service.content.document import apply_document, load_document
-from service.content.loading import article_query
+from service.content.editing import all_articles
 
 SLUG = "are-all-types-of-back-pain-treatable-with-stem-cells"
 ARTICLE_URL = f"/v1/articles/{SLUG}"
@@ -116,7 +116,7 @@ def test_without_the_default_locale_the_first_published_locale_is_served(client,
 
 
 def test_draft_changes_are_not_delivered_until_published(client, session, published):
-    article = session.scalar(article_query(SLUG, "en"))
+    (article,) = all_articles(session)
     apply_document(article, load_document({**published, "title": "Draft title"}))
     session.commit()
 

@@ -10,7 +10,6 @@ from flask import Response, g, request, url_for
 from flask.views import MethodView
 from flask_smorest import abort
 from marshmallow import fields
-from sqlalchemy import select
 
 from service.api.articles_schemas import (
     CHILD_KINDS,
@@ -547,10 +546,7 @@ class Schedules(MethodView):
 
         Pending and applied, soonest first.
         """
-        article = article_or_404(article_id)
-        return db.session.scalars(
-            select(Schedule).where(Schedule.article_id == article.id).order_by(Schedule.at, Schedule.id)
-        )
+        return scheduling.schedules_of(db.session, article_or_404(article_id).id)
 
     @blp.requires("publisher")
     @blp.arguments(NewScheduleSchema, example={"action": "publish", "at": "2026-12-01T08:00:00+00:00"})

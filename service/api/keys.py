@@ -4,13 +4,12 @@ import marshmallow as ma
 from flask import g
 from flask.views import MethodView
 from marshmallow import fields, validate
-from sqlalchemy import select
 
 from service.api.auth import ManagementBlueprint
 from service.api.fields import Instant
 from service.content.audit import record
 from service.content.document import text_field
-from service.content.keys import ROLES, create_key, revoke_key
+from service.content.keys import ROLES, create_key, list_keys, revoke_key
 from service.extensions import db
 from service.models import ApiKey
 from service.models.base import utcnow
@@ -66,7 +65,7 @@ class Keys(MethodView):
 
         Revoked and expired ones included; never their secrets.
         """
-        return db.session.scalars(select(ApiKey).order_by(ApiKey.id))
+        return list_keys(db.session)
 
     @blp.requires("admin")
     @blp.arguments(NewKeySchema)

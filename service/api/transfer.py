@@ -5,19 +5,17 @@ from flask import g
 from flask.views import MethodView
 from flask_smorest import abort
 from marshmallow import fields
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from service.api.auth import ManagementBlueprint
 from service.api.delivery_schemas import SEED_DOCUMENT
 from service.api.fields import StrictBoolean
 from service.content.audit import record
-from service.content.document import CHILD_MODELS, ArticleDocumentSchema, document_from_article
+from service.content.document import ArticleDocumentSchema, document_from_article
+from service.content.editing import all_articles
 from service.content.errors import InvalidDocument
 from service.content.keys import has_role, key_label
 from service.content.loading import load_articles, validate_documents
 from service.extensions import db
-from service.models import Article
 
 blp = ManagementBlueprint(
     "Import and export",
@@ -57,12 +55,7 @@ class ExportAll(MethodView):
 
         Each draft as a document, by slug and locale.
         """
-        articles = db.session.scalars(
-            select(Article)
-            .order_by(Article.slug, Article.locale)
-            .options(*(selectinload(getattr(Article, kind)) for kind in CHILD_MODELS))
-        )
-        return [document_from_article(article) for article in articles]
+        return [document_from_article(article) for article in all_articles(db.session)]
 
 
 @blp.route("/import")

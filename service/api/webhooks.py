@@ -4,7 +4,6 @@ import marshmallow as ma
 from flask import g
 from flask.views import MethodView
 from marshmallow import fields, validate
-from sqlalchemy import select
 
 from service.api.auth import ManagementBlueprint
 from service.api.fields import no_control_characters
@@ -85,7 +84,17 @@ WEBHOOK_EXAMPLE = {
 DELIVERY_EXAMPLE = {
     "id": 17,
     "event": "article.published",
-    "payload": webhooks.payload_example(),
+    "payload": {
+        "id": 17,
+        "event": "article.published",
+        "occurred_at": "2026-11-26T09:30:00+00:00",
+        "article": {
+            "id": 1,
+            "slug": "are-all-types-of-back-pain-treatable-with-stem-cells",
+            "locale": "en",
+            "revision": 2,
+        },
+    },
     "status": "delivered",
     "attempts": 2,
     "next_attempt_at": "2026-11-26T09:30:30+00:00",
@@ -109,7 +118,7 @@ class Webhooks(MethodView):
     @blp.doc(operationId="listWebhooks")
     def get(self):
         """List webhooks"""
-        return db.session.scalars(select(Webhook).order_by(Webhook.id))
+        return webhooks.list_webhooks(db.session)
 
     @blp.requires("admin")
     @blp.arguments(NewWebhookSchema)

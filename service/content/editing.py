@@ -4,7 +4,7 @@ claims the article's version, so no edit is ever lost to a concurrent one."""
 
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from service.content.document import (
@@ -33,13 +33,19 @@ class ChildNotFound(LookupError):
     pass
 
 
+def with_children(query: Select[Any]) -> Select[Any]:
+    """A select of articles that also loads all their children, in one query per kind."""
+    return query.options(*(selectinload(getattr(Article, kind)) for kind in CHILD_MODELS))
+
+
 def load_article(session: Session, article_id: int) -> Article | None:
     """One article with all its children loaded."""
-    return session.scalar(
-        select(Article)
-        .where(Article.id == article_id)
-        .options(*(selectinload(getattr(Article, kind)) for kind in CHILD_MODELS))
-    )
+    return session.scalar(with_children(select(Article).where(Article.id == article_id)))
+
+
+def all_articles(session: Session) -> list[Article]:
+    """Every article with its children, by slug and locale: what a full export holds."""
+    return list(session.scalars(with_children(select(Article).order_by(Article.slug, Article.locale))))
 
 
 def drafts_query(locale: str | None = None, status: str | None = None) -> Any:
@@ -126,11 +132,9 @@ def edit_children(article: Article, kind: str, change: Any) -> dict[str, Any]:
 def add_child(
     article: Article, kind: str, child: dict[str, Any], position: int | None = None
 ) -> dict[str, Any]:
-    current = dump_document(document_from_article(article))
-    if any(existing["key"] == child.get("key") for existing in current[kind]):
-        raise ArticleConflict(f"the article already has a {kind} child with the key {child['key']!r}")
-
     def insert(children: list[dict[str, Any]]) -> None:
+        if any(existing["key"] == child.get("key") for existing in children):
+            raise ArticleConflict(f"the article already has a {kind} child with the key {child['key']!r}")
         children.insert(len(children) if position is None else position, child)
 
     return edit_children(article, kind, insert)

@@ -52,6 +52,10 @@ def authenticate(session: Session, secret: str, now: datetime | None = None) -> 
     return key
 
 
+def list_keys(session: Session) -> list[ApiKey]:
+    return list(session.scalars(select(ApiKey).order_by(ApiKey.id)))
+
+
 def has_role(key: ApiKey, role: str) -> bool:
     return ROLES.index(key.role) >= ROLES.index(role)
 

@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from service.content.document import document_from_article, dump_document, load_document, replace_draft
-from service.content.editing import claim, ensure_identity_free
+from service.content.editing import claim, ensure_identity_free, with_children
 from service.content.errors import InvalidDocument
 from service.content.publishing import publish_article
 from service.models import Article
@@ -36,20 +36,6 @@ class DuplicateArticles(Exception):
         super().__init__(f"given more than once: {', '.join(identities)}")
 
 
-def article_query(slug: str, locale: str) -> Any:
-    """The select for one article with all its children loaded."""
-    return (
-        select(Article)
-        .where(Article.slug == slug, Article.locale == locale)
-        .options(
-            selectinload(Article.sections),
-            selectinload(Article.conditions),
-            selectinload(Article.benefits),
-            selectinload(Article.faqs),
-        )
-    )
-
-
 def validate_documents(raw: Any) -> list[dict[str, Any]]:
     """Validate one document or a list of them (parsed JSON); InvalidDocument names every
     bad field, prefixed by its index in the list."""
@@ -73,7 +59,11 @@ def load_article(
 ) -> LoadResult:
     """Create or update the article with the document's slug and locale; publish it if asked
     and what is live differs. Loading the same document twice changes nothing."""
-    article = session.scalar(article_query(document["slug"], document["locale"]))
+    article = session.scalar(
+        with_children(
+            select(Article).where(Article.slug == document["slug"], Article.locale == document["locale"])
+        )
+    )
     created = article is None
     live = article.published_revision if article else None
     republish = publish and (live is None or live.document != dump_document(document))

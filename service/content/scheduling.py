@@ -40,6 +40,15 @@ def schedule(session: Session, article_id: int, action: str, at: datetime, by: s
     return entry
 
 
+def schedules_of(session: Session, article_id: int) -> list[Schedule]:
+    """An article's schedules, soonest first."""
+    return list(
+        session.scalars(
+            select(Schedule).where(Schedule.article_id == article_id).order_by(Schedule.at, Schedule.id)
+        )
+    )
+
+
 def cancel(session: Session, entry: Schedule) -> None:
     if entry.applied_at is not None:
         raise ScheduleConflict(f"schedule {entry.id} was applied at {entry.applied_at.isoformat()}")

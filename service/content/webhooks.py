@@ -12,7 +12,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 import httpx
 from sqlalchemy import select, update
@@ -143,6 +142,10 @@ def send_due(session: Session, now: Callable[[], datetime] = utcnow) -> list[Sen
     return outcomes
 
 
+def list_webhooks(session: Session) -> list[Webhook]:
+    return list(session.scalars(select(Webhook).order_by(Webhook.id)))
+
+
 def deliveries_of(session: Session, webhook: Webhook) -> list[WebhookDelivery]:
     return list(
         session.scalars(
@@ -160,17 +163,3 @@ def attempts_of(session: Session, delivery_ids: list[int]) -> dict[int, list[Web
     ):
         attempts[attempt.delivery_id].append(attempt)
     return attempts
-
-
-def payload_example() -> dict[str, Any]:
-    return {
-        "id": 17,
-        "event": "article.published",
-        "occurred_at": "2026-11-26T09:30:00+00:00",
-        "article": {
-            "id": 1,
-            "slug": "are-all-types-of-back-pain-treatable-with-stem-cells",
-            "locale": "en",
-            "revision": 2,
-        },
-    }
