@@ -216,3 +216,22 @@ def test_an_empty_patch_is_422(client, draft, editor):
     response = client.patch(url, json={}, headers={**editor, "If-Match": etag})
     assert response.status_code == 422
     assert client.get(url, headers=editor).json["version"] == 1
+
+
+def test_a_child_cannot_be_renamed_through_its_address(client, draft, editor):
+    url, _, etag = draft
+    response = client.patch(
+        f"{url}/faqs/time-to-results", json={"key": "other"}, headers={**editor, "If-Match": etag}
+    )
+    assert response.status_code == 422
+    assert response.json["errors"][0]["field"] == "key"
+
+
+def test_a_reorder_naming_a_key_twice_says_so(client, draft, editor, seed_document):
+    url, _, etag = draft
+    keys = [faq["key"] for faq in seed_document["faqs"]]
+    response = client.put(
+        f"{url}/order/faqs", json={"keys": [keys[0], *keys[:-1]]}, headers={**editor, "If-Match": etag}
+    )
+    assert response.status_code == 422
+    assert f"repeated: ['{keys[0]}']" in response.json["errors"][0]["message"]

@@ -513,12 +513,14 @@ class Preview(MethodView):
         Exactly as delivery would send it once published (with no revision number or date
         yet), so a frontend can show unpublished changes. Never cached.
         """
-        body, etag = preview_body(article_or_404(article_id))
-        return Response(
-            body,
-            mimetype="application/json",
-            headers={"ETag": f'"{etag}"', "Cache-Control": "private, no-store"},
-        )
+        article = article_or_404(article_id)
+        body, etag = preview_body(article)
+        headers = {
+            "ETag": f'"{etag}"',
+            "Cache-Control": "private, no-store",
+            "Content-Language": article.locale,
+        }
+        return Response(body, mimetype="application/json", headers=headers)
 
 
 @blp.route("/<id:article_id>/export")

@@ -140,7 +140,15 @@ def add_child(
     return edit_children(article, kind, insert)
 
 
+def _same_key(key: str, child: dict[str, Any]) -> None:
+    """A child's key is its address: a body naming another key is a mistake, not a rename."""
+    if child.get("key", key) != key:
+        raise InvalidDocument({"key": [f"Must be {key!r}, the key in the URL (keys do not change)."]})
+
+
 def replace_child(article: Article, kind: str, key: str, child: dict[str, Any]) -> dict[str, Any]:
+    _same_key(key, child)
+
     def replace(children: list[dict[str, Any]]) -> None:
         index = _find(children, kind, key)
         children[index] = {**child, "key": key}
@@ -149,6 +157,8 @@ def replace_child(article: Article, kind: str, key: str, child: dict[str, Any]) 
 
 
 def patch_child(article: Article, kind: str, key: str, patch: dict[str, Any]) -> dict[str, Any]:
+    _same_key(key, patch)
+
     def apply(children: list[dict[str, Any]]) -> None:
         index = _find(children, kind, key)
         children[index] = {**merge_patch(children[index], patch), "key": key}
@@ -167,8 +177,14 @@ def reorder_children(article: Article, kind: str, keys: list[str]) -> dict[str, 
         by_key = {child["key"]: child for child in children}
         if sorted(keys) != sorted(by_key):
             missing, unknown = sorted(set(by_key) - set(keys)), sorted(set(keys) - set(by_key))
+            repeated = sorted({key for key in keys if keys.count(key) > 1})
             raise InvalidDocument(
-                {"keys": [f"Name each {kind} key exactly once (missing: {missing}, unknown: {unknown})."]}
+                {
+                    "keys": [
+                        f"Name each {kind} key exactly once "
+                        f"(missing: {missing}, unknown: {unknown}, repeated: {repeated})."
+                    ]
+                }
             )
         children[:] = [by_key[key] for key in keys]
 
