@@ -12,6 +12,7 @@ from marshmallow import fields, validate
 
 from service.content.errors import InvalidDocument
 from service.content.markdown import render_markdown
+from service.content.placeholders import PLACEHOLDER
 from service.models import Article, Benefit, Condition, Faq, Section
 from service.models.article import KEY_LENGTH, LOCALE_LENGTH, SLUG_LENGTH, TAG_LENGTH, TITLE_LENGTH
 
@@ -153,11 +154,22 @@ class SeoSchema(ma.Schema):
     description = text_field(required=False)
 
 
+def _url_or_placeholder(value: str) -> None:
+    """A link, or a site's link: {{site.booking_url}}, filled per site at delivery."""
+    if not PLACEHOLDER.fullmatch(value.strip()):
+        validate.URL(schemes={"http", "https"})(value)
+
+
 class CallToActionSchema(ma.Schema):
     heading = text_field(required=False, max_length=TITLE_LENGTH)
     body = _markdown()
     button_label = text_field(required=False, max_length=TITLE_LENGTH)
-    button_url = fields.Url(load_default=None, allow_none=True, schemes={"http", "https"})
+    button_url = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=_url_or_placeholder,
+        metadata={"description": "An http(s) URL, or a placeholder such as {{site.booking_url}}."},
+    )
 
 
 class ReferenceSchema(ma.Schema):

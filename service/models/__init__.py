@@ -13,6 +13,7 @@ from service.models.article import (
 from service.models.audit import AuditEntry
 from service.models.base import Base
 from service.models.schedule import Schedule
+from service.models.site import Site, SiteOverlay
 from service.models.webhook import Webhook, WebhookAttempt, WebhookDelivery
 
 __all__ = [
@@ -27,6 +28,8 @@ __all__ = [
     "RevisionTag",
     "Schedule",
     "Section",
+    "Site",
+    "SiteOverlay",
     "Webhook",
     "WebhookAttempt",
     "WebhookDelivery",

@@ -1,0 +1,82 @@
+"""Overlays: one mechanism for site customisations and experiment variants.
+
+An overlay is a patch on an article document (JSON-ready, the seed shape):
+
+    {"fields":   {"title": "...", "call_to_action": {"body": "..."}},   # JSON Merge Patch
+     "children": {"faqs": {"time-to-results": {"answer": "..."}}},      # per child, by key
+     "hide":     {"sections": ["latest-insights"]},                       # drop children
+     "order":    {"faqs": ["cost", "time-to-results"]}}                   # these first, in this order
+
+`apply_overlay` is pure; `check_overlay` says, by path, what in an overlay does not fit an
+article, so a bad overlay is refused when it is saved, never found out by a visitor.
+"""
+
+import copy
+from typing import Any
+
+import marshmallow as ma
+from marshmallow import fields
+
+from service.content.document import CHILD_MODELS, READ_ONLY_FIELDS, load_document, merge_patch
+from service.content.errors import InvalidDocument
+
+KINDS = tuple(CHILD_MODELS)
+
+
+class OverlaySchema(ma.Schema):
+    """The shape of an overlay; what it names is checked against an article by check_overlay."""
+
+    fields_ = fields.Dict(data_key="fields", attribute="fields", load_default=dict)
+    children = fields.Dict(
+        keys=fields.String(validate=ma.validate.OneOf(KINDS)),
+        values=fields.Dict(keys=fields.String(), values=fields.Dict()),
+        load_default=dict,
+    )
+    hide = fields.Dict(
+        keys=fields.String(validate=ma.validate.OneOf(KINDS)), values=fields.List(fields.String()), load_default=dict
+    )
+    order = fields.Dict(
+        keys=fields.String(validate=ma.validate.OneOf(KINDS)), values=fields.List(fields.String()), load_default=dict
+    )
+
+
+def apply_overlay(document: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
+    """The document as the overlay changes it. The input is not modified."""
+    result = merge_patch(copy.deepcopy(document), overlay.get("fields", {}))
+    for kind in KINDS:
+        patches = overlay.get("children", {}).get(kind, {})
+        hidden = set(overlay.get("hide", {}).get(kind, []))
+        children = [
+            {**merge_patch(child, patches[child["key"]]), "key": child["key"]} if child["key"] in patches else child
+            for child in result.get(kind, [])
+            if child["key"] not in hidden
+        ]
+        first = overlay.get("order", {}).get(kind, [])
+        rank = {key: index for index, key in enumerate(first)}
+        # Listed keys first, in the overlay's order; the rest keep theirs (sorted is stable).
+        result[kind] = sorted(children, key=lambda child: rank.get(child["key"], len(rank)))
+    return result
+
+
+def check_overlay(document: dict[str, Any], overlay: dict[str, Any]) -> None:
+    """Raise InvalidDocument naming each part of the overlay that does not fit the article:
+    unknown child keys, read-only fields, and a result that is not a valid article."""
+    errors: dict[str, Any] = {}
+    keys = {kind: {child["key"] for child in document.get(kind, [])} for kind in KINDS}
+    for section in ("children", "hide", "order"):
+        for kind, named in overlay.get(section, {}).items():
+            unknown = sorted(set(named) - keys[kind])
+            if unknown:
+                errors.setdefault(section, {})[kind] = [f"The article has no {kind} keyed {', '.join(unknown)}."]
+    touched = sorted(set(overlay.get("fields", {})) & (READ_ONLY_FIELDS | set(KINDS) | {"slug", "locale"}))
+    if touched:
+        errors.setdefault("fields", {})["_schema"] = [
+            f"Not changeable by an overlay: {', '.join(touched)} (children are changed with children, hide "
+            "and order; slug and locale name the article)."
+        ]
+    if errors:
+        raise InvalidDocument(errors)
+    try:
+        load_document(apply_overlay(document, overlay))
+    except InvalidDocument as error:
+        raise InvalidDocument({"result": error.messages}) from error
