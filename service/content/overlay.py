@@ -33,10 +33,14 @@ class OverlaySchema(ma.Schema):
         load_default=dict,
     )
     hide = fields.Dict(
-        keys=fields.String(validate=ma.validate.OneOf(KINDS)), values=fields.List(fields.String()), load_default=dict
+        keys=fields.String(validate=ma.validate.OneOf(KINDS)),
+        values=fields.List(fields.String()),
+        load_default=dict,
     )
     order = fields.Dict(
-        keys=fields.String(validate=ma.validate.OneOf(KINDS)), values=fields.List(fields.String()), load_default=dict
+        keys=fields.String(validate=ma.validate.OneOf(KINDS)),
+        values=fields.List(fields.String()),
+        load_default=dict,
     )
 
 
@@ -47,7 +51,9 @@ def apply_overlay(document: dict[str, Any], overlay: dict[str, Any]) -> dict[str
         patches = overlay.get("children", {}).get(kind, {})
         hidden = set(overlay.get("hide", {}).get(kind, []))
         children = [
-            {**merge_patch(child, patches[child["key"]]), "key": child["key"]} if child["key"] in patches else child
+            {**merge_patch(child, patches[child["key"]]), "key": child["key"]}
+            if child["key"] in patches
+            else child
             for child in result.get(kind, [])
             if child["key"] not in hidden
         ]
@@ -67,7 +73,9 @@ def check_overlay(document: dict[str, Any], overlay: dict[str, Any]) -> None:
         for kind, named in overlay.get(section, {}).items():
             unknown = sorted(set(named) - keys[kind])
             if unknown:
-                errors.setdefault(section, {})[kind] = [f"The article has no {kind} keyed {', '.join(unknown)}."]
+                errors.setdefault(section, {})[kind] = [
+                    f"The article has no {kind} keyed {', '.join(unknown)}."
+                ]
     touched = sorted(set(overlay.get("fields", {})) & (READ_ONLY_FIELDS | set(KINDS) | {"slug", "locale"}))
     if touched:
         errors.setdefault("fields", {})["_schema"] = [
