@@ -30,7 +30,8 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     register_blueprints(app, api)
     cors.init_app(
         app,
-        resources={r"/v1/*": {"origins": allowed_origins(app.config["CORS_ORIGINS"])}},
+        # The site-less delivery API; /v1/sites/... answers CORS per site (api.site_delivery).
+        resources={r"/v1/articles.*": {"origins": allowed_origins(app.config["CORS_ORIGINS"])}},
         methods=["GET", "HEAD", "OPTIONS"],
         expose_headers=["ETag", "X-Pagination", "Content-Language"],
         max_age=600,

@@ -13,7 +13,9 @@ from werkzeug.exceptions import HTTPException, InternalServerError, default_exce
 from service.content.editing import ArticleConflict, ChildNotFound, VersionConflict
 from service.content.errors import InvalidDocument, field_errors
 from service.content.loading import DuplicateArticles
+from service.content.placeholders import MissingVariables
 from service.content.scheduling import ScheduleConflict
+from service.content.sites import SiteConflict
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 VALIDATION_DETAIL = "Some fields are invalid; each is listed in errors."
@@ -135,3 +137,5 @@ def register_domain_errors(app: Flask) -> None:
     app.register_error_handler(DuplicateArticles, _problem_for(409))
     app.register_error_handler(ChildNotFound, _problem_for(404))
     app.register_error_handler(ScheduleConflict, _problem_for(409))
+    app.register_error_handler(MissingVariables, _problem_for(409))
+    app.register_error_handler(SiteConflict, _problem_for(409))

@@ -19,6 +19,8 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('article_revisions', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('per_site', sa.Boolean(), nullable=False, server_default=sa.false()))
     op.create_table('sites',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('key', sa.String(length=100), nullable=False),
@@ -48,6 +50,8 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('article_revisions', schema=None) as batch_op:
+        batch_op.drop_column('per_site')
     with op.batch_alter_table('site_overlays', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_site_overlays_article_id'))
 

@@ -3,7 +3,7 @@
 from flask import Flask
 from flask_smorest import Api
 
-from service.api import articles, audit, delivery, keys, transfer, webhooks
+from service.api import articles, audit, delivery, keys, site_delivery, sites, transfer, webhooks
 from service.api.auth import BEARER_SCHEME
 from service.api.converters import register_converters
 from service.api.delivery_schemas import SEED_DOCUMENT
@@ -18,8 +18,10 @@ def register_blueprints(app: Flask, api: Api) -> None:
         BEARER_SCHEME, {"type": "http", "scheme": "bearer", "description": "An API key: cms_xxxxxxxx_..."}
     )
     api.register_blueprint(delivery.blp)
+    api.register_blueprint(site_delivery.blp)
     api.register_blueprint(articles.blp)
     api.register_blueprint(audit.blp)
     api.register_blueprint(keys.blp)
     api.register_blueprint(transfer.blp)
     api.register_blueprint(webhooks.blp)
+    api.register_blueprint(sites.blp)

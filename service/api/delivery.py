@@ -130,6 +130,10 @@ class PublishedArticleBySlug(MethodView):
         if found is None:
             in_locale = f" in locale {query['locale']!r}" if "locale" in query else ""
             abort(404, message=f"No published article has the slug {slug!r}{in_locale}.")
+        if found.per_site:
+            abort(
+                404, message=f"This article is written for each site: GET /v1/sites/{{site}}/articles/{slug}."
+            )
         return Response(
             found.body,
             mimetype="application/json",

@@ -14,6 +14,7 @@ class PublishedArticle:
     body: str  # the JSON document, serialised when it was published
     etag: str
     locale: str
+    per_site: bool  # its text has {{site.*}} placeholders: served only per site
 
 
 def find_published(
@@ -22,7 +23,7 @@ def find_published(
     """The live revision of an article; without a locale, the default locale's, else the
     first published locale in alphabetical order, so the answer never depends on luck."""
     query = (
-        select(Revision.body, Revision.etag, Revision.locale)
+        select(Revision.body, Revision.etag, Revision.locale, Revision.per_site)
         .join(Article, Article.published_revision_id == Revision.id)
         .where(Revision.slug == slug)
     )
@@ -35,9 +36,16 @@ def find_published(
 
 
 def list_published(
-    session: Session, *, offset: int, limit: int, locale: str | None = None, tag: str | None = None
+    session: Session,
+    *,
+    offset: int,
+    limit: int,
+    locale: str | None = None,
+    tag: str | None = None,
+    per_site: bool = False,
 ) -> tuple[list[dict[str, Any]], int]:
-    """One page of published articles as cards, newest first, and the total count."""
+    """One page of published articles as cards, newest first, and the total count; those
+    served only per site (placeholders) are left out unless `per_site`."""
     query = select(
         Article.id,
         Revision.slug,
@@ -49,6 +57,8 @@ def list_published(
         Revision.published_at,
         Revision.etag,
     ).join(Revision, Article.published_revision_id == Revision.id)
+    if not per_site:
+        query = query.where(Revision.per_site.is_(False))
     if locale is not None:
         query = query.where(Revision.locale == locale)
     if tag is not None:
@@ -70,3 +80,19 @@ def list_published(
             tags[revision_id].append(name)
     cards = [{**row._asdict(), "tags": tags[row.revision_id]} for row in rows]
     return cards, total
+
+
+def find_live_revision(
+    session: Session, slug: str, locale: str | None, default_locale: str
+) -> Revision | None:
+    """The live revision itself (with its document), for serving it per site."""
+    query = (
+        select(Revision)
+        .join(Article, Article.published_revision_id == Revision.id)
+        .where(Revision.slug == slug)
+    )
+    if locale is not None:
+        query = query.where(Revision.locale == locale)
+    else:
+        query = query.order_by(Revision.locale != default_locale, Revision.locale)
+    return session.scalar(query.limit(1))

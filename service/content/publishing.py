@@ -9,6 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service.content.document import document_from_article, dump_document, with_html
+from service.content.placeholders import placeholders_in
+from service.content.sites import check_sites_cover
 from service.content.webhooks import enqueue
 from service.models import Article, Revision, RevisionTag
 from service.models.base import utcnow
@@ -41,6 +43,7 @@ def publish_article(
     """Freeze the article as its next numbered revision and make that the one visitors see."""
     published_at = now or utcnow()
     document = dump_document(document_from_article(article))
+    check_sites_cover(session, article.id, document)
     last = session.scalar(select(func.max(Revision.number)).where(Revision.article_id == article.id))
     number = (last or 0) + 1
     body, etag = delivery_body(article.id, number, published_at, document)
@@ -49,6 +52,7 @@ def publish_article(
         number=number,
         slug=article.slug,
         locale=article.locale,
+        per_site=bool(placeholders_in(document)),
         document=document,
         body=body,
         etag=etag,

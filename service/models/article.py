@@ -139,6 +139,8 @@ class Revision(Base):
     # changed (the change reaches visitors only when published).
     slug: Mapped[str] = mapped_column(String(SLUG_LENGTH))
     locale: Mapped[str] = mapped_column(String(LOCALE_LENGTH))
+    # Its text uses {{site.*}} placeholders, so it is served only per site, filled in.
+    per_site: Mapped[bool] = mapped_column(default=False)
     # The article as an interchange document (the seed shape): what history, diff and
     # restore work on.
     document: Mapped[dict[str, Any]]

@@ -1,0 +1,180 @@
+"""Sites, managed by admins: each clinic frontend's key, name, origins, variables and overlays."""
+
+import marshmallow as ma
+from flask import g
+from flask.views import MethodView
+from flask_smorest import abort
+from marshmallow import fields, validate
+
+from service.api.auth import ManagementBlueprint
+from service.api.fields import no_control_characters
+from service.content import sites
+from service.content.audit import record
+from service.content.document import SLUG_PATTERN, document_from_article, dump_document, text_field
+from service.content.editing import load_article
+from service.content.overlay import OverlaySchema
+from service.content.placeholders import VARIABLE_NAME
+from service.extensions import db
+from service.models import Site
+
+blp = ManagementBlueprint(
+    "Sites",
+    __name__,
+    url_prefix="/v1/manage/sites",
+    description="Clinic frontends: their {{site.*}} variables, allowed origins and overlays.",
+)
+
+
+class SiteInputSchema(ma.Schema):
+    key = fields.String(
+        required=True,
+        validate=[validate.Length(max=100), SLUG_PATTERN],
+        metadata={"example": "clinic-austin"},
+    )
+    name = text_field(max_length=200, example="Renova Clinic Austin")
+    origins = fields.List(
+        fields.Url(schemes={"http", "https"}, require_tld=False, validate=no_control_characters),
+        load_default=list,
+        metadata={
+            "description": "Browser origins allowed to call this site's delivery.",
+            "example": ["https://austin.example"],
+        },
+    )
+    variables = fields.Dict(
+        keys=fields.String(
+            validate=validate.Regexp(VARIABLE_NAME, error="Use lowercase letters, digits and _.")
+        ),
+        values=text_field(),
+        load_default=dict,
+        metadata={
+            "example": {
+                "phone": "512-555-0100",
+                "booking_url": "https://austin.example/book",
+                "city": "Austin",
+            }
+        },
+    )
+
+
+class SiteSchema(SiteInputSchema):
+    id = fields.Integer()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+SITE_EXAMPLE = {
+    "id": 1,
+    "key": "clinic-austin",
+    "name": "Renova Clinic Austin",
+    "origins": ["https://austin.example"],
+    "variables": {"phone": "512-555-0100", "booking_url": "https://austin.example/book", "city": "Austin"},
+    "created_at": "2026-11-26T09:00:00+00:00",
+    "updated_at": "2026-11-26T09:00:00+00:00",
+}
+OVERLAY_EXAMPLE = {
+    "fields": {"call_to_action": {"button_label": "Book in Austin", "button_url": "{{site.booking_url}}"}},
+    "hide": {"sections": ["latest-insights"]},
+}
+
+
+def site_or_404(key: str) -> Site:
+    site = sites.find_site(db.session, key)
+    if site is None:
+        abort(404, message=f"There is no site {key!r}.")
+    return site
+
+
+@blp.route("")
+class Sites(MethodView):
+    @blp.requires("admin")
+    @blp.response(200, SiteSchema(many=True), example=[SITE_EXAMPLE])
+    @blp.doc(operationId="listSites")
+    def get(self):
+        """List sites"""
+        return sites.list_sites(db.session)
+
+    @blp.requires("admin")
+    @blp.arguments(SiteInputSchema)
+    @blp.response(201, SiteSchema, example=SITE_EXAMPLE)
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.doc(operationId="createSite")
+    def post(self, data):
+        """Create a site"""
+        site = sites.save_site(db.session, Site(), data)
+        record(db.session, g.api_key, "site.created", site=site.key)
+        db.session.commit()
+        return site
+
+
+@blp.route("/<slug:key>")
+class SiteView(MethodView):
+    @blp.requires("admin")
+    @blp.response(200, SiteSchema, example=SITE_EXAMPLE)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(operationId="getSite")
+    def get(self, key):
+        """Get a site"""
+        return site_or_404(key)
+
+    @blp.requires("admin")
+    @blp.arguments(SiteInputSchema)
+    @blp.response(200, SiteSchema, example=SITE_EXAMPLE)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.doc(operationId="replaceSite")
+    def put(self, data, key):
+        """Replace a site
+
+        Refused (409) if a published article would then show a placeholder with no value.
+        """
+        site = sites.save_site(db.session, site_or_404(key), data)
+        record(db.session, g.api_key, "site.updated", site=site.key)
+        db.session.commit()
+        return site
+
+    @blp.requires("admin")
+    @blp.response(204)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(operationId="deleteSite")
+    def delete(self, key):
+        """Delete a site"""
+        site = site_or_404(key)
+        record(db.session, g.api_key, "site.deleted", site=site.key)
+        db.session.delete(site)
+        db.session.commit()
+
+
+@blp.route("/<slug:key>/overlays/<id:article_id>")
+class SiteOverlayView(MethodView):
+    @blp.requires("admin")
+    @blp.response(200, OverlaySchema, example=OVERLAY_EXAMPLE)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(operationId="getSiteOverlay")
+    def get(self, key, article_id):
+        """Get a site's overlay for an article
+
+        Empty when the site shows the article as it is.
+        """
+        return sites.overlay_for(db.session, site_or_404(key), article_id)
+
+    @blp.requires("admin")
+    @blp.arguments(OverlaySchema, example=OVERLAY_EXAMPLE)
+    @blp.response(200, OverlaySchema, example=OVERLAY_EXAMPLE)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(operationId="setSiteOverlay")
+    def put(self, overlay, key, article_id):
+        """Set a site's overlay for an article
+
+        Changes any field of the article or of a child (by key), hides children, reorders
+        them. Checked against the article's draft: a key it lacks is a 422.
+        """
+        site = site_or_404(key)
+        article = load_article(db.session, article_id)
+        if article is None:
+            abort(404, message=f"There is no article {article_id}.")
+        sites.set_overlay(
+            db.session, site, article_id, dump_document(document_from_article(article)), overlay
+        )
+        record(db.session, g.api_key, "site.overlay_set", article, site=site.key)
+        db.session.commit()
+        return overlay

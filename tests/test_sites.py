@@ -1,0 +1,143 @@
+"""Sites: several clinic frontends, one material, each with its own details."""
+
+import pytest
+
+DRAFTS = "/v1/manage/articles"
+SITES = "/v1/manage/sites"
+
+AUSTIN = {
+    "key": "clinic-austin",
+    "name": "Renova Austin",
+    "origins": ["https://austin.example"],
+    "variables": {"phone": "512-555-0100", "booking_url": "https://austin.example/book"},
+}
+DALLAS = {
+    "key": "clinic-dallas",
+    "name": "Renova Dallas",
+    "origins": ["https://dallas.example"],
+    "variables": {"phone": "214-555-0199", "booking_url": "https://dallas.example/book"},
+}
+
+
+@pytest.fixture
+def admin(auth):
+    return auth("admin")
+
+
+@pytest.fixture
+def two_sites(client, admin):
+    for site in (AUSTIN, DALLAS):
+        assert client.post(SITES, json=site, headers=admin).status_code == 201
+
+
+@pytest.fixture
+def article_with_placeholders(client, admin, seed_document):
+    seed_document["call_to_action"]["button_url"] = "{{site.booking_url}}"
+    seed_document["call_to_action"]["button_label"] = "Call {{site.phone}}"
+    return client.post(DRAFTS, json=seed_document, headers=admin).headers["Location"]
+
+
+def publish(client, headers, url):
+    return client.post(f"{url}/publish", json={}, headers={**headers, "If-Match": "*"})
+
+
+def test_each_site_gets_the_article_with_its_own_details(
+    client, admin, two_sites, article_with_placeholders, seed_document
+):
+    assert publish(client, admin, article_with_placeholders).status_code == 200
+    slug = seed_document["slug"]
+
+    austin = client.get(f"/v1/sites/clinic-austin/articles/{slug}").json
+    dallas = client.get(f"/v1/sites/clinic-dallas/articles/{slug}").json
+
+    assert austin["call_to_action"]["button_url"] == "https://austin.example/book"
+    assert austin["call_to_action"]["button_label"] == "Call 512-555-0100"
+    assert dallas["call_to_action"]["button_label"] == "Call 214-555-0199"
+    assert austin["faqs"] == dallas["faqs"]
+    plain = client.get(f"/v1/articles/{slug}")
+    assert plain.status_code == 404 and "written for each site" in plain.json["detail"]
+
+
+def test_a_placeholder_without_a_value_is_caught_at_publish_time(
+    client, admin, two_sites, article_with_placeholders
+):
+    client.put(f"{SITES}/clinic-dallas", json={**DALLAS, "variables": {"phone": "214"}}, headers=admin)
+
+    response = publish(client, admin, article_with_placeholders)
+
+    assert response.status_code == 409
+    assert "clinic-dallas lacks booking_url" in response.json["detail"]
+
+
+def test_a_site_cannot_drop_a_variable_a_live_article_shows(
+    client, admin, two_sites, article_with_placeholders
+):
+    publish(client, admin, article_with_placeholders)
+    response = client.put(
+        f"{SITES}/clinic-austin", json={**AUSTIN, "variables": {"phone": "512"}}, headers=admin
+    )
+    assert response.status_code == 409
+    assert "booking_url" in response.json["detail"]
+
+
+def test_a_site_overlay_changes_what_that_site_shows_only(client, admin, two_sites, seed_document):
+    url = client.post(DRAFTS, json=seed_document, headers=admin).headers["Location"]
+    article_id = url.rsplit("/", 1)[1]
+    overlay = {
+        "fields": {"call_to_action": {"heading": "Austin's spine team"}},
+        "hide": {"sections": ["latest-insights"]},
+    }
+    assert (
+        client.put(f"{SITES}/clinic-austin/overlays/{article_id}", json=overlay, headers=admin).status_code
+        == 200
+    )
+    publish(client, admin, url)
+    slug = seed_document["slug"]
+
+    austin = client.get(f"/v1/sites/clinic-austin/articles/{slug}").json
+    dallas = client.get(f"/v1/sites/clinic-dallas/articles/{slug}").json
+
+    assert austin["call_to_action"]["heading"] == "Austin's spine team"
+    assert "latest-insights" not in [s["key"] for s in austin["sections"]]
+    assert dallas["call_to_action"]["heading"] is None
+    assert "latest-insights" in [s["key"] for s in dallas["sections"]]
+    assert client.get(f"{SITES}/clinic-austin/overlays/{article_id}", headers=admin).json == {
+        "fields": overlay["fields"],
+        "children": {},
+        "hide": overlay["hide"],
+        "order": {},
+    }
+
+
+def test_an_overlay_naming_a_key_the_article_lacks_is_422(client, admin, two_sites, seed_document):
+    url = client.post(DRAFTS, json=seed_document, headers=admin).headers["Location"]
+    response = client.put(
+        f"{SITES}/clinic-austin/overlays/{url.rsplit('/', 1)[1]}",
+        json={"hide": {"faqs": ["nope"]}},
+        headers=admin,
+    )
+    assert response.status_code == 422
+    assert response.json["errors"][0]["field"] == "hide.faqs"
+
+
+def test_cors_is_answered_per_site(client, admin, two_sites, seed_document):
+    url = client.post(DRAFTS, json=seed_document, headers=admin).headers["Location"]
+    publish(client, admin, url)
+    path = f"/v1/sites/clinic-austin/articles/{seed_document['slug']}"
+
+    own = client.get(path, headers={"Origin": "https://austin.example"})
+    other = client.get(path, headers={"Origin": "https://dallas.example"})
+
+    assert own.headers["Access-Control-Allow-Origin"] == "https://austin.example"
+    assert "Access-Control-Allow-Origin" not in other.headers
+    assert "Origin" in other.headers["Vary"]
+    preflight = client.options(
+        path, headers={"Origin": "https://austin.example", "Access-Control-Request-Method": "GET"}
+    )
+    assert preflight.headers["Access-Control-Allow-Origin"] == "https://austin.example"
+
+
+def test_sites_are_for_admins_and_unique_by_key(client, admin, two_sites, auth):
+    assert client.get(SITES, headers=auth("publisher")).status_code == 403
+    assert client.post(SITES, json=AUSTIN, headers=admin).status_code == 409
+    assert client.get("/v1/sites/nowhere/articles/anything").status_code == 404
