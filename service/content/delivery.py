@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from service.models import Article, Revision, RevisionTag
@@ -17,21 +17,22 @@ class PublishedArticle:
     per_site: bool  # its text has {{site.*}} placeholders: served only per site
 
 
+def live_at(query: Select[Any], slug: str, locale: str | None, default_locale: str) -> Select[Any]:
+    """Narrow a select over revisions to the one live at this slug: in the locale asked for,
+    else the default locale's, else the first published locale in alphabetical order, so the
+    answer never depends on luck."""
+    query = query.join(Article, Article.published_revision_id == Revision.id).where(Revision.slug == slug)
+    if locale is not None:
+        return query.where(Revision.locale == locale).limit(1)
+    return query.order_by(Revision.locale != default_locale, Revision.locale).limit(1)
+
+
 def find_published(
     session: Session, slug: str, locale: str | None, default_locale: str
 ) -> PublishedArticle | None:
-    """The live revision of an article; without a locale, the default locale's, else the
-    first published locale in alphabetical order, so the answer never depends on luck."""
-    query = (
-        select(Revision.body, Revision.etag, Revision.locale, Revision.per_site)
-        .join(Article, Article.published_revision_id == Revision.id)
-        .where(Revision.slug == slug)
-    )
-    if locale is not None:
-        query = query.where(Revision.locale == locale)
-    else:
-        query = query.order_by(Revision.locale != default_locale, Revision.locale)
-    row = session.execute(query.limit(1)).first()
+    """What delivery sends for a slug: the live revision's stored body."""
+    columns = select(Revision.body, Revision.etag, Revision.locale, Revision.per_site)
+    row = session.execute(live_at(columns, slug, locale, default_locale)).first()
     return PublishedArticle(*row) if row else None
 
 
@@ -86,13 +87,4 @@ def find_live_revision(
     session: Session, slug: str, locale: str | None, default_locale: str
 ) -> Revision | None:
     """The live revision itself (with its document), for serving it per site."""
-    query = (
-        select(Revision)
-        .join(Article, Article.published_revision_id == Revision.id)
-        .where(Revision.slug == slug)
-    )
-    if locale is not None:
-        query = query.where(Revision.locale == locale)
-    else:
-        query = query.order_by(Revision.locale != default_locale, Revision.locale)
-    return session.scalar(query.limit(1))
+    return session.scalar(live_at(select(Revision), slug, locale, default_locale))
