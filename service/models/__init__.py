@@ -12,6 +12,7 @@ from service.models.article import (
 )
 from service.models.audit import AuditEntry
 from service.models.base import Base
+from service.models.experiment import Event, Experiment, Variant
 from service.models.schedule import Schedule
 from service.models.site import Site, SiteOverlay
 from service.models.webhook import Webhook, WebhookAttempt, WebhookDelivery
@@ -23,6 +24,8 @@ __all__ = [
     "Base",
     "Benefit",
     "Condition",
+    "Event",
+    "Experiment",
     "Faq",
     "Revision",
     "RevisionTag",
@@ -30,6 +33,7 @@ __all__ = [
     "Section",
     "Site",
     "SiteOverlay",
+    "Variant",
     "Webhook",
     "WebhookAttempt",
     "WebhookDelivery",

@@ -1,0 +1,136 @@
+"""Exposure and conversion events from frontends, and the results they add up to.
+
+A batch is checked event by event: good ones are stored (in one INSERT, re-sent event ids
+ignored), bad ones are answered with their index and reason, never silently counted."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from service.content.statistics import SRM_THRESHOLD, compare, rate, sample_ratio_p_value
+from service.models import Event, Experiment
+
+KINDS = ("exposure", "conversion")
+
+
+def _store_new(session: Session, rows: list[dict[str, Any]]) -> int:
+    """Insert in one statement the rows whose event id is new; how many that was. A re-sent
+    event (already stored, or twice in this batch) is counted once."""
+    unique = list({row["event_id"]: row for row in reversed(rows)}.values())[::-1]
+    seen = set(
+        session.scalars(select(Event.event_id).where(Event.event_id.in_([r["event_id"] for r in unique])))
+    )
+    new = [row for row in unique if row["event_id"] not in seen]
+    if new:
+        dialect = session.get_bind().dialect.name
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        # A concurrent batch may store the same id between our check and this insert.
+        session.execute(insert(Event).on_conflict_do_nothing(index_elements=["event_id"]), new)
+    return len(new)
+
+
+def record_events(session: Session, events: list[dict[str, Any]], now: datetime) -> dict[str, Any]:
+    """Store the valid events of a batch; say which were accepted and why others were not."""
+    keys = {event["experiment"] for event in events}
+    experiments = {e.key: e for e in session.scalars(select(Experiment).where(Experiment.key.in_(keys)))}
+    rows, rejected = [], []
+    for index, event in enumerate(events):
+        reason = _reason_to_reject(event, experiments.get(event["experiment"]))
+        if reason:
+            rejected.append({"index": index, "event_id": event["event_id"], "reason": reason})
+            continue
+        rows.append(
+            {
+                "event_id": event["event_id"],
+                "experiment_id": experiments[event["experiment"]].id,
+                "variant": event["variant"],
+                "kind": event["type"],
+                "name": event.get("name"),
+                "site": event.get("site"),
+                "visitor": event["visitor"],
+                "occurred_at": event.get("at") or now,
+                "received_at": now,
+            }
+        )
+    stored = _store_new(session, rows) if rows else 0
+    return {"accepted": len(rows), "stored": stored, "duplicates": len(rows) - stored, "rejected": rejected}
+
+
+def _reason_to_reject(event: dict[str, Any], experiment: Experiment | None) -> str | None:
+    if experiment is None:
+        return f"unknown experiment {event['experiment']!r}"
+    if experiment.status != "running":
+        return f"experiment {experiment.key!r} is {experiment.status}, not running"
+    if event["variant"] not in {v.key for v in experiment.variants}:
+        return f"experiment {experiment.key!r} has no variant {event['variant']!r}"
+    if event["type"] == "conversion" and event.get("name") != experiment.goal:
+        return f"experiment {experiment.key!r} counts conversions named {experiment.goal!r}"
+    return None
+
+
+def results(session: Session, experiment: Experiment) -> dict[str, Any]:
+    """Per variant: exposed visitors, visitors who converted after their first exposure, the
+    rate, and the comparison with control; plus the sample-ratio check. Counted in SQL."""
+    since = experiment.started_at
+    mine = (
+        and_(Event.experiment_id == experiment.id, Event.received_at >= since)
+        if since
+        else (Event.experiment_id == experiment.id)
+    )
+    first_exposure = (
+        select(Event.variant, Event.visitor, func.min(Event.occurred_at).label("first_seen"))
+        .where(mine, Event.kind == "exposure")
+        .group_by(Event.variant, Event.visitor)
+        .subquery()
+    )
+    exposed = dict(
+        session.execute(
+            select(first_exposure.c.variant, func.count()).group_by(first_exposure.c.variant)
+        ).all()
+    )
+    conversion = Event.__table__.alias("conversion")
+    converted = dict(
+        session.execute(
+            select(first_exposure.c.variant, func.count(func.distinct(first_exposure.c.visitor)))
+            .join(
+                conversion,
+                and_(
+                    conversion.c.experiment_id == experiment.id,
+                    conversion.c.kind == "conversion",
+                    conversion.c.name == experiment.goal,
+                    conversion.c.visitor == first_exposure.c.visitor,
+                    conversion.c.variant == first_exposure.c.variant,
+                    conversion.c.occurred_at >= first_exposure.c.first_seen,
+                ),
+            )
+            .group_by(first_exposure.c.variant)
+        ).all()
+    )
+    variants = experiment.variants
+    control = (exposed.get(variants[0].key, 0), converted.get(variants[0].key, 0))
+    rows = []
+    for variant in variants:
+        counts = (exposed.get(variant.key, 0), converted.get(variant.key, 0))
+        row: dict[str, Any] = {
+            "variant": variant.key,
+            "weight": variant.weight,
+            "exposed": counts[0],
+            "converted": counts[1],
+            "conversion_rate": rate(counts[1], counts[0]),
+        }
+        if variant is not variants[0]:
+            row.update(vars(compare(control, counts)))
+        rows.append(row)
+    srm = sample_ratio_p_value([row["exposed"] for row in rows], [v.weight for v in variants])
+    return {
+        "experiment": experiment.key,
+        "goal": experiment.goal,
+        "status": experiment.status,
+        "variants": rows,
+        "sample_ratio_p_value": srm,
+        "sample_ratio_mismatch": srm is not None and srm < SRM_THRESHOLD,
+    }

@@ -1,0 +1,129 @@
+"""Experiments: configuration checks, the status machine, who sees which variant, rollout."""
+
+import secrets
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.content.assignment import assign
+from service.content.errors import InvalidDocument
+from service.content.overlay import apply_overlay, check_overlay
+from service.models import Experiment, Variant
+from service.models.base import utcnow
+
+# action: (statuses it may start from, status it leads to)
+TRANSITIONS = {
+    "start": ({"draft", "paused"}, "running"),
+    "pause": ({"running"}, "paused"),
+    "stop": ({"running", "paused"}, "stopped"),
+    "restart": ({"stopped"}, "running"),
+}
+# What cannot change while visitors are being assigned: it would move them between variants.
+FROZEN_WHILE_RUNNING = ("variants", "coverage", "goal")
+
+
+class ExperimentConflict(Exception):
+    """The change does not fit the experiment's status, or another experiment's."""
+
+
+def check_config(document: dict[str, Any], data: dict[str, Any]) -> None:
+    """Variants (control first) with unique keys, weights summing to 1, overlays that fit the
+    article; InvalidDocument names each problem by path."""
+    errors: dict[str, Any] = {}
+    variants = data["variants"]
+    keys = [variant["key"] for variant in variants]
+    problems = []
+    if len(set(keys)) != len(keys):
+        problems.append("Each variant needs its own key.")
+    if abs(sum(variant["weight"] for variant in variants) - 1) > 1e-6:
+        problems.append("The weights must add up to 1.")
+    if problems:
+        errors["variants"] = problems
+    for index, variant in enumerate(variants):
+        try:
+            check_overlay(document, variant["overlay"])
+        except InvalidDocument as error:
+            errors[f"variants[{index}].overlay"] = error.messages
+    if errors:
+        raise InvalidDocument(errors)
+
+
+def configure(experiment: Experiment, data: dict[str, Any]) -> None:
+    """Apply a checked configuration; refused for assignment-changing fields while running."""
+    if experiment.status == "running":
+        changed = [
+            name for name in FROZEN_WHILE_RUNNING if name in data and _current(experiment, name) != data[name]
+        ]
+        if changed:
+            raise ExperimentConflict(
+                f"{', '.join(changed)} cannot change while the experiment runs: stop it first"
+            )
+    for name, value in data.items():
+        if name == "variants":
+            experiment.variants = [Variant(**variant) for variant in value]
+        else:
+            setattr(experiment, name, value)
+
+
+def _current(experiment: Experiment, name: str) -> Any:
+    if name == "variants":
+        return [
+            {"key": v.key, "name": v.name, "weight": v.weight, "overlay": v.overlay}
+            for v in experiment.variants
+        ]
+    return getattr(experiment, name)
+
+
+def transition(session: Session, experiment: Experiment, action: str) -> None:
+    sources, target = TRANSITIONS[action]
+    if experiment.status not in sources:
+        raise ExperimentConflict(f"a {experiment.status} experiment cannot {action}")
+    if target == "running":
+        other = session.scalar(
+            select(Experiment.key).where(
+                Experiment.article_id == experiment.article_id,
+                Experiment.status == "running",
+                Experiment.id != experiment.id,
+            )
+        )
+        if other:
+            raise ExperimentConflict(f"experiment {other!r} already runs on this article")
+    if action == "restart":
+        # A new seed re-deals visitors; results count from the restart on.
+        experiment.seed = f"{experiment.key}-{secrets.token_hex(4)}"
+    if action == "restart" or experiment.started_at is None:
+        experiment.started_at = utcnow()
+    if target == "stopped":
+        experiment.stopped_at = utcnow()
+    experiment.status = target
+
+
+def running_for(session: Session, article_id: int, site: str, locale: str) -> Experiment | None:
+    """The experiment running on an article for this site and locale, if any."""
+    experiment = session.scalar(
+        select(Experiment).where(Experiment.article_id == article_id, Experiment.status == "running")
+    )
+    if experiment is None:
+        return None
+    if (experiment.sites and site not in experiment.sites) or (
+        experiment.locales and locale not in experiment.locales
+    ):
+        return None
+    return experiment
+
+
+def variant_for(experiment: Experiment, visitor: str, forced: str | None = None) -> tuple[Variant, bool]:
+    """The variant a visitor sees and whether they are in the experiment. Visitors outside
+    its coverage see control and are not in it; `forced` (QA) picks a variant outright."""
+    variants = experiment.variants
+    if forced is not None:
+        return next(v for v in variants if v.key == forced), True
+    chosen = assign(experiment.seed, visitor, [v.weight for v in variants], experiment.coverage)
+    if chosen.variant is None:
+        return variants[0], False
+    return variants[chosen.variant], True
+
+
+def variant_document(document: dict[str, Any], variant: Variant) -> dict[str, Any]:
+    return apply_overlay(document, variant.overlay)

@@ -1,0 +1,72 @@
+"""Experiments: variants of an article (overlays) shown to visitors by deterministic
+assignment, and the exposure and conversion events frontends report."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.ext.orderinglist import ordering_list
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from service.models.base import Base, utcnow
+
+
+class Experiment(Base):
+    __tablename__ = "experiments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), unique=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    hypothesis: Mapped[str | None] = mapped_column(Text)
+    goal: Mapped[str] = mapped_column(String(100))  # the conversion event's name
+    coverage: Mapped[float] = mapped_column(default=1.0)
+    sites: Mapped[list[str]] = mapped_column(default=list)  # site keys; empty: every site
+    locales: Mapped[list[str]] = mapped_column(default=list)  # empty: every locale
+    status: Mapped[str] = mapped_column(String(20), default="draft")  # draft, running, paused, stopped
+    # The hashing seed: assignment is fnv1a32(fnv1a32(seed + visitor)); a restart takes a new one.
+    seed: Mapped[str] = mapped_column(String(100))
+    winner: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    stopped_at: Mapped[datetime | None]
+
+    variants: Mapped[list["Variant"]] = relationship(
+        order_by="Variant.position",
+        collection_class=ordering_list("position"),
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        lazy="selectin",
+    )
+
+
+class Variant(Base):
+    """One arm of an experiment; the first is control. Its overlay is applied to the article."""
+
+    __tablename__ = "experiment_variants"
+    __table_args__ = (UniqueConstraint("experiment_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    experiment_id: Mapped[int] = mapped_column(ForeignKey("experiments.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    key: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(200))
+    weight: Mapped[float]
+    overlay: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Event(Base):
+    """An exposure or a conversion, reported by a frontend; event_id makes re-sends harmless."""
+
+    __tablename__ = "events"
+    __table_args__ = (Index(None, "experiment_id", "kind", "variant", "visitor"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(100), unique=True)
+    experiment_id: Mapped[int] = mapped_column(ForeignKey("experiments.id", ondelete="CASCADE"))
+    variant: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20))  # exposure or conversion
+    name: Mapped[str | None] = mapped_column(String(100))  # a conversion's event name
+    site: Mapped[str | None] = mapped_column(String(100))
+    visitor: Mapped[str] = mapped_column(String(200))
+    occurred_at: Mapped[datetime]
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
