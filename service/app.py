@@ -31,7 +31,13 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     cors.init_app(
         app,
         # The site-less delivery API; /v1/sites/... answers CORS per site (api.site_delivery).
-        resources={r"/v1/articles.*": {"origins": allowed_origins(app.config["CORS_ORIGINS"])}},
+        resources={
+            r"/v1/articles.*": {"origins": allowed_origins(app.config["CORS_ORIGINS"])},
+            r"/v1/events": {
+                "origins": allowed_origins(app.config["CORS_ORIGINS"]),
+                "methods": ["POST", "OPTIONS"],
+            },
+        },
         methods=["GET", "HEAD", "OPTIONS"],
         expose_headers=["ETag", "X-Pagination", "Content-Language"],
         max_age=600,

@@ -60,3 +60,6 @@ MAX_PAGE_SIZE = 100
 
 # The first article, loaded by `flask seed` when no file is named, and the spec's example.
 SEED_PATH = Path(__file__).resolve().parents[1] / "seed" / "article.json"
+
+# The most events one POST /v1/events may carry: a frontend flushes its queue in a few requests.
+MAX_EVENTS_PER_BATCH = 500

@@ -3,7 +3,18 @@
 from flask import Flask
 from flask_smorest import Api
 
-from service.api import articles, audit, delivery, keys, site_delivery, sites, transfer, webhooks
+from service.api import (
+    articles,
+    audit,
+    delivery,
+    events,
+    experiments,
+    keys,
+    site_delivery,
+    sites,
+    transfer,
+    webhooks,
+)
 from service.api.auth import BEARER_SCHEME
 from service.api.converters import register_converters
 from service.api.delivery_schemas import SEED_DOCUMENT
@@ -25,3 +36,5 @@ def register_blueprints(app: Flask, api: Api) -> None:
     api.register_blueprint(transfer.blp)
     api.register_blueprint(webhooks.blp)
     api.register_blueprint(sites.blp)
+    api.register_blueprint(experiments.blp)
+    api.register_blueprint(events.blp)

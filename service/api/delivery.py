@@ -57,9 +57,10 @@ def make_cacheable(response: Response) -> Response:
     """Let browsers and CDNs cache successful reads, and answer 304 to a current ETag."""
     if request.method in ("GET", "HEAD") and response.status_code == 200:
         config = current_app.config
-        response.headers["Cache-Control"] = (
+        response.headers.setdefault(
+            "Cache-Control",
             f"public, max-age={config['CACHE_MAX_AGE']}, "
-            f"stale-while-revalidate={config['CACHE_STALE_WHILE_REVALIDATE']}"
+            f"stale-while-revalidate={config['CACHE_STALE_WHILE_REVALIDATE']}",
         )
         if config["CORS_ORIGINS"].strip() != "*":
             # The CORS answer depends on the Origin: a shared cache must key on it too.

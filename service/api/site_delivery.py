@@ -1,9 +1,10 @@
 """Delivery per site: the published article with the site's overlay and details filled in,
 readable by the site's own browser origins."""
 
-from flask import Response, current_app, request
+from flask import Response, current_app, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
+from marshmallow import fields, validate
 
 from service.api.delivery import (
     ARTICLE_EXAMPLE,
@@ -15,10 +16,13 @@ from service.api.delivery import (
 )
 from service.api.delivery_schemas import ArticleQuerySchema, DeliveredArticleSchema
 from service.content.delivery import find_live_revision
+from service.content.document import SLUG_PATTERN
+from service.content.experiments import running_for, variant_document, variant_for
 from service.content.publishing import delivery_body
 from service.content.sites import find_site, overlay_for, site_document
 from service.errors import PROBLEM_CONTENT_TYPE, ProblemSchema
 from service.extensions import db
+from service.models import Experiment, Revision, Variant
 
 blp = Blueprint(
     "Site delivery",
@@ -45,9 +49,46 @@ def allow_site_origins(response: Response) -> Response:
     return response
 
 
+class SiteArticleQuerySchema(ArticleQuerySchema):
+    visitor = fields.String(
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "A stable visitor id: assigns a variant of a running experiment."},
+    )
+    variant = fields.String(
+        validate=SLUG_PATTERN, metadata={"description": "QA: force this variant of the running experiment."}
+    )
+
+
+def live_for_site(site: str, slug: str, locale: str | None) -> tuple[Revision, dict]:
+    """The live revision at this slug, and its document as the site shows it; 404s otherwise."""
+    found_site = find_site(db.session, site)
+    if found_site is None:
+        abort(404, message=f"There is no site {site!r}.")
+    revision = find_live_revision(db.session, slug, locale, current_app.config["DEFAULT_LOCALE"])
+    if revision is None:
+        abort(404, message=f"No published article has the slug {slug!r}.")
+    overlay = overlay_for(db.session, found_site, revision.article_id)
+    return revision, site_document(revision.document, found_site, overlay)
+
+
+def reply(revision: Revision, document: dict, cache_control: str | None = None, **extra) -> Response:
+    body, etag = delivery_body(revision.article_id, revision.number, revision.published_at, document, **extra)
+    headers = {"ETag": f'"{etag}"', "Content-Language": revision.locale}
+    if cache_control:
+        headers["Cache-Control"] = cache_control
+    return Response(body, mimetype="application/json", headers=headers)
+
+
+def variant_or_404(experiment: Experiment, key: str) -> Variant:
+    variant = next((v for v in experiment.variants if v.key == key), None)
+    if variant is None:
+        abort(404, message=f"Experiment {experiment.key!r} has no variant {key!r}.")
+    return variant
+
+
 @blp.route("/<slug:site>/articles/<slug:slug>", parameters=[IF_NONE_MATCH])
 class SiteArticle(MethodView):
-    @blp.arguments(ArticleQuerySchema, location="query")
+    @blp.arguments(SiteArticleQuerySchema, location="query")
     @blp.response(
         200, DeliveredArticleSchema, example=ARTICLE_EXAMPLE, headers=CACHE_HEADERS | LANGUAGE_HEADER
     )
@@ -69,19 +110,67 @@ class SiteArticle(MethodView):
         """Get a published article for a site
 
         The article's published revision, with the site's overlay applied and its
-        {{site.*}} placeholders filled in; Markdown fields come with their HTML.
+        {{site.*}} placeholders filled in; Markdown fields come with their HTML. With
+        `visitor`, and an experiment running on the article for this site and locale, the
+        visitor's variant, and `assignment` saying which (with the variant's own cacheable
+        URL); visitors outside the experiment's coverage get control, not in the experiment.
         """
-        found_site = find_site(db.session, site)
-        if found_site is None:
-            abort(404, message=f"There is no site {site!r}.")
-        revision = find_live_revision(
-            db.session, slug, query.get("locale"), current_app.config["DEFAULT_LOCALE"]
-        )
-        if revision is None:
-            abort(404, message=f"No published article has the slug {slug!r}.")
-        document = site_document(
-            revision.document, found_site, overlay_for(db.session, found_site, revision.article_id)
-        )
-        body, etag = delivery_body(revision.article_id, revision.number, revision.published_at, document)
-        headers = {"ETag": f'"{etag}"', "Content-Language": revision.locale}
-        return Response(body, mimetype="application/json", headers=headers)
+        revision, document = live_for_site(site, slug, query.get("locale"))
+        experiment = running_for(db.session, revision.article_id, site, revision.locale)
+        if experiment is None or not ({"visitor", "variant"} & query.keys()):
+            return reply(revision, document)
+        if "variant" in query:
+            variant, in_experiment = variant_or_404(experiment, query["variant"]), True
+        else:
+            variant, in_experiment = variant_for(experiment, query["visitor"])
+        assignment = {
+            "experiment": experiment.key,
+            "variant": variant.key,
+            "in_experiment": in_experiment,
+            "variant_url": url_for(
+                "Site delivery.SiteArticleVariant",
+                site=site,
+                slug=slug,
+                experiment=experiment.key,
+                variant=variant.key,
+            ),
+        }
+        # One visitor's answer: their browser may keep it, shared caches may not.
+        private = f"private, max-age={current_app.config['CACHE_MAX_AGE']}"
+        return reply(revision, variant_document(document, variant), private, assignment=assignment)
+
+
+@blp.route(
+    "/<slug:site>/articles/<slug:slug>/variants/<slug:experiment>/<slug:variant>", parameters=[IF_NONE_MATCH]
+)
+class SiteArticleVariant(MethodView):
+    @blp.arguments(ArticleQuerySchema, location="query")
+    @blp.response(
+        200, DeliveredArticleSchema, example=ARTICLE_EXAMPLE, headers=CACHE_HEADERS | LANGUAGE_HEADER
+    )
+    @blp.alt_response(304, **NOT_MODIFIED)
+    @blp.alt_response(
+        404,
+        schema=ProblemSchema,
+        content_type=PROBLEM_CONTENT_TYPE,
+        description="No such site, article, running experiment or variant.",
+        example={
+            "type": "about:blank",
+            "title": "Not Found",
+            "status": 404,
+            "detail": "There is no site 'clinic-paris'.",
+        },
+    )
+    @blp.doc(operationId="getSiteArticleVariant")
+    def get(self, query, site, slug, experiment, variant):
+        """Get one variant of an article for a site
+
+        The same for every visitor, so CDNs cache each variant under its own URL and ETag:
+        an edge that assigns visitors itself (GrowthBook hash v2 on the experiment's seed)
+        fetches the variant it chose from here.
+        """
+        revision, document = live_for_site(site, slug, query.get("locale"))
+        running = running_for(db.session, revision.article_id, site, revision.locale)
+        if running is None or running.key != experiment:
+            abort(404, message=f"Experiment {experiment!r} is not running on this article for this site.")
+        return reply(revision, variant_document(document, variant_or_404(running, variant)))

@@ -61,9 +61,21 @@ def configure(experiment: Experiment, data: dict[str, Any]) -> None:
             )
     for name, value in data.items():
         if name == "variants":
-            experiment.variants = [Variant(**variant) for variant in value]
+            _set_variants(experiment, value)
         else:
             setattr(experiment, name, value)
+
+
+def _set_variants(experiment: Experiment, variants: list[dict[str, Any]]) -> None:
+    """Update variants in place by key (so a key is never deleted and inserted in one flush)."""
+    existing = {variant.key: variant for variant in experiment.variants}
+    updated = []
+    for data in variants:
+        variant = existing.get(data["key"]) or Variant(key=data["key"])
+        variant.name, variant.weight, variant.overlay = data["name"], data["weight"], data["overlay"]
+        updated.append(variant)
+    experiment.variants[:] = updated
+    experiment.variants.reorder()
 
 
 def _current(experiment: Experiment, name: str) -> Any:

@@ -17,14 +17,20 @@ from service.models.base import utcnow
 
 
 def delivery_body(
-    article_id: int, number: int | None, published_at: datetime | None, document: dict[str, Any]
+    article_id: int,
+    number: int | None,
+    published_at: datetime | None,
+    document: dict[str, Any],
+    **extra: Any,
 ) -> tuple[str, str]:
     """The JSON delivery sends for a revision (or, in preview, for the unpublished draft:
-    no number, no date), and its strong ETag (a hash of that content)."""
+    no number, no date), and its strong ETag (a hash of that content). `extra` metadata
+    (an experiment assignment, say) goes with the rest."""
     metadata = {
         "id": article_id,
         "revision": number,
         "published_at": published_at.isoformat() if published_at else None,
+        **extra,
     }
     content = with_html(document)
     etag = hashlib.sha256(json.dumps([metadata, content], sort_keys=True).encode()).hexdigest()

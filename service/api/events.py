@@ -1,0 +1,106 @@
+"""Events from frontends: exposures and conversions, in batches, idempotent by event id."""
+
+import marshmallow as ma
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+
+from service.api.fields import Instant
+from service.config import MAX_EVENTS_PER_BATCH
+from service.content.events import KINDS, record_events
+from service.extensions import db
+from service.models.base import utcnow
+
+blp = Blueprint(
+    "Events",
+    __name__,
+    url_prefix="/v1/events",
+    description="Exposures and conversions reported by clinic frontends, for experiment results.",
+)
+
+NAME = [validate.Length(min=1, max=100), validate.Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+
+
+class EventSchema(ma.Schema):
+    event_id = fields.String(
+        required=True,
+        validate=validate.Length(min=8, max=100),
+        metadata={"description": "Unique per event (a UUID): a re-sent event is counted once."},
+    )
+    type = fields.String(required=True, validate=validate.OneOf(KINDS))
+    experiment = fields.String(required=True, validate=NAME)
+    variant = fields.String(required=True, validate=NAME)
+    visitor = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    site = fields.String(load_default=None, allow_none=True, validate=NAME)
+    name = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=NAME,
+        metadata={"description": "A conversion's event name."},
+    )
+    at = Instant(
+        load_default=None, allow_none=True, metadata={"description": "When it happened; default: now."}
+    )
+
+
+class BatchSchema(ma.Schema):
+    events = fields.List(
+        fields.Raw(),
+        required=True,
+        validate=validate.Length(min=1, max=MAX_EVENTS_PER_BATCH),
+        metadata={"description": f"Up to {MAX_EVENTS_PER_BATCH} Event objects."},
+    )
+
+
+class RejectedSchema(ma.Schema):
+    index = fields.Integer()
+    event_id = fields.String(allow_none=True)
+    reason = fields.Raw(metadata={"description": "Why: a message, or field errors."})
+
+
+class BatchResultSchema(ma.Schema):
+    accepted = fields.Integer(metadata={"description": "Valid events in the batch."})
+    stored = fields.Integer(metadata={"description": "Of those, new ones."})
+    duplicates = fields.Integer(metadata={"description": "Of those, already received."})
+    rejected = fields.List(fields.Nested(RejectedSchema))
+
+
+EVENT_EXAMPLE = {
+    "event_id": "3f2b1c9e-5d4a-4e8b-9c7d-1a2b3c4d5e6f",
+    "type": "exposure",
+    "experiment": "cta-wording",
+    "variant": "named-clinic",
+    "visitor": "v-8f14e45f",
+    "site": "clinic-austin",
+    "at": "2026-11-26T09:31:00+00:00",
+}
+
+
+@blp.route("")
+class Events(MethodView):
+    @blp.arguments(BatchSchema, example={"events": [EVENT_EXAMPLE]})
+    @blp.response(
+        200, BatchResultSchema, example={"accepted": 1, "stored": 1, "duplicates": 0, "rejected": []}
+    )
+    @blp.doc(operationId="postEvents")
+    def post(self, batch):
+        """Report events
+
+        A batch of exposures and conversions. Each event is checked on its own: the good ones
+        are stored, each bad one is listed with its index and reason (an unknown or
+        not-running experiment, an unknown variant, bad fields). Re-sent events are counted once.
+        """
+        valid, rejected = [], []
+        schema = EventSchema()
+        for index, raw in enumerate(batch["events"]):
+            try:
+                valid.append((index, schema.load(raw)))
+            except ma.ValidationError as error:
+                event_id = raw.get("event_id") if isinstance(raw, dict) else None
+                rejected.append({"index": index, "event_id": event_id, "reason": error.messages})
+        outcome = record_events(db.session, [event for _, event in valid], utcnow())
+        for problem in outcome["rejected"]:
+            problem["index"] = valid[problem["index"]][0]
+        db.session.commit()
+        outcome["rejected"] = sorted(rejected + outcome["rejected"], key=lambda problem: problem["index"])
+        return outcome

@@ -1,0 +1,294 @@
+"""Experiments, managed by publishers: variants (overlays), weights, coverage, a goal, a
+status, results, and a winner rolled out to the draft."""
+
+import marshmallow as ma
+from flask import g
+from flask.views import MethodView
+from flask_smorest import abort
+from marshmallow import fields, validate
+from sqlalchemy import select
+
+from service.api.auth import ManagementBlueprint
+from service.content import editing, experiments
+from service.content.audit import record
+from service.content.document import (
+    SLUG_PATTERN,
+    Locale,
+    document_from_article,
+    dump_document,
+    load_document,
+    text_field,
+)
+from service.content.events import results
+from service.content.overlay import OverlaySchema, apply_overlay
+from service.extensions import db
+from service.models import Experiment
+
+blp = ManagementBlueprint(
+    "Experiments",
+    __name__,
+    url_prefix="/v1/manage/experiments",
+    description=(
+        "A/B tests of an article: variants are overlays (the first is control). Visitors are "
+        "assigned with GrowthBook's hash v2 on the experiment's seed, so a GrowthBook SDK or an "
+        "edge worker computes the same variant."
+    ),
+)
+
+SLUG = [validate.Length(max=100), SLUG_PATTERN]
+
+
+class VariantSchema(ma.Schema):
+    key = fields.String(required=True, validate=SLUG, metadata={"example": "control"})
+    name = text_field(max_length=200, example="Control")
+    weight = fields.Float(required=True, validate=validate.Range(min=0, max=1), metadata={"example": 0.5})
+    overlay = fields.Nested(OverlaySchema, load_default=dict)
+
+
+class ExperimentInputSchema(ma.Schema):
+    key = fields.String(required=True, validate=SLUG, metadata={"example": "cta-wording"})
+    article_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    hypothesis = text_field(required=False)
+    goal = fields.String(
+        required=True, validate=SLUG, metadata={"description": "The conversion event's name."}
+    )
+    coverage = fields.Float(load_default=1.0, validate=validate.Range(min=0, max=1))
+    sites = fields.List(
+        fields.String(validate=SLUG), load_default=list, metadata={"description": "Empty: all."}
+    )
+    locales = fields.List(Locale(), load_default=list, metadata={"description": "Empty: all."})
+    variants = fields.List(
+        fields.Nested(VariantSchema), required=True, validate=validate.Length(min=2, max=10)
+    )
+
+
+class ExperimentSchema(ExperimentInputSchema):
+    id = fields.Integer()
+    status = fields.String(metadata={"description": "draft, running, paused or stopped."})
+    seed = fields.String(metadata={"description": "The hashing seed (hash version 2)."})
+    winner = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    started_at = fields.DateTime(allow_none=True)
+    stopped_at = fields.DateTime(allow_none=True)
+
+
+class RolloutSchema(ma.Schema):
+    variant = fields.String(required=True, validate=SLUG)
+
+
+class ResultRowSchema(ma.Schema):
+    variant = fields.String()
+    weight = fields.Float()
+    exposed = fields.Integer(metadata={"description": "Visitors exposed."})
+    converted = fields.Integer(metadata={"description": "Visitors who converted after exposure."})
+    conversion_rate = fields.Float(allow_none=True)
+    uplift = fields.Float(allow_none=True, metadata={"description": "Absolute, against control."})
+    uplift_interval = fields.List(fields.Float(), allow_none=True, metadata={"description": "95%."})
+    relative_uplift = fields.Float(allow_none=True)
+    relative_uplift_interval = fields.List(fields.Float(), allow_none=True)
+    p_value = fields.Float(allow_none=True, metadata={"description": "Two-sided two-proportion z-test."})
+    chance_to_beat_control = fields.Float(
+        allow_none=True, metadata={"description": "Bayesian, Beta(1,1) priors."}
+    )
+
+
+class ResultsSchema(ma.Schema):
+    experiment = fields.String()
+    goal = fields.String()
+    status = fields.String()
+    variants = fields.List(fields.Nested(ResultRowSchema))
+    sample_ratio_p_value = fields.Float(
+        allow_none=True, metadata={"description": "Chi-square against weights."}
+    )
+    sample_ratio_mismatch = fields.Boolean(metadata={"description": "p < 0.001: do not trust the results."})
+
+
+EXPERIMENT_EXAMPLE = {
+    "key": "cta-wording",
+    "article_id": 1,
+    "hypothesis": "Naming the clinic in the call to action gets more bookings.",
+    "goal": "booking",
+    "coverage": 1.0,
+    "sites": [],
+    "locales": [],
+    "variants": [
+        {"key": "control", "name": "Control", "weight": 0.5, "overlay": {}},
+        {
+            "key": "named-clinic",
+            "name": "Clinic named",
+            "weight": 0.5,
+            "overlay": {"fields": {"call_to_action": {"heading": "See a spine specialist near you"}}},
+        },
+    ],
+}
+
+
+RESULTS_EXAMPLE = {
+    "experiment": "cta-wording",
+    "goal": "booking",
+    "status": "running",
+    "variants": [
+        {"variant": "control", "weight": 0.5, "exposed": 5000, "converted": 400, "conversion_rate": 0.08},
+        {
+            "variant": "named-clinic",
+            "weight": 0.5,
+            "exposed": 4900,
+            "converted": 455,
+            "conversion_rate": 0.0929,
+            "uplift": 0.0129,
+            "uplift_interval": [0.0018, 0.0240],
+            "relative_uplift": 0.1607,
+            "relative_uplift_interval": [0.0213, 0.3191],
+            "p_value": 0.0225,
+            "chance_to_beat_control": 0.9888,
+        },
+    ],
+    "sample_ratio_p_value": 0.3193,
+    "sample_ratio_mismatch": False,
+}
+
+
+def experiment_or_404(key: str) -> Experiment:
+    experiment = db.session.scalar(select(Experiment).where(Experiment.key == key))
+    if experiment is None:
+        abort(404, message=f"There is no experiment {key!r}.")
+    return experiment
+
+
+def checked_config(data: dict) -> dict:
+    article = editing.load_article(db.session, data["article_id"])
+    if article is None:
+        abort(422, errors={"json": {"article_id": [f"There is no article {data['article_id']}."]}})
+    experiments.check_config(dump_document(document_from_article(article)), data)
+    return data
+
+
+@blp.route("")
+class Experiments(MethodView):
+    @blp.requires("viewer")
+    @blp.response(200, ExperimentSchema(many=True), example=[EXPERIMENT_EXAMPLE])
+    @blp.doc(operationId="listExperiments")
+    def get(self):
+        """List experiments"""
+        return db.session.scalars(select(Experiment).order_by(Experiment.id))
+
+    @blp.requires("publisher")
+    @blp.arguments(ExperimentInputSchema, example=EXPERIMENT_EXAMPLE)
+    @blp.response(201, ExperimentSchema, example=EXPERIMENT_EXAMPLE)
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.doc(operationId="createExperiment")
+    def post(self, data):
+        """Create an experiment
+
+        In draft: start it to assign visitors. Each variant's overlay is checked against the
+        article (422 naming the path).
+        """
+        if db.session.scalar(select(Experiment.id).where(Experiment.key == data["key"])):
+            abort(409, message=f"An experiment is already keyed {data['key']!r}.")
+        experiment = Experiment(seed=data["key"])
+        experiments.configure(experiment, checked_config(data))
+        db.session.add(experiment)
+        db.session.flush()
+        record(db.session, g.api_key, "experiment.created", experiment=experiment.key)
+        db.session.commit()
+        return experiment
+
+
+@blp.route("/<slug:key>")
+class ExperimentView(MethodView):
+    @blp.requires("viewer")
+    @blp.response(200, ExperimentSchema, example=EXPERIMENT_EXAMPLE)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(operationId="getExperiment")
+    def get(self, key):
+        """Get an experiment"""
+        return experiment_or_404(key)
+
+    @blp.requires("publisher")
+    @blp.arguments(ExperimentInputSchema, example=EXPERIMENT_EXAMPLE)
+    @blp.response(200, ExperimentSchema, example=EXPERIMENT_EXAMPLE)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.doc(operationId="replaceExperiment")
+    def put(self, data, key):
+        """Change an experiment
+
+        Variants, weights, coverage and goal cannot change while it runs (409): stop it and
+        restart it, with a new seed.
+        """
+        experiment = experiment_or_404(key)
+        if data["key"] != key or data["article_id"] != experiment.article_id:
+            abort(422, errors={"json": {"key": ["An experiment keeps its key and article."]}})
+        experiments.configure(experiment, checked_config(data))
+        record(db.session, g.api_key, "experiment.updated", experiment=key)
+        db.session.commit()
+        return experiment
+
+
+@blp.route("/<slug:key>/<any(start, pause, stop, restart):action>")
+class ExperimentStatus(MethodView):
+    @blp.requires("publisher")
+    @blp.response(200, ExperimentSchema, example=EXPERIMENT_EXAMPLE | {"status": "running"})
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.doc(operationId="changeExperimentStatus")
+    def post(self, key, action):
+        """Start, pause, stop or restart
+
+        draft → running ⇄ paused → stopped; a stopped experiment restarts with a new seed
+        (visitors are dealt again; results count from the restart). One experiment runs per
+        article at a time.
+        """
+        experiment = experiment_or_404(key)
+        experiments.transition(db.session, experiment, action)
+        record(db.session, g.api_key, f"experiment.{action}", experiment=key)
+        db.session.commit()
+        return experiment
+
+
+@blp.route("/<slug:key>/rollout")
+class Rollout(MethodView):
+    @blp.requires("publisher")
+    @blp.arguments(RolloutSchema)
+    @blp.response(
+        200, ExperimentSchema, example=EXPERIMENT_EXAMPLE | {"status": "stopped", "winner": "named-clinic"}
+    )
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.doc(operationId="rolloutWinner")
+    def post(self, body, key):
+        """Roll out the winner
+
+        Applies the winning variant's overlay to the article's draft (publish it to show it
+        to everyone). The experiment must be stopped.
+        """
+        experiment = experiment_or_404(key)
+        if experiment.status != "stopped":
+            abort(409, message="Stop the experiment before rolling out a winner.")
+        variant = next((v for v in experiment.variants if v.key == body["variant"]), None)
+        if variant is None:
+            abort(422, errors={"json": {"variant": [f"The experiment has no variant {body['variant']!r}."]}})
+        article = editing.load_article(db.session, experiment.article_id)
+        editing.claim(db.session, article, None)
+        draft = dump_document(document_from_article(article))
+        editing.save_draft(db.session, article, load_document(apply_overlay(draft, variant.overlay)))
+        experiment.winner = variant.key
+        record(db.session, g.api_key, "experiment.rolled_out", article, experiment=key, variant=variant.key)
+        db.session.commit()
+        return experiment
+
+
+@blp.route("/<slug:key>/results")
+class Results(MethodView):
+    @blp.requires("viewer")
+    @blp.response(200, ResultsSchema, example=RESULTS_EXAMPLE)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(operationId="experimentResults")
+    def get(self, key):
+        """Get results
+
+        Per variant: exposed visitors, visitors who converted after exposure, the rate, and
+        against control the absolute and relative uplift with 95% intervals, the two-sided
+        p-value and the chance to beat control; and the sample-ratio check.
+        """
+        return results(db.session, experiment_or_404(key))

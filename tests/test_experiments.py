@@ -1,0 +1,222 @@
+"""Experiments end to end: configure, start, deliver variants to visitors, collect events,
+read results, roll out the winner."""
+
+import uuid
+
+import pytest
+
+from service.content.assignment import assign
+from service.content.statistics import compare
+
+DRAFTS = "/v1/manage/articles"
+EXPERIMENTS = "/v1/manage/experiments"
+ARTICLE = "/v1/sites/clinic-austin/articles/are-all-types-of-back-pain-treatable-with-stem-cells"
+SITE = {"key": "clinic-austin", "name": "Renova Austin", "origins": [], "variables": {}}
+
+
+@pytest.fixture
+def publisher(auth):
+    return auth("publisher")
+
+
+@pytest.fixture
+def live_article(client, auth, publisher, seed_document):
+    client.post("/v1/manage/sites", json=SITE, headers=auth("admin"))
+    url = client.post(DRAFTS, json=seed_document, headers=publisher).headers["Location"]
+    client.post(f"{url}/publish", json={}, headers={**publisher, "If-Match": "*"})
+    return int(url.rsplit("/", 1)[1])
+
+
+def experiment(article_id, **changes):
+    return {
+        "key": "cta-heading",
+        "article_id": article_id,
+        "hypothesis": "A heading on the call to action gets more bookings.",
+        "goal": "booking",
+        "variants": [
+            {"key": "control", "name": "Control", "weight": 0.5},
+            {
+                "key": "heading",
+                "name": "With a heading",
+                "weight": 0.5,
+                "overlay": {"fields": {"call_to_action": {"heading": "Talk to a spine specialist"}}},
+            },
+        ],
+        **changes,
+    }
+
+
+@pytest.fixture
+def running(client, publisher, live_article):
+    created = client.post(EXPERIMENTS, json=experiment(live_article), headers=publisher)
+    assert created.status_code == 201, created.json
+    started = client.post(f"{EXPERIMENTS}/cta-heading/start", headers=publisher)
+    assert started.json["status"] == "running"
+    return started.json
+
+
+def article_for(client, visitor=None, **params):
+    query = "&".join(f"{k}={v}" for k, v in ({"visitor": visitor} if visitor else {} | params).items())
+    return client.get(
+        f"/v1/sites/clinic-austin/articles/are-all-types-of-back-pain-treatable-with-stem-cells?{query}"
+    )
+
+
+def test_visitors_get_their_variant_deterministically_as_a_growthbook_sdk_would(client, running):
+    for visitor in ("visitor-1", "visitor-2", "visitor-3", "visitor-4", "visitor-5", "visitor-6"):
+        first, again = article_for(client, visitor), article_for(client, visitor)
+        assert first.json == again.json
+        expected = ["control", "heading"][assign(running["seed"], visitor, [0.5, 0.5]).variant]
+        assignment = first.json["assignment"]
+        assert assignment == {
+            "experiment": "cta-heading",
+            "variant": expected,
+            "in_experiment": True,
+            "variant_url": f"{ARTICLE}/variants/cta-heading/{expected}",
+        }
+        heading = first.json["call_to_action"]["heading"]
+        assert heading == (None if expected == "control" else "Talk to a spine specialist")
+        assert first.headers["Cache-Control"].startswith("private")
+
+        shared = client.get(assignment["variant_url"])
+        assert shared.json["call_to_action"]["heading"] == heading
+        assert shared.headers["Cache-Control"].startswith("public")
+
+
+def test_outside_coverage_visitors_see_control_and_are_not_in_the_experiment(client, publisher, live_article):
+    client.post(EXPERIMENTS, json=experiment(live_article, coverage=0.0), headers=publisher)
+    client.post(f"{EXPERIMENTS}/cta-heading/start", headers=publisher)
+
+    assignment = article_for(client, "anyone").json["assignment"]
+
+    assert (assignment["variant"], assignment["in_experiment"]) == ("control", False)
+
+
+def test_a_qa_override_forces_a_variant(client, running):
+    forced = client.get(f"{ARTICLE}?variant=heading")
+    assert forced.json["assignment"]["variant"] == "heading"
+    unknown = client.get(f"{ARTICLE}?variant=nope")
+    assert unknown.status_code == 404
+
+
+def test_weights_variants_and_coverage_are_frozen_while_running(client, publisher, running, live_article):
+    changed = experiment(live_article)
+    changed["variants"][0]["weight"], changed["variants"][1]["weight"] = 0.7, 0.3
+    assert client.put(f"{EXPERIMENTS}/cta-heading", json=changed, headers=publisher).status_code == 409
+    assert (
+        client.put(
+            f"{EXPERIMENTS}/cta-heading",
+            json=experiment(live_article, hypothesis="Sharper."),
+            headers=publisher,
+        ).json["hypothesis"]
+        == "Sharper."
+    )
+
+    client.post(f"{EXPERIMENTS}/cta-heading/stop", headers=publisher)
+    assert client.post(f"{EXPERIMENTS}/cta-heading/start", headers=publisher).status_code == 409
+    restarted = client.post(f"{EXPERIMENTS}/cta-heading/restart", headers=publisher).json
+    assert restarted["status"] == "running" and restarted["seed"] != running["seed"]
+
+
+def test_one_experiment_runs_per_article(client, publisher, running, live_article):
+    client.post(EXPERIMENTS, json=experiment(live_article, key="second"), headers=publisher)
+    assert client.post(f"{EXPERIMENTS}/second/start", headers=publisher).status_code == 409
+
+
+def test_a_variant_overlay_that_does_not_fit_the_article_is_422(client, publisher, live_article):
+    bad = experiment(live_article)
+    bad["variants"][1]["overlay"] = {"hide": {"faqs": ["nope"]}}
+    bad["variants"][1]["weight"] = 0.6
+
+    response = client.post(EXPERIMENTS, json=bad, headers=publisher)
+
+    assert response.status_code == 422
+    fields = {error["field"] for error in response.json["errors"]}
+    assert fields == {"variants", "variants[1].overlay.hide.faqs"}
+
+
+def event(kind, visitor, variant, **more):
+    return {
+        "event_id": str(uuid.uuid4()),
+        "type": kind,
+        "experiment": "cta-heading",
+        "variant": variant,
+        "visitor": visitor,
+        "site": "clinic-austin",
+        **more,
+    }
+
+
+def test_a_batch_stores_the_good_events_and_names_the_bad_ones(client, running):
+    good = event("exposure", "v1", "control")
+    batch = [
+        good,
+        event("exposure", "v2", "nope"),
+        {"type": "exposure"},
+        event("conversion", "v1", "control", name="call"),
+    ]
+
+    response = client.post("/v1/events", json={"events": batch})
+
+    assert response.status_code == 200
+    body = response.json
+    assert (body["accepted"], body["stored"], body["duplicates"]) == (1, 1, 0)
+    assert [problem["index"] for problem in body["rejected"]] == [1, 2, 3]
+    assert "no variant 'nope'" in body["rejected"][0]["reason"]
+    assert "event_id" in body["rejected"][1]["reason"]
+    assert "conversions named 'booking'" in body["rejected"][2]["reason"]
+
+    again = client.post("/v1/events", json={"events": [good, good]}).json
+    assert (again["accepted"], again["stored"], again["duplicates"]) == (2, 0, 2)
+
+
+def test_events_for_an_experiment_that_is_not_running_are_rejected(client, publisher, running):
+    client.post(f"{EXPERIMENTS}/cta-heading/pause", headers=publisher)
+    body = client.post("/v1/events", json={"events": [event("exposure", "v1", "control")]}).json
+    assert body["accepted"] == 0 and "is paused, not running" in body["rejected"][0]["reason"]
+    assert client.post("/v1/events", json={"events": [event("exposure", "v", "x")] * 501}).status_code == 422
+
+
+def test_results_count_visitors_who_converted_after_exposure(client, auth, running):
+    events = []
+    exposed = {"control": 200, "heading": 220}
+    converting = {"control": 20, "heading": 35}
+    for variant, count in exposed.items():
+        for n in range(count):
+            visitor = f"{variant}-{n}"
+            events.append(event("exposure", visitor, variant, at="2026-11-26T10:00:00Z"))
+            events.append(event("exposure", visitor, variant, at="2026-11-26T10:05:00Z"))  # seen twice
+            if n < converting[variant]:
+                events.append(
+                    event("conversion", visitor, variant, name="booking", at="2026-11-26T10:10:00Z")
+                )
+    events.append(event("conversion", "control-150", "control", name="booking", at="2026-11-26T09:00:00Z"))
+    for start in range(0, len(events), 500):
+        assert client.post("/v1/events", json={"events": events[start : start + 500]}).json["rejected"] == []
+
+    results = client.get(f"{EXPERIMENTS}/cta-heading/results", headers=auth("viewer")).json
+
+    control, heading = results["variants"]
+    assert (control["exposed"], control["converted"]) == (200, 20)  # the early conversion does not count
+    assert (heading["exposed"], heading["converted"]) == (220, 35)
+    expected = compare((200, 20), (220, 35))
+    assert heading["p_value"] == pytest.approx(expected.p_value, abs=1e-12)
+    assert heading["chance_to_beat_control"] == pytest.approx(expected.chance_to_beat_control, abs=1e-12)
+    assert heading["uplift_interval"] == pytest.approx(list(expected.uplift_interval), abs=1e-12)
+    assert results["sample_ratio_mismatch"] is False
+
+
+def test_the_winner_is_rolled_out_to_the_draft(client, publisher, running, live_article):
+    assert (
+        client.post(
+            f"{EXPERIMENTS}/cta-heading/rollout", json={"variant": "heading"}, headers=publisher
+        ).status_code
+        == 409
+    )
+    client.post(f"{EXPERIMENTS}/cta-heading/stop", headers=publisher)
+
+    rolled = client.post(f"{EXPERIMENTS}/cta-heading/rollout", json={"variant": "heading"}, headers=publisher)
+
+    assert rolled.json["winner"] == "heading"
+    draft = client.get(f"{DRAFTS}/{live_article}", headers=publisher).json
+    assert draft["call_to_action"]["heading"] == "Talk to a spine specialist"
