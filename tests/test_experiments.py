@@ -220,3 +220,16 @@ def test_the_winner_is_rolled_out_to_the_draft(client, publisher, running, live_
     assert rolled.json["winner"] == "heading"
     draft = client.get(f"{DRAFTS}/{live_article}", headers=publisher).json
     assert draft["call_to_action"]["heading"] == "Talk to a spine specialist"
+
+
+def test_results_come_as_a_chart_too(client, auth, running):
+    client.post(
+        "/v1/events",
+        json={"events": [event("exposure", "v1", "control"), event("exposure", "v2", "heading")]},
+    )
+
+    chart = client.get(f"{EXPERIMENTS}/cta-heading/results.svg", headers=auth("viewer"))
+
+    assert chart.status_code == 200 and chart.mimetype == "image/svg+xml"
+    svg = chart.get_data(as_text=True)
+    assert svg.startswith("<svg") and "control (0/1)" in svg and "heading (0/1)" in svg

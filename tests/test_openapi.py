@@ -58,8 +58,8 @@ def test_every_operation_has_a_summary_an_example_and_problem_errors(spec):
     for path, method, operation in operations(spec):
         assert operation["summary"], (path, method)
         success = next(response for status, response in operation["responses"].items() if status[0] == "2")
-        if "content" in success:
-            assert success["content"]["application/json"]["example"], (path, method)
+        for media in success.get("content", {}).values():
+            assert media["example"], (path, method)
         for status, response in operation["responses"].items():
             if status[0] in "45" or status == "default":
                 resolved = responses[response["$ref"].rsplit("/", 1)[1]] if "$ref" in response else response

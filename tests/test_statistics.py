@@ -81,3 +81,13 @@ def test_empty_groups_give_no_numbers_rather_than_errors():
     assert compare((10, 0), (10, 0)).relative_uplift is None
     assert sample_ratio_p_value([0, 0], [0.5, 0.5]) is None
     assert math.isclose(compare((10, 0), (10, 0)).uplift, 0.0)
+
+
+@pytest.mark.parametrize(("exposed", "converted"), [(1000, 100), (250, 0), (80, 80), (20000, 1800)])
+def test_the_rate_interval_matches_statsmodels_wilson(exposed, converted):
+    from statsmodels.stats.proportion import proportion_confint
+
+    from service.content.statistics import rate_interval
+
+    expected = proportion_confint(converted, exposed, alpha=0.05, method="wilson")
+    assert rate_interval(converted, exposed) == pytest.approx(expected, abs=1e-6)

@@ -2,7 +2,7 @@
 status, results, and a winner rolled out to the draft."""
 
 import marshmallow as ma
-from flask import g
+from flask import Response, g
 from flask.views import MethodView
 from flask_smorest import abort
 from marshmallow import fields, validate
@@ -11,6 +11,7 @@ from sqlalchemy import select
 from service.api.auth import ManagementBlueprint
 from service.content import editing, experiments
 from service.content.audit import record
+from service.content.charts import results_chart
 from service.content.document import (
     SLUG_PATTERN,
     Locale,
@@ -82,6 +83,9 @@ class ResultRowSchema(ma.Schema):
     exposed = fields.Integer(metadata={"description": "Visitors exposed."})
     converted = fields.Integer(metadata={"description": "Visitors who converted after exposure."})
     conversion_rate = fields.Float(allow_none=True)
+    conversion_rate_interval = fields.List(
+        fields.Float(), allow_none=True, metadata={"description": "95% Wilson."}
+    )
     uplift = fields.Float(allow_none=True, metadata={"description": "Absolute, against control."})
     uplift_interval = fields.List(fields.Float(), allow_none=True, metadata={"description": "95%."})
     relative_uplift = fields.Float(allow_none=True)
@@ -292,3 +296,24 @@ class Results(MethodView):
         p-value and the chance to beat control; and the sample-ratio check.
         """
         return results(db.session, experiment_or_404(key))
+
+
+@blp.route("/<slug:key>/results.svg")
+class ResultsChart(MethodView):
+    @blp.requires("viewer")
+    @blp.response(
+        200,
+        {"type": "string"},
+        content_type="image/svg+xml",
+        description="The conversion rate of each variant as a bar, with its 95% interval.",
+        example='<svg xmlns="http://www.w3.org/2000/svg" ...>...</svg>',
+    )
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(operationId="experimentResultsChart")
+    def get(self, key):
+        """Get results as a chart
+
+        An SVG image for marketers who would rather look than read.
+        """
+        chart = results_chart(results(db.session, experiment_or_404(key)))
+        return Response(chart, mimetype="image/svg+xml")

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from service.content.statistics import SRM_THRESHOLD, compare, rate, sample_ratio_p_value
+from service.content.statistics import SRM_THRESHOLD, compare, rate, rate_interval, sample_ratio_p_value
 from service.models import Event, Experiment
 
 KINDS = ("exposure", "conversion")
@@ -121,6 +121,7 @@ def results(session: Session, experiment: Experiment) -> dict[str, Any]:
             "exposed": counts[0],
             "converted": counts[1],
             "conversion_rate": rate(counts[1], counts[0]),
+            "conversion_rate_interval": rate_interval(counts[1], counts[0]),
         }
         if variant is not variants[0]:
             row.update(vars(compare(control, counts)))

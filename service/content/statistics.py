@@ -6,7 +6,8 @@ hold them to statsmodels and scipy's own tests):
 - a two-sided two-proportion z-test (pooled standard error);
 - the Bayesian chance to beat control, P(rate_variant > rate_control), with uniform Beta(1, 1)
   priors, by numerical integration;
-- a sample-ratio-mismatch check: chi-square of the exposures against the weights.
+- a sample-ratio-mismatch check: chi-square of the exposures against the weights;
+- each rate's 95% Wilson interval, for the chart.
 """
 
 import math
@@ -33,6 +34,16 @@ class Comparison:
 
 def rate(converted: int, exposed: int) -> float | None:
     return converted / exposed if exposed else None
+
+
+def rate_interval(converted: int, exposed: int) -> tuple[float, float] | None:
+    """The 95% Wilson score interval of a conversion rate (sound near 0, unlike Wald)."""
+    if not exposed:
+        return None
+    p, n = converted / exposed, exposed
+    centre = (p + _Z**2 / (2 * n)) / (1 + _Z**2 / n)
+    half = _Z * math.sqrt(p * (1 - p) / n + _Z**2 / (4 * n**2)) / (1 + _Z**2 / n)
+    return (centre - half, centre + half)
 
 
 def compare(control: tuple[int, int], variant: tuple[int, int]) -> Comparison:
