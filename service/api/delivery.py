@@ -52,6 +52,26 @@ NO_SUCH_ARTICLE = {
 LANGUAGE_HEADER = {"Content-Language": {"description": "The locale served.", "schema": {"type": "string"}}}
 
 
+def delivered_article_docs(blueprint: Blueprint, operation_id: str, not_found: str):
+    """What every delivery of one article documents: the article, 304, and its 404."""
+
+    def decorate(view):
+        view = blueprint.doc(operationId=operation_id)(view)
+        view = blueprint.alt_response(
+            404,
+            schema=ProblemSchema,
+            content_type=PROBLEM_CONTENT_TYPE,
+            description=not_found,
+            example=NO_SUCH_ARTICLE,
+        )(view)
+        view = blueprint.alt_response(304, **NOT_MODIFIED)(view)
+        return blueprint.response(
+            200, DeliveredArticleSchema, example=ARTICLE_EXAMPLE, headers=CACHE_HEADERS | LANGUAGE_HEADER
+        )(view)
+
+    return decorate
+
+
 @blp.after_request
 def make_cacheable(response: Response) -> Response:
     """Let browsers and CDNs cache successful reads, and answer 304 to a current ETag."""
@@ -109,18 +129,9 @@ class PublishedArticleList(MethodView):
 @blp.route("/articles/<slug:slug>", parameters=[IF_NONE_MATCH])
 class PublishedArticleBySlug(MethodView):
     @blp.arguments(ArticleQuerySchema, location="query")
-    @blp.response(
-        200, DeliveredArticleSchema, example=ARTICLE_EXAMPLE, headers=CACHE_HEADERS | LANGUAGE_HEADER
+    @delivered_article_docs(
+        blp, "getPublishedArticle", "No published article has this slug (in this locale)."
     )
-    @blp.alt_response(304, **NOT_MODIFIED)
-    @blp.alt_response(
-        404,
-        schema=ProblemSchema,
-        content_type=PROBLEM_CONTENT_TYPE,
-        description="No published article has this slug (in this locale).",
-        example=NO_SUCH_ARTICLE,
-    )
-    @blp.doc(operationId="getPublishedArticle")
     def get(self, query, slug):
         """Get a published article by slug
 

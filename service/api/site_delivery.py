@@ -6,21 +6,13 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import fields, validate
 
-from service.api.delivery import (
-    ARTICLE_EXAMPLE,
-    CACHE_HEADERS,
-    IF_NONE_MATCH,
-    LANGUAGE_HEADER,
-    NOT_MODIFIED,
-    make_cacheable,
-)
-from service.api.delivery_schemas import ArticleQuerySchema, DeliveredArticleSchema
+from service.api.delivery import IF_NONE_MATCH, delivered_article_docs, make_cacheable
+from service.api.delivery_schemas import ArticleQuerySchema
 from service.content.delivery import find_live_revision
 from service.content.document import SLUG_PATTERN
 from service.content.experiments import running_for, variant_document, variant_for
 from service.content.publishing import delivery_body
 from service.content.sites import find_site, overlay_for, site_document
-from service.errors import PROBLEM_CONTENT_TYPE, ProblemSchema
 from service.extensions import db
 from service.models import Experiment, Revision, Variant
 
@@ -89,23 +81,9 @@ def variant_or_404(experiment: Experiment, key: str) -> Variant:
 @blp.route("/<slug:site>/articles/<slug:slug>", parameters=[IF_NONE_MATCH])
 class SiteArticle(MethodView):
     @blp.arguments(SiteArticleQuerySchema, location="query")
-    @blp.response(
-        200, DeliveredArticleSchema, example=ARTICLE_EXAMPLE, headers=CACHE_HEADERS | LANGUAGE_HEADER
+    @delivered_article_docs(
+        blp, "getSiteArticle", "No such site, or no published article with this slug (in this locale)."
     )
-    @blp.alt_response(304, **NOT_MODIFIED)
-    @blp.alt_response(
-        404,
-        schema=ProblemSchema,
-        content_type=PROBLEM_CONTENT_TYPE,
-        description="No such site, or no published article with this slug (in this locale).",
-        example={
-            "type": "about:blank",
-            "title": "Not Found",
-            "status": 404,
-            "detail": "There is no site 'clinic-paris'.",
-        },
-    )
-    @blp.doc(operationId="getSiteArticle")
     def get(self, query, site, slug):
         """Get a published article for a site
 
@@ -145,23 +123,9 @@ class SiteArticle(MethodView):
 )
 class SiteArticleVariant(MethodView):
     @blp.arguments(ArticleQuerySchema, location="query")
-    @blp.response(
-        200, DeliveredArticleSchema, example=ARTICLE_EXAMPLE, headers=CACHE_HEADERS | LANGUAGE_HEADER
+    @delivered_article_docs(
+        blp, "getSiteArticleVariant", "No such site, article, running experiment or variant."
     )
-    @blp.alt_response(304, **NOT_MODIFIED)
-    @blp.alt_response(
-        404,
-        schema=ProblemSchema,
-        content_type=PROBLEM_CONTENT_TYPE,
-        description="No such site, article, running experiment or variant.",
-        example={
-            "type": "about:blank",
-            "title": "Not Found",
-            "status": 404,
-            "detail": "There is no site 'clinic-paris'.",
-        },
-    )
-    @blp.doc(operationId="getSiteArticleVariant")
     def get(self, query, site, slug, experiment, variant):
         """Get one variant of an article for a site
 
