@@ -233,3 +233,11 @@ def test_results_come_as_a_chart_too(client, auth, running):
     assert chart.status_code == 200 and chart.mimetype == "image/svg+xml"
     svg = chart.get_data(as_text=True)
     assert svg.startswith("<svg") and "control (0/1)" in svg and "heading (0/1)" in svg
+
+
+def test_an_experiment_naming_an_unknown_site_is_422(client, publisher, live_article):
+    response = client.post(
+        EXPERIMENTS, json=experiment(live_article, sites=["clinic-nowhere"]), headers=publisher
+    )
+    assert response.status_code == 422
+    assert response.json["errors"][0]["field"] == "sites"

@@ -22,6 +22,7 @@ from service.content.document import (
 )
 from service.content.events import results
 from service.content.overlay import OverlaySchema, apply_overlay
+from service.content.sites import list_sites
 from service.extensions import db
 from service.models import Experiment
 
@@ -163,6 +164,9 @@ def checked_config(data: dict) -> dict:
     article = editing.load_article(db.session, data["article_id"])
     if article is None:
         abort(422, errors={"json": {"article_id": [f"There is no article {data['article_id']}."]}})
+    unknown = sorted(set(data["sites"]) - {site.key for site in list_sites(db.session)})
+    if unknown:
+        abort(422, errors={"json": {"sites": [f"No such site: {', '.join(unknown)}."]}})
     experiments.check_config(dump_document(document_from_article(article)), data)
     return data
 
