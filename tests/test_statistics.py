@@ -91,3 +91,13 @@ def test_the_rate_interval_matches_statsmodels_wilson(exposed, converted):
 
     expected = proportion_confint(converted, exposed, alpha=0.05, method="wilson")
     assert rate_interval(converted, exposed) == pytest.approx(expected, abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("control", "variant"),
+    [((20, 0), (100000, 2000)), ((3, 1), (1000000, 300000)), ((100000, 2000), (20, 0))],
+)
+def test_the_chance_to_beat_control_holds_for_very_unequal_arms(control, variant):
+    (n1, x1), (n2, x2) = control, variant
+    expected = closed_form_chance_to_beat(n1, x1, n2, x2)
+    assert compare(control, variant).chance_to_beat_control == pytest.approx(expected, abs=1e-6)

@@ -10,11 +10,11 @@ from service.api.delivery import IF_NONE_MATCH, delivered_article_docs, make_cac
 from service.api.delivery_schemas import ArticleQuerySchema
 from service.content.delivery import find_live_revision
 from service.content.document import SLUG_PATTERN
-from service.content.experiments import running_for, variant_document, variant_for
+from service.content.experiments import running_for, variant_for
 from service.content.publishing import delivery_body
 from service.content.sites import find_site, overlay_for, site_document
 from service.extensions import db
-from service.models import Experiment, Revision, Variant
+from service.models import Experiment, Revision, Site, Variant
 
 blp = Blueprint(
     "Site delivery",
@@ -51,16 +51,15 @@ class SiteArticleQuerySchema(ArticleQuerySchema):
     )
 
 
-def live_for_site(site: str, slug: str, locale: str | None) -> tuple[Revision, dict]:
-    """The live revision at this slug, and its document as the site shows it; 404s otherwise."""
+def live_for_site(site: str, slug: str, locale: str | None) -> tuple[Revision, Site, dict]:
+    """The live revision at this slug, the site, and the site's overlay of it; 404s otherwise."""
     found_site = find_site(db.session, site)
     if found_site is None:
         abort(404, message=f"There is no site {site!r}.")
     revision = find_live_revision(db.session, slug, locale, current_app.config["DEFAULT_LOCALE"])
     if revision is None:
         abort(404, message=f"No published article has the slug {slug!r}.")
-    overlay = overlay_for(db.session, found_site, revision.article_id)
-    return revision, site_document(revision.document, found_site, overlay)
+    return revision, found_site, overlay_for(db.session, found_site, revision.article_id)
 
 
 def reply(revision: Revision, document: dict, cache_control: str | None = None, **extra) -> Response:
@@ -93,12 +92,12 @@ class SiteArticle(MethodView):
         visitor's variant, and `assignment` saying which (with the variant's own cacheable
         URL); visitors outside the experiment's coverage get control, not in the experiment.
         """
-        revision, document = live_for_site(site, slug, query.get("locale"))
+        revision, found_site, overlay = live_for_site(site, slug, query.get("locale"))
         experiment = running_for(db.session, revision.article_id, site, revision.locale)
         if experiment is None or not ({"visitor", "variant"} & query.keys()):
-            return reply(revision, document)
-        if "variant" in query:
-            variant, in_experiment = variant_or_404(experiment, query["variant"]), True
+            return reply(revision, site_document(revision.document, found_site, overlay))
+        if "variant" in query:  # QA: seen on purpose, so not in the experiment (no exposure)
+            variant, in_experiment = variant_or_404(experiment, query["variant"]), False
         else:
             variant, in_experiment = variant_for(experiment, query["visitor"])
         assignment = {
@@ -111,11 +110,13 @@ class SiteArticle(MethodView):
                 slug=slug,
                 experiment=experiment.key,
                 variant=variant.key,
+                **({"locale": query["locale"]} if "locale" in query else {}),
             ),
         }
         # One visitor's answer: their browser may keep it, shared caches may not.
         private = f"private, max-age={current_app.config['CACHE_MAX_AGE']}"
-        return reply(revision, variant_document(document, variant), private, assignment=assignment)
+        document = site_document(revision.document, found_site, overlay, variant.overlay)
+        return reply(revision, document, private, assignment=assignment)
 
 
 @blp.route(
@@ -133,8 +134,9 @@ class SiteArticleVariant(MethodView):
         an edge that assigns visitors itself (GrowthBook hash v2 on the experiment's seed)
         fetches the variant it chose from here.
         """
-        revision, document = live_for_site(site, slug, query.get("locale"))
+        revision, found_site, overlay = live_for_site(site, slug, query.get("locale"))
         running = running_for(db.session, revision.article_id, site, revision.locale)
         if running is None or running.key != experiment:
             abort(404, message=f"Experiment {experiment!r} is not running on this article for this site.")
-        return reply(revision, variant_document(document, variant_or_404(running, variant)))
+        chosen = variant_or_404(running, variant)
+        return reply(revision, site_document(revision.document, found_site, overlay, chosen.overlay))

@@ -105,6 +105,7 @@ def results(session: Session, experiment: Experiment) -> dict[str, Any]:
                     conversion.c.visitor == first_exposure.c.visitor,
                     conversion.c.variant == first_exposure.c.variant,
                     conversion.c.occurred_at >= first_exposure.c.first_seen,
+                    conversion.c.received_at >= since if since else True,
                 ),
             )
             .group_by(first_exposure.c.variant)

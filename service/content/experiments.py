@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from service.content.assignment import assign
 from service.content.errors import InvalidDocument
-from service.content.overlay import apply_overlay, check_overlay
+from service.content.overlay import check_overlay
 from service.models import Experiment, Variant
 from service.models.base import utcnow
 
@@ -19,8 +19,11 @@ TRANSITIONS = {
     "stop": ({"running", "paused"}, "stopped"),
     "restart": ({"stopped"}, "running"),
 }
-# What cannot change while visitors are being assigned: it would move them between variants.
-FROZEN_WHILE_RUNNING = ("variants", "coverage", "goal")
+# What cannot change once visitors have been assigned, until the experiment stops: it would
+# move them between variants, or change what counts.
+FROZEN_WHILE_LIVE = ("variants", "coverage", "goal", "sites", "locales")
+LIVE = ("running", "paused")
+LIVE = ("running", "paused")
 
 
 class ExperimentConflict(Exception):
@@ -50,14 +53,15 @@ def check_config(document: dict[str, Any], data: dict[str, Any]) -> None:
 
 
 def configure(experiment: Experiment, data: dict[str, Any]) -> None:
-    """Apply a checked configuration; refused for assignment-changing fields while running."""
-    if experiment.status == "running":
+    """Apply a checked configuration; what decides assignment is refused until it stops."""
+    if experiment.status in LIVE:
         changed = [
-            name for name in FROZEN_WHILE_RUNNING if name in data and _current(experiment, name) != data[name]
+            name for name in FROZEN_WHILE_LIVE if name in data and _current(experiment, name) != data[name]
         ]
         if changed:
+            listed = ", ".join(changed)
             raise ExperimentConflict(
-                f"{', '.join(changed)} cannot change while the experiment runs: stop it first"
+                f"{listed} cannot change while the experiment is {experiment.status}: stop it"
             )
     for name, value in data.items():
         if name == "variants":
@@ -108,6 +112,8 @@ def transition(session: Session, experiment: Experiment, action: str) -> None:
         experiment.started_at = utcnow()
     if target == "stopped":
         experiment.stopped_at = utcnow()
+    elif action == "restart":
+        experiment.stopped_at = None
     experiment.status = target
 
 
@@ -125,17 +131,11 @@ def running_for(session: Session, article_id: int, site: str, locale: str) -> Ex
     return experiment
 
 
-def variant_for(experiment: Experiment, visitor: str, forced: str | None = None) -> tuple[Variant, bool]:
+def variant_for(experiment: Experiment, visitor: str) -> tuple[Variant, bool]:
     """The variant a visitor sees and whether they are in the experiment. Visitors outside
-    its coverage see control and are not in it; `forced` (QA) picks a variant outright."""
+    its coverage see control and are not in it."""
     variants = experiment.variants
-    if forced is not None:
-        return next(v for v in variants if v.key == forced), True
     chosen = assign(experiment.seed, visitor, [v.weight for v in variants], experiment.coverage)
     if chosen.variant is None:
         return variants[0], False
     return variants[chosen.variant], True
-
-
-def variant_document(document: dict[str, Any], variant: Variant) -> dict[str, Any]:
-    return apply_overlay(document, variant.overlay)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from service.content.overlay import apply_overlay, check_overlay
 from service.content.placeholders import MissingVariables, fill, placeholders_in
-from service.models import Article, Revision, Site, SiteOverlay
+from service.models import Article, Experiment, Revision, Site, SiteOverlay
 
 
 class SiteConflict(Exception):
@@ -32,56 +32,98 @@ def overlays_of(session: Session, article_id: int) -> dict[int, dict[str, Any]]:
 
 
 def overlay_for(session: Session, site: Site, article_id: int) -> dict[str, Any]:
-    return overlays_of(session, article_id).get(site.id, {})
+    overlay = session.scalar(
+        select(SiteOverlay.overlay).where(
+            SiteOverlay.site_id == site.id, SiteOverlay.article_id == article_id
+        )
+    )
+    return overlay or {}
 
 
-def site_document(document: dict[str, Any], site: Site, overlay: dict[str, Any]) -> dict[str, Any]:
-    """The article as one site serves it: its overlay applied, its variables filled in."""
-    with_overlay = apply_overlay(document, overlay)
-    missing = placeholders_in(with_overlay) - site.variables.keys()
+def site_document(document: dict[str, Any], site: Site, *overlays: dict[str, Any]) -> dict[str, Any]:
+    """The article as one site serves it: its overlays applied (the site's, then an
+    experiment variant's), then its variables filled in."""
+    for overlay in overlays:
+        document = apply_overlay(document, overlay)
+    missing = placeholders_in(document) - site.variables.keys()
     if missing:
         raise MissingVariables({site.key: sorted(missing)})
-    return fill(with_overlay, site.variables)
+    return fill(document, site.variables)
+
+
+def variant_overlays(session: Session, article_id: int | None, site: Site) -> list[dict[str, Any]]:
+    """The overlays of every variant that may be shown on this site for the article: those of
+    its experiments that are not stopped and that include the site."""
+    if article_id is None:
+        return []
+    experiments = session.scalars(
+        select(Experiment).where(Experiment.article_id == article_id, Experiment.status != "stopped")
+    )
+    return [
+        variant.overlay
+        for experiment in experiments
+        if not experiment.sites or site.key in experiment.sites
+        for variant in experiment.variants
+    ]
+
+
+def needed_variables(
+    session: Session, site: Site, article_id: int | None, document: dict[str, Any], overlay: dict[str, Any]
+) -> set[str]:
+    """Every variable the site may need to show this article, whichever variant a visitor gets."""
+    needed = placeholders_in(apply_overlay(document, overlay))
+    for variant in variant_overlays(session, article_id, site):
+        needed |= placeholders_in(variant)
+    return needed
 
 
 def check_sites_cover(session: Session, article_id: int | None, document: dict[str, Any]) -> None:
-    """Before publishing: every site must have a value for every placeholder it would show.
+    """Before publishing: every site must have a value for every placeholder it could show.
     An article with placeholders needs at least one site to be seen at all."""
     overlays = overlays_of(session, article_id) if article_id else {}
-    missing = {}
     sites = list_sites(session)
+    missing = {}
     for site in sites:
-        needed = placeholders_in(apply_overlay(document, overlays.get(site.id, {})))
-        if needed - site.variables.keys():
-            missing[site.key] = sorted(needed - site.variables.keys())
+        lacking = (
+            needed_variables(session, site, article_id, document, overlays.get(site.id, {}))
+            - site.variables.keys()
+        )
+        if lacking:
+            missing[site.key] = sorted(lacking)
     if not sites and placeholders_in(document):
         missing["(no site yet)"] = sorted(placeholders_in(document))
     if missing:
         raise MissingVariables(missing)
 
 
-def live_documents_using(session: Session, site: Site) -> list[tuple[int, dict[str, Any]]]:
-    """(article id, live document) of every published article, to check a site change against."""
+def _check_live_articles(session: Session, site: Site, overlays: dict[int, dict[str, Any]]) -> None:
+    """The site's variables must fill every live article as the site would show it."""
     rows = session.execute(
         select(Article.id, Revision.document).join(Revision, Article.published_revision_id == Revision.id)
     )
-    return [(article_id, document) for article_id, document in rows]
+    for article_id, document in rows:
+        lacking = (
+            needed_variables(session, site, article_id, document, overlays.get(article_id, {}))
+            - site.variables.keys()
+        )
+        if lacking:
+            raise MissingVariables({site.key: sorted(lacking)})
 
 
 def save_site(session: Session, site: Site, data: dict[str, Any]) -> Site:
-    """Create or update a site; its variables must still fill every live article it shows."""
+    """Create or update a site; its variables must fill every live article it would show."""
     other = session.scalar(select(Site.id).where(Site.key == data["key"]))
     if other is not None and other != site.id:
         raise SiteConflict(f"another site has the key {data['key']!r}")
     for name, value in data.items():
         setattr(site, name, value)
+    overlays = {}
     if site.id is not None:
-        overlays = {
-            row.article_id: row.overlay
-            for row in session.scalars(select(SiteOverlay).where(SiteOverlay.site_id == site.id))
-        }
-        for article_id, document in live_documents_using(session, site):
-            site_document(document, site, overlays.get(article_id, {}))  # raises MissingVariables
+        rows = session.execute(
+            select(SiteOverlay.article_id, SiteOverlay.overlay).where(SiteOverlay.site_id == site.id)
+        )
+        overlays = {article_id: overlay for article_id, overlay in rows}
+    _check_live_articles(session, site, overlays)
     session.add(site)
     session.flush()
     return site
@@ -92,6 +134,15 @@ def set_overlay(
 ) -> None:
     """Save a site's overlay for an article, checked against the article's draft document."""
     check_overlay(document, overlay)
+    live = session.scalar(
+        select(Revision.document)
+        .join(Article, Article.published_revision_id == Revision.id)
+        .where(Article.id == article_id)
+    )
+    if live is not None:
+        lacking = needed_variables(session, site, article_id, live, overlay) - site.variables.keys()
+        if lacking:
+            raise MissingVariables({site.key: sorted(lacking)})
     row = session.scalar(
         select(SiteOverlay).where(SiteOverlay.site_id == site.id, SiteOverlay.article_id == article_id)
     )

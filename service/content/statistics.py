@@ -68,17 +68,27 @@ def compare(control: tuple[int, int], variant: tuple[int, int]) -> Comparison:
 
 
 def chance_to_beat(n1: int, x1: int, n2: int, x2: int) -> float:
-    """P(p2 > p1) for p1 ~ Beta(1 + x1, 1 + n1 - x1), p2 ~ Beta(1 + x2, 1 + n2 - x2):
-    the integral over t of density2(t) * cdf1(t)."""
+    """P(p2 > p1) for p1 ~ Beta(1 + x1, 1 + n1 - x1), p2 ~ Beta(1 + x2, 1 + n2 - x2).
+
+    Integrated against the narrower posterior, over where its mass is, so its peak is never
+    missed however unequal the arms: P = integral of density2 * cdf1, or 1 - that of
+    density1 * cdf2 when control is the narrower."""
     control = stats.beta(1 + x1, 1 + n1 - x1)
     variant = stats.beta(1 + x2, 1 + n2 - x2)
-    # The mass sits near the rates: integrate where either density is not negligible.
-    low = min(control.ppf(1e-12), variant.ppf(1e-12))
-    high = max(control.isf(1e-12), variant.isf(1e-12))
-    value, _ = integrate.quad(
-        lambda t: variant.pdf(t) * control.cdf(t), low, high, epsabs=1e-12, epsrel=1e-10, limit=200
+    narrow, wide, flip = (
+        (variant, control, False) if variant.std() <= control.std() else (control, variant, True)
     )
-    return min(max(value, 0.0), 1.0)
+    value, _ = integrate.quad(
+        lambda t: narrow.pdf(t) * wide.cdf(t),
+        narrow.ppf(1e-13),
+        narrow.isf(1e-13),
+        points=[narrow.mean()],
+        epsabs=1e-12,
+        epsrel=1e-10,
+        limit=200,
+    )
+    chance = 1 - value if flip else value
+    return min(max(chance, 0.0), 1.0)
 
 
 def sample_ratio_p_value(exposed: list[int], weights: list[float]) -> float | None:
