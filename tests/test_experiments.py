@@ -241,3 +241,54 @@ def test_an_experiment_naming_an_unknown_site_is_422(client, publisher, live_art
     )
     assert response.status_code == 422
     assert response.json["errors"][0]["field"] == "sites"
+
+
+def test_variant_text_is_filled_with_the_sites_variables(client, auth, publisher, live_article):
+    client.put(
+        "/v1/manage/sites/clinic-austin",
+        json={**SITE, "variables": {"phone": "512-555-0100"}},
+        headers=auth("admin"),
+    )
+    config = experiment(live_article)
+    config["variants"][1]["overlay"] = {"fields": {"call_to_action": {"heading": "Call {{site.phone}}"}}}
+    assert client.post(EXPERIMENTS, json=config, headers=publisher).status_code == 201
+    client.post(f"{EXPERIMENTS}/cta-heading/start", headers=publisher)
+
+    forced = client.get(f"{ARTICLE}?variant=heading")
+
+    assert forced.json["call_to_action"]["heading"] == "Call 512-555-0100"
+    assert forced.json["assignment"]["in_experiment"] is False  # QA views are not exposures
+
+
+def test_a_variant_using_a_variable_a_site_lacks_is_refused(client, publisher, live_article):
+    config = experiment(live_article)
+    config["variants"][1]["overlay"] = {"fields": {"call_to_action": {"heading": "In {{site.city}}"}}}
+    response = client.post(EXPERIMENTS, json=config, headers=publisher)
+    assert response.status_code == 409
+    assert "clinic-austin lacks city" in response.json["detail"]
+
+
+def test_a_paused_experiment_is_frozen_too(client, publisher, running, live_article):
+    client.post(f"{EXPERIMENTS}/cta-heading/pause", headers=publisher)
+    changed = experiment(live_article, coverage=0.5)
+    response = client.put(f"{EXPERIMENTS}/cta-heading", json=changed, headers=publisher)
+    assert response.status_code == 409
+    assert "Coverage cannot change while the experiment is paused" in response.json["detail"]
+
+
+def test_after_a_restart_results_count_only_the_new_run(client, auth, publisher, running):
+    old = [event("exposure", "v1", "control"), event("conversion", "v1", "control", name="booking")]
+    client.post("/v1/events", json={"events": old})
+    client.post(f"{EXPERIMENTS}/cta-heading/stop", headers=publisher)
+    client.post(f"{EXPERIMENTS}/cta-heading/restart", headers=publisher)
+    client.post("/v1/events", json={"events": [event("exposure", "v1", "control")]})
+
+    control = client.get(f"{EXPERIMENTS}/cta-heading/results", headers=auth("viewer")).json["variants"][0]
+
+    assert (control["exposed"], control["converted"]) == (1, 0)
+
+
+def test_a_null_in_a_batch_is_rejected_alone(client, running):
+    body = client.post("/v1/events", json={"events": [None, event("exposure", "v1", "control")]}).json
+    assert body["accepted"] == 1
+    assert [problem["index"] for problem in body["rejected"]] == [0]

@@ -98,3 +98,23 @@ def test_several_hosts_applying_at_once_apply_each_schedule_once(app, client, au
     assert len(applied) == 6
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Revision)) == 6
+
+
+def test_a_schedule_that_cannot_apply_says_why_and_holds_back_nothing(
+    app, client, runner, auth, seed_document
+):
+    headers = auth("admin")
+    blocked = {**seed_document, "slug": "blocked", "summary": "Call {{site.phone}}"}
+    fine = {**seed_document, "slug": "fine"}
+    urls = [client.post(DRAFTS, json=doc, headers=headers).headers["Location"] for doc in (blocked, fine)]
+    for url in urls:
+        schedule(client, headers, url, "publish")
+    make_due(app)
+
+    result = runner.invoke(args=["apply-schedules"])
+
+    assert result.exit_code == 0, result.output
+    assert "failed: placeholders without a value" in result.output
+    assert "published revision 1" in result.output
+    assert client.get("/v1/articles/fine").status_code == 200
+    assert runner.invoke(args=["apply-schedules"]).output == ""

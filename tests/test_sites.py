@@ -141,3 +141,29 @@ def test_sites_are_for_admins_and_unique_by_key(client, admin, two_sites, auth):
     assert client.get(SITES, headers=auth("publisher")).status_code == 403
     assert client.post(SITES, json=AUSTIN, headers=admin).status_code == 409
     assert client.get("/v1/sites/nowhere/articles/anything").status_code == 404
+
+
+def test_a_new_site_must_have_the_variables_live_articles_use(
+    client, admin, two_sites, article_with_placeholders
+):
+    publish(client, admin, article_with_placeholders)
+    response = client.post(SITES, json={"key": "clinic-houston", "name": "Houston"}, headers=admin)
+    assert response.status_code == 409
+    assert "clinic-houston lacks booking_url, phone" in response.json["detail"]
+
+
+def test_a_site_overlay_may_not_use_a_variable_the_site_lacks(
+    client, admin, two_sites, article_with_placeholders
+):
+    publish(client, admin, article_with_placeholders)
+    article_id = article_with_placeholders.rsplit("/", 1)[1]
+    overlay = {"fields": {"title": "Back pain in {{site.city}}"}}
+    response = client.put(f"{SITES}/clinic-austin/overlays/{article_id}", json=overlay, headers=admin)
+    assert response.status_code == 409
+
+
+def test_origins_are_origins(client, admin):
+    site = {**AUSTIN, "origins": ["https://austin.example/some/path"]}
+    response = client.post(SITES, json=site, headers=admin)
+    assert response.status_code == 422
+    assert response.json["errors"][0]["field"] == "origins[0]"

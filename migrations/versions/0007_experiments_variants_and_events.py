@@ -59,6 +59,10 @@ def upgrade():
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_events_experiment_id'), ['experiment_id', 'kind', 'variant', 'visitor'], unique=False)
 
+    op.create_index(
+        'uq_experiments_running_article', 'experiments', ['article_id'], unique=True,
+        postgresql_where=sa.text("status = 'running'"), sqlite_where=sa.text("status = 'running'"),
+    )
     op.create_table('experiment_variants',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('experiment_id', sa.Integer(), nullable=False),
@@ -74,6 +78,7 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index('uq_experiments_running_article', table_name='experiments')
     op.drop_table('experiment_variants')
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_events_experiment_id'))

@@ -348,7 +348,7 @@ class Child(MethodView):
 class Publish(MethodView):
     @blp.requires("publisher")
     @blp.arguments(PublishSchema)
-    @change_docs("publishArticle", errors=(404, 412, 428))
+    @change_docs("publishArticle", errors=(404, 409, 412, 428))
     def post(self, options, article_id):
         """Publish the draft
 

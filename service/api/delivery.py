@@ -52,7 +52,9 @@ NO_SUCH_ARTICLE = {
 LANGUAGE_HEADER = {"Content-Language": {"description": "The locale served.", "schema": {"type": "string"}}}
 
 
-def delivered_article_docs(blueprint: Blueprint, operation_id: str, not_found: str):
+def delivered_article_docs(
+    blueprint: Blueprint, operation_id: str, not_found: str, schema: type = DeliveredArticleSchema
+):
     """What every delivery of one article documents: the article, 304, and its 404."""
 
     def decorate(view):
@@ -66,7 +68,7 @@ def delivered_article_docs(blueprint: Blueprint, operation_id: str, not_found: s
         )(view)
         view = blueprint.alt_response(304, **NOT_MODIFIED)(view)
         return blueprint.response(
-            200, DeliveredArticleSchema, example=ARTICLE_EXAMPLE, headers=CACHE_HEADERS | LANGUAGE_HEADER
+            200, schema, example=ARTICLE_EXAMPLE, headers=CACHE_HEADERS | LANGUAGE_HEADER
         )(view)
 
     return decorate

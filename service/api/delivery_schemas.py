@@ -79,6 +79,17 @@ class PublishedMetadataSchema(ma.Schema):
     etag = fields.String(metadata={"description": "Strong ETag of this content (also the ETag header)."})
 
 
+class AssignmentSchema(ma.Schema):
+    experiment = fields.String()
+    variant = fields.String()
+    in_experiment = fields.Boolean(
+        metadata={"description": "False: control, outside coverage or QA; no exposure."}
+    )
+    variant_url = fields.String(
+        metadata={"description": "The variant's own URL, the same for every visitor."}
+    )
+
+
 @sent_in_full
 class DeliveredArticleSchema(PublishedMetadataSchema, ArticleDocumentSchema):
     """A published article: the document, each Markdown field with its HTML, and metadata."""
@@ -90,6 +101,14 @@ class DeliveredArticleSchema(PublishedMetadataSchema, ArticleDocumentSchema):
     conditions = fields.List(fields.Nested(DeliveredConditionSchema))
     benefits = fields.List(fields.Nested(DeliveredBenefitSchema))
     faqs = fields.List(fields.Nested(DeliveredFaqSchema))
+
+
+class SiteDeliveredArticleSchema(DeliveredArticleSchema):
+    """A published article as a site shows it, with the visitor's experiment assignment."""
+
+    assignment = fields.Nested(
+        AssignmentSchema, metadata={"description": "Only with ?visitor or ?variant while an experiment runs."}
+    )
 
 
 @sent_in_full

@@ -45,7 +45,7 @@ class EventSchema(ma.Schema):
 
 class BatchSchema(ma.Schema):
     events = fields.List(
-        fields.Raw(),
+        fields.Raw(allow_none=True),  # each item is checked on its own, so one bad item sinks nothing
         required=True,
         validate=validate.Length(min=1, max=MAX_EVENTS_PER_BATCH),
         metadata={"description": f"Up to {MAX_EVENTS_PER_BATCH} Event objects."},
@@ -82,6 +82,9 @@ class Events(MethodView):
     @blp.response(
         200, BatchResultSchema, example={"accepted": 1, "stored": 1, "duplicates": 0, "rejected": []}
     )
+    @blp.alt_response(400, response="BAD_REQUEST")
+    @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
+    @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
     @blp.doc(operationId="postEvents")
     def post(self, batch):
         """Report events

@@ -22,7 +22,7 @@ from service.content.document import (
 )
 from service.content.events import results
 from service.content.overlay import OverlaySchema, apply_overlay
-from service.content.sites import list_sites
+from service.content.sites import check_variants_cover, list_sites
 from service.extensions import db
 from service.models import Experiment
 
@@ -43,7 +43,9 @@ SLUG = [validate.Length(max=100), SLUG_PATTERN]
 class VariantSchema(ma.Schema):
     key = fields.String(required=True, validate=SLUG, metadata={"example": "control"})
     name = text_field(max_length=200, example="Control")
-    weight = fields.Float(required=True, validate=validate.Range(min=0, max=1), metadata={"example": 0.5})
+    weight = fields.Float(
+        required=True, validate=validate.Range(min=0, max=1, min_inclusive=False), metadata={"example": 0.5}
+    )
     overlay = fields.Nested(OverlaySchema, load_default=dict)
 
 
@@ -168,6 +170,7 @@ def checked_config(data: dict) -> dict:
     if unknown:
         abort(422, errors={"json": {"sites": [f"No such site: {', '.join(unknown)}."]}})
     experiments.check_config(dump_document(document_from_article(article)), data)
+    check_variants_cover(db.session, data["sites"], [variant["overlay"] for variant in data["variants"]])
     return data
 
 

@@ -7,7 +7,7 @@ from flask_smorest import Blueprint, abort
 from marshmallow import fields, validate
 
 from service.api.delivery import IF_NONE_MATCH, delivered_article_docs, make_cacheable
-from service.api.delivery_schemas import ArticleQuerySchema
+from service.api.delivery_schemas import ArticleQuerySchema, SiteDeliveredArticleSchema
 from service.content.delivery import find_live_revision
 from service.content.document import SLUG_PATTERN
 from service.content.experiments import running_for, variant_for
@@ -81,7 +81,10 @@ def variant_or_404(experiment: Experiment, key: str) -> Variant:
 class SiteArticle(MethodView):
     @blp.arguments(SiteArticleQuerySchema, location="query")
     @delivered_article_docs(
-        blp, "getSiteArticle", "No such site, or no published article with this slug (in this locale)."
+        blp,
+        "getSiteArticle",
+        "No such site, or no published article with this slug (in this locale).",
+        SiteDeliveredArticleSchema,
     )
     def get(self, query, site, slug):
         """Get a published article for a site

@@ -7,7 +7,6 @@ from flask_smorest import abort
 from marshmallow import fields, validate
 
 from service.api.auth import ManagementBlueprint
-from service.api.fields import no_control_characters
 from service.content import sites
 from service.content.audit import record
 from service.content.document import SLUG_PATTERN, document_from_article, dump_document, text_field
@@ -16,6 +15,9 @@ from service.content.overlay import OverlaySchema
 from service.content.placeholders import VARIABLE_NAME
 from service.extensions import db
 from service.models import Site
+
+# What browsers send in Origin: a scheme, a host, maybe a port; no path.
+ORIGIN = r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$"
 
 blp = ManagementBlueprint(
     "Sites",
@@ -33,7 +35,9 @@ class SiteInputSchema(ma.Schema):
     )
     name = text_field(max_length=200, example="Renova Clinic Austin")
     origins = fields.List(
-        fields.Url(schemes={"http", "https"}, require_tld=False, validate=no_control_characters),
+        fields.String(
+            validate=validate.Regexp(ORIGIN, error="An origin: scheme://host[:port], nothing after.")
+        ),
         load_default=list,
         metadata={
             "description": "Browser origins allowed to call this site's delivery.",
@@ -94,7 +98,9 @@ class Sites(MethodView):
         return sites.list_sites(db.session)
 
     @blp.requires("admin")
-    @blp.arguments(SiteInputSchema)
+    @blp.arguments(
+        SiteInputSchema, example={k: v for k, v in SITE_EXAMPLE.items() if k in SiteInputSchema().fields}
+    )
     @blp.response(201, SiteSchema, example=SITE_EXAMPLE)
     @blp.alt_response(409, response="CONFLICT")
     @blp.doc(operationId="createSite")
@@ -117,7 +123,9 @@ class SiteView(MethodView):
         return site_or_404(key)
 
     @blp.requires("admin")
-    @blp.arguments(SiteInputSchema)
+    @blp.arguments(
+        SiteInputSchema, example={k: v for k, v in SITE_EXAMPLE.items() if k in SiteInputSchema().fields}
+    )
     @blp.response(200, SiteSchema, example=SITE_EXAMPLE)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
@@ -155,7 +163,10 @@ class SiteOverlayView(MethodView):
 
         Empty when the site shows the article as it is.
         """
-        return sites.overlay_for(db.session, site_or_404(key), article_id)
+        site = site_or_404(key)
+        if load_article(db.session, article_id) is None:
+            abort(404, message=f"There is no article {article_id}.")
+        return sites.overlay_for(db.session, site, article_id)
 
     @blp.requires("admin")
     @blp.arguments(OverlaySchema, example=OVERLAY_EXAMPLE)

@@ -13,7 +13,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from service.content.audit import record
-from service.content.editing import claim, is_live, load_article
+from service.content.editing import ArticleConflict, claim, is_live, load_article
+from service.content.placeholders import MissingVariables
 from service.content.publishing import publish_article, unpublish_article
 from service.models import Schedule
 from service.models.base import utcnow
@@ -114,7 +115,13 @@ def apply_due_schedules(session: Session, now: Callable[[], datetime] = utcnow) 
         if not _take(session, entry, now()):
             session.rollback()
             continue
-        outcome = _apply(session, entry, now())
+        try:
+            outcome = _apply(session, entry, now())
+        except (ArticleConflict, MissingVariables) as error:
+            # Not applicable as things stand: say why in the schedule, and go on with the others.
+            session.rollback()
+            _take(session, entry, now())
+            outcome = f"failed: {error}"
         session.execute(update(Schedule).where(Schedule.id == entry.id).values(outcome=outcome))
         session.commit()
         applied.append(AppliedSchedule(entry.id, entry.article_id, entry.action, outcome))

@@ -151,3 +151,15 @@ def set_overlay(
         session.add(row)
     row.overlay = overlay
     session.flush()
+
+
+def check_variants_cover(session: Session, site_keys: list[str], overlays: list[dict[str, Any]]) -> None:
+    """Every site an experiment runs on must have a value for each placeholder its variants use."""
+    used = set().union(*(placeholders_in(overlay) for overlay in overlays))
+    missing = {
+        site.key: sorted(used - site.variables.keys())
+        for site in list_sites(session)
+        if (not site_keys or site.key in site_keys) and used - site.variables.keys()
+    }
+    if missing:
+        raise MissingVariables(missing)

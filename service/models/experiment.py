@@ -4,15 +4,27 @@ assignment, and the exposure and conversion events frontends report."""
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.models.base import Base, utcnow
 
+RUNNING = text("status = 'running'")
+
 
 class Experiment(Base):
     __tablename__ = "experiments"
+    # One experiment runs on an article at a time, whatever the race between two starts.
+    __table_args__ = (
+        Index(
+            "uq_experiments_running_article",
+            "article_id",
+            unique=True,
+            postgresql_where=RUNNING,
+            sqlite_where=RUNNING,
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(100), unique=True)
