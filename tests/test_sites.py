@@ -167,3 +167,17 @@ def test_origins_are_origins(client, admin):
     response = client.post(SITES, json=site, headers=admin)
     assert response.status_code == 422
     assert response.json["errors"][0]["field"] == "origins[0]"
+
+
+def test_each_site_lists_its_articles_with_its_details(client, admin, two_sites, seed_document):
+    seed_document["title"] = "Stem cells at {{site.phone}}"
+    url = client.post(DRAFTS, json=seed_document, headers=admin).headers["Location"]
+    publish(client, admin, url)
+
+    (austin,) = client.get("/v1/sites/clinic-austin/articles").json
+    (dallas,) = client.get("/v1/sites/clinic-dallas/articles").json
+
+    assert austin["title"] == "Stem cells at 512-555-0100"
+    assert dallas["title"] == "Stem cells at 214-555-0199"
+    assert client.get("/v1/articles").json == []  # written for each site: not in the site-less list
+    assert client.get("/v1/sites/nowhere/articles").status_code == 404

@@ -27,7 +27,6 @@ def upgrade():
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('origins', JSON, nullable=False),
     sa.Column('variables', JSON, nullable=False),
-    sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sites')),

@@ -6,13 +6,26 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import fields, validate
 
-from service.api.delivery import IF_NONE_MATCH, delivered_article_docs, make_cacheable
-from service.api.delivery_schemas import ArticleQuerySchema, SiteDeliveredArticleSchema
-from service.content.delivery import find_live_revision
+from service.api.delivery import (
+    CACHE_HEADERS,
+    CARD_EXAMPLE,
+    IF_NONE_MATCH,
+    NOT_MODIFIED,
+    delivered_article_docs,
+    make_cacheable,
+)
+from service.api.delivery_schemas import (
+    ArticleCardSchema,
+    ArticleListQuerySchema,
+    ArticleQuerySchema,
+    SiteDeliveredArticleSchema,
+)
+from service.config import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from service.content.delivery import find_live_revision, list_published
 from service.content.document import SLUG_PATTERN
 from service.content.experiments import running_for, variant_for
 from service.content.publishing import delivery_body
-from service.content.sites import find_site, overlay_for, site_document
+from service.content.sites import find_site, overlay_for, site_cards, site_document
 from service.extensions import db
 from service.models import Experiment, Revision, Site, Variant
 
@@ -75,6 +88,34 @@ def variant_or_404(experiment: Experiment, key: str) -> Variant:
     if variant is None:
         abort(404, message=f"Experiment {experiment.key!r} has no variant {key!r}.")
     return variant
+
+
+@blp.route("/<slug:site>/articles", parameters=[IF_NONE_MATCH])
+class SiteArticles(MethodView):
+    @blp.arguments(ArticleListQuerySchema, location="query")
+    @blp.response(200, ArticleCardSchema(many=True), example=[CARD_EXAMPLE], headers=CACHE_HEADERS)
+    @blp.alt_response(304, **NOT_MODIFIED)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.paginate(page_size=DEFAULT_PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+    @blp.doc(operationId="listSiteArticles")
+    def get(self, filters, pagination_parameters, site):
+        """List published articles for a site
+
+        As the site shows them (its title and summary overlays, its details filled in),
+        those written for each site included. Newest first; the total is in X-Pagination.
+        """
+        found_site = find_site(db.session, site)
+        if found_site is None:
+            abort(404, message=f"There is no site {site!r}.")
+        cards, total = list_published(
+            db.session,
+            offset=pagination_parameters.first_item,
+            limit=pagination_parameters.page_size,
+            per_site=True,
+            **filters,
+        )
+        pagination_parameters.item_count = total
+        return site_cards(db.session, found_site, cards)
 
 
 @blp.route("/<slug:site>/articles/<slug:slug>", parameters=[IF_NONE_MATCH])

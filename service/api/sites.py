@@ -135,6 +135,8 @@ class SiteView(MethodView):
 
         Refused (409) if a published article would then show a placeholder with no value.
         """
+        if data["key"] != key:
+            abort(422, errors={"json": {"key": ["A site keeps its key: experiments and URLs name it."]}})
         site = sites.save_site(db.session, site_or_404(key), data)
         record(db.session, g.api_key, "site.updated", site=site.key)
         db.session.commit()

@@ -53,10 +53,6 @@ class Assignment:
     variant: int | None  # index into the experiment's variants; None: outside the experiment
     bucket: float
 
-    @property
-    def in_experiment(self) -> bool:
-        return self.variant is not None
-
 
 def assign(
     seed: str, visitor: str, weights: list[float], coverage: float = 1.0, version: int = 2

@@ -163,3 +163,21 @@ def check_variants_cover(session: Session, site_keys: list[str], overlays: list[
     }
     if missing:
         raise MissingVariables(missing)
+
+
+def site_cards(session: Session, site: Site, cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Article cards as the site shows them: its overlays' title and summary, its variables."""
+    rows = session.execute(
+        select(SiteOverlay.article_id, SiteOverlay.overlay).where(
+            SiteOverlay.site_id == site.id, SiteOverlay.article_id.in_([card["id"] for card in cards])
+        )
+    )
+    overlays = {article_id: overlay.get("fields", {}) for article_id, overlay in rows}
+    shown = []
+    for card in cards:
+        texts = {name: overlays.get(card["id"], {}).get(name, card[name]) for name in ("title", "summary")}
+        # The publish and site checks leave no placeholder without a value; were one to slip
+        # through, it shows as nothing rather than as {{site.x}}.
+        blanks = {name: "" for name in placeholders_in(texts)}
+        shown.append({**card, **fill(texts, blanks | site.variables)})
+    return shown

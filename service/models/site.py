@@ -17,7 +17,6 @@ class Site(Base):
     name: Mapped[str] = mapped_column(String(200))
     origins: Mapped[list[str]]  # browser origins allowed to call delivery for this site
     variables: Mapped[dict[str, Any]]  # {{site.<name>}} values: phone, booking_url, city...
-    version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
