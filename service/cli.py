@@ -11,10 +11,13 @@ from flask.cli import with_appcontext
 
 from service.config import SEED_PATH
 from service.content.audit import record
+from service.content.editing import ArticleConflict
 from service.content.errors import InvalidDocument
 from service.content.keys import ROLES, create_key
 from service.content.loading import DuplicateArticles, load_articles, validate_documents
+from service.content.placeholders import MissingVariables
 from service.content.scheduling import apply_due_schedules
+from service.content.sites import SiteConflict
 from service.content.webhooks import send_due
 from service.extensions import db
 from service.models.base import utcnow
@@ -72,6 +75,9 @@ def seed_command(files: tuple[Path, ...], publish: bool) -> None:
     except DuplicateArticles as error:
         db.session.rollback()
         raise click.ClickException(f"One article is {error}. Nothing was loaded.") from error
+    except (ArticleConflict, MissingVariables, SiteConflict) as error:
+        db.session.rollback()
+        raise click.ClickException(f"Cannot load: {error}. Nothing was loaded.") from error
     except BaseException:
         db.session.rollback()
         raise

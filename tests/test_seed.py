@@ -158,3 +158,18 @@ def test_an_empty_list_is_refused(runner, write_json):
     result = runner.invoke(args=["seed", str(write_json([]))])
     assert result.exit_code == 1
     assert "(document): The list holds no documents." in result.output
+
+
+def test_a_seed_that_cannot_be_published_says_why_and_loads_nothing(
+    runner, session, seed_document, write_json
+):
+    seed_document["summary"] = "Call {{site.phone}}"  # and there is no site yet
+
+    result = runner.invoke(args=["seed", str(write_json(seed_document))])
+
+    assert result.exit_code == 1
+    assert (
+        "Cannot load: placeholders without a value: (no site yet) lacks phone. Nothing was loaded."
+        in result.output
+    )
+    assert count(session, Article) == 0

@@ -181,3 +181,21 @@ def test_each_site_lists_its_articles_with_its_details(client, admin, two_sites,
     assert dallas["title"] == "Stem cells at 214-555-0199"
     assert client.get("/v1/articles").json == []  # written for each site: not in the site-less list
     assert client.get("/v1/sites/nowhere/articles").status_code == 404
+
+
+def test_publishing_is_refused_while_a_site_overlay_names_a_key_the_draft_lost(
+    client, admin, two_sites, seed_document
+):
+    url = client.post(DRAFTS, json=seed_document, headers=admin).headers["Location"]
+    article_id = url.rsplit("/", 1)[1]
+    client.put(
+        f"{SITES}/clinic-austin/overlays/{article_id}",
+        json={"hide": {"sections": ["latest-insights"]}},
+        headers=admin,
+    )
+    client.delete(f"{url}/sections/latest-insights", headers={**admin, "If-Match": "*"})
+
+    response = publish(client, admin, url)
+
+    assert response.status_code == 409
+    assert "clinic-austin's overlay no longer fits" in response.json["detail"]

@@ -16,6 +16,7 @@ from service.content.audit import record
 from service.content.editing import ArticleConflict, claim, is_live, load_article
 from service.content.placeholders import MissingVariables
 from service.content.publishing import publish_article, unpublish_article
+from service.content.sites import SiteConflict
 from service.models import Schedule
 from service.models.base import utcnow
 
@@ -117,7 +118,7 @@ def apply_due_schedules(session: Session, now: Callable[[], datetime] = utcnow) 
             continue
         try:
             outcome = _apply(session, entry, now())
-        except (ArticleConflict, MissingVariables) as error:
+        except (ArticleConflict, MissingVariables, SiteConflict) as error:
             # Not applicable as things stand: say why in the schedule, and go on with the others.
             session.rollback()
             _take(session, entry, now())

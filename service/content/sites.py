@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.content.errors import InvalidDocument
 from service.content.overlay import apply_overlay, check_overlay
 from service.content.placeholders import MissingVariables, fill, placeholders_in
 from service.models import Article, Experiment, Revision, Site, SiteOverlay
@@ -78,10 +79,20 @@ def needed_variables(
 
 
 def check_sites_cover(session: Session, article_id: int | None, document: dict[str, Any]) -> None:
-    """Before publishing: every site must have a value for every placeholder it could show.
-    An article with placeholders needs at least one site to be seen at all."""
+    """Before publishing: every site overlay must still fit the article (a key it names may be
+    gone), and every site must have a value for every placeholder it could show. An article
+    with placeholders needs at least one site to be seen at all."""
     overlays = overlays_of(session, article_id) if article_id else {}
     sites = list_sites(session)
+    for site in sites:
+        if site.id in overlays:
+            try:
+                check_overlay(document, overlays[site.id])
+            except InvalidDocument as error:
+                problems = "; ".join(f"{e['field']}: {e['message']}" for e in error.errors)
+                raise SiteConflict(
+                    f"site {site.key}'s overlay no longer fits the article ({problems})"
+                ) from error
     missing = {}
     for site in sites:
         lacking = (
