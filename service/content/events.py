@@ -20,11 +20,11 @@ KINDS = ("exposure", "conversion")
 def _store_new(session: Session, rows: list[dict[str, Any]]) -> int:
     """Insert in one statement the rows whose event id is new; how many that was. A re-sent
     event (already stored, or twice in this batch) is counted once."""
-    unique = list({row["event_id"]: row for row in reversed(rows)}.values())[::-1]
-    seen = set(
-        session.scalars(select(Event.event_id).where(Event.event_id.in_([r["event_id"] for r in unique])))
-    )
-    new = [row for row in unique if row["event_id"] not in seen]
+    unique: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        unique.setdefault(row["event_id"], row)
+    seen = set(session.scalars(select(Event.event_id).where(Event.event_id.in_(list(unique)))))
+    new = [row for event_id, row in unique.items() if event_id not in seen]
     if new:
         dialect = session.get_bind().dialect.name
         insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
