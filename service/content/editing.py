@@ -50,7 +50,11 @@ def all_articles(session: Session) -> list[Article]:
 
 def drafts_query(locale: str | None = None, status: str | None = None) -> Any:
     """Articles, most recently changed first, optionally in one locale or status."""
-    query = select(Article).order_by(Article.updated_at.desc(), Article.id.desc())
+    query = (
+        select(Article)
+        .options(selectinload(Article.published_revision))  # each card shows its live number
+        .order_by(Article.updated_at.desc(), Article.id.desc())
+    )
     if locale is not None:
         query = query.where(Article.locale == locale)
     if status == "published":
