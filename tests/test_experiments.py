@@ -90,6 +90,8 @@ def test_outside_coverage_visitors_see_control_and_are_not_in_the_experiment(cli
     assignment = article_for(client, "anyone").json["assignment"]
 
     assert (assignment["variant"], assignment["in_experiment"]) == ("control", False)
+    refused = client.post("/v1/events", json={"events": [event("exposure", "anyone", "control")]}).json
+    assert "outside the experiment's coverage" in refused["rejected"][0]["reason"]
 
 
 def test_a_qa_override_forces_a_variant(client, running):
@@ -135,6 +137,17 @@ def test_a_variant_overlay_that_does_not_fit_the_article_is_422(client, publishe
     assert fields == {"variants", "variants[1].overlay.hide.faqs"}
 
 
+def visitors(seed, variant, count, coverage=1.0):
+    """The first `count` visitor ids the hash assigns to a variant ("control" or "heading")."""
+    index = ["control", "heading"].index(variant)
+    found, n = [], 0
+    while len(found) < count:
+        if assign(seed, f"visitor-{n}", [0.5, 0.5], coverage).variant == index:
+            found.append(f"visitor-{n}")
+        n += 1
+    return found
+
+
 def event(kind, visitor, variant, **more):
     return {
         "event_id": str(uuid.uuid4()),
@@ -148,12 +161,14 @@ def event(kind, visitor, variant, **more):
 
 
 def test_a_batch_stores_the_good_events_and_names_the_bad_ones(client, running):
-    good = event("exposure", "v1", "control")
+    (seen_control,) = visitors(running["seed"], "control", 1)
+    good = event("exposure", seen_control, "control")
     batch = [
         good,
-        event("exposure", "v2", "nope"),
+        event("exposure", seen_control, "nope"),
         {"type": "exposure"},
-        event("conversion", "v1", "control", name="call"),
+        event("conversion", seen_control, "control", name="call"),
+        event("exposure", seen_control, "heading"),
     ]
 
     response = client.post("/v1/events", json={"events": batch})
@@ -161,10 +176,11 @@ def test_a_batch_stores_the_good_events_and_names_the_bad_ones(client, running):
     assert response.status_code == 200
     body = response.json
     assert (body["accepted"], body["stored"], body["duplicates"]) == (1, 1, 0)
-    assert [problem["index"] for problem in body["rejected"]] == [1, 2, 3]
+    assert [problem["index"] for problem in body["rejected"]] == [1, 2, 3, 4]
     assert "no variant 'nope'" in body["rejected"][0]["reason"]
     assert "event_id" in body["rejected"][1]["reason"]
     assert "conversions named 'booking'" in body["rejected"][2]["reason"]
+    assert f"{seen_control!r} is assigned to 'control', not 'heading'" in body["rejected"][3]["reason"]
 
     again = client.post("/v1/events", json={"events": [good, good]}).json
     assert (again["accepted"], again["stored"], again["duplicates"]) == (2, 0, 2)
@@ -181,16 +197,17 @@ def test_results_count_visitors_who_converted_after_exposure(client, auth, runni
     events = []
     exposed = {"control": 200, "heading": 220}
     converting = {"control": 20, "heading": 35}
-    for variant, count in exposed.items():
-        for n in range(count):
-            visitor = f"{variant}-{n}"
+    assigned = {variant: visitors(running["seed"], variant, count) for variant, count in exposed.items()}
+    for variant in exposed:
+        for n, visitor in enumerate(assigned[variant]):
             events.append(event("exposure", visitor, variant, at="2026-11-26T10:00:00Z"))
             events.append(event("exposure", visitor, variant, at="2026-11-26T10:05:00Z"))  # seen twice
             if n < converting[variant]:
                 events.append(
                     event("conversion", visitor, variant, name="booking", at="2026-11-26T10:10:00Z")
                 )
-    events.append(event("conversion", "control-150", "control", name="booking", at="2026-11-26T09:00:00Z"))
+    early = assigned["control"][150]  # converted before being exposed: not counted
+    events.append(event("conversion", early, "control", name="booking", at="2026-11-26T09:00:00Z"))
     for start in range(0, len(events), 500):
         assert client.post("/v1/events", json={"events": events[start : start + 500]}).json["rejected"] == []
 
@@ -225,7 +242,12 @@ def test_the_winner_is_rolled_out_to_the_draft(client, publisher, running, live_
 def test_results_come_as_a_chart_too(client, auth, running):
     client.post(
         "/v1/events",
-        json={"events": [event("exposure", "v1", "control"), event("exposure", "v2", "heading")]},
+        json={
+            "events": [
+                event("exposure", visitors(running["seed"], "control", 1)[0], "control"),
+                event("exposure", visitors(running["seed"], "heading", 1)[0], "heading"),
+            ]
+        },
     )
 
     chart = client.get(f"{EXPERIMENTS}/cta-heading/results.svg", headers=auth("viewer"))
@@ -277,11 +299,15 @@ def test_a_paused_experiment_is_frozen_too(client, publisher, running, live_arti
 
 
 def test_after_a_restart_results_count_only_the_new_run(client, auth, publisher, running):
-    old = [event("exposure", "v1", "control"), event("conversion", "v1", "control", name="booking")]
-    client.post("/v1/events", json={"events": old})
+    (before,) = visitors(running["seed"], "control", 1)
+    old = [event("exposure", before, "control"), event("conversion", before, "control", name="booking")]
+    assert client.post("/v1/events", json={"events": old}).json["stored"] == 2
     client.post(f"{EXPERIMENTS}/cta-heading/stop", headers=publisher)
-    client.post(f"{EXPERIMENTS}/cta-heading/restart", headers=publisher)
-    client.post("/v1/events", json={"events": [event("exposure", "v1", "control")]})
+    seed = client.post(f"{EXPERIMENTS}/cta-heading/restart", headers=publisher).json["seed"]
+    (after,) = visitors(seed, "control", 1)
+    assert (
+        client.post("/v1/events", json={"events": [event("exposure", after, "control")]}).json["stored"] == 1
+    )
 
     control = client.get(f"{EXPERIMENTS}/cta-heading/results", headers=auth("viewer")).json["variants"][0]
 
@@ -289,6 +315,7 @@ def test_after_a_restart_results_count_only_the_new_run(client, auth, publisher,
 
 
 def test_a_null_in_a_batch_is_rejected_alone(client, running):
-    body = client.post("/v1/events", json={"events": [None, event("exposure", "v1", "control")]}).json
+    visitor = visitors(running["seed"], "control", 1)[0]
+    body = client.post("/v1/events", json={"events": [None, event("exposure", visitor, "control")]}).json
     assert body["accepted"] == 1
     assert [problem["index"] for problem in body["rejected"]] == [0]

@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from service.content.experiments import variant_for
 from service.content.statistics import SRM_THRESHOLD, compare, rate, rate_interval, sample_ratio_p_value
 from service.models import Event, Experiment
 
@@ -69,6 +70,13 @@ def _reason_to_reject(event: dict[str, Any], experiment: Experiment | None) -> s
         return f"experiment {experiment.key!r} has no variant {event['variant']!r}"
     if event["type"] == "conversion" and event.get("name") != experiment.goal:
         return f"experiment {experiment.key!r} counts conversions named {experiment.goal!r}"
+    # Assignment is deterministic, so the server knows what each visitor saw: an event for
+    # another variant, or from outside the coverage, would only bend the results.
+    assigned, in_experiment = variant_for(experiment, event["visitor"])
+    if not in_experiment:
+        return f"visitor {event['visitor']!r} is outside the experiment's coverage"
+    if assigned.key != event["variant"]:
+        return f"visitor {event['visitor']!r} is assigned to {assigned.key!r}, not {event['variant']!r}"
     return None
 
 
