@@ -35,6 +35,7 @@ from service.api.articles_schemas import (
 from service.api.auth import ManagementBlueprint
 from service.api.delivery import ARTICLE_EXAMPLE
 from service.api.delivery_schemas import SEED_DOCUMENT, DeliveredArticleSchema
+from service.api.lookup import found_or_404
 from service.api.pagination import page_of
 from service.config import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from service.content import editing, scheduling
@@ -102,10 +103,7 @@ def draft_reply(article: Article, status: int = 200) -> tuple[dict[str, Any], in
 
 
 def article_or_404(article_id: int) -> Article:
-    article = editing.load_article(db.session, article_id)
-    if article is None:
-        abort(404, message=f"There is no article {article_id}.")
-    return article
+    return found_or_404(editing.load_article(db.session, article_id), f"There is no article {article_id}.")
 
 
 def article_for_write(article_id: int) -> Article:
@@ -394,10 +392,9 @@ def revision_summary(article: Article, revision: Revision) -> dict[str, Any]:
 
 
 def revision_or_404(article: Article, number: int) -> Revision:
-    revision = find_revision(db.session, article, number)
-    if revision is None:
-        abort(404, message=f"Article {article.id} has no revision {number}.")
-    return revision
+    return found_or_404(
+        find_revision(db.session, article, number), f"Article {article.id} has no revision {number}."
+    )
 
 
 @blp.route("/<id:article_id>/revisions")

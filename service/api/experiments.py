@@ -9,6 +9,7 @@ from marshmallow import fields, validate
 from sqlalchemy import select
 
 from service.api.auth import ManagementBlueprint
+from service.api.lookup import found_or_404
 from service.content import editing, experiments
 from service.content.audit import record
 from service.content.charts import results_chart
@@ -157,9 +158,7 @@ RESULTS_EXAMPLE = {
 
 def experiment_or_404(key: str) -> Experiment:
     experiment = db.session.scalar(select(Experiment).where(Experiment.key == key))
-    if experiment is None:
-        abort(404, message=f"There is no experiment {key!r}.")
-    return experiment
+    return found_or_404(experiment, f"There is no experiment {key!r}.")
 
 
 def checked_config(data: dict) -> dict:

@@ -1,7 +1,7 @@
 """Delivery per site: the published article with the site's overlay and details filled in,
 readable by the site's own browser origins."""
 
-from flask import Response, current_app, request, url_for
+from flask import Response, current_app, g, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import fields, validate
@@ -20,6 +20,7 @@ from service.api.delivery_schemas import (
     ArticleQuerySchema,
     SiteDeliveredArticleSchema,
 )
+from service.api.lookup import found_or_404
 from service.config import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from service.content.delivery import find_live_revision, list_published
 from service.content.document import SLUG_PATTERN
@@ -38,12 +39,21 @@ blp = Blueprint(
 blp.after_request(make_cacheable)
 
 
+def requested_site(key: str) -> Site:
+    """The site a request is for, looked up once: the CORS answer reuses it."""
+    g.site = found_or_404(find_site(db.session, key), f"There is no site {key!r}.")
+    return g.site
+
+
 @blp.after_request
 def allow_site_origins(response: Response) -> Response:
     """CORS per site: only the site's own origins may read its articles from a browser."""
     response.vary.add("Origin")
     origin = request.headers.get("Origin")
-    site = find_site(db.session, (request.view_args or {}).get("site", "")) if origin else None
+    site = None
+    if origin:
+        # A preflight never reaches a view, so it looks the site up itself.
+        site = g.get("site") or find_site(db.session, (request.view_args or {}).get("site", ""))
     if site is not None and origin in site.origins:
         response.headers["Access-Control-Allow-Origin"] = origin
         response.headers["Access-Control-Expose-Headers"] = "ETag, Content-Language"
@@ -66,12 +76,11 @@ class SiteArticleQuerySchema(ArticleQuerySchema):
 
 def live_for_site(site: str, slug: str, locale: str | None) -> tuple[Revision, Site, dict]:
     """The live revision at this slug, the site, and the site's overlay of it; 404s otherwise."""
-    found_site = find_site(db.session, site)
-    if found_site is None:
-        abort(404, message=f"There is no site {site!r}.")
-    revision = find_live_revision(db.session, slug, locale, current_app.config["DEFAULT_LOCALE"])
-    if revision is None:
-        abort(404, message=f"No published article has the slug {slug!r}.")
+    found_site = requested_site(site)
+    revision = found_or_404(
+        find_live_revision(db.session, slug, locale, current_app.config["DEFAULT_LOCALE"]),
+        f"No published article has the slug {slug!r}.",
+    )
     return revision, found_site, overlay_for(db.session, found_site, revision.article_id)
 
 
@@ -85,9 +94,7 @@ def reply(revision: Revision, document: dict, cache_control: str | None = None, 
 
 def variant_or_404(experiment: Experiment, key: str) -> Variant:
     variant = next((v for v in experiment.variants if v.key == key), None)
-    if variant is None:
-        abort(404, message=f"Experiment {experiment.key!r} has no variant {key!r}.")
-    return variant
+    return found_or_404(variant, f"Experiment {experiment.key!r} has no variant {key!r}.")
 
 
 @blp.route("/<slug:site>/articles", parameters=[IF_NONE_MATCH])
@@ -104,9 +111,7 @@ class SiteArticles(MethodView):
         As the site shows them (its title and summary overlays, its details filled in),
         those written for each site included. Newest first; the total is in X-Pagination.
         """
-        found_site = find_site(db.session, site)
-        if found_site is None:
-            abort(404, message=f"There is no site {site!r}.")
+        found_site = requested_site(site)
         cards, total = list_published(
             db.session,
             offset=pagination_parameters.first_item,

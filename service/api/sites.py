@@ -7,6 +7,7 @@ from flask_smorest import abort
 from marshmallow import fields, validate
 
 from service.api.auth import ManagementBlueprint
+from service.api.lookup import found_or_404
 from service.content import sites
 from service.content.audit import record
 from service.content.document import SLUG_PATTERN, document_from_article, dump_document, text_field
@@ -82,10 +83,7 @@ OVERLAY_EXAMPLE = {
 
 
 def site_or_404(key: str) -> Site:
-    site = sites.find_site(db.session, key)
-    if site is None:
-        abort(404, message=f"There is no site {key!r}.")
-    return site
+    return found_or_404(sites.find_site(db.session, key), f"There is no site {key!r}.")
 
 
 @blp.route("")
