@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from service import cli, docs
 from service.api import register_blueprints
 from service.config import Config
+from service.content.freshness import DeliveryCache
 from service.errors import register_domain_errors
 from service.extensions import api, cors, db, migrate
 
@@ -22,9 +23,12 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(config)
 
     db.init_app(app)
+    app.extensions["delivery_cache"] = DeliveryCache(
+        app.config["DELIVERY_CACHE_BYTES"], app.config["DELIVERY_FRESHNESS_SECONDS"]
+    )
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     with app.app_context():
-        _enforce_sqlite_foreign_keys(db.engine)
+        _configure_sqlite(db.engine)
     api.init_app(app)
     register_domain_errors(app)
     register_blueprints(app, api)
@@ -62,8 +66,10 @@ def allowed_origins(setting: str) -> list[str]:
     return [origin.strip() for origin in setting.split(",") if origin.strip()]
 
 
-def _enforce_sqlite_foreign_keys(engine: Engine) -> None:
-    """SQLite ignores foreign keys (and so ON DELETE CASCADE) unless asked per connection."""
+def _configure_sqlite(engine: Engine) -> None:
+    """SQLite per connection: foreign keys enforced (and so ON DELETE CASCADE); write-ahead
+    logging, so readers never wait for a writer and a killed process leaves a sound file;
+    and a writer waits up to 5 s for another's lock instead of failing at once."""
     if engine.dialect.name != "sqlite":
         return
 
@@ -71,4 +77,6 @@ def _enforce_sqlite_foreign_keys(engine: Engine) -> None:
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()

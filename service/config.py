@@ -17,6 +17,13 @@ class Config:
     CACHE_MAX_AGE = int(os.environ.get("CACHE_MAX_AGE", "60"))
     CACHE_STALE_WHILE_REVALIDATE = int(os.environ.get("CACHE_STALE_WHILE_REVALIDATE", "600"))
 
+    # Each app process keeps what delivery computed (bodies, ETags, assignments) in an LRU
+    # cache of at most DELIVERY_CACHE_BYTES, and trusts it for DELIVERY_FRESHNESS_SECONDS
+    # after last checking the database's change counter (see content.freshness): a change
+    # made by another process or host is served everywhere within that many seconds.
+    DELIVERY_CACHE_BYTES = int(os.environ.get("DELIVERY_CACHE_BYTES", str(32 * 1024 * 1024)))
+    DELIVERY_FRESHNESS_SECONDS = float(os.environ.get("DELIVERY_FRESHNESS_SECONDS", "2"))
+
     # Browser origins allowed to call the delivery API ("*" or a comma-separated list).
     CORS_ORIGINS = os.environ.get("CORS_ORIGINS", "*")
 

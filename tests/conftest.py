@@ -60,8 +60,11 @@ def app(database_url: str):
 def _clean_database(request: pytest.FixtureRequest):
     yield
     if "app" in request.fixturenames:
-        with request.getfixturevalue("app").app_context():
+        app = request.getfixturevalue("app")
+        with app.app_context():
             empty_tables()
+        # Emptied behind the ORM's back, so no commit told delivery's cache.
+        app.extensions["delivery_cache"].clear()
 
 
 @pytest.fixture

@@ -1,10 +1,13 @@
-"""Delivery runs a fixed number of SQL statements, however long the article."""
+"""Delivery runs a fixed number of SQL statements, however long the article, and none at all
+when it answers from its cache (a repeat, or a 304)."""
 
 from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import event
+from sqlalchemy.orm import Session, raiseload
 
+from service.api.experiments import EXPERIMENT_EXAMPLE
 from service.extensions import db
 
 SITE = {"key": "clinic-austin", "name": "Renova Austin", "origins": [], "variables": {}}
@@ -12,18 +15,25 @@ SITE = {"key": "clinic-austin", "name": "Renova Austin", "origins": [], "variabl
 
 @contextmanager
 def counted(app):
+    """The SQL statements run meanwhile; any lazy load of a relationship fails instead."""
     statements = []
 
     def count(*_args):
         statements.append(1)
 
+    def no_lazy_loads(state):
+        if state.is_select and not state.is_relationship_load:
+            state.statement = state.statement.options(raiseload("*"))
+
     with app.app_context():
         engine = db.engine
     event.listen(engine, "before_cursor_execute", count)
+    event.listen(Session, "do_orm_execute", no_lazy_loads)
     try:
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", count)
+        event.remove(Session, "do_orm_execute", no_lazy_loads)
 
 
 def long_version(document):
@@ -46,21 +56,57 @@ def short_and_long(client, publish, auth, seed_document):
     publish([short, long_version(seed_document)])
 
 
-@pytest.mark.parametrize(
-    "path", ["/v1/articles/{slug}", "/v1/sites/clinic-austin/articles/{slug}", "/v1/articles?page_size=20"]
-)
-def test_delivery_queries_do_not_grow_with_the_article(app, client, short_and_long, path):
-    counts = []
-    for slug in ("short-article", "long-article"):
-        client.get(path.format(slug=slug))  # warm: connection set-up is not the request's
-        with counted(app) as statements:
-            assert client.get(path.format(slug=slug)).status_code == 200
-        counts.append(len(statements))
-    assert counts[0] == counts[1]
+PATHS = [
+    "/v1/articles/{slug}",
+    "/v1/articles?page_size=20",
+    "/v1/sites/clinic-austin/articles/{slug}",
+    "/v1/sites/clinic-austin/articles/{slug}?visitor=v-1",
+    "/v1/sites/clinic-austin/articles/{slug}/variants/{slug}-test/named-clinic",
+    "/v1/sites/clinic-austin/articles?page_size=20",
+]
 
 
-def test_a_published_article_is_one_query(app, client, short_and_long):
-    client.get("/v1/articles/long-article")
+@pytest.fixture
+def experiments_on_both(app, client, short_and_long, auth):
+    admin = auth("admin")
+    articles = client.get("/v1/manage/articles", headers=admin).get_json()
+    for article in articles:
+        key = f"{article['slug']}-test"
+        created = client.post(
+            "/v1/manage/experiments",
+            json={**EXPERIMENT_EXAMPLE, "key": key, "article_id": article["id"]},
+            headers=admin,
+        )
+        assert created.status_code == 201, created.get_json()
+        assert client.post(f"/v1/manage/experiments/{key}/start", headers=admin).status_code == 200
+
+
+def cold_count(app, client, url) -> int:
+    """Statements for one request that finds nothing cached (connection set-up aside)."""
+    client.get(url)
+    app.extensions["delivery_cache"].clear()
     with counted(app) as statements:
-        client.get("/v1/articles/long-article")
-    assert len(statements) == 1
+        assert client.get(url).status_code == 200
+    return len(statements)
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_delivery_queries_do_not_grow_with_the_article(app, client, experiments_on_both, path):
+    short, long = (
+        cold_count(app, client, path.format(slug=slug)) for slug in ("short-article", "long-article")
+    )
+    assert short == long
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_a_repeat_and_a_revalidation_run_no_sql(app, client, experiments_on_both, path):
+    url = path.format(slug="long-article")
+    etag = client.get(url).headers["ETag"]
+    with counted(app) as statements:
+        assert client.get(url).headers["ETag"] == etag
+        assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    assert statements == []
+
+
+def test_an_uncached_published_article_is_one_query_after_the_freshness_check(app, client, short_and_long):
+    assert cold_count(app, client, "/v1/articles/long-article") == 2

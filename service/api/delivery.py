@@ -1,5 +1,8 @@
 """Delivery: the public, read-only API clinic frontends call. Only published content."""
 
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
 from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
@@ -11,8 +14,10 @@ from service.api.delivery_schemas import (
     DeliveredArticleSchema,
     seed_example,
 )
+from service.api.lookup import found_or_404
 from service.config import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from service.content.delivery import find_published, list_published
+from service.content.delivery import Answer, find_published, list_published
+from service.content.freshness import Sized
 from service.errors import PROBLEM_CONTENT_TYPE, ProblemSchema
 from service.extensions import db
 
@@ -74,6 +79,23 @@ def delivered_article_docs(
     return decorate
 
 
+Value = TypeVar("Value", bound=Sized)
+
+
+def cached(key: Hashable, compute: Callable[[], Value]) -> Value:
+    """What delivery computed for `key`, from this process's cache (content.freshness)."""
+    return current_app.extensions["delivery_cache"].get(db.session, key, compute)
+
+
+def send(answer: Answer, cache_control: str | None = None) -> Response:
+    """An article as serialised once: its bytes, ETag and locale; make_cacheable may turn
+    it into a 304."""
+    headers = {"ETag": f'"{answer.etag}"', "Content-Language": answer.locale}
+    if cache_control:
+        headers["Cache-Control"] = cache_control
+    return Response(answer.body, mimetype="application/json", headers=headers)
+
+
 @blp.after_request
 def make_cacheable(response: Response) -> Response:
     """Let browsers and CDNs cache successful reads, and answer 304 to a current ETag."""
@@ -118,14 +140,13 @@ class PublishedArticleList(MethodView):
         Newest first (then by id), optionally filtered by locale and tag. The total count and
         page numbers are in the `X-Pagination` header; `page_size` is capped.
         """
-        cards, total = list_published(
-            db.session,
-            offset=pagination_parameters.first_item,
-            limit=pagination_parameters.page_size,
-            **filters,
+        first, size = pagination_parameters.first_item, pagination_parameters.page_size
+        page = cached(
+            ("cards", first, size, *sorted(filters.items())),
+            lambda: list_published(db.session, offset=first, limit=size, **filters),
         )
-        pagination_parameters.item_count = total
-        return cards
+        pagination_parameters.item_count = page.total
+        return page.cards
 
 
 @blp.route("/articles/<slug:slug>", parameters=[IF_NONE_MATCH])
@@ -140,16 +161,16 @@ class PublishedArticleBySlug(MethodView):
         The whole article as structured JSON: every Markdown field comes with its sanitised
         HTML. Drafts are never served here.
         """
-        found = find_published(db.session, slug, query.get("locale"), current_app.config["DEFAULT_LOCALE"])
-        if found is None:
-            in_locale = f" in locale {query['locale']!r}" if "locale" in query else ""
-            abort(404, message=f"No published article has the slug {slug!r}{in_locale}.")
+        locale = query.get("locale")
+        found = cached(("article", slug, locale), lambda: published_or_404(slug, locale))
         if found.per_site:
             abort(
                 404, message=f"This article is written for each site: GET /v1/sites/{{site}}/articles/{slug}."
             )
-        return Response(
-            found.body,
-            mimetype="application/json",
-            headers={"ETag": f'"{found.etag}"', "Content-Language": found.locale},
-        )
+        return send(found)
+
+
+def published_or_404(slug: str, locale: str | None) -> Answer:
+    found = find_published(db.session, slug, locale, current_app.config["DEFAULT_LOCALE"])
+    in_locale = f" in locale {locale!r}" if locale else ""
+    return found_or_404(found, f"No published article has the slug {slug!r}{in_locale}.")

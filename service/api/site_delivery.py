@@ -1,7 +1,9 @@
 """Delivery per site: the published article with the site's overlay and details filled in,
 readable by the site's own browser origins."""
 
-from flask import Response, current_app, g, request, url_for
+from dataclasses import dataclass
+
+from flask import Response, current_app, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import fields, validate
@@ -11,8 +13,10 @@ from service.api.delivery import (
     CARD_EXAMPLE,
     IF_NONE_MATCH,
     NOT_MODIFIED,
+    cached,
     delivered_article_docs,
     make_cacheable,
+    send,
 )
 from service.api.delivery_schemas import (
     ArticleCardSchema,
@@ -22,13 +26,13 @@ from service.api.delivery_schemas import (
 )
 from service.api.lookup import found_or_404
 from service.config import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from service.content.delivery import find_live_revision, list_published
+from service.content.delivery import Answer, CardPage, find_live_revision, list_published
 from service.content.document import SLUG_PATTERN
-from service.content.experiments import running_for, variant_for
+from service.content.experiments import Arm, RunningExperiment, running_for, variant_for
 from service.content.publishing import delivery_body
 from service.content.sites import find_site, overlay_for, site_cards, site_document
 from service.extensions import db
-from service.models import Experiment, Revision, Site, Variant
+from service.models import Revision, Site
 
 blp = Blueprint(
     "Site delivery",
@@ -39,10 +43,18 @@ blp = Blueprint(
 blp.after_request(make_cacheable)
 
 
-def requested_site(key: str) -> Site:
-    """The site a request is for, looked up once: the CORS answer reuses it."""
-    g.site = found_or_404(find_site(db.session, key), f"There is no site {key!r}.")
-    return g.site
+@dataclass(frozen=True)
+class SiteOrigins:
+    origins: frozenset[str]  # empty for a site that does not exist
+    size: int = 200
+
+
+def site_origins(key: str) -> frozenset[str]:
+    def read() -> SiteOrigins:
+        site = find_site(db.session, key)
+        return SiteOrigins(frozenset(site.origins if site else ()))
+
+    return cached(("origins", key), read).origins
 
 
 @blp.after_request
@@ -50,11 +62,7 @@ def allow_site_origins(response: Response) -> Response:
     """CORS per site: only the site's own origins may read its articles from a browser."""
     response.vary.add("Origin")
     origin = request.headers.get("Origin")
-    site = None
-    if origin:
-        # A preflight never reaches a view, so it looks the site up itself.
-        site = g.get("site") or find_site(db.session, (request.view_args or {}).get("site", ""))
-    if site is not None and origin in site.origins:
+    if origin and origin in site_origins((request.view_args or {}).get("site", "")):
         response.headers["Access-Control-Allow-Origin"] = origin
         response.headers["Access-Control-Expose-Headers"] = "ETag, Content-Language"
         if request.method == "OPTIONS":
@@ -74,27 +82,51 @@ class SiteArticleQuerySchema(ArticleQuerySchema):
     )
 
 
-def live_for_site(site: str, slug: str, locale: str | None) -> tuple[Revision, Site, dict]:
-    """The live revision at this slug, the site, and the site's overlay of it; 404s otherwise."""
+def requested_site(key: str) -> Site:
+    return found_or_404(find_site(db.session, key), f"There is no site {key!r}.")
+
+
+def live_for_site(site: str, slug: str, locale: str | None) -> tuple[Revision, Site]:
+    """The site, and the revision live at this slug; 404s otherwise."""
     found_site = requested_site(site)
     revision = found_or_404(
         find_live_revision(db.session, slug, locale, current_app.config["DEFAULT_LOCALE"]),
         f"No published article has the slug {slug!r}.",
     )
-    return revision, found_site, overlay_for(db.session, found_site, revision.article_id)
+    return revision, found_site
 
 
-def reply(revision: Revision, document: dict, cache_control: str | None = None, **extra) -> Response:
+@dataclass(frozen=True)
+class LiveExperiment:
+    """The experiment running on an article for a site, if any: all assignment needs."""
+
+    running: RunningExperiment | None
+    size: int = 1000
+
+
+def live_experiment(site: str, slug: str, locale: str | None) -> LiveExperiment:
+    revision, _ = live_for_site(site, slug, locale)
+    running = running_for(db.session, revision.article_id, site, revision.locale)
+    return LiveExperiment(running and RunningExperiment.of(running))
+
+
+def render(site: str, slug: str, locale: str | None, variant: str | None = None, **extra) -> Answer:
+    """The article as `site` shows it (in `variant` of its running experiment), serialised."""
+    revision, found_site = live_for_site(site, slug, locale)
+    overlays = [overlay_for(db.session, found_site, revision.article_id)]
+    if variant is not None:
+        running = found_or_404(
+            running_for(db.session, revision.article_id, site, revision.locale),
+            "No experiment is running on this article for this site.",
+        )
+        overlays.append(variant_or_404(RunningExperiment.of(running), variant).overlay)
+    document = site_document(revision.document, found_site, *overlays)
     body, etag = delivery_body(revision.article_id, revision.number, revision.published_at, document, **extra)
-    headers = {"ETag": f'"{etag}"', "Content-Language": revision.locale}
-    if cache_control:
-        headers["Cache-Control"] = cache_control
-    return Response(body, mimetype="application/json", headers=headers)
+    return Answer(body.encode(), etag, revision.locale)
 
 
-def variant_or_404(experiment: Experiment, key: str) -> Variant:
-    variant = next((v for v in experiment.variants if v.key == key), None)
-    return found_or_404(variant, f"Experiment {experiment.key!r} has no variant {key!r}.")
+def variant_or_404(experiment: RunningExperiment, key: str) -> Arm:
+    return found_or_404(experiment.variant(key), f"Experiment {experiment.key!r} has no variant {key!r}.")
 
 
 @blp.route("/<slug:site>/articles", parameters=[IF_NONE_MATCH])
@@ -111,16 +143,19 @@ class SiteArticles(MethodView):
         As the site shows them (its title and summary overlays, its details filled in),
         those written for each site included. Newest first; the total is in X-Pagination.
         """
-        found_site = requested_site(site)
-        cards, total = list_published(
-            db.session,
-            offset=pagination_parameters.first_item,
-            limit=pagination_parameters.page_size,
-            per_site=True,
-            **filters,
+        first, size = pagination_parameters.first_item, pagination_parameters.page_size
+        page = cached(
+            ("site-cards", site, first, size, *sorted(filters.items())),
+            lambda: site_page(site, first, size, filters),
         )
-        pagination_parameters.item_count = total
-        return site_cards(db.session, found_site, cards)
+        pagination_parameters.item_count = page.total
+        return page.cards
+
+
+def site_page(site: str, first: int, size: int, filters: dict) -> CardPage:
+    found_site = requested_site(site)
+    page = list_published(db.session, offset=first, limit=size, per_site=True, **filters)
+    return CardPage(site_cards(db.session, found_site, page.cards), page.total)
 
 
 @blp.route("/<slug:site>/articles/<slug:slug>", parameters=[IF_NONE_MATCH])
@@ -141,31 +176,35 @@ class SiteArticle(MethodView):
         visitor's variant, and `assignment` saying which (with the variant's own cacheable
         URL); visitors outside the experiment's coverage get control, not in the experiment.
         """
-        revision, found_site, overlay = live_for_site(site, slug, query.get("locale"))
-        experiment = running_for(db.session, revision.article_id, site, revision.locale)
-        if experiment is None or not ({"visitor", "variant"} & query.keys()):
-            return reply(revision, site_document(revision.document, found_site, overlay))
+        locale = query.get("locale")
+        running = cached(
+            ("experiment", site, slug, locale), lambda: live_experiment(site, slug, locale)
+        ).running
+        if running is None or not ({"visitor", "variant"} & query.keys()):
+            return send(cached(("article", site, slug, locale), lambda: render(site, slug, locale)))
         if "variant" in query:  # QA: seen on purpose, so not in the experiment (no exposure)
-            variant, in_experiment = variant_or_404(experiment, query["variant"]), False
+            variant, in_experiment = variant_or_404(running, query["variant"]), False
         else:
-            variant, in_experiment = variant_for(experiment, query["visitor"])
+            variant, in_experiment = variant_for(running, query["visitor"])
         assignment = {
-            "experiment": experiment.key,
+            "experiment": running.key,
             "variant": variant.key,
             "in_experiment": in_experiment,
             "variant_url": url_for(
                 "Site delivery.SiteArticleVariant",
                 site=site,
                 slug=slug,
-                experiment=experiment.key,
+                experiment=running.key,
                 variant=variant.key,
-                **({"locale": query["locale"]} if "locale" in query else {}),
+                **({"locale": locale} if locale else {}),
             ),
         }
+        answer = cached(
+            ("article", site, slug, locale, variant.key, in_experiment),
+            lambda: render(site, slug, locale, variant.key, assignment=assignment),
+        )
         # One visitor's answer: their browser may keep it, shared caches may not.
-        private = f"private, max-age={current_app.config['CACHE_MAX_AGE']}"
-        document = site_document(revision.document, found_site, overlay, variant.overlay)
-        return reply(revision, document, private, assignment=assignment)
+        return send(answer, f"private, max-age={current_app.config['CACHE_MAX_AGE']}")
 
 
 @blp.route(
@@ -183,9 +222,13 @@ class SiteArticleVariant(MethodView):
         an edge that assigns visitors itself (GrowthBook hash v2 on the experiment's seed)
         fetches the variant it chose from here.
         """
-        revision, found_site, overlay = live_for_site(site, slug, query.get("locale"))
-        running = running_for(db.session, revision.article_id, site, revision.locale)
+        locale = query.get("locale")
+        running = cached(
+            ("experiment", site, slug, locale), lambda: live_experiment(site, slug, locale)
+        ).running
         if running is None or running.key != experiment:
             abort(404, message=f"Experiment {experiment!r} is not running on this article for this site.")
-        chosen = variant_or_404(running, variant)
-        return reply(revision, site_document(revision.document, found_site, overlay, chosen.overlay))
+        variant_or_404(running, variant)
+        return send(
+            cached(("variant", site, slug, locale, variant), lambda: render(site, slug, locale, variant))
+        )

@@ -10,11 +10,29 @@ from service.models import Article, Revision, RevisionTag
 
 
 @dataclass(frozen=True)
-class PublishedArticle:
-    body: str  # the JSON document, serialised when it was published
+class Answer:
+    """A delivered article, serialised once: the bytes sent, their ETag, their locale."""
+
+    body: bytes
     etag: str
     locale: str
-    per_site: bool  # its text has {{site.*}} placeholders: served only per site
+    per_site: bool = False  # its text has {{site.*}} placeholders: served only per site
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + 200
+
+
+@dataclass(frozen=True)
+class CardPage:
+    """One page of article cards and how many there are in all."""
+
+    cards: list[dict[str, Any]]
+    total: int
+
+    @property
+    def size(self) -> int:
+        return sum(len(str(card)) for card in self.cards) + 200
 
 
 def live_at(query: Select[Any], slug: str, locale: str | None, default_locale: str) -> Select[Any]:
@@ -27,13 +45,11 @@ def live_at(query: Select[Any], slug: str, locale: str | None, default_locale: s
     return query.order_by(Revision.locale != default_locale, Revision.locale).limit(1)
 
 
-def find_published(
-    session: Session, slug: str, locale: str | None, default_locale: str
-) -> PublishedArticle | None:
-    """What delivery sends for a slug: the live revision's stored body."""
+def find_published(session: Session, slug: str, locale: str | None, default_locale: str) -> Answer | None:
+    """What delivery sends for a slug: the live revision's body, stored when it was published."""
     columns = select(Revision.body, Revision.etag, Revision.locale, Revision.per_site)
     row = session.execute(live_at(columns, slug, locale, default_locale)).first()
-    return PublishedArticle(*row) if row else None
+    return Answer(row.body.encode(), row.etag, row.locale, row.per_site) if row else None
 
 
 def list_published(
@@ -44,7 +60,7 @@ def list_published(
     locale: str | None = None,
     tag: str | None = None,
     per_site: bool = False,
-) -> tuple[list[dict[str, Any]], int]:
+) -> CardPage:
     """One page of published articles as cards, newest first, and the total count; those
     served only per site (placeholders) are left out unless `per_site`."""
     query = select(
@@ -66,7 +82,7 @@ def list_published(
         query = query.where(Revision.id.in_(select(RevisionTag.revision_id).where(RevisionTag.tag == tag)))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     if offset >= total:  # past the end (an offset may exceed what the database can hold)
-        return [], total
+        return CardPage([], total)
     rows = session.execute(
         query.order_by(Revision.published_at.desc(), Article.id.desc()).offset(offset).limit(limit)
     ).all()
@@ -79,8 +95,7 @@ def list_published(
         )
         for revision_id, name in tag_rows:
             tags[revision_id].append(name)
-    cards = [{**row._asdict(), "tags": tags[row.revision_id]} for row in rows]
-    return cards, total
+    return CardPage([{**row._asdict(), "tags": tags[row.revision_id]} for row in rows], total)
 
 
 def find_live_revision(

@@ -1,10 +1,11 @@
 """Experiments: configuration checks, the status machine, who sees which variant, rollout."""
 
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from service.content.assignment import assign
 from service.content.errors import InvalidDocument
@@ -22,7 +23,6 @@ TRANSITIONS = {
 # What cannot change once visitors have been assigned, until the experiment stops: it would
 # move them between variants, or change what counts.
 FROZEN_WHILE_LIVE = ("variants", "coverage", "goal", "sites", "locales")
-LIVE = ("running", "paused")
 LIVE = ("running", "paused")
 
 
@@ -120,7 +120,9 @@ def transition(session: Session, experiment: Experiment, action: str) -> None:
 def running_for(session: Session, article_id: int, site: str, locale: str) -> Experiment | None:
     """The experiment running on an article for this site and locale, if any."""
     experiment = session.scalar(
-        select(Experiment).where(Experiment.article_id == article_id, Experiment.status == "running")
+        select(Experiment)
+        .options(selectinload(Experiment.variants))
+        .where(Experiment.article_id == article_id, Experiment.status == "running")
     )
     if experiment is None:
         return None
@@ -131,7 +133,32 @@ def running_for(session: Session, article_id: int, site: str, locale: str) -> Ex
     return experiment
 
 
-def variant_for(experiment: Experiment, visitor: str) -> tuple[Variant, bool]:
+@dataclass(frozen=True)
+class Arm:
+    key: str
+    weight: float
+    overlay: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RunningExperiment:
+    """What assigning a visitor needs, apart from the session: delivery keeps it cached."""
+
+    key: str
+    seed: str
+    coverage: float
+    variants: tuple[Arm, ...]
+
+    @classmethod
+    def of(cls, experiment: Experiment) -> "RunningExperiment":
+        arms = tuple(Arm(v.key, v.weight, v.overlay) for v in experiment.variants)
+        return cls(experiment.key, experiment.seed, experiment.coverage, arms)
+
+    def variant(self, key: str) -> Arm | None:
+        return next((arm for arm in self.variants if arm.key == key), None)
+
+
+def variant_for(experiment: Experiment | RunningExperiment, visitor: str) -> tuple[Variant | Arm, bool]:
     """The variant a visitor sees and whether they are in the experiment. Visitors outside
     its coverage see control and are not in it."""
     variants = experiment.variants

@@ -1,10 +1,10 @@
 """Publishing: freezing an article into an immutable revision that delivery serves as is."""
 
 import hashlib
-import json
 from datetime import datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -33,9 +33,8 @@ def delivery_body(
         **extra,
     }
     content = with_html(document)
-    etag = hashlib.sha256(json.dumps([metadata, content], sort_keys=True).encode()).hexdigest()
-    body = {**metadata, "etag": etag, **content}
-    return json.dumps(body, ensure_ascii=False), etag
+    etag = hashlib.sha256(orjson.dumps([metadata, content], option=orjson.OPT_SORT_KEYS)).hexdigest()
+    return orjson.dumps({**metadata, "etag": etag, **content}).decode(), etag
 
 
 def publish_article(

@@ -13,6 +13,7 @@ from service.models.article import (
 from service.models.audit import AuditEntry
 from service.models.base import Base
 from service.models.experiment import Event, Experiment, Variant
+from service.models.freshness import DeliveryGeneration
 from service.models.schedule import Schedule
 from service.models.site import Site, SiteOverlay
 from service.models.webhook import Webhook, WebhookAttempt, WebhookDelivery
@@ -24,6 +25,7 @@ __all__ = [
     "Base",
     "Benefit",
     "Condition",
+    "DeliveryGeneration",
     "Event",
     "Experiment",
     "Faq",

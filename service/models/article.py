@@ -59,8 +59,9 @@ class Article(Base):
     # Moved on by every change, and checked in the WHERE clause of the UPDATE that claims
     # the article for it (content.editing.claim): two writers cannot both win one version.
     version: Mapped[int] = mapped_column(default=1)
+    # Indexed: delivery finds a live revision by its slug, then checks it is this one.
     published_revision_id: Mapped[int | None] = mapped_column(
-        ForeignKey("article_revisions.id", ondelete="SET NULL", use_alter=True)
+        ForeignKey("article_revisions.id", ondelete="SET NULL", use_alter=True), index=True
     )
 
     sections: Mapped[list[Section]] = ordered_children("Section")
@@ -130,7 +131,12 @@ class Revision(Base):
     """An immutable, numbered published state of an article, stored ready to serve."""
 
     __tablename__ = "article_revisions"
-    __table_args__ = (UniqueConstraint("article_id", "number"), Index(None, "slug", "locale"))
+    __table_args__ = (
+        UniqueConstraint("article_id", "number"),
+        Index(None, "slug", "locale"),
+        # Delivery lists newest first: a page is read off this index, not sorted from all rows.
+        Index("ix_article_revisions_published_at", "published_at", "article_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
