@@ -1,5 +1,6 @@
 """The app factory: configuration, extensions, blueprints, docs and commands."""
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +16,16 @@ from service.errors import register_domain_errors
 from service.extensions import api, cors, db, migrate
 
 
+class ServiceFlask(Flask):
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        """Every view and hook here is synchronous: skip Flask's per-call check for
+        coroutines (several per request through flask-smorest's decorators, profiled)."""
+        return func
+
+
 def build_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: settings from the environment, then `config` overrides (tests use it)."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = ServiceFlask(__name__, instance_relative_config=True)
     app.config.from_object(Config)
     if config:
         app.config.from_mapping(config)
@@ -57,8 +65,10 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
 
 def _discard_uncommitted_work(_error: BaseException | None) -> None:
     """A request that failed half-way (a 4xx from a domain error, say) leaves nothing behind
-    for whatever next uses the session."""
-    db.session.rollback()
+    for whatever next uses the session. A request that never opened one (a cached delivery)
+    has nothing to undo."""
+    if db.session.registry.has():
+        db.session.rollback()
 
 
 def allowed_origins(setting: str) -> list[str]:

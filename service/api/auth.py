@@ -5,8 +5,9 @@ from functools import wraps
 from typing import Any
 
 from flask import g, request
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
+from service.api.blueprint import ServiceBlueprint
 from service.content.keys import authenticate, has_role
 from service.extensions import db
 from service.models import ApiKey
@@ -36,7 +37,7 @@ def current_key(role: str) -> ApiKey:
     return key
 
 
-class ManagementBlueprint(Blueprint):
+class ManagementBlueprint(ServiceBlueprint):
     """A blueprint for authenticated resources: `@blp.requires(role)` checks the key and
     documents the role, the bearer scheme and the 401/403 answers on the operation."""
 

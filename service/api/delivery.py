@@ -1,12 +1,17 @@
 """Delivery: the public, read-only API clinic frontends call. Only published content."""
 
-from collections.abc import Callable, Hashable
+import hashlib
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
 from typing import TypeVar
 
-from flask import Response, current_app, request
+import orjson
+from flask import Response, current_app, g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
+from flask_smorest.pagination import PaginationParameters
 
+from service.api.blueprint import ServiceBlueprint
 from service.api.delivery_schemas import (
     ArticleCardSchema,
     ArticleListQuerySchema,
@@ -16,12 +21,12 @@ from service.api.delivery_schemas import (
 )
 from service.api.lookup import found_or_404
 from service.config import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from service.content.delivery import Answer, find_published, list_published
-from service.content.freshness import Sized
+from service.content.delivery import Answer, CardPage, PageAnswer, find_published, list_published
+from service.content.freshness import DeliveryCache, Sized
 from service.errors import PROBLEM_CONTENT_TYPE, ProblemSchema
 from service.extensions import db
 
-blp = Blueprint(
+blp = ServiceBlueprint(
     "Delivery",
     __name__,
     url_prefix="/v1",
@@ -82,49 +87,101 @@ def delivered_article_docs(
 Value = TypeVar("Value", bound=Sized)
 
 
+def delivery_cache() -> DeliveryCache:
+    return current_app.extensions["delivery_cache"]
+
+
 def cached(key: Hashable, compute: Callable[[], Value]) -> Value:
     """What delivery computed for `key`, from this process's cache (content.freshness)."""
-    return current_app.extensions["delivery_cache"].get(db.session, key, compute)
+    return delivery_cache().get(db.session, key, compute)
 
 
-def send(answer: Answer, cache_control: str | None = None) -> Response:
-    """An article as serialised once: its bytes, ETag and locale; make_cacheable may turn
-    it into a 304."""
-    headers = {"ETag": f'"{answer.etag}"', "Content-Language": answer.locale}
-    if cache_control:
-        headers["Cache-Control"] = cache_control
-    return Response(answer.body, mimetype="application/json", headers=headers)
+@dataclass(frozen=True)
+class Sent:
+    """A public answer as sent at one URL, with the headers its view added (X-Pagination)."""
+
+    answer: Answer
+    headers: tuple[tuple[str, str], ...]
+
+    @property
+    def size(self) -> int:
+        return self.answer.size + 100
+
+
+def answer_again() -> Response | None:
+    """Before a delivery view: a URL answered publicly before gets the same answer again,
+    without its arguments parsed or its view run (they would only find it in the cache).
+    What a view sends is kept by `remember_answer`. A URL naming a visitor is one visitor's,
+    seldom asked again: kept, such URLs would crowd the others out of the cache."""
+    if request.method != "GET" or "visitor" in request.args:
+        return None
+    g.delivery_epoch, sent = delivery_cache().lookup(db.session, ("url", request.full_path))
+    return None if sent is None else send(sent.answer, headers=sent.headers, kept=True)
+
+
+def remember_answer(response: Response) -> Response:
+    sent = g.pop("sent", None)
+    if sent is not None and "delivery_epoch" in g and response.status_code in (200, 304):
+        headers = tuple((name, response.headers[name]) for name in VIEW_HEADERS if name in response.headers)
+        delivery_cache().keep(("url", request.full_path), Sent(sent, headers), g.delivery_epoch)
+    return response
+
+
+VIEW_HEADERS = ("X-Pagination",)
+blp.before_request(answer_again)
+blp.after_request(remember_answer)
 
 
 @blp.after_request
-def make_cacheable(response: Response) -> Response:
-    """Let browsers and CDNs cache successful reads, and answer 304 to a current ETag."""
-    if request.method in ("GET", "HEAD") and response.status_code == 200:
-        config = current_app.config
-        response.headers.setdefault(
-            "Cache-Control",
-            f"public, max-age={config['CACHE_MAX_AGE']}, "
-            f"stale-while-revalidate={config['CACHE_STALE_WHILE_REVALIDATE']}",
-        )
-        if config["CORS_ORIGINS"].strip() != "*":
-            # The CORS answer depends on the Origin: a shared cache must key on it too.
-            response.vary.add("Origin")
-        etag, _ = response.get_etag()
-        if etag is None:
-            response.add_etag()
-            etag, _ = response.get_etag()
-        if request.if_none_match.contains_weak(etag):
-            return not_modified(response)
+def vary_on_restricted_origins(response: Response) -> Response:
+    """With CORS_ORIGINS a list, the CORS answer depends on the Origin: so must a shared cache."""
+    if current_app.config["CORS_ORIGINS"].strip() != "*":
+        response.headers.add("Vary", "Origin")
     return response
 
 
-def not_modified(response: Response) -> Response:
-    """304: the caching headers of the full response, no body."""
-    response.status_code = 304
-    response.set_data(b"")
-    for entity_header in ("Content-Length", "Content-Type"):
-        response.headers.pop(entity_header, None)
-    return response
+def send(
+    answer: Answer,
+    cache_control: str | None = None,
+    headers: Iterable[tuple[str, str]] = (),
+    kept: bool = False,
+) -> Response:
+    """An answer serialised once, with what lets browsers and CDNs reuse it: its strong ETag,
+    Cache-Control (public unless told otherwise), and a 304 with no body when the copy the
+    client holds (If-None-Match) is current. A public answer is kept for its URL."""
+    config = current_app.config
+    sent_headers = {
+        "ETag": f'"{answer.etag}"',
+        "Cache-Control": cache_control
+        or f"public, max-age={config['CACHE_MAX_AGE']}, "
+        f"stale-while-revalidate={config['CACHE_STALE_WHILE_REVALIDATE']}",
+        **dict(headers),
+    }
+    if cache_control is None and not kept:
+        g.sent = answer
+    if answer.locale:
+        sent_headers["Content-Language"] = answer.locale
+    if request.if_none_match.contains_weak(answer.etag):
+        not_modified = Response(status=304, headers=sent_headers)
+        del not_modified.headers["Content-Type"]
+        return not_modified
+    return Response(answer.body, mimetype="application/json", headers=sent_headers)
+
+
+CARDS = ArticleCardSchema(many=True)
+
+
+def send_page(key: Hashable, compute: Callable[[], CardPage], pagination: PaginationParameters) -> Response:
+    """A page of cards, serialised once and kept with the list's total for X-Pagination."""
+
+    def serialised() -> PageAnswer:
+        page = compute()
+        body = orjson.dumps(CARDS.dump(page.cards))
+        return PageAnswer(Answer(body, hashlib.sha256(body).hexdigest(), None), page.total)
+
+    page = cached(key, serialised)
+    pagination.item_count = page.total
+    return send(page.answer)
 
 
 @blp.route("/articles", parameters=[IF_NONE_MATCH])
@@ -141,12 +198,11 @@ class PublishedArticleList(MethodView):
         page numbers are in the `X-Pagination` header; `page_size` is capped.
         """
         first, size = pagination_parameters.first_item, pagination_parameters.page_size
-        page = cached(
+        return send_page(
             ("cards", first, size, *sorted(filters.items())),
             lambda: list_published(db.session, offset=first, limit=size, **filters),
+            pagination_parameters,
         )
-        pagination_parameters.item_count = page.total
-        return page.cards
 
 
 @blp.route("/articles/<slug:slug>", parameters=[IF_NONE_MATCH])

@@ -2,16 +2,16 @@
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
+from service.api.blueprint import ServiceBlueprint
 from service.api.fields import Instant
 from service.config import MAX_EVENTS_PER_BATCH
 from service.content.events import KINDS, record_events
 from service.extensions import db
 from service.models.base import utcnow
 
-blp = Blueprint(
+blp = ServiceBlueprint(
     "Events",
     __name__,
     url_prefix="/v1/events",

@@ -5,18 +5,21 @@ from dataclasses import dataclass
 
 from flask import Response, current_app, request, url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import fields, validate
 
+from service.api.blueprint import ServiceBlueprint
 from service.api.delivery import (
     CACHE_HEADERS,
     CARD_EXAMPLE,
     IF_NONE_MATCH,
     NOT_MODIFIED,
+    answer_again,
     cached,
     delivered_article_docs,
-    make_cacheable,
+    remember_answer,
     send,
+    send_page,
 )
 from service.api.delivery_schemas import (
     ArticleCardSchema,
@@ -34,13 +37,14 @@ from service.content.sites import find_site, overlay_for, site_cards, site_docum
 from service.extensions import db
 from service.models import Revision, Site
 
-blp = Blueprint(
+blp = ServiceBlueprint(
     "Site delivery",
     __name__,
     url_prefix="/v1/sites",
     description="Published articles as each clinic site shows them: its overlay, its phone, its links.",
 )
-blp.after_request(make_cacheable)
+blp.before_request(answer_again)
+blp.after_request(remember_answer)
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,7 @@ def site_origins(key: str) -> frozenset[str]:
 @blp.after_request
 def allow_site_origins(response: Response) -> Response:
     """CORS per site: only the site's own origins may read its articles from a browser."""
-    response.vary.add("Origin")
+    response.headers.add("Vary", "Origin")
     origin = request.headers.get("Origin")
     if origin and origin in site_origins((request.view_args or {}).get("site", "")):
         response.headers["Access-Control-Allow-Origin"] = origin
@@ -144,12 +148,11 @@ class SiteArticles(MethodView):
         those written for each site included. Newest first; the total is in X-Pagination.
         """
         first, size = pagination_parameters.first_item, pagination_parameters.page_size
-        page = cached(
+        return send_page(
             ("site-cards", site, first, size, *sorted(filters.items())),
             lambda: site_page(site, first, size, filters),
+            pagination_parameters,
         )
-        pagination_parameters.item_count = page.total
-        return page.cards
 
 
 def site_page(site: str, first: int, size: int, filters: dict) -> CardPage:
@@ -186,23 +189,24 @@ class SiteArticle(MethodView):
             variant, in_experiment = variant_or_404(running, query["variant"]), False
         else:
             variant, in_experiment = variant_for(running, query["visitor"])
-        assignment = {
-            "experiment": running.key,
-            "variant": variant.key,
-            "in_experiment": in_experiment,
-            "variant_url": url_for(
-                "Site delivery.SiteArticleVariant",
-                site=site,
-                slug=slug,
-                experiment=running.key,
-                variant=variant.key,
-                **({"locale": locale} if locale else {}),
-            ),
-        }
-        answer = cached(
-            ("article", site, slug, locale, variant.key, in_experiment),
-            lambda: render(site, slug, locale, variant.key, assignment=assignment),
-        )
+
+        def with_assignment() -> Answer:
+            assignment = {
+                "experiment": running.key,
+                "variant": variant.key,
+                "in_experiment": in_experiment,
+                "variant_url": url_for(
+                    "Site delivery.SiteArticleVariant",
+                    site=site,
+                    slug=slug,
+                    experiment=running.key,
+                    variant=variant.key,
+                    **({"locale": locale} if locale else {}),
+                ),
+            }
+            return render(site, slug, locale, variant.key, assignment=assignment)
+
+        answer = cached(("article", site, slug, locale, variant.key, in_experiment), with_assignment)
         # One visitor's answer: their browser may keep it, shared caches may not.
         return send(answer, f"private, max-age={current_app.config['CACHE_MAX_AGE']}")
 

@@ -11,11 +11,11 @@ from service.models import Article, Revision, RevisionTag
 
 @dataclass(frozen=True)
 class Answer:
-    """A delivered article, serialised once: the bytes sent, their ETag, their locale."""
+    """A delivered article (or list), serialised once: the bytes sent, their ETag, the locale."""
 
     body: bytes
     etag: str
-    locale: str
+    locale: str | None
     per_site: bool = False  # its text has {{site.*}} placeholders: served only per site
 
     @property
@@ -30,9 +30,17 @@ class CardPage:
     cards: list[dict[str, Any]]
     total: int
 
+
+@dataclass(frozen=True)
+class PageAnswer:
+    """A page of a list, serialised once, and how many items the whole list has."""
+
+    answer: Answer
+    total: int
+
     @property
     def size(self) -> int:
-        return sum(len(str(card)) for card in self.cards) + 200
+        return self.answer.size
 
 
 def live_at(query: Select[Any], slug: str, locale: str | None, default_locale: str) -> Select[Any]:

@@ -59,17 +59,25 @@ class DeliveryCache:
     def get(self, session: Session, key: Hashable, compute: Callable[[], Value]) -> Value:
         """The cached value for `key`, or `compute()`'s, kept for next time. What `compute`
         raises (a 404, say) is not cached."""
+        epoch, value = self.lookup(session, key)
+        if value is None:
+            value = compute()
+            self.keep(key, value, epoch)
+        return value
+
+    def lookup(self, session: Session, key: Hashable) -> tuple[int, Any]:
+        """The value for `key` or None, and the epoch to hand `keep` with what is computed
+        instead."""
         self._revalidate(session)
         with self._lock:
-            epoch = self._epoch
-            if key in self._entries:
-                return self._entries[key]
-        value = compute()
+            return self._epoch, self._entries.get(key)
+
+    def keep(self, key: Hashable, value: Sized, epoch: int) -> None:
+        """Keep `value`, unless the cache was emptied since `epoch`: then it may have been
+        read before the change."""
         with self._lock:
-            # Emptied meanwhile: `value` may have been read before the change; don't keep it.
             if epoch == self._epoch and value.size <= self._entries.maxsize:
                 self._entries[key] = value
-        return value
 
     def clear(self) -> None:
         """Forget everything, and read the counter again on the next request."""

@@ -1,0 +1,523 @@
+"""`make bench`: the service under gunicorn, driven by wrk, against a floor measured in the same run.
+
+The floor (bench/floor.py) is a bare Flask app under the same gunicorn settings that answers
+each benchmarked request with the very bytes the service gave for it. Every figure is a ratio
+(ours / floor, or one of ours against another), taken in rounds that alternate which side
+runs first, and reported as the median with its spread: these machines are shared and noisy,
+so absolute numbers mean little from one run to the next, ratios in one run do.
+
+    python -m bench.run [--articles 1000] [--database-url URL] [--rounds 5] [--seconds 4]
+"""
+
+import argparse
+import json
+import os
+import platform
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import create_engine, insert, text
+from sqlalchemy.engine import make_url
+
+from bench.generate import BenchData, build
+from bench.report import write_report
+from service import create_app
+from service.content.experiments import RunningExperiment, variant_for
+from service.extensions import db
+from service.models import Event, Experiment
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+REPORT_SCRIPT = ROOT / "bench" / "wrk" / "report.lua"
+WRK_THREADS = 2
+VISITORS = 1000  # distinct visitor ids in the experiment scenario
+BATCH = 500  # events per request in the batch scenario (the API's maximum)
+SMALL = 100  # articles in the database the list page is compared against
+
+
+@dataclass
+class Scenario:
+    name: str
+    path: str  # the request, or the first of `paths`
+    target: float  # the median ratio it must reach
+    paths: list[str] = field(default_factory=list)  # cycled through by wrk
+    if_none_match: str | None = None
+
+
+@dataclass
+class Server:
+    name: str
+    port: int
+    process: subprocess.Popen
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(name: str, app: str, workers: int, **env: str):
+    """The production configuration (gunicorn.conf.py), on a free port; stopped on exit."""
+    port = free_port()
+    environment = {**os.environ, "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers), **env}
+    process = subprocess.Popen(
+        [str(BIN / "gunicorn"), "--config", "gunicorn.conf.py", app],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.DEVNULL,  # the access log: written by both sides alike, read by neither
+        stderr=subprocess.PIPE,
+    )
+    server = Server(name, port, process)
+    try:
+        wait_until_up(server)
+        yield server
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def wait_until_up(server: Server) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise SystemExit(f"{server.name} did not start:\n{server.process.stderr.read().decode()}")
+        try:
+            httpx.get(server.url + "/openapi.json" if server.name != "floor" else server.url, timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise SystemExit(f"{server.name} did not answer within 30 s")
+
+
+def wrk(
+    url: str,
+    seconds: float,
+    connections: int,
+    *,
+    method: str = "GET",
+    path: str = "/",
+    items: Path | None = None,
+    if_none_match: str | None = None,
+) -> dict[str, Any]:
+    """One wrk run; its summary (requests, seconds, errors, p50 and p99 in microseconds)."""
+    header = ["If-None-Match", if_none_match] if if_none_match else []
+    command = [
+        "wrk",
+        f"-t{WRK_THREADS}",
+        f"-c{connections}",
+        f"-d{seconds:g}s",
+        "-s",
+        str(REPORT_SCRIPT),
+        url + path,
+        "--",
+        method,
+        path,
+        str(items) if items else "-",
+        *(header or ["", ""]),
+        str(WRK_THREADS),
+    ]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    summary = json.loads(output.strip().splitlines()[-1])
+    if summary["errors"] or summary["status_errors"]:
+        raise SystemExit(f"wrk saw errors on {path}: {summary}")
+    summary["per_second"] = summary["requests"] / summary["seconds"]
+    return summary
+
+
+def floor_key(path: str, if_none_match: str | None) -> str:
+    """How the floor finds a request's answer: Flask's full_path, then the validator sent."""
+    return (path if "?" in path else path + "?") + "|" + (if_none_match or "")
+
+
+def capture(server: Server, scenarios: list[Scenario]) -> dict[str, Any]:
+    """The service's exact answers (status, headers, body) to every benchmarked request."""
+    answers = {}
+    with httpx.Client(base_url=server.url) as client:
+        for scenario in scenarios:
+            for path in scenario.paths or [scenario.path]:
+                headers = {"If-None-Match": scenario.if_none_match} if scenario.if_none_match else {}
+                response = client.get(path, headers=headers)
+                expected = 304 if scenario.if_none_match else 200
+                if response.status_code != expected:
+                    raise SystemExit(f"{path}: {response.status_code}, not {expected}: {response.text[:300]}")
+                kept = {
+                    name: value
+                    for name, value in response.headers.items()
+                    if name.lower() not in ("date", "server", "connection", "content-length")
+                }
+                answers[floor_key(path, scenario.if_none_match)] = {
+                    "status": response.status_code,
+                    "headers": kept,
+                    "body": response.text,
+                }
+    return answers
+
+
+def scenarios_for(data: BenchData, base: str) -> list[Scenario]:
+    with httpx.Client(base_url=base) as client:
+        site_article = f"/v1/sites/clinic-austin/articles/{data.plain_slug}"
+        etag = client.get(site_article).headers["ETag"]
+    tested = f"/v1/sites/clinic-austin/articles/{data.experiment_slug}"
+    visitors = [f"{tested}?visitor=v-{number}" for number in range(VISITORS)]
+    return [
+        Scenario("site article", site_article, 0.80),
+        Scenario("site article, experiment running, visitor id", visitors[0], 0.75, paths=visitors),
+        Scenario("revalidation (If-None-Match → 304)", site_article, 0.90, if_none_match=etag),
+        Scenario("list page of 20 (page 3)", "/v1/sites/clinic-austin/articles?page=3&page_size=20", 0.60),
+    ]
+
+
+def spread(values: list[float]) -> dict[str, float]:
+    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+
+
+def ab_rounds(run_a, run_b, rounds: int) -> list[tuple[dict, dict]]:
+    """Both runs, `rounds` times, alternating which goes first."""
+    pairs = []
+    for number in range(rounds):
+        if number % 2 == 0:
+            a = run_a()
+            b = run_b()
+        else:
+            b = run_b()
+            a = run_a()
+        pairs.append((a, b))
+    return pairs
+
+
+def compare(pairs: list[tuple[dict, dict]], target: float, **extra: Any) -> dict[str, Any]:
+    throughput = [a["per_second"] / b["per_second"] for a, b in pairs]
+    p99 = [a["p99_us"] / b["p99_us"] for a, b in pairs]
+    result = {
+        "throughput_ratio": spread(throughput),
+        "p99_ratio": spread(p99),
+        "ours_per_second": spread([a["per_second"] for a, _ in pairs]),
+        "floor_per_second": spread([b["per_second"] for _, b in pairs]),
+        "ours_p99_ms": spread([a["p99_us"] / 1000 for a, _ in pairs]),
+        "floor_p99_ms": spread([b["p99_us"] / 1000 for _, b in pairs]),
+        "target": target,
+        **extra,
+    }
+    result["met"] = result["throughput_ratio"]["median"] >= target and result["p99_ratio"]["median"] <= 2
+    return result
+
+
+def write_lines(directory: Path, name: str, lines: list[str]) -> Path:
+    path = directory / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def event_bodies(app, data: BenchData, count: int, per_request: int) -> list[str]:
+    """`count` events for visitors of the running experiment, each for the variant the visitor
+    is assigned (the API rejects any other), `per_request` to a request body."""
+    with app.app_context():
+        experiment = db.session.query(Experiment).filter_by(key=data.experiment).one()
+        running = RunningExperiment.of(experiment)
+    events = []
+    for _ in range(count):
+        visitor = f"v-{uuid.uuid4().hex[:12]}"
+        variant, _ = variant_for(running, visitor)
+        events.append(
+            {
+                "event_id": str(uuid.uuid4()),
+                "type": "exposure",
+                "experiment": running.key,
+                "variant": variant.key,
+                "visitor": visitor,
+                "site": "clinic-austin",
+            }
+        )
+    return [
+        json.dumps({"events": events[start : start + per_request]}) for start in range(0, count, per_request)
+    ]
+
+
+def bench_events(server: Server, app, data: BenchData, work: Path, args) -> dict[str, Any]:
+    """Events per second sent one per request, then in batches of BATCH, alternating."""
+    expected_single = int(2000 * args.seconds * args.rounds)  # generous: never replayed twice
+    single = write_lines(work, "single.jsonl", event_bodies(app, data, expected_single, 1))
+    batched = write_lines(work, "batched.jsonl", event_bodies(app, data, 60_000 * args.rounds * 4, BATCH))
+
+    def run(items: Path, per_request: int):
+        def one() -> dict[str, Any]:
+            summary = wrk(server.url, args.seconds, 8, method="POST", path="/v1/events", items=items)
+            summary["events_per_second"] = summary["per_second"] * per_request
+            return summary
+
+        return one
+
+    pairs = ab_rounds(run(batched, BATCH), run(single, 1), args.rounds)
+    ratios = [a["events_per_second"] / b["events_per_second"] for a, b in pairs]
+    batch_rates = [a["events_per_second"] for a, _ in pairs]
+    return {
+        "batch_over_single": spread(ratios),
+        "batch_events_per_second": spread(batch_rates),
+        "single_events_per_second": spread([b["events_per_second"] for _, b in pairs]),
+        "target_ratio": 20,
+        "target_events_per_second": 10_000,
+        "met": statistics.median(ratios) >= 20 and statistics.median(batch_rates) >= 10_000,
+    }
+
+
+def bench_results_query(server: Server, app, data: BenchData, events: int) -> dict[str, Any]:
+    """GET the experiment's results once `events` more events are stored: seconds taken."""
+    with app.app_context():
+        experiment = db.session.query(Experiment).filter_by(key=data.experiment).one()
+        running = RunningExperiment.of(experiment)
+        started = experiment.started_at
+        visitors = [f"r-{number}" for number in range(events // 2)]
+        arms = {visitor: variant_for(running, visitor)[0].key for visitor in visitors}
+        rows = []
+        for number, visitor in enumerate(visitors):
+            for kind, name in (("exposure", None), ("conversion", "booking")):
+                if kind == "conversion" and number % 10:
+                    kind, name = "exposure", None  # one visitor in ten converts
+                rows.append(
+                    {
+                        "event_id": f"r-{number}-{kind}-{len(rows)}",
+                        "experiment_id": experiment.id,
+                        "variant": arms[visitor],
+                        "kind": kind,
+                        "name": name,
+                        "site": "clinic-austin",
+                        "visitor": visitor,
+                        "occurred_at": started,
+                        "received_at": started,
+                    }
+                )
+        with db.engine.begin() as connection:
+            for start in range(0, len(rows), 20_000):
+                connection.execute(insert(Event), rows[start : start + 20_000])
+            stored = connection.execute(text("SELECT count(*) FROM events")).scalar_one()
+    timings = []
+    url = f"{server.url}/v1/manage/experiments/{data.experiment}/results"
+    headers = {"Authorization": f"Bearer {data.admin_key}"}
+    for _ in range(3):
+        started_at = time.perf_counter()
+        response = httpx.get(url, headers=headers, timeout=120)
+        timings.append(time.perf_counter() - started_at)
+        response.raise_for_status()
+    return {
+        "events": stored,
+        "seconds": spread(timings),
+        "target_seconds": 2,
+        "met": statistics.median(timings) < 2,
+        "results": response.json()["variants"],
+    }
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no VmRSS for {pid}")
+
+
+def worker_pid(server: Server) -> int:
+    children = Path(f"/proc/{server.process.pid}/task/{server.process.pid}/children").read_text().split()
+    return int(children[0])
+
+
+def bench_memory(server: Server, data: BenchData, work: Path, args) -> dict[str, Any]:
+    """One worker's resident memory over `args.memory_requests` requests spread over every
+    article, both sites and many visitors, so the cache fills to its bound and churns."""
+    paths = []
+    for number in range(args.articles):
+        slug = data.plain_slug if number == 0 else f"{data.plain_slug}-{number}"
+        paths += [f"/v1/sites/{site}/articles/{slug}" for site in ("clinic-austin", "clinic-dallas")]
+    paths += [f"/v1/sites/clinic-austin/articles/{data.experiment_slug}?visitor=m-{n}" for n in range(2000)]
+    paths += [f"/v1/sites/clinic-dallas/articles?page={page}" for page in range(1, 20)]
+    items = write_lines(work, "memory-paths.txt", paths)
+    pid = worker_pid(server)
+    samples, done = [], 0
+    while done < args.memory_requests:
+        done += wrk(server.url, 5, 16, items=items)["requests"]
+        samples.append({"requests": done, "rss_mib": rss_kib(pid) / 1024})
+    warm = next(sample for sample in samples if sample["requests"] >= args.memory_requests // 10)
+    growth = samples[-1]["rss_mib"] / warm["rss_mib"] - 1
+    return {
+        "requests": done,
+        "distinct_urls": len(paths),
+        "rss_after_warm_up_mib": warm["rss_mib"],
+        "rss_at_end_mib": samples[-1]["rss_mib"],
+        "growth": growth,
+        "samples": samples,
+        "target_growth": 0.10,
+        "met": growth <= 0.10,
+    }
+
+
+@contextmanager
+def databases(url: str | None, work: Path):
+    """Two empty databases, the benchmark's and a small one to compare list pages against:
+    SQLite files under `work`, or two new databases on the PostgreSQL server `url` names."""
+    if url is None:
+        yield f"sqlite:///{work / 'bench.db'}", f"sqlite:///{work / 'small.db'}"
+        return
+    server = create_engine(url, isolation_level="AUTOCOMMIT")
+    names = ("cms_bench", "cms_bench_small")
+    with server.connect() as connection:
+        for name in names:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+            connection.execute(text(f"CREATE DATABASE {name}"))
+    try:
+        yield tuple(make_url(url).set(database=name).render_as_string(hide_password=False) for name in names)
+    finally:
+        with server.connect() as connection:
+            for name in names:
+                connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        server.dispose()
+
+
+def machine(database_url: str, args) -> dict[str, Any]:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        dialect = engine.dialect.name
+        version = connection.execute(
+            text("SELECT sqlite_version()" if dialect == "sqlite" else "SHOW server_version")
+        ).scalar_one()
+    engine.dispose()
+    return {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "system": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "database": f"{dialect} {version}",
+        "load_generator": subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.splitlines()[
+            0
+        ],
+        "gunicorn_workers": args.workers,
+        "connections": args.connections,
+        "seconds_per_run": args.seconds,
+        "rounds": args.rounds,
+        "articles": args.articles,
+    }
+
+
+def check_floor_replays(ours: Server, floor: Server, answers: dict[str, Any]) -> None:
+    """The floor must send the very bytes the service sent, or the ratios compare nothing."""
+    with httpx.Client() as client:
+        for key, answer in answers.items():
+            path, if_none_match = key.rsplit("|", 1)
+            headers = {"If-None-Match": if_none_match} if if_none_match else {}
+            replayed = client.get(floor.url + path, headers=headers)
+            if replayed.status_code != answer["status"] or replayed.text != answer["body"]:
+                raise SystemExit(f"the floor does not replay {path} exactly")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--articles", type=int, default=1000, help="generated articles (default 1000)")
+    parser.add_argument("--database-url", help="a PostgreSQL server to create the databases on")
+    parser.add_argument("--rounds", type=int, default=5, help="A/B rounds per figure (default 5)")
+    parser.add_argument("--seconds", type=float, default=4, help="seconds per wrk run (default 4)")
+    parser.add_argument("--connections", type=int, default=16, help="concurrent connections (default 16)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server (default 2)")
+    parser.add_argument("--events", type=int, default=1_000_000, help="events for the results query")
+    parser.add_argument("--memory-requests", type=int, default=100_000)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="cms-bench-") as temporary, ExitStack() as stack:
+        work = Path(temporary)
+        main_url, small_url = stack.enter_context(databases(args.database_url, work))
+        print(f"building databases: {args.articles} and {SMALL} articles", flush=True)
+        app = create_app({"SQLALCHEMY_DATABASE_URI": main_url})
+        data = build(app, args.articles)
+        build(create_app({"SQLALCHEMY_DATABASE_URI": small_url}), SMALL)
+
+        ours = stack.enter_context(gunicorn("ours", "wsgi:app", args.workers, DATABASE_URL=main_url))
+        small = stack.enter_context(gunicorn("ours-small", "wsgi:app", args.workers, DATABASE_URL=small_url))
+        scenarios = scenarios_for(data, ours.url)
+        answers = capture(ours, scenarios)
+        answers_file = work / "floor.json"
+        answers_file.write_text(json.dumps(answers), encoding="utf-8")
+        floor = stack.enter_context(
+            gunicorn("floor", "bench.floor:app", args.workers, FLOOR_RESPONSES=str(answers_file))
+        )
+        check_floor_replays(ours, floor, answers)
+
+        report: dict[str, Any] = {"machine": machine(main_url, args), "delivery": {}}
+        for scenario in scenarios:
+            print(f"delivery: {scenario.name}", flush=True)
+            items = write_lines(work, "paths.txt", scenario.paths) if scenario.paths else None
+
+            def run(server: Server, scenario=scenario, items=items) -> dict[str, Any]:
+                return wrk(
+                    server.url,
+                    args.seconds,
+                    args.connections,
+                    path=scenario.path,
+                    items=items,
+                    if_none_match=scenario.if_none_match,
+                )
+
+            pairs = ab_rounds(lambda run=run: run(ours), lambda run=run: run(floor), args.rounds)
+            report["delivery"][scenario.name] = compare(pairs, scenario.target, path=scenario.path)
+
+        print(f"list page: {args.articles} articles against {SMALL}", flush=True)
+        list_path = scenarios[-1].path
+        pairs = ab_rounds(
+            lambda: wrk(ours.url, args.seconds, args.connections, path=list_path),
+            lambda: wrk(small.url, args.seconds, args.connections, path=list_path),
+            args.rounds,
+        )
+        slowdown = [b["per_second"] / a["per_second"] for a, b in pairs]
+        report["list_scaling"] = {
+            "articles": args.articles,
+            "against": SMALL,
+            "slowdown": spread(slowdown),
+            "target": 1.5,
+            "met": statistics.median(slowdown) <= 1.5,
+        }
+
+        print("events: batches against one per request", flush=True)
+        report["events"] = bench_events(ours, app, data, work, args)
+        print(f"results of an experiment with {args.events:,} more events", flush=True)
+        report["results_query"] = bench_results_query(ours, app, data, args.events)
+        for server in (ours, small, floor):
+            server.process.send_signal(signal.SIGTERM)
+            server.process.wait(timeout=30)
+
+        print(f"memory: one worker over {args.memory_requests:,} requests", flush=True)
+        lone = stack.enter_context(gunicorn("ours-memory", "wsgi:app", 1, DATABASE_URL=main_url))
+        report["memory"] = bench_memory(lone, data, work, args)
+
+    dialect = report["machine"]["database"].split()[0]
+    out = ROOT / "bench" / f"results-{dialect}.json"
+    out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    write_report(ROOT / "bench")
+    print(f"wrote {out.relative_to(ROOT)} and bench/RESULTS.md", flush=True)
+
+
+if __name__ == "__main__":
+    main()
