@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test install migrate seed lint
+.PHONY: run test install migrate seed lint bench profile
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,3 +30,15 @@ test: install
 lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+
+# `make bench`: delivery and events under gunicorn + wrk against a bare-Flask floor; writes
+# bench/RESULTS.md. ARTICLES=10000 for the large database; BENCH_DATABASE_URL=postgresql+psycopg://
+# postgres@127.0.0.1:5432/postgres to run it on PostgreSQL (it creates and drops its own databases).
+ARTICLES ?= 1000
+bench: install
+	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install wrk"; exit 1; }
+	$(BIN)/python -m bench.run --articles $(ARTICLES) $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))
+
+# `make profile`: where a cached delivery request spends its time (pyinstrument, in-process).
+profile: install
+	$(BIN)/python -m bench.profile

@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import platform
+import random
 import signal
 import socket
 import statistics
@@ -308,20 +309,31 @@ def bench_results_query(server: Server, app, data: BenchData, events: int) -> di
             for start in range(0, len(rows), 20_000):
                 connection.execute(insert(Event), rows[start : start + 20_000])
             stored = connection.execute(text("SELECT count(*) FROM events")).scalar_one()
-    timings = []
     url = f"{server.url}/v1/manage/experiments/{data.experiment}/results"
     headers = {"Authorization": f"Bearer {data.admin_key}"}
-    for _ in range(3):
-        started_at = time.perf_counter()
-        response = httpx.get(url, headers=headers, timeout=120)
-        timings.append(time.perf_counter() - started_at)
-        response.raise_for_status()
+
+    def timed() -> list[float]:
+        timings = []
+        for _ in range(3):
+            started_at = time.perf_counter()
+            httpx.get(url, headers=headers, timeout=120).raise_for_status()
+            timings.append(time.perf_counter() - started_at)
+        return timings
+
+    fresh = timed()
+    # What autovacuum (PostgreSQL) does on its own within a minute of such a load; SQLite's
+    # planner does as well without statistics, as the fresh figure shows.
+    with app.app_context(), db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(
+            text("VACUUM ANALYZE events" if connection.dialect.name == "postgresql" else "ANALYZE")
+        )
+    analysed = timed()
     return {
         "events": stored,
-        "seconds": spread(timings),
+        "seconds_fresh": spread(fresh),
+        "seconds": spread(analysed),
         "target_seconds": 2,
-        "met": statistics.median(timings) < 2,
-        "results": response.json()["variants"],
+        "met": max(statistics.median(fresh), statistics.median(analysed)) < 2,
     }
 
 
@@ -340,12 +352,19 @@ def worker_pid(server: Server) -> int:
 def bench_memory(server: Server, data: BenchData, work: Path, args) -> dict[str, Any]:
     """One worker's resident memory over `args.memory_requests` requests spread over every
     article, both sites and many visitors, so the cache fills to its bound and churns."""
-    paths = []
+    urls = []
     for number in range(args.articles):
         slug = data.plain_slug if number == 0 else f"{data.plain_slug}-{number}"
-        paths += [f"/v1/sites/{site}/articles/{slug}" for site in ("clinic-austin", "clinic-dallas")]
-    paths += [f"/v1/sites/clinic-austin/articles/{data.experiment_slug}?visitor=m-{n}" for n in range(2000)]
-    paths += [f"/v1/sites/clinic-dallas/articles?page={page}" for page in range(1, 20)]
+        urls += [f"/v1/sites/{site}/articles/{slug}" for site in ("clinic-austin", "clinic-dallas")]
+    urls += [f"/v1/sites/clinic-dallas/articles?page={page}" for page in range(1, 20)]
+    # Popularity as on real sites (Zipf): a few pages are most of the traffic, the long tail
+    # keeps the cache full and evicting; visitors of the experiment come and go.
+    popular = random.Random(1).choices(urls, weights=[1 / rank for rank in range(1, len(urls) + 1)], k=50_000)
+    visitors = [
+        f"/v1/sites/clinic-austin/articles/{data.experiment_slug}?visitor=m-{n}" for n in range(10_000)
+    ]
+    paths = popular + visitors
+    random.Random(2).shuffle(paths)
     items = write_lines(work, "memory-paths.txt", paths)
     pid = worker_pid(server)
     samples, done = [], 0
@@ -356,7 +375,7 @@ def bench_memory(server: Server, data: BenchData, work: Path, args) -> dict[str,
     growth = samples[-1]["rss_mib"] / warm["rss_mib"] - 1
     return {
         "requests": done,
-        "distinct_urls": len(paths),
+        "distinct_urls": len(set(paths)),
         "rss_after_warm_up_mib": warm["rss_mib"],
         "rss_at_end_mib": samples[-1]["rss_mib"],
         "growth": growth,
@@ -411,9 +430,9 @@ def machine(database_url: str, args) -> dict[str, Any]:
         "system": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
         "database": f"{dialect} {version}",
-        "load_generator": subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.splitlines()[
-            0
-        ],
+        "load_generator": " ".join(
+            subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split()[:2]
+        ),
         "gunicorn_workers": args.workers,
         "connections": args.connections,
         "seconds_per_run": args.seconds,
@@ -484,21 +503,31 @@ def main() -> None:
             pairs = ab_rounds(lambda run=run: run(ours), lambda run=run: run(floor), args.rounds)
             report["delivery"][scenario.name] = compare(pairs, scenario.target, path=scenario.path)
 
-        print(f"list page: {args.articles} articles against {SMALL}", flush=True)
+        print(f"list page: {args.articles} articles against {SMALL}, cached and not", flush=True)
         list_path = scenarios[-1].path
-        pairs = ab_rounds(
-            lambda: wrk(ours.url, args.seconds, args.connections, path=list_path),
-            lambda: wrk(small.url, args.seconds, args.connections, path=list_path),
-            args.rounds,
+        report["list_scaling"] = {"articles": args.articles, "against": SMALL, "target": 1.5}
+        uncached = {"DELIVERY_CACHE_BYTES": "0"}
+        with (
+            gunicorn(
+                "ours-uncached", "wsgi:app", args.workers, DATABASE_URL=main_url, **uncached
+            ) as big_uncached,
+            gunicorn(
+                "small-uncached", "wsgi:app", args.workers, DATABASE_URL=small_url, **uncached
+            ) as small_uncached,
+        ):
+            for name, big, little in (
+                ("slowdown", ours, small),
+                ("slowdown_uncached", big_uncached, small_uncached),
+            ):
+                pairs = ab_rounds(
+                    lambda big=big: wrk(big.url, args.seconds, args.connections, path=list_path),
+                    lambda little=little: wrk(little.url, args.seconds, args.connections, path=list_path),
+                    args.rounds,
+                )
+                report["list_scaling"][name] = spread([b["per_second"] / a["per_second"] for a, b in pairs])
+        report["list_scaling"]["met"] = all(
+            report["list_scaling"][name]["median"] <= 1.5 for name in ("slowdown", "slowdown_uncached")
         )
-        slowdown = [b["per_second"] / a["per_second"] for a, b in pairs]
-        report["list_scaling"] = {
-            "articles": args.articles,
-            "against": SMALL,
-            "slowdown": spread(slowdown),
-            "target": 1.5,
-            "met": statistics.median(slowdown) <= 1.5,
-        }
 
         print("events: batches against one per request", flush=True)
         report["events"] = bench_events(ours, app, data, work, args)

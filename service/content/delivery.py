@@ -92,7 +92,7 @@ def list_published(
     if offset >= total:  # past the end (an offset may exceed what the database can hold)
         return CardPage([], total)
     rows = session.execute(
-        query.order_by(Revision.published_at.desc(), Article.id.desc()).offset(offset).limit(limit)
+        query.order_by(Revision.published_at.desc(), Revision.article_id.desc()).offset(offset).limit(limit)
     ).all()
     tags: dict[int, list[str]] = {row.revision_id: [] for row in rows}
     if rows:

@@ -6,7 +6,7 @@ ignored), bad ones are answered with their index and reason, never silently coun
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -89,36 +89,28 @@ def results(session: Session, experiment: Experiment) -> dict[str, Any]:
         if since
         else (Event.experiment_id == experiment.id)
     )
-    first_exposure = (
-        select(Event.variant, Event.visitor, func.min(Event.occurred_at).label("first_seen"))
-        .where(mine, Event.kind == "exposure")
+    # One pass over the experiment's events, in the order of its covering index: per visitor
+    # and variant, the first exposure and the last conversion; converted if that is after.
+    per_visitor = (
+        select(
+            Event.variant,
+            func.min(case((Event.kind == "exposure", Event.occurred_at))).label("first_seen"),
+            func.max(
+                case((and_(Event.kind == "conversion", Event.name == experiment.goal), Event.occurred_at))
+            ).label("converted_at"),
+        )
+        .where(mine)
         .group_by(Event.variant, Event.visitor)
         .subquery()
     )
-    exposed = dict(
-        session.execute(
-            select(first_exposure.c.variant, func.count()).group_by(first_exposure.c.variant)
-        ).all()
-    )
-    conversion = Event.__table__.alias("conversion")
-    converted = dict(
-        session.execute(
-            select(first_exposure.c.variant, func.count(func.distinct(first_exposure.c.visitor)))
-            .join(
-                conversion,
-                and_(
-                    conversion.c.experiment_id == experiment.id,
-                    conversion.c.kind == "conversion",
-                    conversion.c.name == experiment.goal,
-                    conversion.c.visitor == first_exposure.c.visitor,
-                    conversion.c.variant == first_exposure.c.variant,
-                    conversion.c.occurred_at >= first_exposure.c.first_seen,
-                    conversion.c.received_at >= since if since else True,
-                ),
-            )
-            .group_by(first_exposure.c.variant)
-        ).all()
-    )
+    converted_after = case((per_visitor.c.converted_at >= per_visitor.c.first_seen, 1))
+    counts = session.execute(
+        select(per_visitor.c.variant, func.count(), func.count(converted_after))
+        .where(per_visitor.c.first_seen.is_not(None))
+        .group_by(per_visitor.c.variant)
+    ).all()
+    exposed = {variant: count for variant, count, _ in counts}
+    converted = {variant: count for variant, _, count in counts}
     variants = experiment.variants
     control = (exposed.get(variants[0].key, 0), converted.get(variants[0].key, 0))
     rows = []

@@ -70,7 +70,20 @@ class Event(Base):
     """An exposure or a conversion, reported by a frontend; event_id makes re-sends harmless."""
 
     __tablename__ = "events"
-    __table_args__ = (Index(None, "experiment_id", "kind", "variant", "visitor"),)
+    # Covers the results query (content.events.results): one ordered pass over an experiment's
+    # events, grouped by variant and visitor, reading nothing but this index.
+    __table_args__ = (
+        Index(
+            "ix_events_results",
+            "experiment_id",
+            "variant",
+            "visitor",
+            "kind",
+            "name",
+            "occurred_at",
+            "received_at",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[str] = mapped_column(String(100), unique=True)
