@@ -122,6 +122,8 @@ def wrk(
     header = ["If-None-Match", if_none_match] if if_none_match else []
     command = [
         "wrk",
+        "--timeout",
+        "10s",
         f"-t{WRK_THREADS}",
         f"-c{connections}",
         f"-d{seconds:g}s",
@@ -260,7 +262,10 @@ def bench_events(server: Server, app, data: BenchData, work: Path, args) -> dict
 
     def run(items: Path, per_request: int):
         def one() -> dict[str, Any]:
-            summary = wrk(server.url, args.seconds, 8, method="POST", path="/v1/events", items=items)
+            # As many connections as workers twice over: a sync worker takes one request at a time.
+            summary = wrk(
+                server.url, args.seconds, 2 * args.workers, method="POST", path="/v1/events", items=items
+            )
             summary["events_per_second"] = summary["per_second"] * per_request
             return summary
 
