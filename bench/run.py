@@ -547,7 +547,7 @@ def main() -> None:
         report["memory"] = bench_memory(lone, data, work, args)
 
     dialect = report["machine"]["database"].split()[0]
-    out = ROOT / "bench" / f"results-{dialect}.json"
+    out = ROOT / "bench" / f"results-{dialect}-{args.articles}.json"
     out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     write_report(ROOT / "bench")
     print(f"wrote {out.relative_to(ROOT)} and bench/RESULTS.md", flush=True)
