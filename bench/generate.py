@@ -59,7 +59,8 @@ def build(app: Flask, articles: int) -> BenchData:
         upgrade()
         session = db.session
         for key, variables in SITES.items():
-            save_site(session, Site(), {"key": key, "name": key, "origins": [], "variables": variables})
+            origin = f"https://{key.removeprefix('clinic-')}.example"
+            save_site(session, Site(), {"key": key, "name": key, "origins": [origin], "variables": variables})
         session.commit()
         documents = article_documents(articles)
         for start in range(0, len(documents), 500):  # a few commits keep memory low at 10,000

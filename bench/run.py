@@ -46,15 +46,18 @@ WRK_THREADS = 2
 VISITORS = 1000  # distinct visitor ids in the experiment scenario
 BATCH = 500  # events per request in the batch scenario (the API's maximum)
 SMALL = 100  # articles in the database the list page is compared against
+ORIGIN = "https://austin.example"  # a clinic site's own origin (bench.generate)
+UNCACHED = {"DELIVERY_CACHE_BYTES": "0"}
 
 
 @dataclass
 class Scenario:
     name: str
     path: str  # the request, or the first of `paths`
-    target: float  # the median ratio it must reach
+    target: float | None  # the median ratio it must reach; None: shown, not judged
     paths: list[str] = field(default_factory=list)  # cycled through by wrk
-    if_none_match: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    uncached: bool = False  # served with delivery's cache off: every request does its work
 
 
 @dataclass
@@ -116,10 +119,9 @@ def wrk(
     method: str = "GET",
     path: str = "/",
     items: Path | None = None,
-    if_none_match: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """One wrk run; its summary (requests, seconds, errors, p50 and p99 in microseconds)."""
-    header = ["If-None-Match", if_none_match] if if_none_match else []
     command = [
         "wrk",
         "--timeout",
@@ -134,8 +136,8 @@ def wrk(
         method,
         path,
         str(items) if items else "-",
-        *(header or ["", ""]),
         str(WRK_THREADS),
+        *[part for header in (headers or {}).items() for part in header],
     ]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     summary = json.loads(output.strip().splitlines()[-1])
@@ -145,9 +147,15 @@ def wrk(
     return summary
 
 
-def floor_key(path: str, if_none_match: str | None) -> str:
+def floor_key(path: str, headers: dict[str, str]) -> str:
     """How the floor finds a request's answer: Flask's full_path, then the validator sent."""
-    return (path if "?" in path else path + "?") + "|" + (if_none_match or "")
+    return (path if "?" in path else path + "?") + "|" + headers.get("If-None-Match", "")
+
+
+def sent_headers(response: httpx.Response) -> dict[str, str]:
+    """A response's headers but those gunicorn adds itself (the floor gets them too)."""
+    skipped = ("date", "server", "connection", "content-length")
+    return {name: value for name, value in response.headers.items() if name.lower() not in skipped}
 
 
 def capture(server: Server, scenarios: list[Scenario]) -> dict[str, Any]:
@@ -156,35 +164,39 @@ def capture(server: Server, scenarios: list[Scenario]) -> dict[str, Any]:
     with httpx.Client(base_url=server.url) as client:
         for scenario in scenarios:
             for path in scenario.paths or [scenario.path]:
-                headers = {"If-None-Match": scenario.if_none_match} if scenario.if_none_match else {}
-                response = client.get(path, headers=headers)
-                expected = 304 if scenario.if_none_match else 200
+                response = client.get(path, headers=scenario.headers)
+                expected = 304 if "If-None-Match" in scenario.headers else 200
                 if response.status_code != expected:
                     raise SystemExit(f"{path}: {response.status_code}, not {expected}: {response.text[:300]}")
-                kept = {
-                    name: value
-                    for name, value in response.headers.items()
-                    if name.lower() not in ("date", "server", "connection", "content-length")
-                }
-                answers[floor_key(path, scenario.if_none_match)] = {
+                answers[floor_key(path, scenario.headers)] = {
                     "status": response.status_code,
-                    "headers": kept,
+                    "headers": sent_headers(response),
                     "body": response.text,
                 }
     return answers
 
 
 def scenarios_for(data: BenchData, base: str) -> list[Scenario]:
+    """What clinic frontends ask, as a browser does (with its Origin)."""
+    browser = {"Origin": ORIGIN}
+    site_article = f"/v1/sites/clinic-austin/articles/{data.plain_slug}"
     with httpx.Client(base_url=base) as client:
-        site_article = f"/v1/sites/clinic-austin/articles/{data.plain_slug}"
-        etag = client.get(site_article).headers["ETag"]
+        etag = client.get(site_article, headers=browser).headers["ETag"]
     tested = f"/v1/sites/clinic-austin/articles/{data.experiment_slug}"
     visitors = [f"{tested}?visitor=v-{number}" for number in range(VISITORS)]
     return [
-        Scenario("site article", site_article, 0.80),
-        Scenario("site article, experiment running, visitor id", visitors[0], 0.75, paths=visitors),
-        Scenario("revalidation (If-None-Match → 304)", site_article, 0.90, if_none_match=etag),
+        Scenario("site article", site_article, 0.80, headers=browser),
+        Scenario(
+            "site article, experiment running, visitor id", visitors[0], 0.75, paths=visitors, headers=browser
+        ),
+        Scenario(
+            "revalidation (If-None-Match → 304)",
+            site_article,
+            0.90,
+            headers={**browser, "If-None-Match": etag},
+        ),
         Scenario("list page of 20 (page 3)", "/v1/sites/clinic-austin/articles?page=3&page_size=20", 0.60),
+        Scenario("site article, delivery's cache off", site_article, None, headers=browser, uncached=True),
     ]
 
 
@@ -206,7 +218,7 @@ def ab_rounds(run_a, run_b, rounds: int) -> list[tuple[dict, dict]]:
     return pairs
 
 
-def compare(pairs: list[tuple[dict, dict]], target: float, **extra: Any) -> dict[str, Any]:
+def compare(pairs: list[tuple[dict, dict]], target: float | None, **extra: Any) -> dict[str, Any]:
     throughput = [a["per_second"] / b["per_second"] for a, b in pairs]
     p99 = [a["p99_us"] / b["p99_us"] for a, b in pairs]
     result = {
@@ -219,7 +231,11 @@ def compare(pairs: list[tuple[dict, dict]], target: float, **extra: Any) -> dict
         "target": target,
         **extra,
     }
-    result["met"] = result["throughput_ratio"]["median"] >= target and result["p99_ratio"]["median"] <= 2
+    result["met"] = (
+        None
+        if target is None
+        else result["throughput_ratio"]["median"] >= target and result["p99_ratio"]["median"] <= 2
+    )
     return result
 
 
@@ -254,24 +270,52 @@ def event_bodies(app, data: BenchData, count: int, per_request: int) -> list[str
     ]
 
 
-def bench_events(server: Server, app, data: BenchData, work: Path, args) -> dict[str, Any]:
-    """Events per second sent one per request, then in batches of BATCH, alternating."""
-    expected_single = int(2000 * args.seconds * args.rounds)  # generous: never replayed twice
-    single = write_lines(work, "single.jsonl", event_bodies(app, data, expected_single, 1))
-    batched = write_lines(work, "batched.jsonl", event_bodies(app, data, 60_000 * args.rounds * 4, BATCH))
+def stored_events(app) -> int:
+    """Events stored, once the requests wrk left in flight have been answered."""
+    counts = [-1]
+    while True:
+        with app.app_context():
+            counts.append(db.session.scalar(text("SELECT count(*) FROM events")))
+        if counts[-1] == counts[-2]:
+            return counts[-1]
+        time.sleep(0.3)
 
-    def run(items: Path, per_request: int):
+
+def bench_events(server: Server, app, data: BenchData, work: Path, args) -> dict[str, Any]:
+    """Events per second sent one per request, then in batches of BATCH, alternating; every
+    run sends events never sent before, and the database must have stored each one."""
+    files = {
+        (kind, number): write_lines(
+            work, f"{kind}-{number}.jsonl", event_bodies(app, data, int(count * args.seconds), per_request)
+        )
+        for number in range(args.rounds)
+        for kind, count, per_request in (("single", 2_000, 1), ("batch", 80_000, BATCH))
+    }
+    rounds = {"single": iter(range(args.rounds)), "batch": iter(range(args.rounds))}
+
+    def run(kind: str, per_request: int):
         def one() -> dict[str, Any]:
+            items = files[kind, next(rounds[kind])]
+            before = stored_events(app)
             # As many connections as workers twice over: a sync worker takes one request at a time.
             summary = wrk(
                 server.url, args.seconds, 2 * args.workers, method="POST", path="/v1/events", items=items
             )
-            summary["events_per_second"] = summary["per_second"] * per_request
+            sent = summary["requests"] * per_request
+            # Requests in flight when wrk stops are stored but not counted by wrk.
+            in_flight = 2 * args.workers * per_request
+            stored = stored_events(app) - before
+            if (
+                len(items.read_text().splitlines()) < summary["requests"]
+                or not sent <= stored <= sent + in_flight
+            ):
+                raise SystemExit(f"{kind}: {sent} events sent, {stored} stored: each must be new and stored")
+            summary["events_per_second"] = sent / summary["seconds"]
             return summary
 
         return one
 
-    pairs = ab_rounds(run(batched, BATCH), run(single, 1), args.rounds)
+    pairs = ab_rounds(run("batch", BATCH), run("single", 1), args.rounds)
     ratios = [a["events_per_second"] / b["events_per_second"] for a, b in pairs]
     batch_rates = [a["events_per_second"] for a, _ in pairs]
     return {
@@ -446,14 +490,20 @@ def machine(database_url: str, args) -> dict[str, Any]:
     }
 
 
-def check_floor_replays(ours: Server, floor: Server, answers: dict[str, Any]) -> None:
+def check_floor_replays(floor: Server, answers: dict[str, Any]) -> None:
     """The floor must send the very bytes the service sent, or the ratios compare nothing."""
     with httpx.Client() as client:
         for key, answer in answers.items():
             path, if_none_match = key.rsplit("|", 1)
-            headers = {"If-None-Match": if_none_match} if if_none_match else {}
-            replayed = client.get(floor.url + path, headers=headers)
-            if replayed.status_code != answer["status"] or replayed.text != answer["body"]:
+            replayed = client.get(
+                floor.url + path, headers={"If-None-Match": if_none_match} if if_none_match else {}
+            )
+            same = (replayed.status_code, sent_headers(replayed), replayed.text) == (
+                answer["status"],
+                answer["headers"],
+                answer["body"],
+            )
+            if not same:
                 raise SystemExit(f"the floor does not replay {path} exactly")
 
 
@@ -479,8 +529,14 @@ def main() -> None:
         data = build(app, args.articles)
         build(create_app({"SQLALCHEMY_DATABASE_URI": small_url}), SMALL)
 
-        ours = stack.enter_context(gunicorn("ours", "wsgi:app", args.workers, DATABASE_URL=main_url))
-        small = stack.enter_context(gunicorn("ours-small", "wsgi:app", args.workers, DATABASE_URL=small_url))
+        def serve(name: str, url: str, **env: str) -> Server:
+            return stack.enter_context(gunicorn(name, "wsgi:app", args.workers, DATABASE_URL=url, **env))
+
+        ours, small = serve("ours", main_url), serve("ours-small", small_url)
+        uncached, small_uncached = (
+            serve("uncached", main_url, **UNCACHED),
+            serve("small-uncached", small_url, **UNCACHED),
+        )
         scenarios = scenarios_for(data, ours.url)
         answers = capture(ours, scenarios)
         answers_file = work / "floor.json"
@@ -488,7 +544,7 @@ def main() -> None:
         floor = stack.enter_context(
             gunicorn("floor", "bench.floor:app", args.workers, FLOOR_RESPONSES=str(answers_file))
         )
-        check_floor_replays(ours, floor, answers)
+        check_floor_replays(floor, answers)
 
         report: dict[str, Any] = {"machine": machine(main_url, args), "delivery": {}}
         for scenario in scenarios:
@@ -502,43 +558,30 @@ def main() -> None:
                     args.connections,
                     path=scenario.path,
                     items=items,
-                    if_none_match=scenario.if_none_match,
+                    headers=scenario.headers,
                 )
 
-            pairs = ab_rounds(lambda run=run: run(ours), lambda run=run: run(floor), args.rounds)
+            side = uncached if scenario.uncached else ours
+            pairs = ab_rounds(lambda run=run, side=side: run(side), lambda run=run: run(floor), args.rounds)
             report["delivery"][scenario.name] = compare(pairs, scenario.target, path=scenario.path)
 
         print(f"list page: {args.articles} articles against {SMALL}, cached and not", flush=True)
-        list_path = scenarios[-1].path
+        list_path = next(scenario.path for scenario in scenarios if "articles?" in scenario.path)
         report["list_scaling"] = {"articles": args.articles, "against": SMALL, "target": 1.5}
-        uncached = {"DELIVERY_CACHE_BYTES": "0"}
-        with (
-            gunicorn(
-                "ours-uncached", "wsgi:app", args.workers, DATABASE_URL=main_url, **uncached
-            ) as big_uncached,
-            gunicorn(
-                "small-uncached", "wsgi:app", args.workers, DATABASE_URL=small_url, **uncached
-            ) as small_uncached,
-        ):
-            for name, big, little in (
-                ("slowdown", ours, small),
-                ("slowdown_uncached", big_uncached, small_uncached),
-            ):
-                pairs = ab_rounds(
-                    lambda big=big: wrk(big.url, args.seconds, args.connections, path=list_path),
-                    lambda little=little: wrk(little.url, args.seconds, args.connections, path=list_path),
-                    args.rounds,
-                )
-                report["list_scaling"][name] = spread([b["per_second"] / a["per_second"] for a, b in pairs])
-        report["list_scaling"]["met"] = all(
-            report["list_scaling"][name]["median"] <= 1.5 for name in ("slowdown", "slowdown_uncached")
-        )
+        for name, big, little in (("cached", ours, small), ("uncached", uncached, small_uncached)):
+            pairs = ab_rounds(
+                lambda big=big: wrk(big.url, args.seconds, args.connections, path=list_path),
+                lambda little=little: wrk(little.url, args.seconds, args.connections, path=list_path),
+                args.rounds,
+            )
+            slowdown = spread([b["per_second"] / a["per_second"] for a, b in pairs])
+            report["list_scaling"][name] = {"slowdown": slowdown, "met": slowdown["median"] <= 1.5}
 
         print("events: batches against one per request", flush=True)
         report["events"] = bench_events(ours, app, data, work, args)
         print(f"results of an experiment with {args.events:,} more events", flush=True)
         report["results_query"] = bench_results_query(ours, app, data, args.events)
-        for server in (ours, small, floor):
+        for server in (ours, small, uncached, small_uncached, floor):
             server.process.send_signal(signal.SIGTERM)
             server.process.wait(timeout=30)
 

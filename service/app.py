@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 
 from service import cli, docs
 from service.api import register_blueprints
@@ -30,12 +30,13 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
 
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+    if make_url(app.config["SQLALCHEMY_DATABASE_URI"]).get_driver_name() == "psycopg":
         # psycopg prepares a statement run five times on a connection, and PostgreSQL may then
         # keep a generic plan made while a table was small: event batches fell from 17,000 to
         # 700 events/s, each checking its ids by a sequential scan (measured by make bench).
         options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "connect_args": {"prepare_threshold": None}}
+        connect_args = {**options.get("connect_args", {}), "prepare_threshold": None}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "connect_args": connect_args}
     db.init_app(app)
     app.extensions["delivery_cache"] = DeliveryCache(
         app.config["DELIVERY_CACHE_BYTES"], app.config["DELIVERY_FRESHNESS_SECONDS"]

@@ -110,3 +110,12 @@ def test_a_repeat_and_a_revalidation_run_no_sql(app, client, experiments_on_both
 
 def test_an_uncached_published_article_is_one_query_after_the_freshness_check(app, client, short_and_long):
     assert cold_count(app, client, "/v1/articles/long-article") == 2
+
+
+def test_made_up_query_parameters_are_answered_but_not_kept_for_themselves(app, client, short_and_long):
+    client.get("/v1/articles/long-article")
+    cache = app.extensions["delivery_cache"]
+    held = cache.size
+    for number in range(50):
+        assert client.get(f"/v1/articles/long-article?utm_source=x{number}").status_code == 200
+    assert cache.size == held

@@ -1,41 +1,36 @@
--- wrk script: optional request list (one "METHOD path [body]" per line is too much; one path
--- per line, or one JSON body per line for POST), and a JSON summary on stdout.
+-- wrk script for bench/run.py. Arguments after `--`:
+--   method path items threads [header-name header-value]...
+-- items: "-", or a file of one path (GET) or one JSON body (POST) per line; each wrk thread
+-- takes its own share of the lines, in turn, so no line is sent twice unless the run outlasts
+-- them (the summary says how many lines each thread had). Prints a JSON summary.
 local items, index = {}, 0
-local method, path, header_name, header_value
+local method, path
+local headers = {}
 local threads = {}
 
 function setup(thread)
-  -- each thread replays its own share of the list: POSTed events are never sent twice
   thread:set("thread_number", #threads)
   table.insert(threads, thread)
 end
 
 function init(args)
-  -- args: method path [file of paths or bodies, or -] [header name, value] [thread count]
-  method, path = args[1] or "GET", args[2]
-  if args[3] and args[3] ~= "-" then
+  method, path = args[1], args[2]
+  if args[3] ~= "-" then
     local number = 0
     for line in io.lines(args[3]) do
-      if number % tonumber(args[6] or 1) == thread_number then items[#items + 1] = line end
+      if number % tonumber(args[4]) == thread_number then items[#items + 1] = line end
       number = number + 1
     end
   end
-  header_name, header_value = args[4], args[5]
+  for position = 5, #args - 1, 2 do headers[args[position]] = args[position + 1] end
+  if method == "POST" then headers["Content-Type"] = "application/json" end
 end
 
 function request()
-  local headers = {}
-  if header_name and header_name ~= "" then headers[header_name] = header_value end
-  if method == "POST" then
-    headers["Content-Type"] = "application/json"
-    index = index % #items + 1
-    return wrk.format("POST", path, headers, items[index])
-  end
-  if #items > 0 then
-    index = index % #items + 1
-    return wrk.format("GET", items[index], headers)
-  end
-  return wrk.format("GET", path, headers)
+  if #items == 0 then return wrk.format(method, path, headers) end
+  index = index % #items + 1
+  if method == "POST" then return wrk.format("POST", path, headers, items[index]) end
+  return wrk.format("GET", items[index], headers)
 end
 
 function done(summary, latency, requests)

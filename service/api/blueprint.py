@@ -18,6 +18,7 @@ class ArgumentsParser(FlaskParser):
     def __init__(self) -> None:
         super().__init__()
         self._schemas: dict[type[Schema], Schema] = {}
+        self._takes_lists: dict[int, bool] = {}  # by schema instance
 
     def _get_schema(self, argmap: Any, req: Request) -> Schema:
         """One schema per class, built once (schemas keep no state between loads)."""
@@ -30,8 +31,9 @@ class ArgumentsParser(FlaskParser):
     def load_querystring(self, req: Request, schema: Schema) -> Any:
         """A plain dict (the first value of each parameter, as MultiDict.get gives) unless
         the schema has a field taking several values."""
-        proxy = self._makeproxy(req.args, schema)
-        return proxy if proxy.multiple_keys else req.args.to_dict()
+        if id(schema) not in self._takes_lists:
+            self._takes_lists[id(schema)] = bool(self._makeproxy(req.args, schema).multiple_keys)
+        return self._makeproxy(req.args, schema) if self._takes_lists[id(schema)] else req.args.to_dict()
 
 
 class ServiceBlueprint(Blueprint):

@@ -3,7 +3,6 @@
 import hashlib
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
-from typing import TypeVar
 
 import orjson
 from flask import Response, current_app, g, request
@@ -22,7 +21,7 @@ from service.api.delivery_schemas import (
 from service.api.lookup import found_or_404
 from service.config import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from service.content.delivery import Answer, CardPage, PageAnswer, find_published, list_published
-from service.content.freshness import DeliveryCache, Sized
+from service.content.freshness import DeliveryCache, Value
 from service.errors import PROBLEM_CONTENT_TYPE, ProblemSchema
 from service.extensions import db
 
@@ -84,9 +83,6 @@ def delivered_article_docs(
     return decorate
 
 
-Value = TypeVar("Value", bound=Sized)
-
-
 def delivery_cache() -> DeliveryCache:
     return current_app.extensions["delivery_cache"]
 
@@ -96,38 +92,52 @@ def cached(key: Hashable, compute: Callable[[], Value]) -> Value:
     return delivery_cache().get(db.session, key, compute)
 
 
+VIEW_HEADERS = ("X-Pagination",)  # added by flask-smorest after the view: kept with its answer
+
+
+# The query parameters delivery knows: a URL with any other is answered, but not kept for
+# itself (made-up parameters would otherwise make endless URLs to keep).
+QUERY_NAMES = frozenset({"locale", "tag", "page", "page_size", "variant"})
+
+
 @dataclass(frozen=True)
 class Sent:
     """A public answer as sent at one URL, with the headers its view added (X-Pagination)."""
 
     answer: Answer
     headers: tuple[tuple[str, str], ...]
+    url_length: int
 
     @property
     def size(self) -> int:
-        return self.answer.size + 100
+        return self.answer.size + self.url_length + 100
+
+
+def url_key() -> tuple[str, str, bytes]:
+    return ("url", request.path, request.query_string)
 
 
 def answer_again() -> Response | None:
     """Before a delivery view: a URL answered publicly before gets the same answer again,
     without its arguments parsed or its view run (they would only find it in the cache).
-    What a view sends is kept by `remember_answer`. A URL naming a visitor is one visitor's,
-    seldom asked again: kept, such URLs would crowd the others out of the cache."""
-    if request.method != "GET" or "visitor" in request.args:
+    What a view sends is kept by `remember_answer`. A URL naming a visitor is one visitor's
+    (and its answer private), seldom asked again: such URLs are never kept for themselves."""
+    if request.method != "GET" or not QUERY_NAMES.issuperset(request.args):
         return None
-    g.delivery_epoch, sent = delivery_cache().lookup(db.session, ("url", request.full_path))
+    g.delivery_epoch, sent = delivery_cache().lookup(db.session, url_key())
     return None if sent is None else send(sent.answer, headers=sent.headers, kept=True)
 
 
 def remember_answer(response: Response) -> Response:
+    """After a delivery view: keep the public answer it sent for its URL (see answer_again)."""
     sent = g.pop("sent", None)
     if sent is not None and "delivery_epoch" in g and response.status_code in (200, 304):
         headers = tuple((name, response.headers[name]) for name in VIEW_HEADERS if name in response.headers)
-        delivery_cache().keep(("url", request.full_path), Sent(sent, headers), g.delivery_epoch)
+        url_length = len(request.path) + len(request.query_string)
+        delivery_cache().keep(url_key(), Sent(sent, headers, url_length), g.delivery_epoch)
     return response
 
 
-VIEW_HEADERS = ("X-Pagination",)
 blp.before_request(answer_again)
 blp.after_request(remember_answer)
 
@@ -136,7 +146,7 @@ blp.after_request(remember_answer)
 def vary_on_restricted_origins(response: Response) -> Response:
     """With CORS_ORIGINS a list, the CORS answer depends on the Origin: so must a shared cache."""
     if current_app.config["CORS_ORIGINS"].strip() != "*":
-        response.headers.add("Vary", "Origin")
+        response.vary.add("Origin")  # (flask-cors may have added it already)
     return response
 
 

@@ -91,7 +91,7 @@ def requested_site(key: str) -> Site:
 
 
 def live_for_site(site: str, slug: str, locale: str | None) -> tuple[Revision, Site]:
-    """The site, and the revision live at this slug; 404s otherwise."""
+    """The revision live at this slug, and the site; 404s otherwise."""
     found_site = requested_site(site)
     revision = found_or_404(
         find_live_revision(db.session, slug, locale, current_app.config["DEFAULT_LOCALE"]),
@@ -105,7 +105,10 @@ class LiveExperiment:
     """The experiment running on an article for a site, if any: all assignment needs."""
 
     running: RunningExperiment | None
-    size: int = 1000
+
+    @property
+    def size(self) -> int:
+        return 200 + len(repr(self.running))  # its variants' overlays may be long
 
 
 def live_experiment(site: str, slug: str, locale: str | None) -> LiveExperiment:

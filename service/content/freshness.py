@@ -1,8 +1,9 @@
 """Delivery's in-process cache, and how every process learns that it went stale.
 
 Delivery answers the same few articles to every visitor, so each process keeps what it
-computed (rendered bodies, ETags, experiment assignments) in a bounded LRU cache: a repeated
-request, or a revalidation that ends in 304, runs no SQL and serialises nothing.
+computed (serialised bodies and their ETags, each site's origins, the running experiment of
+an article) in a bounded LRU cache: a repeated request, or a revalidation that ends in 304,
+runs no SQL and serialises nothing.
 
 Freshness across processes and hosts: every commit that changes delivered content (a
 revision, an article's live revision, a site, an overlay, an experiment or its variants)
@@ -17,6 +18,7 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Hashable
+from contextvars import ContextVar
 from typing import Any, Protocol, TypeVar
 
 from cachetools import LRUCache
@@ -25,12 +27,20 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from service.models import Article, DeliveryGeneration, Experiment, Revision, RevisionTag, Site, SiteOverlay
-from service.models import Variant as ExperimentVariant
+from service.models import (
+    Article,
+    DeliveryGeneration,
+    Experiment,
+    Revision,
+    RevisionTag,
+    Site,
+    SiteOverlay,
+    Variant,
+)
 
 # Rows whose every change reaches delivery. An article's draft edits do not: only the
 # choice of its live revision, or its deletion, does (see _changes_delivery).
-DELIVERED = (Revision, RevisionTag, Site, SiteOverlay, Experiment, ExperimentVariant)
+DELIVERED = (Revision, RevisionTag, Site, SiteOverlay, Experiment, Variant)
 CHANGED = "delivery_changed"  # Session.info flag: this transaction changed delivered content
 
 
@@ -67,10 +77,12 @@ class DeliveryCache:
 
     def lookup(self, session: Session, key: Hashable) -> tuple[int, Any]:
         """The value for `key` or None, and the epoch to hand `keep` with what is computed
-        instead."""
+        instead: the one the session's transaction began in, since what it reads is as of
+        then (a snapshot, in SQLite's WAL mode)."""
         self._revalidate(session)
         with self._lock:
-            return self._epoch, self._entries.get(key)
+            epoch = min(self._epoch, (_epochs_at_begin.get() or {}).get(id(self), self._epoch))
+            return epoch, self._entries.get(key)
 
     def keep(self, key: Hashable, value: Sized, epoch: int) -> None:
         """Keep `value`, unless the cache was emptied since `epoch`: then it may have been
@@ -85,6 +97,10 @@ class DeliveryCache:
             self._entries.clear()
             self._epoch += 1
             self._checked_at = float("-inf")
+
+    @property
+    def epoch(self) -> int:
+        return self._epoch
 
     @property
     def size(self) -> int:
@@ -147,6 +163,23 @@ def _empty_local_caches(session: Session) -> None:
             cache.clear()
 
 
+# Each local cache's epoch when this thread's database transaction began (kept out of the
+# session, which a request answered from the cache never opens).
+_epochs_at_begin: ContextVar[dict[int, int] | None] = ContextVar("delivery_epochs_at_begin", default=None)
+
+
+@event.listens_for(Session, "after_begin")
+def _note_epochs(_session: Session, _transaction: Any, _connection: Any) -> None:
+    _epochs_at_begin.set({id(cache): cache.epoch for cache in list(_LOCAL_CACHES)})
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_epochs(_session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        _epochs_at_begin.set(None)
+
+
 @event.listens_for(Session, "after_rollback")
 def _forget_changes(session: Session) -> None:
-    session.info.pop(CHANGED, None)
+    if not session.in_transaction():  # (a savepoint's rollback leaves the outer changes)
+        session.info.pop(CHANGED, None)
