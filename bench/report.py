@@ -66,9 +66,10 @@ def section(results: dict[str, Any]) -> list[str]:
         f"| ≥ {events['target_events_per_second']:,} | {verdict(events['met'])} |",
         f"| events/s one per request | {events['single_events_per_second']['median']:,.0f} | | |",
         f"| results of an experiment with {query['events']:,} events, just loaded (s) "
-        f"| {ratio(query['seconds_fresh'])} | < {query['target_seconds']} | {verdict(query['met'])} |",
+        f"| {ratio(query['seconds_fresh'])} | < {query['target_seconds']} "
+        f"| {verdict(query['seconds_fresh']['median'] < query['target_seconds'])} |",
         f"| the same once analysed, as autovacuum does (s) | {ratio(query['seconds'])} "
-        f"| < {query['target_seconds']} | {verdict(query['met'])} |",
+        f"| < {query['target_seconds']} | {verdict(query['seconds']['median'] < query['target_seconds'])} |",
         f"| one worker's RSS growth over {memory['requests']:,} requests on {memory['distinct_urls']:,} URLs "
         f"({memory['rss_after_warm_up_mib']:.1f} → {memory['rss_at_end_mib']:.1f} MiB) "
         f"| {memory['growth']:+.1%} | ≤ +{memory['target_growth']:.0%} | {verdict(memory['met'])} |",

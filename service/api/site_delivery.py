@@ -65,11 +65,12 @@ def site_origins(key: str) -> frozenset[str]:
 def allow_site_origins(response: Response) -> Response:
     """CORS per site: only the site's own origins may read its articles from a browser."""
     response.headers.add("Vary", "Origin")
-    origin = request.headers.get("Origin")
-    if origin and origin in site_origins((request.view_args or {}).get("site", "")):
-        response.headers["Access-Control-Allow-Origin"] = origin
-        response.headers["Access-Control-Expose-Headers"] = "ETag, Content-Language"
-        if request.method == "OPTIONS":
+    current = request._get_current_object()  # (as in delivery.answer_again)
+    origin = current.headers.get("Origin")
+    if origin and origin in site_origins((current.view_args or {}).get("site", "")):
+        response.headers.add("Access-Control-Allow-Origin", origin)  # (add: nothing set them before)
+        response.headers.add("Access-Control-Expose-Headers", "ETag, Content-Language")
+        if current.method == "OPTIONS":
             response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
             response.headers["Access-Control-Allow-Headers"] = "If-None-Match"
             response.headers["Access-Control-Max-Age"] = "600"
