@@ -125,7 +125,7 @@ def answer_again() -> Response | None:
     # (The request itself, not its proxy: each proxied attribute costs a context lookup, and
     # on this path they added up to a tenth of the request, profiled.)
     current = request._get_current_object()
-    if current.method != "GET" or not QUERY_NAMES.issuperset(current.args):
+    if current.method != "GET" or (current.query_string and not QUERY_NAMES.issuperset(current.args)):
         return None
     g.delivery_epoch, sent = delivery_cache().lookup(db.session, url_key(current))
     return None if sent is None else send(sent.answer, headers=sent.headers, kept=True)
@@ -176,9 +176,7 @@ def send(
     if answer.locale:
         sent_headers["Content-Language"] = answer.locale
     if request.if_none_match.contains_weak(answer.etag):
-        not_modified = Response(status=304, headers=sent_headers)
-        del not_modified.headers["Content-Type"]
-        return not_modified
+        return Response(status=304, headers=sent_headers)  # (werkzeug drops its Content-Type)
     return Response(answer.body, mimetype="application/json", headers=sent_headers)
 
 

@@ -90,9 +90,11 @@ def results(session: Session, experiment: Experiment) -> dict[str, Any]:
         else (Event.experiment_id == experiment.id)
     )
     if session.get_bind().dialect.name == "postgresql":
-        # Until autovacuum has analysed a freshly loaded table the planner sorts the events
-        # instead of reading the index in order: let that sort stay in memory, not on disk.
+        # Grouping ~a million events by visitor is fastest hashed (what the planner picks once
+        # the table is analysed). Until autovacuum has analysed a freshly loaded table the
+        # planner expects a few rows and sorts them instead: twice as slow (bench/, 1.2M events).
         session.execute(text("SET LOCAL work_mem = '64MB'"))
+        session.execute(text("SET LOCAL enable_sort = off"))
     # One pass over the experiment's events, in the order of its covering index: per visitor
     # and variant, the first exposure and the last conversion; converted if that is after.
     per_visitor = (
