@@ -7,13 +7,15 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from service import cli, docs
+from service import cli, docs, security
 from service.api import register_blueprints
 from service.config import Config
 from service.content.freshness import DeliveryCache
 from service.errors import register_domain_errors
 from service.extensions import api, cors, db, migrate
+from service.ratelimits import RateLimits
 
 
 class ServiceFlask(Flask):
@@ -38,6 +40,12 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
         connect_args = {**options.get("connect_args", {}), "prepare_threshold": None}
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "connect_args": connect_args}
     db.init_app(app)
+    app.extensions["rate_limits"] = RateLimits(
+        app.config["RATE_LIMIT_STORAGE_URI"],
+        {"events": app.config["EVENTS_RATE_LIMIT"], "failed_auth": app.config["FAILED_AUTH_RATE_LIMIT"]},
+    )
+    if app.config["PROXY_COUNT"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"])  # type: ignore[method-assign]
     app.extensions["delivery_cache"] = DeliveryCache(
         app.config["DELIVERY_CACHE_BYTES"], app.config["DELIVERY_FRESHNESS_SECONDS"]
     )
@@ -65,6 +73,7 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
         send_wildcard=True,
     )
     docs.init_app(app)
+    security.init_app(app)
     cli.init_app(app)
     app.teardown_request(_discard_uncommitted_work)
     return app

@@ -27,6 +27,17 @@ class Config:
     # Browser origins allowed to call the delivery API ("*" or a comma-separated list).
     CORS_ORIGINS = os.environ.get("CORS_ORIGINS", "*")
 
+    # Rate limits per client address (the `limits` library's notation), counted in
+    # RATE_LIMIT_STORAGE_URI: "memory://" counts in each process (each worker allows the whole
+    # limit); "redis://host:6379" shares the counts across workers and hosts. Answers over a
+    # limit are 429 with Retry-After. Failed authentications are those with a wrong key.
+    RATE_LIMIT_STORAGE_URI = os.environ.get("RATE_LIMIT_STORAGE_URI", "memory://")
+    EVENTS_RATE_LIMIT = os.environ.get("EVENTS_RATE_LIMIT", "600/minute")
+    FAILED_AUTH_RATE_LIMIT = os.environ.get("FAILED_AUTH_RATE_LIMIT", "20/minute")
+    # Reverse proxies in front of the service that set X-Forwarded-For (0: none, the peer's
+    # address is the client's). Only count proxies you run: the header is otherwise forged.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+
     # Locale served when a frontend asks for an article without naming one.
     DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "en")
 

@@ -37,6 +37,13 @@ class ServiceApi(Api):
             "schema": self.ERROR_SCHEMA,
             "example": problem_example(status),
         }
+        if status == http.HTTPStatus.TOO_MANY_REQUESTS:
+            response["headers"] = {
+                "Retry-After": {
+                    "description": "Seconds to wait before trying again.",
+                    "schema": {"type": "integer"},
+                }
+            }
         prepare_response(response, self.spec, PROBLEM_CONTENT_TYPE)
         self.spec.components.response(name, response, lazy=True)
 

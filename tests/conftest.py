@@ -65,6 +65,7 @@ def _clean_database(request: pytest.FixtureRequest):
             empty_tables()
         # Emptied behind the ORM's back, so no commit told delivery's cache.
         app.extensions["delivery_cache"].clear()
+        app.extensions["rate_limits"].reset()  # each test starts with its clients' counts at zero
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from flask import g, request
 from flask_smorest import abort
 
 from service.api.blueprint import ServiceBlueprint
+from service.api.limits import count_failure, refuse_when_over
 from service.content.keys import authenticate, has_role
 from service.extensions import db
 from service.models import ApiKey
@@ -25,8 +26,10 @@ def current_key(role: str) -> ApiKey:
             message="Send an API key: Authorization: Bearer <key>.",
             headers={"WWW-Authenticate": 'Bearer realm="cms"'},
         )
+    refuse_when_over("failed_auth", count=False)
     key = authenticate(db.session, secret.strip())
     if key is None:
+        count_failure("failed_auth")
         abort(
             401,
             message="The API key is unknown, revoked or expired.",
@@ -55,6 +58,7 @@ class ManagementBlueprint(ServiceBlueprint):
             checked.__doc__ = f"{summary}\n\n**Role: {role}** or above. {description.strip()}"
             documented = self.doc(security=[{BEARER_SCHEME: []}], **{"x-required-role": role})(checked)
             documented = self.alt_response(401, response="UNAUTHORIZED")(documented)
+            documented = self.alt_response(429, response="TOO_MANY_REQUESTS")(documented)
             return self.alt_response(403, response="FORBIDDEN")(documented)
 
         return decorator

@@ -1,11 +1,13 @@
 """Events from frontends: exposures and conversions, in batches, idempotent by event id."""
 
 import marshmallow as ma
+from flask import request
 from flask.views import MethodView
 from marshmallow import fields, validate
 
 from service.api.blueprint import ServiceBlueprint
 from service.api.fields import Instant
+from service.api.limits import refuse_when_over
 from service.config import MAX_EVENTS_PER_BATCH
 from service.content.events import KINDS, record_events
 from service.extensions import db
@@ -17,6 +19,14 @@ blp = ServiceBlueprint(
     url_prefix="/v1/events",
     description="Exposures and conversions reported by clinic frontends, for experiment results.",
 )
+
+
+@blp.before_request
+def count_against_the_limit() -> None:
+    """Every POST counts, valid or not: the limit is on what a client makes the service do."""
+    if request.method == "POST":
+        refuse_when_over("events")
+
 
 NAME = [validate.Length(min=1, max=100), validate.Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
 
@@ -85,6 +95,7 @@ class Events(MethodView):
     @blp.alt_response(400, response="BAD_REQUEST")
     @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
     @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
+    @blp.alt_response(429, response="TOO_MANY_REQUESTS")
     @blp.doc(operationId="postEvents")
     def post(self, batch):
         """Report events
@@ -92,6 +103,7 @@ class Events(MethodView):
         A batch of exposures and conversions. Each event is checked on its own: the good ones
         are stored, each bad one is listed with its index and reason (an unknown or
         not-running experiment, an unknown variant, bad fields). Re-sent events are counted once.
+        Requests are rate-limited per client address (429 with Retry-After).
         """
         valid, rejected = [], []
         schema = EventSchema()
