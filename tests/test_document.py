@@ -1,12 +1,17 @@
 """The article document, tested directly: validation, round trip, rendering."""
 
+import re
+
 import pytest
+from marshmallow import ValidationError
 
 from service.content.document import (
+    TEXT_PATTERN,
     apply_document,
     canonical_locale,
     document_from_article,
     dump_document,
+    is_text,
     load_document,
     with_html,
 )
@@ -136,3 +141,15 @@ def test_html_is_added_beside_every_markdown_field(seed_document):
         "<p>Caused by extreme narrowing of the spinal canal, often requiring surgery.</p>\n"
     )
     assert "intro_html" not in seed_document
+
+
+@pytest.mark.parametrize("text", ["a", " ", "\x1c", "\u3000", " a ", "a\x00", "\n\t", "\u200b", "\ufeffx"])
+def test_text_fields_accept_exactly_what_their_documented_pattern_does(text):
+    """Frontends and the fuzzer validate with the spec's pattern: the service must agree."""
+    try:
+        is_text(text)
+        accepted = True
+    except ValidationError:
+        accepted = False
+
+    assert accepted == bool(re.fullmatch(TEXT_PATTERN, text))

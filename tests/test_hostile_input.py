@@ -94,3 +94,33 @@ def test_many_creating_one_slug_at_once_get_one_201_and_409s(app, auth, seed_doc
     with ThreadPoolExecutor(8) as pool:
         statuses = sorted(pool.map(create, range(8)))
     assert statuses == [201] + [409] * 7
+
+
+@pytest.mark.parametrize("if_match", ["0", "{}", "3-2", '"3-2'])
+def test_an_if_match_that_is_no_entity_tag_is_400_not_a_stale_412(client, auth, article_url, if_match):
+    response = client.patch(
+        article_url,
+        data='{"title": "New"}',
+        content_type="application/merge-patch+json",
+        headers=auth("editor", **{"If-Match": if_match}),
+    )
+
+    assert response.status_code == 400
+    assert "If-Match" in response.json["detail"]
+
+
+def test_a_missing_body_is_400_before_the_precondition_is_checked(client, auth, article_url):
+    response = client.put(
+        article_url, content_type="application/json", headers=auth("editor", **{"If-Match": '"stale"'})
+    )
+
+    assert response.status_code == 400
+    assert response.json["detail"] == "This operation needs a JSON body."
+
+
+def test_an_experiment_on_an_article_id_beyond_any_id_is_422(client, auth):
+    experiment = {"key": "big", "article_id": 2**63, "goal": "booking", "variants": []}
+    response = client.post("/v1/manage/experiments", json=experiment, headers=auth("admin"))
+
+    assert response.status_code == 422
+    assert any(error["field"] == "article_id" for error in response.json["errors"])

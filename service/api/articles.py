@@ -3,6 +3,7 @@
 Every change needs the ETag of the caller's last read in If-Match (428 without it, 412 when
 stale); the check is atomic with the write (see content.editing.claim)."""
 
+import re
 from typing import Any
 
 import marshmallow as ma
@@ -48,6 +49,7 @@ from service.content.document import (
     load_document,
 )
 from service.content.keys import key_label
+from service.content.patterns import Pattern
 from service.content.publishing import (
     find_revision,
     list_revisions,
@@ -66,11 +68,13 @@ blp = ManagementBlueprint(
     description="Drafts, children, publishing and history, for marketers. Needs an API key.",
 )
 
+# RFC 9110 entity tags (a list of them, or *): what If-Match may hold.
+ENTITY_TAGS = re.compile(r'^\s*(\*|(W/)?"[^"]*"(\s*,\s*(W/)?"[^"]*")*)\s*$')
 IF_MATCH = {
     "in": "header",
     "name": "If-Match",
     "required": True,
-    "schema": {"type": "string"},
+    "schema": {"type": "string", "pattern": ENTITY_TAGS.pattern},
     "description": "The ETag of your last read of the article (or *): 428 without it, 412 if stale.",
 }
 KIND = "<any(" + ", ".join(CHILD_KINDS) + "):kind>"
@@ -108,8 +112,11 @@ def article_or_404(article_id: int) -> Article:
 
 def article_for_write(article_id: int) -> Article:
     """The article, claimed for a change: If-Match must hold the current ETag."""
-    if not request.if_match:
+    sent = request.headers.get("If-Match", "")
+    if not sent.strip():
         abort(428, message="Send If-Match with the ETag of your last read of the article.")
+    if not ENTITY_TAGS.fullmatch(sent):
+        abort(400, message='If-Match holds ETags as the API sent them, quotes included ("3-2"), or *.')
     article = article_or_404(article_id)
     if request.if_match.star_tag:
         expected = None
@@ -125,10 +132,16 @@ def article_for_write(article_id: int) -> Article:
     return article
 
 
-RESPONSE_NAMES = {404: "NOT_FOUND", 409: "CONFLICT", 412: "PRECONDITION_FAILED", 428: "PRECONDITION_REQUIRED"}
+RESPONSE_NAMES = {
+    400: "BAD_REQUEST",
+    404: "NOT_FOUND",
+    409: "CONFLICT",
+    412: "PRECONDITION_FAILED",
+    428: "PRECONDITION_REQUIRED",
+}
 
 
-def change_docs(operation_id: str, errors: tuple[int, ...] = (404, 409, 412, 428), status: int = 200):
+def change_docs(operation_id: str, errors: tuple[int, ...] = (400, 404, 409, 412, 428), status: int = 200):
     """What every change of an article documents: If-Match, its answers, and the new draft."""
 
     def decorate(view):
@@ -448,7 +461,7 @@ class Restore(MethodView):
         return draft_reply(article)
 
 
-REVISION_OR_DRAFT = ma.validate.Regexp(r"^(\d{1,9}|draft)$", error="A revision number, or draft.")
+REVISION_OR_DRAFT = Pattern(r"^(\d{1,9}|draft)$", error="A revision number, or draft.")
 
 
 class DiffQuerySchema(ma.Schema):

@@ -70,7 +70,19 @@ class ManagementBlueprint(ServiceBlueprint):
             return parse
 
         def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
-            view = parse(view)
+            parsed = parse(view)
+            if kwargs.get("required", True):
+                # A required body that is missing is a bad request, found before anything else
+                # (If-Match included): webargs would otherwise read it as an empty object.
+                @wraps(parsed)
+                def body_first(*args: Any, **kwargs_: Any) -> Any:
+                    if not request.get_data(cache=True):
+                        abort(400, message="This operation needs a JSON body.")
+                    return parsed(*args, **kwargs_)
+
+                view = body_first
+            else:
+                view = parsed
             for status, name in self.BODY_ERRORS:
                 view = self.alt_response(status, response=name)(view)
             return view

@@ -10,6 +10,7 @@ from service.api.fields import Instant
 from service.api.limits import refuse_when_over
 from service.config import MAX_EVENTS_PER_BATCH
 from service.content.events import KINDS, record_events
+from service.content.patterns import Pattern
 from service.extensions import db
 from service.models.base import utcnow
 
@@ -28,7 +29,7 @@ def count_against_the_limit() -> None:
         refuse_when_over("events")
 
 
-NAME = [validate.Length(min=1, max=100), validate.Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+NAME = [validate.Length(min=1, max=100), Pattern(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
 
 
 class EventSchema(ma.Schema):

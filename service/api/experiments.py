@@ -9,6 +9,7 @@ from marshmallow import fields, validate
 from sqlalchemy import select
 
 from service.api.auth import ManagementBlueprint
+from service.api.converters import MAX_ID
 from service.api.lookup import found_or_404
 from service.content import editing, experiments
 from service.content.audit import record
@@ -45,14 +46,16 @@ class VariantSchema(ma.Schema):
     key = fields.String(required=True, validate=SLUG, metadata={"example": "control"})
     name = text_field(max_length=200, example="Control")
     weight = fields.Float(
-        required=True, validate=validate.Range(min=0, max=1, min_inclusive=False), metadata={"example": 0.5}
+        required=True,
+        validate=validate.Range(min=0, max=1, min_inclusive=False),
+        metadata={"example": 0.5, "exclusiveMinimum": True},  # (apispec leaves it out)
     )
     overlay = fields.Nested(OverlaySchema, load_default=dict)
 
 
 class ExperimentInputSchema(ma.Schema):
     key = fields.String(required=True, validate=SLUG, metadata={"example": "cta-wording"})
-    article_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    article_id = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_ID))
     hypothesis = text_field(required=False)
     goal = fields.String(
         required=True, validate=SLUG, metadata={"description": "The conversion event's name."}

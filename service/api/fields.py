@@ -24,8 +24,3 @@ class Instant(fields.AwareDateTime):
             return instant.astimezone(UTC)
         except OverflowError as error:
             raise ValidationError("Out of range.") from error
-
-
-def no_control_characters(value: str) -> None:
-    if any(ord(character) < 32 or ord(character) == 127 for character in value):
-        raise ValidationError("Must not contain control characters.")

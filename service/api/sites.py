@@ -13,6 +13,7 @@ from service.content.audit import record
 from service.content.document import SLUG_PATTERN, document_from_article, dump_document, text_field
 from service.content.editing import load_article
 from service.content.overlay import OverlaySchema
+from service.content.patterns import Pattern
 from service.content.placeholders import VARIABLE_NAME
 from service.extensions import db
 from service.models import Site
@@ -36,9 +37,7 @@ class SiteInputSchema(ma.Schema):
     )
     name = text_field(max_length=200, example="Renova Clinic Austin")
     origins = fields.List(
-        fields.String(
-            validate=validate.Regexp(ORIGIN, error="An origin: scheme://host[:port], nothing after.")
-        ),
+        fields.String(validate=Pattern(ORIGIN, error="An origin: scheme://host[:port], nothing after.")),
         load_default=list,
         metadata={
             "description": "Browser origins allowed to call this site's delivery.",
@@ -46,9 +45,7 @@ class SiteInputSchema(ma.Schema):
         },
     )
     variables = fields.Dict(
-        keys=fields.String(
-            validate=validate.Regexp(VARIABLE_NAME, error="Use lowercase letters, digits and _.")
-        ),
+        keys=fields.String(validate=Pattern(VARIABLE_NAME, error="Use lowercase letters, digits and _.")),
         values=text_field(),
         load_default=dict,
         metadata={

@@ -4,7 +4,7 @@ import marshmallow as ma
 from flask import g
 from flask.views import MethodView
 from flask_smorest import abort
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from service.api.auth import ManagementBlueprint
 from service.api.delivery_schemas import SEED_DOCUMENT
@@ -27,8 +27,10 @@ blp = ManagementBlueprint(
 
 class ImportSchema(ma.Schema):
     documents = fields.List(
-        fields.Raw(),
+        # Raw, so that each document is checked on its own and its errors carry its index.
+        fields.Raw(metadata={"allOf": [{"$ref": "#/components/schemas/ArticleDocument"}]}),
         required=True,
+        validate=validate.Length(min=1, error="The list holds no documents."),
         metadata={"description": "ArticleDocument objects, as export gives them."},
     )
     publish = StrictBoolean(

@@ -6,10 +6,10 @@ from flask.views import MethodView
 from marshmallow import fields, validate
 
 from service.api.auth import ManagementBlueprint
-from service.api.fields import no_control_characters
 from service.content import webhooks
 from service.content.audit import record
-from service.content.document import text_field
+from service.content.document import URL_LENGTH, text_field
+from service.content.patterns import SERVICE_URL, url_pattern
 from service.extensions import db
 from service.models import Webhook
 
@@ -27,11 +27,10 @@ blp = ManagementBlueprint(
 
 
 class NewWebhookSchema(ma.Schema):
-    url = fields.Url(
+    url = fields.String(
         required=True,
-        schemes={"http", "https"},
-        require_tld=False,  # service names such as http://rebuilder:8080/hook are fine
-        validate=no_control_characters,
+        # service names such as http://rebuilder:8080/hook are fine
+        validate=[validate.Length(max=URL_LENGTH), url_pattern(SERVICE_URL)],
         metadata={"example": "https://clinic.example/hooks/cms"},
     )
     events = fields.List(

@@ -12,13 +12,15 @@ from marshmallow import fields, validate
 
 from service.content.errors import InvalidDocument
 from service.content.markdown import render_markdown
+from service.content.patterns import WEB_URL, Pattern, url_pattern
 from service.content.placeholders import PLACEHOLDER
 from service.models import Article, Benefit, Condition, Faq, Section
 from service.models.article import KEY_LENGTH, LOCALE_LENGTH, SLUG_LENGTH, TAG_LENGTH, TITLE_LENGTH
 
+URL_LENGTH = 2000  # what every browser and CDN handles
 SLUG_REGEX = r"[a-z0-9]+(?:-[a-z0-9]+)*"
-SLUG_PATTERN = validate.Regexp(f"^{SLUG_REGEX}$", error="Use lowercase letters, digits and single hyphens.")
-LOCALE_PATTERN = validate.Regexp(
+SLUG_PATTERN = Pattern(f"^{SLUG_REGEX}$", error="Use lowercase letters, digits and single hyphens.")
+LOCALE_PATTERN = Pattern(
     r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$", error="Use a BCP 47 language tag such as en or en-GB."
 )
 
@@ -85,9 +87,21 @@ MARKDOWN_FIELDS: dict[str | None, tuple[str, ...]] = {
 }
 
 
+# White space as JavaScript (and so JSON Schema's `pattern`) knows it: Python's own also
+# counts \x1c-\x1f, which would make the spec and the service disagree on what is blank.
+WHITESPACE = (
+    "\t\n\v\f\r \u00a0\u1680"
+    + "".join(map(chr, range(0x2000, 0x200B)))
+    + "\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+_SPACE_CLASS = r"\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+# What is_text accepts, for the spec: something not blank, and no NUL anywhere.
+TEXT_PATTERN = rf"^[^\u0000]*[^\u0000{_SPACE_CLASS}][^\u0000]*$"
+
+
 def is_text(value: str) -> None:
     """Text has something to read, and no NUL character (which PostgreSQL cannot store)."""
-    if not value.strip():
+    if not value.strip(WHITESPACE):
         raise ma.ValidationError("Must not be blank.")
     if "\x00" in value:
         raise ma.ValidationError("Must not contain NUL characters.")
@@ -96,7 +110,7 @@ def is_text(value: str) -> None:
 def text_field(required: bool = True, max_length: int | None = None, **metadata: Any) -> fields.String:
     """A text field: required, or optional and nullable; never blank."""
     checks = [validate.Length(max=max_length), is_text]
-    metadata = {"minLength": 1, **metadata}  # what is_text implies, for the spec
+    metadata = {"minLength": 1, "pattern": TEXT_PATTERN, **metadata}  # what is_text accepts
     if required:
         return fields.String(required=True, validate=checks, metadata=metadata)
     return fields.String(load_default=None, allow_none=True, validate=checks, metadata=metadata)
@@ -107,7 +121,7 @@ def _markdown(required: bool = True, **metadata: Any) -> fields.String:
 
 
 def _text_list(**metadata: Any) -> fields.List:
-    item = fields.String(validate=is_text, metadata={"minLength": 1})
+    item = fields.String(validate=is_text, metadata={"minLength": 1, "pattern": TEXT_PATTERN})
     return fields.List(item, load_default=list, metadata=metadata)
 
 
@@ -154,12 +168,6 @@ class SeoSchema(ma.Schema):
     description = text_field(required=False)
 
 
-def _url_or_placeholder(value: str) -> None:
-    """A link, or a site's link: {{site.booking_url}}, filled per site at delivery."""
-    if not PLACEHOLDER.fullmatch(value.strip()):
-        validate.URL(schemes={"http", "https"})(value)
-
-
 class CallToActionSchema(ma.Schema):
     heading = text_field(required=False, max_length=TITLE_LENGTH)
     body = _markdown()
@@ -167,14 +175,14 @@ class CallToActionSchema(ma.Schema):
     button_url = fields.String(
         load_default=None,
         allow_none=True,
-        validate=_url_or_placeholder,
+        validate=[validate.Length(max=URL_LENGTH), url_pattern(WEB_URL, PLACEHOLDER.pattern)],
         metadata={"description": "An http(s) URL, or a placeholder such as {{site.booking_url}}."},
     )
 
 
 class ReferenceSchema(ma.Schema):
     title = text_field(max_length=TITLE_LENGTH)
-    url = fields.Url(required=True, schemes={"http", "https"})
+    url = fields.String(required=True, validate=[validate.Length(max=URL_LENGTH), url_pattern()])
 
 
 class ArticleDocumentSchema(ma.Schema):

@@ -12,6 +12,7 @@ article, so a bad overlay is refused when it is saved, never found out by a visi
 """
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
 import marshmallow as ma
@@ -23,25 +24,20 @@ from service.content.errors import InvalidDocument
 KINDS = tuple(CHILD_MODELS)
 
 
+def _by_kind(name: str, values: Callable[[], fields.Field]) -> fields.Nested:
+    """An object with an optional member per kind of child, so the spec lists the kinds."""
+    return fields.Nested(
+        ma.Schema.from_dict({kind: values() for kind in KINDS}, name=name), load_default=dict
+    )
+
+
 class OverlaySchema(ma.Schema):
     """The shape of an overlay; what it names is checked against an article by check_overlay."""
 
     fields_ = fields.Dict(data_key="fields", attribute="fields", load_default=dict)
-    children = fields.Dict(
-        keys=fields.String(validate=ma.validate.OneOf(KINDS)),
-        values=fields.Dict(keys=fields.String(), values=fields.Dict()),
-        load_default=dict,
-    )
-    hide = fields.Dict(
-        keys=fields.String(validate=ma.validate.OneOf(KINDS)),
-        values=fields.List(fields.String()),
-        load_default=dict,
-    )
-    order = fields.Dict(
-        keys=fields.String(validate=ma.validate.OneOf(KINDS)),
-        values=fields.List(fields.String()),
-        load_default=dict,
-    )
+    children = _by_kind("OverlayChildren", lambda: fields.Dict(keys=fields.String(), values=fields.Dict()))
+    hide = _by_kind("OverlayHide", lambda: fields.List(fields.String()))
+    order = _by_kind("OverlayOrder", lambda: fields.List(fields.String()))
 
 
 def apply_overlay(document: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:

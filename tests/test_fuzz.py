@@ -1,0 +1,142 @@
+"""Property-based fuzzing of the whole API from its own OpenAPI document (schemathesis):
+every operation with valid and invalid data, NUL bytes and odd Unicode included, with an
+admin key and with none; then the stateful phase, chaining operations by the links
+schemathesis finds. Every check must pass: no 5xx, documented status codes, content types,
+headers and bodies matching the spec, invalid data refused, auth not ignored.
+
+FUZZ_EXAMPLES sets the examples per operation (CI's default keeps the suite short; see
+README for the longer run)."""
+
+import os
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import positive_data_acceptance
+
+from service import create_app
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
+
+
+def loaded_schema():
+    """The spec, read from an app of its own (it does not depend on the database); every
+    request goes to the suite's app, on the test database (`app=` below)."""
+    loaded = schemathesis.openapi.from_wsgi(
+        "/openapi.json", create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    )
+    loaded.config.generation.update(
+        modes=["positive", "negative"], max_examples=EXAMPLES, allow_x00=True, codec="utf-8"
+    )
+    checks = loaded.config.checks
+    # A write without If-Match is 428 Precondition Required (RFC 6585), which schemathesis
+    # does not list among the answers to a missing required header.
+    checks.missing_required_header.expected_statuses = [
+        *checks.missing_required_header.expected_statuses,
+        "428",
+    ]
+    # A well-formed If-Match that is not the article's current ETag is 412: valid data, stale.
+    checks.positive_data_acceptance.expected_statuses = [
+        *checks.positive_data_acceptance.expected_statuses,
+        "412",
+    ]
+    return loaded
+
+
+schema = loaded_schema()
+
+# Rules OpenAPI 3.0 cannot state, which valid-looking data may break: the only fields these
+# operations may refuse (422) data for when it matches the spec.
+RULES_BEYOND_THE_SPEC = {
+    # children's keys differ; each block (faqs, benefits...) is included by one section at most
+    "POST /v1/manage/articles": {"sections", "conditions", "benefits", "faqs"},
+    "PUT /v1/manage/articles/{article_id}": {"sections", "conditions", "benefits", "faqs"},
+    "POST /v1/manage/import": {"documents"},  # each document as above; one per slug and locale
+    "PATCH /v1/manage/articles/{article_id}": {""},  # a patch changes something
+    # a child is checked as its kind's object, within the whole document
+    "POST /v1/manage/articles/{article_id}/{kind}": {"sections", "conditions", "benefits", "faqs"},
+    "PUT /v1/manage/articles/{article_id}/{kind}/{key}": {"sections", "conditions", "benefits", "faqs"},
+    "PATCH /v1/manage/articles/{article_id}/{kind}/{key}": {"sections", "conditions", "benefits", "faqs"},
+    "PUT /v1/manage/articles/{article_id}/order/{kind}": {"keys"},  # each current key, once
+    "POST /v1/manage/articles/{article_id}/schedules": {"at"},  # in the future
+    "POST /v1/manage/keys": {"expires_at"},  # in the future
+    "POST /v1/manage/sites": {"variables"},  # names are lowercase identifiers
+    "PUT /v1/manage/sites/{key}": {"key", "variables"},  # a site keeps its key
+    # weights add up to 1, variant keys differ, the article exists
+    "POST /v1/manage/experiments": {"variants", "article_id"},
+    "PUT /v1/manage/experiments/{key}": {"variants", "key", "article_id"},
+}
+
+
+def validate(case, response, **transport):
+    """Every check, but where a rule beyond the spec explains a 422 for valid-looking data."""
+    rules = RULES_BEYOND_THE_SPEC.get(case.operation.label)
+    excluded = [positive_data_acceptance] if rules else None
+    case.validate_response(response, excluded_checks=excluded, transport_kwargs=transport)
+    if rules and response.status_code == 422 and case.meta.generation.mode.is_positive:
+        refused = {error["field"].split(".")[0].split("[")[0] for error in response.json()["errors"]}
+        assert refused <= rules, f"{case.operation.label} refused {refused} for data the spec allows"
+
+
+CURRENT_ADMIN: dict[str, str] = {}  # the running test's admin key (tables are emptied after each)
+
+
+class AdminKey:
+    """The admin key as schemathesis' auth provider: it leaves it out, or spoils it, where a
+    check tests what the API does without it."""
+
+    def get(self, case, context):
+        return CURRENT_ADMIN.get("Authorization")  # (None while collecting: no test is running)
+
+    def set(self, case, data, context):
+        case.headers = {**(case.headers or {}), "Authorization": data}
+
+
+@pytest.fixture
+def admin_headers(auth):
+    CURRENT_ADMIN.update(auth("admin"))
+    yield dict(CURRENT_ADMIN)
+    CURRENT_ADMIN.clear()
+
+
+FUZZ_SETTINGS = settings(deadline=None, suppress_health_check=list(HealthCheck))
+
+
+@schema.auth.apply(AdminKey, refresh_interval=None)
+@schema.parametrize()
+@FUZZ_SETTINGS
+def test_every_operation_keeps_its_contract_with_an_admin_key(case, app, published, admin_headers):
+    validate(case, case.call(app=app), app=app)
+
+
+@schema.parametrize()
+@FUZZ_SETTINGS
+def test_every_operation_keeps_its_contract_without_a_key(case, app, published):
+    validate(case, case.call(app=app), app=app)
+
+
+# The stateful phase runs on a schema of its own, whose every request carries the admin key
+# through the auth provider (so that the ignored-auth check can spoil it).
+workflow_schema = loaded_schema()
+workflow_schema.auth(refresh_interval=None)(AdminKey)
+
+
+def test_sequences_of_operations_keep_their_contracts(app, published, admin_headers):
+    """The stateful phase: operations chained through the links schemathesis infers (an
+    article created, then read, changed, published...), with an admin key."""
+
+    class Workflow(workflow_schema.as_state_machine()):
+        def get_call_kwargs(self, case):
+            return {"app": app}
+
+        def validate_response(self, response, case, additional_checks=None, **transport):
+            validate(case, response, **transport)
+
+    Workflow.run(
+        settings=settings(
+            FUZZ_SETTINGS,
+            max_examples=EXAMPLES,
+            stateful_step_count=8,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
