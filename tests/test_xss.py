@@ -1,0 +1,169 @@
+"""Hostile content: a corpus of XSS payloads in every Markdown field and in a site's
+variables goes through create, publish and delivery; none survives in any HTML the API
+returns, sanitising twice changes nothing, and links get a safe rel."""
+
+import copy
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from service.content.document import MARKDOWN_FIELDS
+from service.content.markdown import render_markdown, sanitise
+
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "<svg onload=alert(1)>",
+    "<svg><script>alert(1)</script></svg>",
+    "<iframe src=javascript:alert(1)></iframe>",
+    "<math><mi xlink:href=javascript:alert(1)>x</mi></math>",
+    '<a href="javascript:alert(1)">x</a>',
+    '<a href="&#x6A;avascript:alert(1)">x</a>',
+    "<details open ontoggle=alert(1)>",
+    '<div style="background:url(javascript:alert(1))">x</div>',
+    "<scr<script>ipt>alert(1)</script>",
+    '"><script>alert(1)</script>',
+    "%3Cscript%3Ealert(1)%3C/script%3E",
+    "[x](javascript:alert(1))",
+    "[x](JAVASCRIPT:alert(1))",
+    "[x]( javascript:alert(1))",
+    "[x](&#106;avascript:alert(1))",
+    "[x](java&#x09;script:alert(1))",
+    "[x](vbscript:msgbox(1))",
+    "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "![x](javascript:alert(1))",
+    '![x](https://a.example/x.png" onerror="alert(1))',
+    '[x](https://a.example "t\\" onmouseover=alert(1) x=\\"")',
+    "<javascript:alert(1)>",
+    "[x][ref]\n\n[ref]: javascript:alert(1)",
+    "[ok](https://clinic.example/book)",
+]
+SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:")
+SITE = {
+    "key": "clinic-austin",
+    "name": "Austin",
+    "variables": {"phone": "<img src=x onerror=alert(1)>", "booking_url": "javascript:alert(1)"},
+}
+
+
+def scheme_of(url: str) -> str | None:
+    """The scheme a browser sees (WHATWG URL parsing): C0 controls and spaces trimmed, tabs and
+    newlines removed anywhere, then letters, digits, + - . before the first colon."""
+    cleaned = re.sub(r"[\t\n\r]", "", url.strip("".join(map(chr, range(33)))))
+    match = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", cleaned)
+    return match.group(1).lower() + ":" if match else None
+
+
+class Inspector(HTMLParser):
+    """Everything in a piece of HTML that could run script or leak the opener."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.problems = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "iframe", "svg", "math", "style", "object", "embed", "form", "base"):
+            self.problems.append(f"<{tag}>")
+        values = dict(attrs)
+        for name, value in attrs:
+            if name.startswith("on") or name in ("style", "srcdoc", "formaction"):
+                self.problems.append(f"{tag}[{name}]")
+            if name in ("href", "src", "action", "xlink:href") and value is not None:
+                scheme = scheme_of(value)
+                if scheme is not None and scheme not in SAFE_SCHEMES:
+                    self.problems.append(f"{tag}[{name}={value}]")
+        if tag == "a" and "href" in values:
+            rel = set((values.get("rel") or "").split())
+            if not {"noopener", "noreferrer"} <= rel:
+                self.problems.append(f"<a> without a safe rel: {values}")
+
+
+def problems_in(fragment: str) -> list[str]:
+    inspector = Inspector()
+    inspector.feed(fragment)
+    inspector.close()
+    return inspector.problems
+
+
+def hostile(document: dict, payload: str, per_site: bool) -> dict:
+    """The document with `payload` in every Markdown field; per site, also the site's phone
+    and booking link (its variables) filled in."""
+    phone = " and {{site.phone}}" if per_site else ""
+    for part, names in MARKDOWN_FIELDS.items():
+        targets = [document] if part is None else document[part]
+        targets = [targets] if isinstance(targets, dict) else targets
+        for target in targets:
+            for name in names:
+                target[name] = f"Intro {payload}{phone}"
+    if per_site:
+        document["call_to_action"]["button_url"] = "{{site.booking_url}}"
+    else:
+        document["slug"] += "-everywhere"
+    return document
+
+
+def html_fields(value):
+    if isinstance(value, dict):
+        for name, inner in value.items():
+            if name.endswith("_html") and isinstance(inner, str):
+                yield inner
+            else:
+                yield from html_fields(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from html_fields(inner)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_no_payload_survives_create_publish_and_delivery(client, auth, seed_document, payload):
+    admin = auth("admin")
+    assert client.post("/v1/manage/sites", json=SITE, headers=admin).status_code == 201
+    slug = seed_document["slug"]
+    for per_site in (True, False):
+        document = hostile(copy.deepcopy(seed_document), payload, per_site)
+        created = client.post("/v1/manage/articles", json=document, headers=admin)
+        assert created.status_code == 201, created.json
+        draft = client.get(created.headers["Location"], headers=admin)
+        published = client.post(
+            f"{created.headers['Location']}/publish",
+            json={},
+            headers={**admin, "If-Match": draft.headers["ETag"]},
+        )
+        assert published.status_code == 200, published.json
+
+    delivered = [
+        client.get(f"/v1/sites/clinic-austin/articles/{slug}"),
+        client.get(f"/v1/articles/{slug}-everywhere"),
+    ]
+    fragments = [fragment for response in delivered for fragment in html_fields(response.json)]
+
+    assert all(response.status_code == 200 for response in delivered)
+    assert len(fragments) > 20  # every Markdown field of both answers was looked at
+    for fragment in fragments:
+        assert problems_in(fragment) == [], fragment
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_sanitising_twice_changes_nothing(payload):
+    once = render_markdown(payload)
+
+    assert sanitise(once) == once
+    assert sanitise(sanitise(payload)) == sanitise(payload)
+
+
+def test_the_inspector_sees_what_it_looks_for():
+    """The checks above could only pass vacuously if this failed."""
+    assert problems_in('<a href="javascript:alert(1)">x</a>')
+    assert problems_in('<a href="https://ok.example">x</a>')  # no rel
+    assert problems_in("<img src=x onerror=alert(1)>")
+    assert problems_in('<a href=" java&#9;script:alert(1)" rel="noopener noreferrer">x</a>')
+    assert problems_in("<script>alert(1)</script>")
+    assert not problems_in('<a href="https://ok.example" rel="noopener noreferrer">x</a>')
+
+
+def test_links_keep_working_and_open_safely():
+    rendered = render_markdown("[Book](https://clinic.example/book) or [call](tel:+15125550100)")
+
+    assert 'href="https://clinic.example/book"' in rendered and 'href="tel:+15125550100"' in rendered
+    assert rendered.count('rel="noopener noreferrer"') == 2
