@@ -5,6 +5,8 @@ import re
 import pytest
 from openapi_spec_validator import validate
 
+from tests.walk import members
+
 UNDOCUMENTED = {"/openapi.json", "/docs", "/docs/assets/<path:filename>", "/"}
 
 
@@ -25,20 +27,8 @@ def test_the_spec_is_valid_openapi(spec):
     validate(spec)
 
 
-def references(value):
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if key == "$ref":
-                yield item
-            else:
-                yield from references(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from references(item)
-
-
 def test_every_reference_resolves(spec):
-    for reference in set(references(spec)):
+    for reference in set(members(spec, lambda name, _: name == "$ref")):
         target = spec
         for part in reference.removeprefix("#/").split("/"):
             target = target.get(part)

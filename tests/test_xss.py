@@ -10,6 +10,7 @@ import pytest
 
 from service.content.document import MARKDOWN_FIELDS
 from service.content.markdown import render_markdown, sanitise
+from tests.walk import members
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -79,6 +80,10 @@ class Inspector(HTMLParser):
                 self.problems.append(f"<a> without a safe rel: {values}")
 
 
+def is_html(name: str, value) -> bool:
+    return name.endswith("_html") and isinstance(value, str)
+
+
 def problems_in(fragment: str) -> list[str]:
     inspector = Inspector()
     inspector.feed(fragment)
@@ -103,18 +108,6 @@ def hostile(document: dict, payload: str, per_site: bool) -> dict:
     return document
 
 
-def html_fields(value):
-    if isinstance(value, dict):
-        for name, inner in value.items():
-            if name.endswith("_html") and isinstance(inner, str):
-                yield inner
-            else:
-                yield from html_fields(inner)
-    elif isinstance(value, list):
-        for inner in value:
-            yield from html_fields(inner)
-
-
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_no_payload_survives_create_publish_and_delivery(client, auth, seed_document, payload):
     admin = auth("admin")
@@ -136,7 +129,7 @@ def test_no_payload_survives_create_publish_and_delivery(client, auth, seed_docu
         client.get(f"/v1/sites/clinic-austin/articles/{slug}"),
         client.get(f"/v1/articles/{slug}-everywhere"),
     ]
-    fragments = [fragment for response in delivered for fragment in html_fields(response.json)]
+    fragments = [fragment for response in delivered for fragment in members(response.json, is_html)]
 
     assert all(response.status_code == 200 for response in delivered)
     assert len(fragments) > 20  # every Markdown field of both answers was looked at
