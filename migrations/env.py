@@ -89,9 +89,9 @@ def run_migrations_online():
         if connection.dialect.name == "sqlite":
             # Batch migrations rebuild SQLite tables (copy, drop, rename); with foreign keys
             # enforced, dropping the old table would cascade deletes into the tables that
-            # point at it. SQLite only honours this outside a transaction, hence first.
-            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            connection.commit()
+            # point at it. SQLite only honours this outside a transaction, hence on the driver's
+            # connection directly (SQLAlchemy's would begin one first).
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():

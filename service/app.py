@@ -1,10 +1,11 @@
 """The app factory: configuration, extensions, blueprints, docs and commands."""
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -51,7 +52,7 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     )
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     with app.app_context():
-        _configure_sqlite(db.engine)
+        _configure_sqlite(app, db.engine)
     api.init_app(app)
     register_domain_errors(app)
     register_blueprints(app, api)
@@ -92,17 +93,41 @@ def allowed_origins(setting: str) -> list[str]:
     return [origin.strip() for origin in setting.split(",") if origin.strip()]
 
 
-def _configure_sqlite(engine: Engine) -> None:
+# Whether this request only reads: its SQLite transactions need not take the write lock.
+only_reading: ContextVar[bool] = ContextVar("only_reading", default=False)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _note_reading() -> None:
+    only_reading.set(request.method in SAFE_METHODS)
+
+
+def _forget_reading(_error: BaseException | None) -> None:
+    only_reading.set(False)
+
+
+def _configure_sqlite(app: Flask, engine: Engine) -> None:
     """SQLite per connection: foreign keys enforced (and so ON DELETE CASCADE); write-ahead
     logging, so readers never wait for a writer and a killed process leaves a sound file;
     and a writer waits up to 5 s for another's lock instead of failing at once."""
     if engine.dialect.name != "sqlite":
         return
+    app.before_request(_note_reading)
+    app.teardown_request(_forget_reading)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself, below
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # A transaction that may write takes the write lock when it begins: one that took it
+        # only at its first write could find the database changed under its reads, and fail
+        # at once with "database is locked" instead of waiting busy_timeout. Reads (GET,
+        # HEAD, OPTIONS requests) stay deferred, so they never wait for a writer.
+        connection.exec_driver_sql("BEGIN" if only_reading.get() else "BEGIN IMMEDIATE")

@@ -9,6 +9,7 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from service.backup import BackupError, backup
 from service.config import SEED_PATH
 from service.content.audit import record
 from service.content.editing import ArticleConflict
@@ -123,7 +124,24 @@ def send_webhooks_command() -> None:
         click.echo(f"delivery {outcome.delivery_id}: {outcome.status} (HTTP {outcome.status_code})")
 
 
+@click.command("backup")
+@with_appcontext
+@click.argument("destination", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(destination: Path) -> None:
+    """Copy the database to DESTINATION while the service runs (a new file).
+
+    SQLite: SQLite's online backup API. PostgreSQL: pg_dump --format=custom. How to restore
+    each: README, "Backups".
+    """
+    try:
+        backup(db.engine.url, destination)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backed up to {destination}.")
+
+
 def init_app(app: Flask) -> None:
+    app.cli.add_command(backup_command)
     app.cli.add_command(seed_command)
     app.cli.add_command(create_key_command)
     app.cli.add_command(apply_schedules_command)
