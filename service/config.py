@@ -81,3 +81,12 @@ SEED_PATH = Path(__file__).resolve().parents[1] / "seed" / "article.json"
 
 # The most events one POST /v1/events may carry: a frontend flushes its queue in a few requests.
 MAX_EVENTS_PER_BATCH = 500
+
+# How deeply a JSON body may nest: an article document needs four levels, an overlay six.
+MAX_JSON_DEPTH = 32
+# Per article: children of each kind (sections, conditions, benefits, faqs), references,
+# tags, and the items of one list (a section's bullets, a condition's points).
+MAX_CHILDREN = 200
+MAX_LIST_ITEMS = 100
+# Characters in one Markdown or plain text field without a tighter limit of its own.
+MAX_TEXT_LENGTH = 50_000

@@ -124,3 +124,40 @@ def test_an_experiment_on_an_article_id_beyond_any_id_is_422(client, auth):
 
     assert response.status_code == 422
     assert any(error["field"] == "article_id" for error in response.json["errors"])
+
+
+def test_json_nested_deeper_than_the_cap_is_400_and_within_it_is_read(client, auth, article_url):
+    deep = {"fields": {"x": 1}}
+    for _ in range(40):
+        deep = {"fields": deep}
+    headers = {**auth("editor"), "If-Match": "*"}
+    response = client.patch(
+        article_url, json=deep, headers=headers, content_type="application/merge-patch+json"
+    )
+
+    assert response.status_code == 400
+    assert response.json["detail"] == "The JSON body is nested deeper than 32 levels."
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda d: d.update(faqs=[{**d["faqs"][0], "key": f"q-{n}"} for n in range(201)]), "faqs"),
+        (lambda d: d.update(tags=[f"tag-{n}" for n in range(101)]), "tags"),
+        (lambda d: d.update(intro="x" * 50_001), "intro"),
+        (lambda d: d["sections"][0].update(items=["point"] * 101), "sections[0].items"),
+    ],
+)
+def test_children_lists_and_text_are_capped(client, auth, seed_document, change, field):
+    change(seed_document)
+    response = client.post(DRAFTS, json=seed_document, headers=auth("editor"))
+
+    assert response.status_code == 422
+    assert [error["field"] for error in response.json["errors"]] == [field]
+
+
+def test_the_caps_are_in_the_spec(client):
+    document = client.get("/openapi.json").json["components"]["schemas"]["ArticleDocument"]["properties"]
+
+    assert document["faqs"]["maxItems"] == 200 and document["tags"]["maxItems"] == 100
+    assert document["intro"]["maxLength"] == 50_000

@@ -9,9 +9,23 @@ import functools
 from typing import Any
 
 from flask import Request
-from flask_smorest import Blueprint
+from flask_smorest import Blueprint, abort
 from marshmallow import Schema
 from webargs.flaskparser import FlaskParser
+
+from service.config import MAX_JSON_DEPTH
+
+
+def json_depth(value: Any) -> int:
+    """How deeply arrays and objects nest in a parsed JSON value (a scalar is 0), level by
+    level rather than recursively, so that no body can exhaust the stack."""
+    depth, level = 0, [value]
+    while containers := [item for item in level if isinstance(item, dict | list)]:
+        depth += 1
+        level = [
+            inner for item in containers for inner in (item.values() if isinstance(item, dict) else item)
+        ]
+    return depth
 
 
 class ArgumentsParser(FlaskParser):
@@ -27,6 +41,14 @@ class ArgumentsParser(FlaskParser):
                 self._schemas[argmap] = argmap()
             return self._schemas[argmap]
         return super()._get_schema(argmap, req)
+
+    def _raw_load_json(self, req: Request) -> Any:
+        """The JSON body, refused (400) when nested deeper than MAX_JSON_DEPTH: no document
+        here goes beyond a few levels, and deep nesting only costs the reader."""
+        body = super()._raw_load_json(req)
+        if json_depth(body) > MAX_JSON_DEPTH:
+            abort(400, message=f"The JSON body is nested deeper than {MAX_JSON_DEPTH} levels.")
+        return body
 
     def load_querystring(self, req: Request, schema: Schema) -> Any:
         """A plain dict (the first value of each parameter, as MultiDict.get gives) unless

@@ -10,6 +10,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from service.config import MAX_CHILDREN, MAX_LIST_ITEMS, MAX_TEXT_LENGTH
 from service.content.errors import InvalidDocument
 from service.content.markdown import render_markdown
 from service.content.patterns import WEB_URL, Pattern, url_pattern
@@ -107,7 +108,7 @@ def is_text(value: str) -> None:
         raise ma.ValidationError("Must not contain NUL characters.")
 
 
-def text_field(required: bool = True, max_length: int | None = None, **metadata: Any) -> fields.String:
+def text_field(required: bool = True, max_length: int = MAX_TEXT_LENGTH, **metadata: Any) -> fields.String:
     """A text field: required, or optional and nullable; never blank."""
     checks = [validate.Length(max=max_length), is_text]
     metadata = {"minLength": 1, "pattern": TEXT_PATTERN, **metadata}  # what is_text accepts
@@ -121,8 +122,14 @@ def _markdown(required: bool = True, **metadata: Any) -> fields.String:
 
 
 def _text_list(**metadata: Any) -> fields.List:
-    item = fields.String(validate=is_text, metadata={"minLength": 1, "pattern": TEXT_PATTERN})
-    return fields.List(item, load_default=list, metadata=metadata)
+    item = text_field(max_length=MAX_TEXT_LENGTH)
+    return fields.List(
+        item, load_default=list, validate=validate.Length(max=MAX_LIST_ITEMS), metadata=metadata
+    )
+
+
+def _children(schema: type[ma.Schema]) -> fields.List:
+    return fields.List(fields.Nested(schema), load_default=list, validate=validate.Length(max=MAX_CHILDREN))
 
 
 class ChildSchema(ma.Schema):
@@ -196,6 +203,7 @@ class ArticleDocumentSchema(ma.Schema):
     tags = fields.List(
         fields.String(validate=[validate.Length(max=TAG_LENGTH), SLUG_PATTERN]),
         load_default=list,
+        validate=validate.Length(max=MAX_LIST_ITEMS),
         metadata={"description": "Slug-like tags; stored sorted and without duplicates."},
     )
     seo = fields.Nested(SeoSchema, load_default=lambda: {"title": None, "description": None})
@@ -205,11 +213,11 @@ class ArticleDocumentSchema(ma.Schema):
         required=False, max_length=TITLE_LENGTH, description="Clinician who reviewed it."
     )
     reviewed_at = fields.Date(load_default=None, allow_none=True)
-    references = fields.List(fields.Nested(ReferenceSchema), load_default=list)
-    sections = fields.List(fields.Nested(SectionSchema), load_default=list)
-    conditions = fields.List(fields.Nested(ConditionSchema), load_default=list)
-    benefits = fields.List(fields.Nested(BenefitSchema), load_default=list)
-    faqs = fields.List(fields.Nested(FaqSchema), load_default=list)
+    references = _children(ReferenceSchema)
+    sections = _children(SectionSchema)
+    conditions = _children(ConditionSchema)
+    benefits = _children(BenefitSchema)
+    faqs = _children(FaqSchema)
 
     @ma.post_load
     def _normalise_tags(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
