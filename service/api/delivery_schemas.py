@@ -109,6 +109,40 @@ class SiteDeliveredArticleSchema(DeliveredArticleSchema):
     assignment = fields.Nested(
         AssignmentSchema, metadata={"description": "Only with ?visitor or ?variant while an experiment runs."}
     )
+    structured_data = fields.Dict(
+        metadata={
+            "description": "schema.org JSON-LD for the page: a MedicalWebPage (reviewed by, last reviewed, "
+            "about the conditions) and an FAQPage, with the site's URLs (its page_url). Embed it as is in "
+            '<script type="application/ld+json">.',
+            "example": {
+                "@context": "https://schema.org",
+                "@graph": [
+                    {
+                        "@type": "MedicalWebPage",
+                        "@id": "https://austin.example/articles/stem-cells-back-pain",
+                        "url": "https://austin.example/articles/stem-cells-back-pain",
+                        "name": "Are All Types of Back Pain Treatable with Stem Cells?",
+                        "about": [{"@type": "MedicalCondition", "name": "Degenerative Disc Disease (DDD)"}],
+                        "lastReviewed": "2026-11-01",
+                        "reviewedBy": {"@type": "Person", "name": "Dr. A. Rivera"},
+                    },
+                    {
+                        "@type": "FAQPage",
+                        "mainEntity": [
+                            {
+                                "@type": "Question",
+                                "name": "Is stem cell therapy a permanent solution for back pain?",
+                                "acceptedAnswer": {
+                                    "@type": "Answer",
+                                    "text": "<p>Not guaranteed, but...</p>",
+                                },
+                            }
+                        ],
+                    },
+                ],
+            },
+        }
+    )
 
 
 @sent_in_full

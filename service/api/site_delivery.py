@@ -34,6 +34,7 @@ from service.content.document import SLUG_PATTERN
 from service.content.experiments import Arm, RunningExperiment, running_for, variant_for
 from service.content.publishing import delivery_body
 from service.content.sites import find_site, overlay_for, site_cards, site_document
+from service.content.structured_data import structured_data
 from service.extensions import db
 from service.models import Revision, Site
 
@@ -129,7 +130,10 @@ def render(site: str, slug: str, locale: str | None, variant: str | None = None,
         )
         overlays.append(variant_or_404(RunningExperiment.of(running), variant).overlay)
     document = site_document(revision.document, found_site, *overlays)
-    body, etag = delivery_body(revision.article_id, revision.number, revision.published_at, document, **extra)
+    jsonld = structured_data(document, found_site, revision.published_at)
+    body, etag = delivery_body(
+        revision.article_id, revision.number, revision.published_at, document, structured_data=jsonld, **extra
+    )
     return Answer(body.encode(), etag, revision.locale)
 
 

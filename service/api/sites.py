@@ -10,10 +10,16 @@ from service.api.auth import ManagementBlueprint
 from service.api.lookup import found_or_404
 from service.content import sites
 from service.content.audit import record
-from service.content.document import SLUG_PATTERN, document_from_article, dump_document, text_field
+from service.content.document import (
+    SLUG_PATTERN,
+    URL_LENGTH,
+    document_from_article,
+    dump_document,
+    text_field,
+)
 from service.content.editing import load_article
 from service.content.overlay import OverlaySchema
-from service.content.patterns import Pattern
+from service.content.patterns import WEB_URL, Pattern
 from service.content.placeholders import VARIABLE_NAME
 from service.extensions import db
 from service.models import Site
@@ -29,6 +35,10 @@ blp = ManagementBlueprint(
 )
 
 
+# A web address holding {slug} once (a lookahead: JSON Schema patterns are ECMA regexes).
+PAGE_URL = Pattern(rf"^(?=[^{{]*\{{slug\}}[^{{]*$)(?:{WEB_URL})$", error="An http(s) URL holding {{slug}}.")
+
+
 class SiteInputSchema(ma.Schema):
     key = fields.String(
         required=True,
@@ -42,6 +52,16 @@ class SiteInputSchema(ma.Schema):
         metadata={
             "description": "Browser origins allowed to call this site's delivery.",
             "example": ["https://austin.example"],
+        },
+    )
+    page_url = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=[validate.Length(max=URL_LENGTH), PAGE_URL],
+        metadata={
+            "description": "The address of an article's page on this site, {slug} standing for its slug: "
+            "the canonical URL in the article's structured data.",
+            "example": "https://austin.example/articles/{slug}",
         },
     )
     variables = fields.Dict(
@@ -69,6 +89,7 @@ SITE_EXAMPLE = {
     "key": "clinic-austin",
     "name": "Renova Clinic Austin",
     "origins": ["https://austin.example"],
+    "page_url": "https://austin.example/articles/{slug}",
     "variables": {"phone": "512-555-0100", "booking_url": "https://austin.example/book", "city": "Austin"},
     "created_at": "2026-11-26T09:00:00+00:00",
     "updated_at": "2026-11-26T09:00:00+00:00",

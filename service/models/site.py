@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.models.base import Base, utcnow
@@ -17,6 +17,7 @@ class Site(Base):
     name: Mapped[str] = mapped_column(String(200))
     origins: Mapped[list[str]]  # browser origins allowed to call delivery for this site
     variables: Mapped[dict[str, Any]]  # {{site.<name>}} values: phone, booking_url, city...
+    page_url: Mapped[str | None] = mapped_column(Text)  # where it shows an article: .../{slug}
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -1,0 +1,65 @@
+"""schema.org structured data (JSON-LD) for an article as one site shows it: a MedicalWebPage
+about the conditions it discusses, reviewed by whom and when, and an FAQPage of its FAQs,
+each Question with its accepted Answer. Frontends put it in a
+<script type="application/ld+json"> element as it is."""
+
+from datetime import date, datetime
+from typing import Any
+
+from service.content.markdown import render_markdown
+from service.models import Site
+
+
+def article_page_url(site: Site, slug: str) -> str | None:
+    return site.page_url.replace("{slug}", slug) if site.page_url else None
+
+
+def structured_data(document: dict[str, Any], site: Site, published_at: datetime | None) -> dict[str, Any]:
+    """The JSON-LD of `document` (the site's version, its variables filled in)."""
+    url = article_page_url(site, document["slug"])
+    page: dict[str, Any] = {
+        "@type": "MedicalWebPage",
+        "name": document["title"],
+        "headline": document["title"],
+        "description": document["summary"],
+        "inLanguage": document["locale"],
+        "about": [
+            {"@type": "MedicalCondition", "name": condition["name"]} for condition in document["conditions"]
+        ],
+        "publisher": _clinic(site),
+    }
+    if published_at is not None:
+        page["datePublished"] = published_at.isoformat()
+    if document.get("reviewed_at"):
+        page["lastReviewed"] = _day(document["reviewed_at"])
+    if document.get("reviewed_by"):
+        page["reviewedBy"] = {"@type": "Person", "name": document["reviewed_by"]}
+    faq = {
+        "@type": "FAQPage",
+        "mainEntity": [
+            {
+                "@type": "Question",
+                "name": item["question"],
+                "acceptedAnswer": {"@type": "Answer", "text": render_markdown(item["answer"])},
+            }
+            for item in document["faqs"]
+        ],
+    }
+    if url:
+        page |= {"@id": url, "url": url}
+        faq |= {"@id": f"{url}#faq", "url": url}
+    graph = [page, faq] if document["faqs"] else [page]
+    return {"@context": "https://schema.org", "@graph": graph}
+
+
+def _clinic(site: Site) -> dict[str, Any]:
+    clinic: dict[str, Any] = {"@type": "MedicalClinic", "name": site.name}
+    if site.variables.get("phone"):
+        clinic["telephone"] = site.variables["phone"]
+    if site.origins:
+        clinic["url"] = site.origins[0]
+    return clinic
+
+
+def _day(value: date | str) -> str:
+    return value if isinstance(value, str) else value.isoformat()
