@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test install migrate seed lint bench profile
+.PHONY: run test install migrate seed lint bench profile demo frontend-check spec
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -42,3 +42,21 @@ bench: install
 # `make profile`: where a cached delivery request spends its time (pyinstrument, in-process).
 profile: install
 	$(BIN)/python -m bench.profile
+
+# `make demo`: the API on :8000 and the demo clinic site on :8001, seeded with two clinic
+# sites and a running experiment. Open http://127.0.0.1:8001/?site=clinic-austin (or denver).
+demo: seed
+	$(BIN)/python examples/clinic-site/seed_demo.py
+	$(BIN)/python -m http.server 8001 --bind 127.0.0.1 --directory examples/clinic-site & \
+	  trap 'kill $$!' EXIT; $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
+
+# The OpenAPI document as a file, for the frontend tools below.
+spec: install
+	mkdir -p build
+	$(BIN)/flask openapi write --format=json build/openapi.json
+
+# `make frontend-check`: Redocly's recommended lint of the spec, TypeScript types generated
+# from it (openapi-typescript), and the demo site's code type-checked against them (tsc).
+frontend-check: spec
+	cd examples/clinic-site && npm ci --no-audit --no-fund --silent
+	cd examples/clinic-site && npm run -s lint-spec && npm run -s types && npm run -s typecheck

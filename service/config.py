@@ -48,15 +48,18 @@ class Config:
     API_VERSION = "1.0.0"
     OPENAPI_VERSION = "3.0.3"
     API_SPEC_OPTIONS = {
+        # Relative: the API is where this document is served from.
+        "servers": [{"url": "/", "description": "This service"}],
         "info": {
+            "license": {"name": "Proprietary: for the clinics' own frontends"},
             "description": (
                 "Structured marketing articles for health clinics, served as JSON.\n\n"
                 "Delivery responses carry a strong `ETag` and `Cache-Control`; send the ETag back "
                 "in `If-None-Match` to get `304 Not Modified`. Every error is an RFC 9457 problem "
                 "document (`application/problem+json`) with `type`, `title`, `status`, `detail`, "
                 "and `errors` listing each invalid field for `422`."
-            )
-        }
+            ),
+        },
     }
     OPENAPI_URL_PREFIX = "/"
     OPENAPI_JSON_PATH = "openapi.json"

@@ -2,6 +2,7 @@
 
 import http
 
+from apispec import BasePlugin
 from flask import Response
 from flask_smorest import Api
 from flask_smorest.pagination import PaginationMetadataSchema
@@ -11,11 +12,23 @@ from werkzeug.exceptions import HTTPException
 from service.errors import PROBLEM_CONTENT_TYPE, ProblemSchema, problem_example, problem_from_http_exception
 
 
+class PublicUnlessSecured(BasePlugin):
+    """An operation that declares no security is public: the spec says so (`security: []`),
+    so that generated clients and linters need not guess."""
+
+    def operation_helper(self, path: str | None = None, operations: dict | None = None, **_: object) -> None:
+        for operation in (operations or {}).values():
+            operation.setdefault("security", [])
+
+
 class ServiceApi(Api):
     """Errors are answered and documented as problem documents; the pagination header is
     documented as the JSON text it is."""
 
     ERROR_SCHEMA = ProblemSchema
+
+    def _init_spec(self, **kwargs: object) -> None:
+        super()._init_spec(extra_plugins=[PublicUnlessSecured()], **kwargs)
 
     def handle_http_exception(self, error: HTTPException) -> Response:
         return problem_from_http_exception(error)

@@ -88,8 +88,8 @@ class RevisionDocumentSchema(RevisionSchema):
 
 class FieldChangeSchema(ma.Schema):
     field = fields.String(metadata={"example": "title"})
-    before = fields.Raw(allow_none=True)
-    after = fields.Raw(allow_none=True)
+    before = fields.Raw()  # (any JSON value, null included)
+    after = fields.Raw()
 
 
 class MovedChildSchema(ma.Schema):

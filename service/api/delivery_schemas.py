@@ -113,7 +113,7 @@ class SiteDeliveredArticleSchema(DeliveredArticleSchema):
         metadata={
             "description": "schema.org JSON-LD for the page: a MedicalWebPage (reviewed by, last reviewed, "
             "about the conditions) and an FAQPage, with the site's URLs (its page_url). Embed it as is in "
-            '<script type="application/ld+json">.',
+            "a script element of type application/ld+json.",
             "example": {
                 "@context": "https://schema.org",
                 "@graph": [

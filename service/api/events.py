@@ -56,7 +56,8 @@ class EventSchema(ma.Schema):
 
 class BatchSchema(ma.Schema):
     events = fields.List(
-        fields.Raw(allow_none=True),  # each item is checked on its own, so one bad item sinks nothing
+        # An object (or null) each, checked on its own below: one bad event sinks nothing.
+        fields.Dict(allow_none=True, metadata={"description": "An Event."}),
         required=True,
         validate=validate.Length(min=1, max=MAX_EVENTS_PER_BATCH),
         metadata={"description": f"Up to {MAX_EVENTS_PER_BATCH} Event objects."},

@@ -1,0 +1,232 @@
+// @ts-check
+// A clinic's article page, rendered from the delivery API in the browser, and an experiment
+// client: a first-party visitor id, the assigned variant, an exposure event when the page is
+// shown and a conversion when the call to action is clicked. Types: api.d.ts, generated from
+// the service's OpenAPI document by openapi-typescript (npm run types).
+
+/** @typedef {import("./api").components["schemas"]} Schemas */
+/** @typedef {Schemas["SiteDeliveredArticle"]} Article */
+/** @typedef {Schemas["DeliveredSection"]} Section */
+/** @typedef {Schemas["DeliveredCondition"]} Condition */
+/** @typedef {Schemas["DeliveredCallToAction"]} CallToAction */
+/** @typedef {Schemas["Assignment"]} Assignment */
+/**
+ * @typedef {object} ExperimentEvent
+ * @property {string} event_id
+ * @property {"exposure" | "conversion"} type
+ * @property {string} experiment
+ * @property {string} variant
+ * @property {string} visitor
+ * @property {string} site
+ * @property {string} [name]
+ */
+
+const params = new URLSearchParams(location.search);
+const API = params.get("api") ?? "http://127.0.0.1:8000";
+const SITE = params.get("site") ?? "clinic-austin";
+const SLUG = params.get("article") ?? "are-all-types-of-back-pain-treatable-with-stem-cells";
+const VISITOR_COOKIE = "clinic_visitor";
+const CONVERSION = "booking";
+
+/** The visitor's id: from our own cookie, or a new one kept for a year. */
+export function visitorId() {
+  const found = document.cookie.split("; ").find((pair) => pair.startsWith(`${VISITOR_COOKIE}=`));
+  if (found) return decodeURIComponent(found.split("=")[1]);
+  const id = crypto.randomUUID();
+  document.cookie = `${VISITOR_COOKIE}=${id}; max-age=${365 * 24 * 3600}; path=/; SameSite=Lax`;
+  return id;
+}
+
+/**
+ * An element with text (never HTML) and children.
+ * @param {string} tag
+ * @param {Record<string, string>} [attributes]
+ * @param {(Node | string)[]} [children]
+ */
+function element(tag, attributes = {}, children = []) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  node.append(...children);
+  return node;
+}
+
+/**
+ * HTML the API has sanitised (every *_html field): safe to insert as it is.
+ * @param {string | null | undefined} html
+ */
+function sanitised(html) {
+  const holder = document.createElement("div");
+  holder.innerHTML = html ?? "";
+  return holder;
+}
+
+/** @param {Condition[]} conditions @param {string} heading */
+function conditionList(conditions, heading) {
+  return element("section", {}, [
+    element("h3", {}, [heading]),
+    ...conditions.map((condition) =>
+      element("div", { class: "condition" }, [
+        element("h4", {}, [condition.name ?? ""]),
+        sanitised(condition.summary_html),
+        element("ul", {}, (condition.points ?? []).map((point) => element("li", {}, [point]))),
+      ]),
+    ),
+  ]);
+}
+
+/**
+ * @param {CallToAction} cta
+ * @param {() => void} onClick
+ */
+function callToAction(cta, onClick) {
+  const button = element("a", { class: "button", href: cta.button_url ?? "#", id: "cta" }, [
+    cta.button_label ?? "Book a consultation",
+  ]);
+  button.addEventListener("click", onClick);
+  return element("aside", { class: "cta" }, [
+    ...(cta.heading ? [element("h2", {}, [cta.heading])] : []),
+    sanitised(cta.body_html),
+    button,
+  ]);
+}
+
+/**
+ * What a section's `includes` names: a block of the article shown in its place.
+ * @param {Article} article
+ * @param {string} block
+ * @param {() => void} onConvert
+ */
+function included(article, block, onConvert) {
+  const conditions = article.conditions ?? [];
+  switch (block) {
+    case "conditions.may_respond":
+      return conditionList(conditions.filter((c) => c.outlook === "may_respond"), "May respond");
+    case "conditions.may_not_respond":
+      return conditionList(conditions.filter((c) => c.outlook === "may_not_respond"), "May not respond");
+    case "benefits":
+      return element(
+        "ul",
+        { class: "benefits" },
+        (article.benefits ?? []).map((benefit) =>
+          element("li", {}, [element("strong", {}, [benefit.title ?? ""]), " ", sanitised(benefit.description_html)]),
+        ),
+      );
+    case "call_to_action":
+      return article.call_to_action ? callToAction(article.call_to_action, onConvert) : element("span");
+    case "faqs":
+      return element(
+        "div",
+        { class: "faqs" },
+        (article.faqs ?? []).map((faq) =>
+          element("details", {}, [element("summary", {}, [faq.question ?? ""]), sanitised(faq.answer_html)]),
+        ),
+      );
+    default:
+      return element("span");
+  }
+}
+
+/** @param {Section} section @param {Article} article @param {() => void} onConvert */
+function renderSection(section, article, onConvert) {
+  return element("section", { id: section.key ?? "" }, [
+    element("h2", {}, [section.heading ?? ""]),
+    sanitised(section.body_html),
+    element("ul", {}, (section.items ?? []).map((item) => element("li", {}, [item]))),
+    ...(section.includes ? [included(article, section.includes, onConvert)] : []),
+    sanitised(section.closing_html),
+  ]);
+}
+
+/**
+ * Report one event; `keepalive` lets it leave even as the page navigates away (the CTA).
+ * @param {ExperimentEvent} event
+ */
+export function sendEvent(event) {
+  return fetch(`${API}/v1/events`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ events: [event] }),
+    keepalive: true,
+  });
+}
+
+/**
+ * An event of the visitor's assignment, if they are in the experiment.
+ * @param {Assignment | undefined} assignment
+ * @param {"exposure" | "conversion"} type
+ * @param {string} visitor
+ * @returns {ExperimentEvent | null}
+ */
+function eventFor(assignment, type, visitor) {
+  if (!assignment?.in_experiment || !assignment.experiment || !assignment.variant) return null;
+  return {
+    event_id: crypto.randomUUID(),
+    type,
+    experiment: assignment.experiment,
+    variant: assignment.variant,
+    visitor,
+    site: SITE,
+    ...(type === "conversion" ? { name: CONVERSION } : {}),
+  };
+}
+
+/** @param {Article} article @param {string} visitor */
+export function render(article, visitor) {
+  const main = /** @type {HTMLElement} */ (document.getElementById("article"));
+  const assignment = article.assignment;
+  const convert = () => {
+    const event = eventFor(assignment, "conversion", visitor);
+    if (event) sendEvent(event);
+  };
+  const sections = article.sections ?? [];
+  const shown = new Set(sections.map((section) => section.includes).filter(Boolean));
+  main.replaceChildren(
+    element("article", { "data-variant": assignment?.variant ?? "" }, [
+      element("h1", {}, [article.title ?? ""]),
+      element("p", { class: "summary" }, [article.summary ?? ""]),
+      sanitised(article.intro_html),
+      ...sections.map((section) => renderSection(section, article, convert)),
+      ...(shown.has("call_to_action") || !article.call_to_action ? [] : [callToAction(article.call_to_action, convert)]),
+      ...(shown.has("faqs") ? [] : [included(article, "faqs", convert)]),
+      element("p", { class: "variant" }, [assignment ? `Variant: ${assignment.variant}` : ""]),
+    ]),
+  );
+  main.setAttribute("aria-busy", "false");
+  document.title = article.title ?? document.title;
+  const jsonld = element("script", { type: "application/ld+json" }, [JSON.stringify(article.structured_data)]);
+  document.head.append(jsonld);
+  const exposure = eventFor(assignment, "exposure", visitor);
+  if (exposure) sendEvent(exposure);
+}
+
+/** @param {Article} article */
+function renderClinic(article) {
+  // The clinic as the structured data names it (the site's own name and phone).
+  const graph = /** @type {{publisher?: {name?: string, telephone?: string}}[]} */ (
+    article.structured_data?.["@graph"] ?? []
+  );
+  const publisher = graph[0]?.publisher ?? {};
+  const name = /** @type {HTMLElement} */ (document.getElementById("clinic-name"));
+  const phone = /** @type {HTMLAnchorElement} */ (document.getElementById("clinic-phone"));
+  name.textContent = publisher.name ?? SITE;
+  phone.textContent = publisher.telephone ?? "";
+  phone.href = `tel:${publisher.telephone ?? ""}`;
+}
+
+async function main() {
+  const visitor = visitorId();
+  const url = `${API}/v1/sites/${encodeURIComponent(SITE)}/articles/${encodeURIComponent(SLUG)}?visitor=${encodeURIComponent(visitor)}`;
+  const response = await fetch(url);
+  if (!response.ok) {
+    const problem = await response.json();
+    const main = /** @type {HTMLElement} */ (document.getElementById("article"));
+    main.replaceChildren(element("p", { class: "error" }, [`${problem.title}: ${problem.detail}`]));
+    return;
+  }
+  /** @type {Article} */
+  const article = await response.json();
+  renderClinic(article);
+  render(article, visitor);
+}
+
+main();
