@@ -17,30 +17,31 @@ from service.extensions import db
 
 SITE_ORIGIN = os.environ.get("DEMO_SITE_ORIGIN", "http://127.0.0.1:8001")
 SLUG = "are-all-types-of-back-pain-treatable-with-stem-cells"
-SITES = [
-    {
-        "key": "clinic-austin",
-        "name": "Renova Clinic Austin",
-        "origins": [SITE_ORIGIN],
-        "page_url": f"{SITE_ORIGIN}/?site=clinic-austin&article={{slug}}",
-        "variables": {
-            "phone": "512-555-0100",
-            "booking_url": "https://austin.example/book",
-            "city": "Austin",
-        },
-    },
-    {
-        "key": "clinic-denver",
-        "name": "Renova Clinic Denver",
-        "origins": [SITE_ORIGIN],
-        "page_url": f"{SITE_ORIGIN}/?site=clinic-denver&article={{slug}}",
-        "variables": {
-            "phone": "303-555-0199",
-            "booking_url": "https://denver.example/book",
-            "city": "Denver",
-        },
-    },
-]
+CLINICS = {
+    "clinic-austin": ("Renova Clinic Austin", "512-555-0100", "https://austin.example/book", "Austin"),
+    "clinic-denver": ("Renova Clinic Denver", "303-555-0199", "https://denver.example/book", "Denver"),
+}
+
+
+BOOKING_OVERLAY = {
+    "fields": {
+        "call_to_action": {"button_label": "Book a consultation", "button_url": "{{site.booking_url}}"}
+    }
+}
+
+
+def sites(origin: str) -> list[dict]:
+    """The two clinic sites, their pages served from `origin`."""
+    return [
+        {
+            "key": key,
+            "name": name,
+            "origins": [origin],
+            "page_url": f"{origin}/?site={key}&article={{slug}}",
+            "variables": {"phone": phone, "booking_url": booking_url, "city": city},
+        }
+        for key, (name, phone, booking_url, city) in CLINICS.items()
+    ]
 
 
 def experiment(article_id: int) -> dict:
@@ -66,12 +67,8 @@ def experiment(article_id: int) -> dict:
     }
 
 
-def main() -> None:
-    app = create_app()
-    with app.app_context():
-        admin = {"Authorization": f"Bearer {create_key(db.session, 'demo seed', 'admin').secret}"}
-        db.session.commit()
-    client = app.test_client()
+def seed(client, admin: dict[str, str], origin: str) -> None:
+    """Make (or bring up to date) the sites and the running experiment through the API."""
 
     def call(method: str, url: str, expected: tuple[int, ...], **kwargs):
         response = getattr(client, method)(url, headers=admin, **kwargs)
@@ -79,18 +76,27 @@ def main() -> None:
             sys.exit(f"{method.upper()} {url}: {response.status_code} {response.get_data(as_text=True)}")
         return response
 
-    for site in SITES:
-        exists = call("get", f"/v1/manage/sites/{site['key']}", (200, 404)).status_code == 200
-        if exists:
+    for site in sites(origin):
+        if call("get", f"/v1/manage/sites/{site['key']}", (200, 404)).status_code == 200:
             call("put", f"/v1/manage/sites/{site['key']}", (200,), json=site)
         else:
             call("post", "/v1/manage/sites", (201,), json=site)
     article = next(a for a in call("get", "/v1/manage/articles", (200,)).json if a["slug"] == SLUG)
+    for site in sites(origin):  # each clinic's own booking link in the call to action
+        call("put", f"/v1/manage/sites/{site['key']}/overlays/{article['id']}", (200,), json=BOOKING_OVERLAY)
     if call("get", "/v1/manage/experiments/headline-and-cta", (200, 404)).status_code == 404:
         call("post", "/v1/manage/experiments", (201,), json=experiment(article["id"]))
     if call("get", "/v1/manage/experiments/headline-and-cta", (200,)).json["status"] != "running":
         call("post", "/v1/manage/experiments/headline-and-cta/start", (200,))
-    print(f"demo: sites {', '.join(s['key'] for s in SITES)}; experiment headline-and-cta running on {SLUG}")
+
+
+def main() -> None:
+    app = create_app()
+    with app.app_context():
+        admin = {"Authorization": f"Bearer {create_key(db.session, 'demo seed', 'admin').secret}"}
+        db.session.commit()
+    seed(app.test_client(), admin, SITE_ORIGIN)
+    print(f"demo: sites {', '.join(CLINICS)}; experiment headline-and-cta running on {SLUG}")
     print(f"open {SITE_ORIGIN}/?site=clinic-austin or {SITE_ORIGIN}/?site=clinic-denver")
 
 

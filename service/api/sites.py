@@ -19,7 +19,7 @@ from service.content.document import (
 )
 from service.content.editing import load_article
 from service.content.overlay import OverlaySchema
-from service.content.patterns import WEB_URL, Pattern
+from service.content.patterns import SERVICE_URL, Pattern
 from service.content.placeholders import VARIABLE_NAME
 from service.extensions import db
 from service.models import Site
@@ -35,8 +35,11 @@ blp = ManagementBlueprint(
 )
 
 
-# A web address holding {slug} once (a lookahead: JSON Schema patterns are ECMA regexes).
-PAGE_URL = Pattern(rf"^(?=[^{{]*\{{slug\}}[^{{]*$)(?:{WEB_URL})$", error="An http(s) URL holding {{slug}}.")
+# An http(s) address (localhost too, for development) holding {slug} once; a lookahead, as
+# JSON Schema patterns are ECMA regexes.
+PAGE_URL = Pattern(
+    rf"^(?=[^{{]*\{{slug\}}[^{{]*$)(?:{SERVICE_URL})$", error="An http(s) URL holding {{slug}}."
+)
 
 
 class SiteInputSchema(ma.Schema):

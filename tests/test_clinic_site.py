@@ -1,0 +1,191 @@
+"""The demo clinic site (examples/clinic-site) in headless Chromium (Debian's, driven by
+Playwright), against the API served by gunicorn: each site's own details, visitors keeping
+their variants, a CTA click counted as a conversion, and the docs browser's "try it out".
+Screenshots go to test-artifacts/."""
+
+import functools
+import importlib.util
+import os
+import shutil
+import threading
+import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+import pytest
+
+from service.content.experiments import RunningExperiment, variant_for
+from service.content.keys import create_key
+from service.extensions import db
+from service.models import Experiment
+from tests.servers import ROOT, start
+
+SITE_DIR = ROOT / "examples" / "clinic-site"
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+
+def load_demo_seed():
+    spec = importlib.util.spec_from_file_location("seed_demo", SITE_DIR / "seed_demo.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+demo = load_demo_seed()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must install Debian's chromium (see .ci/run) for the browser tests")
+        pytest.skip("no Chromium on this machine (apt-get install chromium)")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def site_server():
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(SITE_DIR))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture
+def demo_api(app, database_url, published, site_server, tmp_path):
+    """The API under gunicorn, seeded as `make demo` seeds it, its sites served from site_server."""
+    with app.app_context():
+        secret = create_key(db.session, "demo", "admin").secret
+        db.session.commit()
+    demo.seed(app.test_client(), {"Authorization": f"Bearer {secret}"}, site_server)
+    server = start(database_url, tmp_path / "api.log", DELIVERY_FRESHNESS_SECONDS="0.5")
+    yield server.url, secret
+    server.stop()
+
+
+def open_article(browser, site_url, api_url, site, visitor=None):
+    context = browser.new_context()
+    if visitor:
+        context.add_cookies([{"name": "clinic_visitor", "value": visitor, "url": site_url}])
+    # Booking pages are other sites: answered here, so a CTA click lands somewhere offline.
+    context.route(
+        "https://*.example/**", lambda route: route.fulfill(body="booked", content_type="text/plain")
+    )
+    page = context.new_page()
+    page.goto(f"{site_url}/?site={site}&api={api_url}")
+    page.wait_for_selector("article h1")
+    return context, page
+
+
+def screenshot(page, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("site", ["clinic-austin", "clinic-denver"])
+def test_each_site_renders_the_whole_article_with_its_own_details(chromium, site_server, demo_api, site):
+    api_url, _ = demo_api
+    name, phone, booking_url, _ = demo.CLINICS[site]
+    context, page = open_article(chromium, site_server, api_url, site)
+    screenshot(page, f"article-{site}")
+
+    assert page.text_content("#clinic-name") == name
+    assert page.text_content("#clinic-phone") == phone
+    assert page.get_attribute("#cta", "href") == booking_url
+    headings = page.locator("article h2").all_text_contents()
+    assert "Frequently Asked Questions (FAQs)" in headings and len(headings) >= 7
+    assert page.locator("details").count() == 6  # the FAQs, as an accordion
+    assert page.locator("details[open]").count() == 0
+    page.locator("details summary").first.click()
+    assert page.locator("details[open]").count() == 1
+    assert page.locator("h3", has_text="May respond").count() == 1
+    assert page.locator("h3", has_text="May not respond").count() == 1
+    assert page.locator(".benefits li").count() == 5
+    jsonld = page.locator('script[type="application/ld+json"]').text_content()
+    assert f"?site={site}" in jsonld and '"FAQPage"' in jsonld
+    context.close()
+
+
+def visitors_in_each_variant(app) -> dict[str, str]:
+    """A visitor id assigned to each variant, as the service assigns them."""
+    with app.app_context():
+        running = RunningExperiment.of(db.session.query(Experiment).filter_by(key="headline-and-cta").one())
+    found: dict[str, str] = {}
+    for number in range(200):
+        visitor = f"visitor-{number}"
+        found.setdefault(variant_for(running, visitor)[0].key, visitor)
+    return found
+
+
+@pytest.mark.browser
+def test_visitors_see_their_variant_keep_it_on_reload_and_a_cta_click_counts(
+    app, chromium, site_server, demo_api
+):
+    api_url, secret = demo_api
+    for variant, visitor in visitors_in_each_variant(app).items():
+        context, page = open_article(chromium, site_server, api_url, "clinic-austin", visitor)
+        assert page.get_attribute("article", "data-variant") == variant
+        title = page.text_content("article h1")
+        page.reload()
+        page.wait_for_selector("article h1")
+        assert page.get_attribute("article", "data-variant") == variant
+        assert page.text_content("article h1") == title
+        screenshot(page, f"variant-{variant}")
+        with page.expect_request(lambda request: request.url.endswith("/v1/events")):
+            page.click("#cta")
+        context.close()
+    assert titles_differ(api_url)
+
+    results = None
+    for _ in range(50):
+        results = httpx.get(
+            f"{api_url}/v1/manage/experiments/headline-and-cta/results",
+            headers={"Authorization": f"Bearer {secret}"},
+        ).json()
+        if all(row["converted"] == 1 for row in results["variants"]):
+            break
+        time.sleep(0.1)
+    assert [(row["exposed"], row["converted"]) for row in results["variants"]] == [(1, 1), (1, 1)]
+
+
+def titles_differ(api_url: str) -> bool:
+    base = f"{api_url}/v1/sites/clinic-austin/articles/{demo.SLUG}/variants/headline-and-cta"
+    return httpx.get(f"{base}/control").json()["title"] != httpx.get(f"{base}/direct").json()["title"]
+
+
+@pytest.mark.browser
+def test_the_docs_browser_lists_every_operation_and_tries_one_out(app, chromium, demo_api):
+    api_url, _ = demo_api
+    spec = httpx.get(f"{api_url}/openapi.json").json()
+    operations = {
+        op["operationId"] for item in spec["paths"].values() for op in item.values() if "operationId" in op
+    }
+    page = chromium.new_page()
+    page.goto(f"{api_url}/docs")
+    page.wait_for_selector(".opblock")
+    page.evaluate(
+        "document.querySelectorAll('.opblock-tag-section:not(.is-open) .opblock-tag').forEach(t => t.click())"
+    )
+    shown = {element.get_attribute("id") for element in page.locator(".opblock").all()}
+    assert len(shown) >= len(operations)
+
+    operation = page.locator("#operations-Delivery-listPublishedArticles")
+    operation.locator(".opblock-summary").click()
+    operation.locator("button.try-out__btn").click()
+    operation.locator("button.execute").click()
+    page.wait_for_selector(
+        "#operations-Delivery-listPublishedArticles .live-responses-table .response-col_status"
+    )
+    status = operation.locator(".live-responses-table .response .response-col_status").first.text_content()
+    screenshot(page, "docs-try-it-out")
+    assert status.strip().startswith("200")
+    assert demo.SLUG in operation.locator(".live-responses-table").text_content()
+    page.close()
