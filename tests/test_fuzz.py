@@ -60,8 +60,9 @@ RULES_BEYOND_THE_SPEC = {
     "PUT /v1/manage/articles/{article_id}/order/{kind}": {"keys"},  # each current key, once
     "POST /v1/manage/articles/{article_id}/schedules": {"at"},  # in the future
     "POST /v1/manage/keys": {"expires_at"},  # in the future
-    "POST /v1/manage/sites": {"variables"},  # names are lowercase identifiers
-    "PUT /v1/manage/sites/{key}": {"key", "variables"},  # a site keeps its key
+    # variable names are lowercase identifiers; page_url holds {slug} (see api.sites)
+    "POST /v1/manage/sites": {"variables", "page_url"},
+    "PUT /v1/manage/sites/{key}": {"key", "variables", "page_url"},  # a site keeps its key
     # weights add up to 1, variant keys differ, the article exists
     "POST /v1/manage/experiments": {"variants", "article_id"},
     "PUT /v1/manage/experiments/{key}": {"variants", "key", "article_id"},

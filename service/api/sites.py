@@ -19,7 +19,7 @@ from service.content.document import (
 )
 from service.content.editing import load_article
 from service.content.overlay import OverlaySchema
-from service.content.patterns import SERVICE_URL, Pattern
+from service.content.patterns import SERVICE_URL, Pattern, url_pattern
 from service.content.placeholders import VARIABLE_NAME
 from service.extensions import db
 from service.models import Site
@@ -35,11 +35,11 @@ blp = ManagementBlueprint(
 )
 
 
-# An http(s) address (localhost too, for development) holding {slug} once; a lookahead, as
-# JSON Schema patterns are ECMA regexes.
-PAGE_URL = Pattern(
-    rf"^(?=[^{{]*\{{slug\}}[^{{]*$)(?:{SERVICE_URL})$", error="An http(s) URL holding {{slug}}."
-)
+def holds_the_slug_once(value: str) -> None:
+    """(Not in the spec's pattern: schemathesis cannot generate from a pattern with a brace
+    after a repetition, so the spec says it in words.)"""
+    if value.count("{slug}") != 1 or value.count("{") != 1:
+        raise ma.ValidationError("Put {slug} once where the article's slug goes.")
 
 
 class SiteInputSchema(ma.Schema):
@@ -60,7 +60,7 @@ class SiteInputSchema(ma.Schema):
     page_url = fields.String(
         load_default=None,
         allow_none=True,
-        validate=[validate.Length(max=URL_LENGTH), PAGE_URL],
+        validate=[validate.Length(max=URL_LENGTH), url_pattern(SERVICE_URL), holds_the_slug_once],
         metadata={
             "description": "The address of an article's page on this site, {slug} standing for its slug: "
             "the canonical URL in the article's structured data.",
