@@ -135,6 +135,8 @@ def test_no_payload_survives_create_publish_and_delivery(client, auth, seed_docu
     assert len(fragments) > 20  # every Markdown field of both answers was looked at
     for fragment in fragments:
         assert problems_in(fragment) == [], fragment
+    button_url = delivered[0].json["call_to_action"]["button_url"]  # the site's booking_url
+    assert button_url is None or scheme_of(button_url) in SAFE_SCHEMES
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)

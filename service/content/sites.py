@@ -1,6 +1,7 @@
 """Sites: each clinic frontend's details ({{site.*}} variables), origins and overlays, and
 the article as that site serves it."""
 
+import re
 from typing import Any
 
 from sqlalchemy import select
@@ -8,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from service.content.errors import InvalidDocument
 from service.content.overlay import apply_overlay, check_overlay
+from service.content.patterns import WEB_URL
 from service.content.placeholders import MissingVariables, fill, placeholders_in
 from service.models import Article, Experiment, Revision, Site, SiteOverlay
 
@@ -41,6 +43,9 @@ def overlay_for(session: Session, site: Site, article_id: int) -> dict[str, Any]
     return overlay or {}
 
 
+WEB_LINK = re.compile(WEB_URL, re.ASCII)
+
+
 def site_document(document: dict[str, Any], site: Site, *overlays: dict[str, Any]) -> dict[str, Any]:
     """The article as one site serves it: its overlays applied (the site's, then an
     experiment variant's), then its variables filled in."""
@@ -49,7 +54,13 @@ def site_document(document: dict[str, Any], site: Site, *overlays: dict[str, Any
     missing = placeholders_in(document) - site.variables.keys()
     if missing:
         raise MissingVariables({site.key: sorted(missing)})
-    return fill(document, site.variables)
+    filled = fill(document, site.variables)
+    cta = filled.get("call_to_action") or {}
+    if cta.get("button_url") and not WEB_LINK.fullmatch(cta["button_url"]):
+        # A variable is any text: one that is not a web address (javascript:...) never
+        # becomes a link frontends would follow.
+        filled["call_to_action"] = {**cta, "button_url": None}
+    return filled
 
 
 def variant_overlays(session: Session, article_id: int | None, site: Site) -> list[dict[str, Any]]:
