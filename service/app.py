@@ -93,17 +93,18 @@ def allowed_origins(setting: str) -> list[str]:
     return [origin.strip() for origin in setting.split(",") if origin.strip()]
 
 
-# Whether this request only reads: its SQLite transactions need not take the write lock.
-only_reading: ContextVar[bool] = ContextVar("only_reading", default=False)
+# Whether this request may write (POST, PUT, PATCH, DELETE): its SQLite transactions take the
+# write lock when they begin. Elsewhere (reads, commands, scripts) they begin deferred.
+may_write: ContextVar[bool] = ContextVar("may_write", default=False)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def _note_reading() -> None:
-    only_reading.set(request.method in SAFE_METHODS)
+def _note_writing() -> None:
+    may_write.set(request.method not in SAFE_METHODS)
 
 
-def _forget_reading(_error: BaseException | None) -> None:
-    only_reading.set(False)
+def _forget_writing(_error: BaseException | None) -> None:
+    may_write.set(False)
 
 
 def _configure_sqlite(app: Flask, engine: Engine) -> None:
@@ -112,8 +113,8 @@ def _configure_sqlite(app: Flask, engine: Engine) -> None:
     and a writer waits up to 5 s for another's lock instead of failing at once."""
     if engine.dialect.name != "sqlite":
         return
-    app.before_request(_note_reading)
-    app.teardown_request(_forget_reading)
+    app.before_request(_note_writing)
+    app.teardown_request(_forget_writing)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -126,8 +127,8 @@ def _configure_sqlite(app: Flask, engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        # A transaction that may write takes the write lock when it begins: one that took it
-        # only at its first write could find the database changed under its reads, and fail
-        # at once with "database is locked" instead of waiting busy_timeout. Reads (GET,
-        # HEAD, OPTIONS requests) stay deferred, so they never wait for a writer.
-        connection.exec_driver_sql("BEGIN" if only_reading.get() else "BEGIN IMMEDIATE")
+        # A request that may write takes the write lock when its transaction begins: one that
+        # took it only at its first write could find the database changed under its reads, and
+        # fail at once with "database is locked" instead of waiting busy_timeout. Reads stay
+        # deferred, so they never wait for a writer.
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if may_write.get() else "BEGIN")

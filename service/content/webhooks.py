@@ -96,7 +96,8 @@ def _lease_next(session: Session, now: datetime, tried: set[int]) -> WebhookDeli
             return delivery
 
 
-def _post(client: httpx.Client, webhook: Webhook, delivery: WebhookDelivery) -> tuple[int | None, str | None]:
+def _request(webhook: Webhook, delivery: WebhookDelivery) -> tuple[str, bytes, dict[str, str]]:
+    """The signed request for one delivery, as plain values (read before the network wait)."""
     body = json.dumps({"id": delivery.id, **delivery.payload}).encode()
     headers = {
         "Content-Type": "application/json",
@@ -104,8 +105,14 @@ def _post(client: httpx.Client, webhook: Webhook, delivery: WebhookDelivery) -> 
         "X-CMS-Delivery": str(delivery.id),
         SIGNATURE_HEADER: signature(webhook.secret, int(time.time()), body),
     }
+    return webhook.url, body, headers
+
+
+def _post(
+    client: httpx.Client, url: str, body: bytes, headers: dict[str, str]
+) -> tuple[int | None, str | None]:
     try:
-        response = client.post(webhook.url, content=body, headers=headers)
+        response = client.post(url, content=body, headers=headers)
     except Exception as error:  # whatever one endpoint does, the worker goes on to the next
         return None, f"{type(error).__name__}: {error}"[:500]
     if response.is_success:
@@ -119,9 +126,10 @@ def send_due(session: Session, now: Callable[[], datetime] = utcnow) -> list[Sen
     tried: set[int] = set()
     with httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=False) as client:
         while (delivery := _lease_next(session, now(), tried)) is not None:
-            webhook = session.get(Webhook, delivery.webhook_id)
+            request = _request(session.get(Webhook, delivery.webhook_id), delivery)
+            session.commit()  # ends the reads: no transaction (or SQLite lock) waits on the network
             started = time.monotonic()
-            status_code, error = _post(client, webhook, delivery)
+            status_code, error = _post(client, *request)
             session.add(
                 WebhookAttempt(
                     delivery_id=delivery.id,
