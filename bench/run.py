@@ -361,6 +361,7 @@ def bench_results_query(server: Server, app, data: BenchData, events: int) -> di
                         "received_at": started,
                     }
                 )
+        db.session.close()  # its read would hold SQLite's write lock (service.app)
         with db.engine.begin() as connection:
             for start in range(0, len(rows), 20_000):
                 connection.execute(insert(Event), rows[start : start + 20_000])

@@ -93,9 +93,10 @@ def allowed_origins(setting: str) -> list[str]:
     return [origin.strip() for origin in setting.split(",") if origin.strip()]
 
 
-# Whether this request may write (POST, PUT, PATCH, DELETE): its SQLite transactions take the
-# write lock when they begin. Elsewhere (reads, commands, scripts) they begin deferred.
-may_write: ContextVar[bool] = ContextVar("may_write", default=False)
+# Whether this work may write: its SQLite transactions then take the write lock when they
+# begin. A GET, HEAD or OPTIONS request only reads; anything else (other requests, commands,
+# scripts) may write, and holds the lock for its transaction: end reads before waiting.
+may_write: ContextVar[bool] = ContextVar("may_write", default=True)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -104,7 +105,7 @@ def _note_writing() -> None:
 
 
 def _forget_writing(_error: BaseException | None) -> None:
-    may_write.set(False)
+    may_write.set(True)
 
 
 def _configure_sqlite(app: Flask, engine: Engine) -> None:
