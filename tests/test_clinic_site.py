@@ -130,6 +130,7 @@ def test_visitors_see_their_variant_keep_it_on_reload_and_a_cta_click_counts(
     app, chromium, site_server, demo_api
 ):
     api_url, secret = demo_api
+    contexts = []
     for variant, visitor in visitors_in_each_variant(app).items():
         context, page = open_article(chromium, site_server, api_url, "clinic-austin", visitor)
         assert page.get_attribute("article", "data-variant") == variant
@@ -141,11 +142,11 @@ def test_visitors_see_their_variant_keep_it_on_reload_and_a_cta_click_counts(
         screenshot(page, f"variant-{variant}")
         with page.expect_request(lambda request: request.url.endswith("/v1/events")):
             page.click("#cta")
-        context.close()
+        contexts.append(context)  # open until the results count it: closing could cancel the request
     assert titles_differ(api_url)
 
     results = None
-    for _ in range(50):
+    for _ in range(150):
         results = httpx.get(
             f"{api_url}/v1/manage/experiments/headline-and-cta/results",
             headers={"Authorization": f"Bearer {secret}"},
@@ -153,6 +154,8 @@ def test_visitors_see_their_variant_keep_it_on_reload_and_a_cta_click_counts(
         if all(row["converted"] == 1 for row in results["variants"]):
             break
         time.sleep(0.1)
+    for context in contexts:
+        context.close()
     assert [(row["exposed"], row["converted"]) for row in results["variants"]] == [(1, 1), (1, 1)]
 
 
