@@ -13,6 +13,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
+from playwright.sync_api import sync_playwright
 
 from service.content.experiments import RunningExperiment, variant_for
 from service.content.keys import create_key
@@ -23,8 +24,6 @@ from tests.servers import ROOT, start
 SITE_DIR = ROOT / "examples" / "clinic-site"
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-
-playwright_api = pytest.importorskip("playwright.sync_api")
 
 
 def load_demo_seed():
@@ -43,7 +42,7 @@ def chromium():
         if os.environ.get("CI"):
             pytest.fail("CI must install Debian's chromium (see .ci/run) for the browser tests")
         pytest.skip("no Chromium on this machine (apt-get install chromium)")
-    with playwright_api.sync_playwright() as playwright:
+    with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         yield browser
         browser.close()
