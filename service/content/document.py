@@ -4,6 +4,7 @@
 and out of the models; `with_html` adds the rendered HTML of every Markdown field.
 """
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -101,11 +102,21 @@ TEXT_PATTERN = rf"^[^\u0000]*[^\u0000{_SPACE_CLASS}][^\u0000]*$"
 
 
 def is_text(value: str) -> None:
-    """Text has something to read, and no NUL character (which PostgreSQL cannot store)."""
+    """Text has something to read, and only characters every database here can store."""
     if not value.strip(WHITESPACE):
         raise ma.ValidationError("Must not be blank.")
-    if "\x00" in value:
-        raise ma.ValidationError("Must not contain NUL characters.")
+    refuse_unstorable(value)
+
+
+# A lone UTF-16 surrogate (JSON's "\ud800" unpaired) is no character: UTF-8 cannot encode it.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def refuse_unstorable(value: str) -> None:
+    """NUL (PostgreSQL cannot store it) and lone surrogates (no encoding can) are refused."""
+    if (found := _UNSTORABLE.search(value)) is not None:
+        what = "NUL characters" if found.group() == "\x00" else "unpaired surrogates (\\ud800-\\udfff)"
+        raise ma.ValidationError(f"Must not contain {what}.")
 
 
 def text_field(required: bool = True, max_length: int = MAX_TEXT_LENGTH, **metadata: Any) -> fields.String:
