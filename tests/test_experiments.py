@@ -2,8 +2,10 @@
 read results, roll out the winner."""
 
 import uuid
+from urllib.parse import quote
 
 import pytest
+from growthbook import Experiment, GrowthBook
 
 from service.content.assignment import assign
 from service.content.statistics import compare
@@ -92,6 +94,22 @@ def test_outside_coverage_visitors_see_control_and_are_not_in_the_experiment(cli
     assert (assignment["variant"], assignment["in_experiment"]) == ("control", False)
     refused = client.post("/v1/events", json={"events": [event("exposure", "anyone", "control")]}).json
     assert "outside the experiment's coverage" in refused["rejected"][0]["reason"]
+
+
+def test_visitors_beyond_ascii_get_the_growthbook_sdks_variant_and_their_events_count(client, running):
+    """An edge that assigns with GrowthBook's SDK reports what the service would have chosen,
+    for ids with accents, CJK and emoji (beyond the BMP) alike."""
+    sdk = GrowthBook(attributes={})
+    sdk_experiment = Experiment(
+        key="cta-heading", variations=["control", "heading"], hashVersion=2, seed=running["seed"]
+    )
+    for visitor in ("émilie-42", "患者-7", "😀-visitor", "𠀋🩺x", "v-🎉🎉"):
+        sdk.set_attributes({"id": visitor})
+        expected = sdk.run(sdk_experiment).value
+        assignment = article_for(client, quote(visitor)).json["assignment"]
+        assert assignment["variant"] == expected, visitor
+        stored = client.post("/v1/events", json={"events": [event("exposure", visitor, expected)]}).json
+        assert (stored["stored"], stored["rejected"]) == (1, []), visitor
 
 
 def test_a_qa_override_forces_a_variant(client, running):

@@ -2,21 +2,38 @@
 edge worker or a GrowthBook SDK given the same experiment computes the same variant without
 calling us, and nothing is stored per visitor.
 
-hash v2: n = fnv1a32(str(fnv1a32(seed + visitor))), bucket = (n % 10000) / 10000
+hash v2: n = fnv1a32(str(fnv1a32(seed + visitor))), bucket = (n % 10000) / 10000, where
+fnv1a32 runs over UTF-16 code units as the JavaScript SDK's charCodeAt loop and the Python
+SDK 4.x do: a character outside the Basic Multilingual Plane (an emoji) is two units.
 Each variant owns [start, start + coverage * weight) of [0, 1), after the variants before it;
 a bucket in no range is outside the experiment (served control, with no exposure).
 """
 
+import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 FNV_OFFSET_BASIS = 0x811C9DC5
 FNV_PRIME = 0x01000193
 
 
+# UTF-16 in this machine's byte order, so that its bytes read back as 16-bit code units.
+_UTF16 = "utf-16-le" if sys.byteorder == "little" else "utf-16-be"
+
+
+def utf16_code_units(text: str) -> Sequence[int]:
+    """What JavaScript's charCodeAt reads: an ASCII character is one unit (its byte), a
+    character beyond the Basic Multilingual Plane two (its surrogates)."""
+    if text.isascii():
+        return text.encode()
+    return memoryview(text.encode(_UTF16, "surrogatepass")).cast("H")
+
+
 def fnv1a32(text: str) -> int:
+    """FNV-1a (32 bits) over the UTF-16 code units of `text`: GrowthBook's hash input."""
     hashed = FNV_OFFSET_BASIS
-    for character in text:
-        hashed = ((hashed ^ ord(character)) * FNV_PRIME) % 2**32
+    for unit in utf16_code_units(text):
+        hashed = ((hashed ^ unit) * FNV_PRIME) & 0xFFFFFFFF
     return hashed
 
 
