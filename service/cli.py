@@ -1,6 +1,5 @@
 """Flask commands: `flask --app wsgi seed [FILE]...`."""
 
-import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from service.config import SEED_PATH
 from service.content.audit import record
 from service.content.editing import ArticleConflict
 from service.content.errors import InvalidDocument
+from service.content.json_input import UnreadableJson, read_json
 from service.content.keys import ROLES, create_key
 from service.content.loading import DuplicateArticles, load_articles, validate_documents
 from service.content.placeholders import MissingVariables
@@ -24,20 +24,11 @@ from service.extensions import db
 from service.models.base import utcnow
 
 
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A JSON object naming a field twice is ambiguous: refuse it rather than keep the last."""
-    keys = [key for key, _ in pairs]
-    repeated = sorted({key for key in keys if keys.count(key) > 1})
-    if repeated:
-        raise ValueError(f"an object repeats the key(s) {', '.join(map(repr, repeated))}")
-    return dict(pairs)
-
-
 def read_documents(path: Path) -> list[dict[str, Any]]:
     """The validated documents in one file; ClickException naming each problem otherwise."""
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=_unique_keys)
-    except (UnicodeDecodeError, ValueError) as error:
+        raw = read_json(path.read_bytes())
+    except UnreadableJson as error:
         raise click.ClickException(f"{path}: not valid JSON: {error}") from error
     try:
         return validate_documents(raw)

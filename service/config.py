@@ -91,5 +91,7 @@ MAX_JSON_DEPTH = 32
 # tags, and the items of one list (a section's bullets, a condition's points).
 MAX_CHILDREN = 200
 MAX_LIST_ITEMS = 100
+# Documents in one import: a clinic's whole library fits in a few requests of 1 MiB each.
+MAX_IMPORT_DOCUMENTS = 500
 # Characters in one Markdown or plain text field without a tighter limit of its own.
 MAX_TEXT_LENGTH = 50_000

@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, default_exce
 from service.content.editing import ArticleConflict, ChildNotFound, VersionConflict
 from service.content.errors import InvalidDocument, field_errors
 from service.content.experiments import ExperimentConflict
+from service.content.keys import KeyConflict
 from service.content.loading import DuplicateArticles
 from service.content.placeholders import MissingVariables
 from service.content.scheduling import ScheduleConflict
@@ -141,3 +142,4 @@ def register_domain_errors(app: Flask) -> None:
     app.register_error_handler(MissingVariables, _problem_for(409))
     app.register_error_handler(SiteConflict, _problem_for(409))
     app.register_error_handler(ExperimentConflict, _problem_for(409))
+    app.register_error_handler(KeyConflict, _problem_for(409))

@@ -49,7 +49,7 @@ def keys(app):
     with app.app_context():
         made = {role: create_key(db.session, role, role) for role in ROLES}
         revoked = create_key(db.session, "revoked", "admin")
-        revoke_key(revoked.key)
+        revoke_key(db.session, revoked.key)
         expired = create_key(db.session, "expired", "admin", expires_at=utcnow() - timedelta(seconds=1))
         db.session.commit()
     secrets = {role: new.secret for role, new in made.items()}

@@ -1,5 +1,6 @@
 """Input that once reached the database or a recursion limit: each is a 4xx problem now."""
 
+import io
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -161,3 +162,106 @@ def test_the_caps_are_in_the_spec(client):
 
     assert document["faqs"]["maxItems"] == 200 and document["tags"]["maxItems"] == 100
     assert document["intro"]["maxLength"] == 50_000
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "field"),
+    [
+        ("post", DRAFTS, '{"title": "x\\ud800y"}', "title"),
+        ("post", DRAFTS, '{"title": "ok", "faqs": [{"key": "q", "answer": "a\\u0000"}]}', "faqs[0].answer"),
+        ("post", "/v1/manage/keys", '{"name": "\\udfff", "role": "viewer"}', "name"),
+        ("post", "/v1/manage/sites", '{"key": "s", "variables": {"phone": "\\ud83d"}}', "variables.phone"),
+        (
+            "post",
+            "/v1/manage/sites",
+            '{"key": "s", "variables": {"ph\\ud83done": "1"}}',
+            "variables.'ph\\ud83done'",
+        ),
+    ],
+)
+def test_unstorable_text_anywhere_in_a_body_is_422_naming_the_field(client, auth, method, path, body, field):
+    """A lone surrogate (no encoding can store it) or NUL (PostgreSQL cannot) was a 500."""
+    response = getattr(client, method)(path, data=body, content_type="application/json", headers=auth())
+
+    assert response.status_code == 422, response.json
+    assert field in [error["field"] for error in response.json["errors"]]
+
+
+def test_a_merge_patch_with_unstorable_text_is_422_and_changes_nothing(client, auth, article_url):
+    before = client.get(article_url, headers=auth("viewer")).json
+    response = client.patch(
+        article_url,
+        data='{"title": "x\\ud800y"}',
+        content_type="application/merge-patch+json",
+        headers={**auth("editor"), "If-Match": "*"},
+    )
+
+    assert response.status_code == 422
+    assert response.json["errors"][0]["field"] == "title"
+    assert client.get(article_url, headers=auth("viewer")).json == before
+
+
+@pytest.mark.parametrize("path", ["/v1/events", DRAFTS])
+def test_an_integer_longer_than_python_reads_is_a_400_problem(client, auth, path):
+    body = '{"events": [{"event_id": %s}], "title": 1}' % ("9" * 5000)
+    response = client.post(path, data=body, content_type="application/json", headers=auth("editor"))
+
+    assert response.status_code == 400
+    assert response.mimetype == "application/problem+json"
+    assert "digits" in response.json["detail"]
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity", "1e999"])
+def test_numbers_json_has_no_place_for_are_400(client, auth, literal):
+    response = client.post(
+        "/v1/manage/experiments",
+        data='{"key": "x", "coverage": LITERAL}'.replace("LITERAL", literal),
+        content_type="application/json",
+        headers=auth("publisher"),
+    )
+
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "key"),
+    [
+        (DRAFTS, '{"title": "A", "slug": "a", "title": "B"}', "title"),
+        ("/v1/events", '{"events": [{"event_id": "a", "event_id": "b"}]}', "event_id"),
+    ],
+)
+def test_a_key_given_twice_in_one_object_is_422_naming_it(client, auth, path, body, key):
+    response = client.post(path, data=body, content_type="application/json", headers=auth("editor"))
+
+    assert response.status_code == 422
+    assert response.json["errors"] == [
+        {"location": "json", "field": key, "message": "Given more than once in one object."}
+    ]
+
+
+def test_reordering_with_more_keys_than_an_article_may_have_is_refused_at_once(client, auth, article_url):
+    """60,000 keys held a worker for 30 s (a count inside a loop); the list is capped now."""
+    response = client.put(
+        f"{article_url}/order/faqs",
+        json={"keys": [f"q-{n}" for n in range(60_000)]},
+        headers={**auth("editor"), "If-Match": "*"},
+    )
+
+    assert response.status_code == 422
+    assert response.json["errors"][0]["field"] == "keys"
+
+
+def test_a_chunked_body_over_the_limit_is_413(app, client, auth):
+    """A chunked request has no Content-Length; gunicorn marks its stream terminated."""
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    body = b'{"events": [' + b'{"event_id": "abcdefgh"},' * (limit // 20) + b"null]}"
+    response = client.post(
+        "/v1/events",
+        input_stream=io.BytesIO(body),
+        content_type="application/json",
+        headers={"Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+
+    assert response.status_code == 413
+    assert response.mimetype == "application/problem+json"

@@ -53,8 +53,9 @@ def test_keys_are_stored_only_as_a_hash_with_a_visible_prefix(session):
 
 
 def test_revoked_and_expired_keys_no_longer_work(client, session):
+    create_key(session, "office", "admin")
     revoked = create_key(session, "old laptop", "admin")
-    revoke_key(revoked.key)
+    revoke_key(session, revoked.key)
     expired = create_key(session, "contractor", "admin", expires_at=utcnow() - timedelta(seconds=1))
     session.commit()
 
@@ -106,6 +107,21 @@ def test_admins_create_list_and_revoke_keys(client, auth):
     assert client.delete(f"{KEYS}/{created.json['id']}", headers=admin).status_code == 204
     assert client.get(DRAFTS, headers=ana).status_code == 401
     assert client.delete(f"{KEYS}/999", headers=admin).status_code == 404
+
+
+def test_the_last_active_admin_key_cannot_be_revoked(client, auth):
+    admin = auth("admin")
+    me = client.get(KEYS, headers=admin).json[0]
+
+    refused = client.delete(f"{KEYS}/{me['id']}", headers=admin)
+
+    assert refused.status_code == 409
+    assert "last active admin key" in refused.json["detail"]
+    assert client.get(KEYS, headers=admin).status_code == 200
+    second = client.post(KEYS, json={"name": "Deputy", "role": "admin"}, headers=admin).json
+    assert client.delete(f"{KEYS}/{me['id']}", headers=admin).status_code == 204
+    deputy = {"Authorization": f"Bearer {second['key']}"}
+    assert client.delete(f"{KEYS}/{second['id']}", headers=deputy).status_code == 409
 
 
 def test_only_admins_manage_keys(client, auth):

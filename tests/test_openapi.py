@@ -79,3 +79,32 @@ def test_operations_with_a_json_body_document_why_it_can_be_refused(spec):
     for path, method, operation in operations(spec):
         if "requestBody" in operation and path.startswith("/v1/manage"):
             assert {"400", "413", "415", "422"} <= set(operation["responses"]), (path, method)
+
+
+def arrays_without_max_items(spec, schema, path, seen=frozenset()):
+    """Where, in a request body's schema (references followed), an array has no maxItems."""
+    if "$ref" in schema:
+        if schema["$ref"] in seen:
+            return
+        seen = seen | {schema["$ref"]}
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    if schema.get("type") == "array" and "maxItems" not in schema:
+        yield path
+    for name, inner in schema.get("properties", {}).items():
+        yield from arrays_without_max_items(spec, inner, f"{path}.{name}", seen)
+    if isinstance(schema.get("additionalProperties"), dict):
+        yield from arrays_without_max_items(spec, schema["additionalProperties"], f"{path}.*", seen)
+    if "items" in schema:
+        yield from arrays_without_max_items(spec, schema["items"], f"{path}[]", seen)
+    for inner in schema.get("allOf", []) + schema.get("oneOf", []) + schema.get("anyOf", []):
+        yield from arrays_without_max_items(spec, inner, path, seen)
+
+
+def test_every_list_in_every_request_body_has_a_documented_maximum(spec):
+    unbounded = [
+        where
+        for path, method, operation in operations(spec)
+        for media in operation.get("requestBody", {}).get("content", {}).values()
+        for where in arrays_without_max_items(spec, media["schema"], f"{method.upper()} {path}")
+    ]
+    assert unbounded == []

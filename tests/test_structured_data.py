@@ -114,3 +114,20 @@ def test_a_page_address_must_be_a_web_address_holding_the_slug(client, auth, pag
 
     assert response.status_code == 422
     assert response.json["errors"][0]["field"] == "page_url"
+
+
+def test_the_delivered_json_ld_cannot_close_the_script_element_it_is_written_into(
+    client, auth, publish, seed_document
+):
+    """A FAQ may quote markup; the raw JSON text goes into <script type="application/ld+json">."""
+    client.post("/v1/manage/sites", json=SITE, headers=auth("admin"))
+    hostile = {**seed_document["faqs"][0], "question": "Is </script><script>alert(1)</script> & co safe?"}
+    publish([{**seed_document, "faqs": [hostile, *seed_document["faqs"][1:]]}])
+
+    response = client.get(f"/v1/sites/clinic-austin/articles/{seed_document['slug']}")
+    raw = response.get_data(as_text=True)
+
+    assert not {"<", ">", "&"} & set(raw)
+    assert "\\u003c/script\\u003e" in raw and "\\u0026 co" in raw
+    question = response.json["structured_data"]["@graph"][1]["mainEntity"][0]["name"]
+    assert question == hostile["question"]

@@ -63,3 +63,24 @@ def test_import_flags_must_be_true_or_false(client, auth, seed_document):
     )
     assert response.status_code == 422
     assert response.json["errors"][0]["field"] == "publish"
+
+
+def test_what_export_returns_imports_as_it_is(client, auth, seed_document):
+    headers = auth("editor")
+    client.post(DRAFTS, json=seed_document, headers=headers)
+    exported = client.get("/v1/manage/export", headers=headers).json
+    for card in client.get(DRAFTS, headers=headers).json:
+        client.delete(f"{DRAFTS}/{card['id']}", headers={**headers, "If-Match": "*"})
+
+    imported = client.post("/v1/manage/import", json=exported, headers=headers)
+
+    assert imported.status_code == 200, imported.json
+    assert [(r["created"], r["published_revision"]) for r in imported.json] == [(True, None)]
+    assert client.get("/v1/manage/export", headers=headers).json == exported
+
+
+def test_an_import_of_more_documents_than_the_cap_is_refused(client, auth):
+    response = client.post("/v1/manage/import", json=[{"slug": "a"}] * 501, headers=auth("editor"))
+
+    assert response.status_code == 422
+    assert response.json["errors"][0]["field"] == "documents"

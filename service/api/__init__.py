@@ -25,6 +25,8 @@ def register_blueprints(app: Flask, api: Api) -> None:
     register_converters(app, api)
     # The interchange format itself (seed files, imports), documented with the seed as example.
     api.spec.components.schema("ArticleDocument", {"example": SEED_DOCUMENT}, schema=ArticleDocumentSchema)
+    # The import body, named so the operation's oneOf (it also takes export's bare list) can point at it.
+    api.spec.components.schema("Import", schema=transfer.ImportSchema)
     api.spec.components.security_scheme(
         BEARER_SCHEME, {"type": "http", "scheme": "bearer", "description": "An API key: cms_xxxxxxxx_..."}
     )

@@ -1,10 +1,11 @@
 """Schemas of the management API for articles: drafts, children, history and publishing."""
 
 import marshmallow as ma
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from service.api.delivery_schemas import SEED_DOCUMENT, sent_in_full
 from service.api.fields import Instant, StrictBoolean
+from service.config import MAX_CHILDREN
 from service.content.document import CHILD_MODELS, ArticleDocumentSchema, Locale, text_field
 
 
@@ -48,6 +49,7 @@ class ReorderSchema(ma.Schema):
     keys = fields.List(
         fields.String(),
         required=True,
+        validate=validate.Length(max=MAX_CHILDREN),
         metadata={"description": "Every key of this kind, each once, in the new order."},
     )
 

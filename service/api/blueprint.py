@@ -11,9 +11,11 @@ from typing import Any
 from flask import Request
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema
-from webargs.flaskparser import FlaskParser
+from webargs.core import missing
+from webargs.flaskparser import FlaskParser, is_json_request
 
 from service.config import MAX_JSON_DEPTH
+from service.content.json_input import RepeatedKeys, UnreadableJson, read_json, unstorable_strings
 
 
 def json_depth(value: Any) -> int:
@@ -43,11 +45,33 @@ class ArgumentsParser(FlaskParser):
         return super()._get_schema(argmap, req)
 
     def _raw_load_json(self, req: Request) -> Any:
-        """The JSON body, refused (400) when nested deeper than MAX_JSON_DEPTH: no document
-        here goes beyond a few levels, and deep nesting only costs the reader."""
-        body = super()._raw_load_json(req)
+        """The JSON body read strictly (service.content.json_input): unreadable is a 400, a
+        key given twice a 422 naming it. Refused (400) when nested deeper than MAX_JSON_DEPTH:
+        no document here goes beyond a few levels, and deep nesting only costs the reader."""
+        data = req.get_data(cache=True)
+        if req.content_length is None and req.max_content_length and len(data) >= req.max_content_length:
+            # A chunked body has no Content-Length to refuse up front; werkzeug stops reading
+            # it at the limit without saying that more was sent.
+            abort(413, message=f"The body is over the limit of {req.max_content_length} bytes.")
+        if not is_json_request(req) or not data:
+            return missing
+        try:
+            body = read_json(data)
+        except RepeatedKeys as error:
+            abort(422, errors={"json": {key: ["Given more than once in one object."] for key in error.keys}})
+        except UnreadableJson as error:
+            abort(400, message=f"The body is not JSON this service reads: {error}.")
         if json_depth(body) > MAX_JSON_DEPTH:
             abort(400, message=f"The JSON body is nested deeper than {MAX_JSON_DEPTH} levels.")
+        return body
+
+    def load_json(self, req: Request, schema: Schema) -> Any:
+        """Every string in the body, keys included, is one a database can store (422 naming
+        each that is not), unless the schema checks its items one by one (a batch of events,
+        where one bad item must not sink the others)."""
+        body = super().load_json(req, schema)
+        if not getattr(schema, "CHECKS_TEXT_PER_ITEM", False) and (unstorable := unstorable_strings(body)):
+            abort(422, errors={"json": unstorable})
         return body
 
     def load_querystring(self, req: Request, schema: Schema) -> Any:

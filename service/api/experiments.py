@@ -11,6 +11,7 @@ from sqlalchemy import select
 from service.api.auth import ManagementBlueprint
 from service.api.converters import MAX_ID
 from service.api.lookup import found_or_404
+from service.config import MAX_LIST_ITEMS
 from service.content import editing, experiments
 from service.content.audit import record
 from service.content.charts import results_chart
@@ -62,9 +63,17 @@ class ExperimentInputSchema(ma.Schema):
     )
     coverage = fields.Float(load_default=1.0, validate=validate.Range(min=0, max=1))
     sites = fields.List(
-        fields.String(validate=SLUG), load_default=list, metadata={"description": "Empty: all."}
+        fields.String(validate=SLUG),
+        load_default=list,
+        validate=validate.Length(max=MAX_LIST_ITEMS),
+        metadata={"description": "Empty: all."},
     )
-    locales = fields.List(Locale(), load_default=list, metadata={"description": "Empty: all."})
+    locales = fields.List(
+        Locale(),
+        load_default=list,
+        validate=validate.Length(max=MAX_LIST_ITEMS),
+        metadata={"description": "Empty: all."},
+    )
     variants = fields.List(
         fields.Nested(VariantSchema), required=True, validate=validate.Length(min=2, max=10)
     )

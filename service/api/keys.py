@@ -87,13 +87,15 @@ class Key(MethodView):
     @blp.requires("admin")
     @blp.response(204)
     @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
     @blp.doc(operationId="revokeKey")
     def delete(self, key_id):
         """Revoke an API key
 
-        It stops working at once. Revoking a revoked key changes nothing.
+        It stops working at once. Revoking a revoked key changes nothing. The last active
+        admin key cannot be revoked (409): create another admin key first.
         """
         key = db.get_or_404(ApiKey, key_id, description=f"There is no key {key_id}.")
-        revoke_key(key)
+        revoke_key(db.session, key)
         record(db.session, g.api_key, "key.revoked", key_id=key.id)
         db.session.commit()

@@ -8,6 +8,7 @@ from marshmallow import fields, validate
 
 from service.api.auth import ManagementBlueprint
 from service.api.lookup import found_or_404
+from service.config import MAX_LIST_ITEMS
 from service.content import sites
 from service.content.audit import record
 from service.content.document import (
@@ -52,6 +53,7 @@ class SiteInputSchema(ma.Schema):
     origins = fields.List(
         fields.String(validate=Pattern(ORIGIN, error="An origin: scheme://host[:port], nothing after.")),
         load_default=list,
+        validate=validate.Length(max=MAX_LIST_ITEMS),
         metadata={
             "description": "Browser origins allowed to call this site's delivery.",
             "example": ["https://austin.example"],

@@ -1,5 +1,7 @@
 """Import and export: articles as documents in the seed shape, the same code `flask seed` uses."""
 
+from typing import Any
+
 import marshmallow as ma
 from flask import g
 from flask.views import MethodView
@@ -9,6 +11,7 @@ from marshmallow import fields, validate
 from service.api.auth import ManagementBlueprint
 from service.api.delivery_schemas import SEED_DOCUMENT
 from service.api.fields import StrictBoolean
+from service.config import MAX_IMPORT_DOCUMENTS
 from service.content.audit import record
 from service.content.document import ArticleDocumentSchema, document_from_article
 from service.content.editing import all_articles
@@ -30,13 +33,36 @@ class ImportSchema(ma.Schema):
         # Raw, so that each document is checked on its own and its errors carry its index.
         fields.Raw(metadata={"allOf": [{"$ref": "#/components/schemas/ArticleDocument"}]}),
         required=True,
-        validate=validate.Length(min=1, error="The list holds no documents."),
+        validate=[
+            validate.Length(min=1, error="The list holds no documents."),
+            validate.Length(max=MAX_IMPORT_DOCUMENTS),
+        ],
         metadata={"description": "ArticleDocument objects, as export gives them."},
     )
     publish = StrictBoolean(
         load_default=False,
         metadata={"description": "Publish what changed (needs the publisher role)."},
     )
+
+    @ma.pre_load
+    def documents_as_exported(self, data: Any, **_kwargs: Any) -> Any:
+        """What export returns, a bare list of documents, imports as drafts."""
+        return {"documents": data} if isinstance(data, list) else data
+
+
+# Either shape, in the spec too: flask-smorest documents the schema alone (components: Import).
+IMPORT_BODY = {
+    "oneOf": [
+        {"$ref": "#/components/schemas/Import"},
+        {
+            "type": "array",
+            "items": {"$ref": "#/components/schemas/ArticleDocument"},
+            "minItems": 1,
+            "maxItems": MAX_IMPORT_DOCUMENTS,
+            "description": "What export returns: imported as drafts.",
+        },
+    ]
+}
 
 
 class ImportResultSchema(ma.Schema):
@@ -78,7 +104,9 @@ class Import(MethodView):
         ],
     )
     @blp.alt_response(409, response="CONFLICT")
-    @blp.doc(operationId="importArticles")
+    @blp.doc(
+        operationId="importArticles", requestBody={"content": {"application/json": {"schema": IMPORT_BODY}}}
+    )
     def post(self, body):
         """Import articles
 

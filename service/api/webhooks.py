@@ -36,7 +36,7 @@ class NewWebhookSchema(ma.Schema):
     events = fields.List(
         fields.String(validate=validate.OneOf(webhooks.EVENTS)),
         required=True,
-        validate=validate.Length(min=1),
+        validate=validate.Length(min=1, max=len(webhooks.EVENTS)),
         metadata={"example": ["article.published", "article.unpublished"]},
     )
     description = text_field(required=False, max_length=200)

@@ -4,7 +4,7 @@
 and out of the models; `with_html` adds the rendered HTML of every Markdown field.
 """
 
-import re
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -13,6 +13,7 @@ from marshmallow import fields, validate
 
 from service.config import MAX_CHILDREN, MAX_LIST_ITEMS, MAX_TEXT_LENGTH
 from service.content.errors import InvalidDocument
+from service.content.json_input import unstorable_reason
 from service.content.markdown import render_markdown
 from service.content.patterns import WEB_URL, Pattern, url_pattern
 from service.content.placeholders import PLACEHOLDER
@@ -108,15 +109,10 @@ def is_text(value: str) -> None:
     refuse_unstorable(value)
 
 
-# A lone UTF-16 surrogate (JSON's "\ud800" unpaired) is no character: UTF-8 cannot encode it.
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-
-
 def refuse_unstorable(value: str) -> None:
     """NUL (PostgreSQL cannot store it) and lone surrogates (no encoding can) are refused."""
-    if (found := _UNSTORABLE.search(value)) is not None:
-        what = "NUL characters" if found.group() == "\x00" else "unpaired surrogates (\\ud800-\\udfff)"
-        raise ma.ValidationError(f"Must not contain {what}.")
+    if (reason := unstorable_reason(value)) is not None:
+        raise ma.ValidationError(reason)
 
 
 def text_field(required: bool = True, max_length: int = MAX_TEXT_LENGTH, **metadata: Any) -> fields.String:
@@ -259,9 +255,9 @@ class ArticleDocumentSchema(ma.Schema):
                 if key in seen:
                     errors.setdefault(kind, {})[index] = {"key": [f"Duplicate key {key!r}."]}
                 seen.add(key)
-        included = [s.get("includes") for s in data.get("sections", []) if s.get("includes")]
+        included = Counter(s.get("includes") for s in data.get("sections", []) if s.get("includes"))
         for index, section in enumerate(data.get("sections", [])):
-            if section.get("includes") and included.count(section["includes"]) > 1:
+            if section.get("includes") and included[section["includes"]] > 1:
                 errors.setdefault("sections", {}).setdefault(index, {})["includes"] = [
                     f"{section['includes']!r} is included by more than one section."
                 ]

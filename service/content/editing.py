@@ -2,6 +2,7 @@
 one writer (`replace_draft`) serve the article and each child alike; and every change first
 claims the article's version, so no edit is ever lost to a concurrent one."""
 
+from collections import Counter
 from typing import Any
 
 from sqlalchemy import Select, select, update
@@ -181,7 +182,7 @@ def reorder_children(article: Article, kind: str, keys: list[str]) -> dict[str, 
         by_key = {child["key"]: child for child in children}
         if sorted(keys) != sorted(by_key):
             missing, unknown = sorted(set(by_key) - set(keys)), sorted(set(keys) - set(by_key))
-            repeated = sorted({key for key in keys if keys.count(key) > 1})
+            repeated = sorted(key for key, count in Counter(keys).items() if count > 1)
             raise InvalidDocument(
                 {
                     "keys": [

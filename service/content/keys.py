@@ -46,10 +46,7 @@ def authenticate(session: Session, secret: str, now: datetime | None = None) -> 
     key = session.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
     if key is None or not hmac.compare_digest(key.secret_hash, _hash(secret)):
         return None
-    now = now or utcnow()
-    if key.revoked_at is not None or (key.expires_at is not None and key.expires_at <= now):
-        return None
-    return key
+    return key if _is_live(key, now or utcnow()) else None
 
 
 def list_keys(session: Session) -> list[ApiKey]:
@@ -60,9 +57,26 @@ def has_role(key: ApiKey, role: str) -> bool:
     return ROLES.index(key.role) >= ROLES.index(role)
 
 
-def revoke_key(key: ApiKey) -> None:
-    if key.revoked_at is None:
-        key.revoked_at = utcnow()
+class KeyConflict(Exception):
+    """A change to keys that would leave the service without a way to manage it."""
+
+
+def _is_live(key: ApiKey, now: datetime) -> bool:
+    return key.revoked_at is None and (key.expires_at is None or key.expires_at > now)
+
+
+def revoke_key(session: Session, key: ApiKey) -> None:
+    """Revoke a key, unless it is the last live admin key: then nobody could make keys again
+    (short of the `create-key` command on the server). The live admin keys are locked while
+    counted, so two admins revoking each other at once cannot both succeed."""
+    now = utcnow()
+    if not _is_live(key, now):
+        return
+    if key.role == "admin":
+        admins = session.scalars(select(ApiKey).where(ApiKey.role == "admin").with_for_update())
+        if not any(_is_live(other, now) for other in admins if other.id != key.id):
+            raise KeyConflict("this is the last active admin key: create another admin key first")
+    key.revoked_at = now
 
 
 def key_label(key: ApiKey | None) -> str | None:

@@ -16,8 +16,9 @@ from collections.abc import Callable
 from typing import Any
 
 import marshmallow as ma
-from marshmallow import fields
+from marshmallow import fields, validate
 
+from service.config import MAX_CHILDREN
 from service.content.document import CHILD_MODELS, READ_ONLY_FIELDS, load_document, merge_patch
 from service.content.errors import InvalidDocument
 
@@ -31,13 +32,17 @@ def _by_kind(name: str, values: Callable[[], fields.Field]) -> fields.Nested:
     )
 
 
+def _child_keys() -> fields.List:
+    return fields.List(fields.String(), validate=validate.Length(max=MAX_CHILDREN))
+
+
 class OverlaySchema(ma.Schema):
     """The shape of an overlay; what it names is checked against an article by check_overlay."""
 
     fields_ = fields.Dict(data_key="fields", attribute="fields", load_default=dict)
     children = _by_kind("OverlayChildren", lambda: fields.Dict(keys=fields.String(), values=fields.Dict()))
-    hide = _by_kind("OverlayHide", lambda: fields.List(fields.String()))
-    order = _by_kind("OverlayOrder", lambda: fields.List(fields.String()))
+    hide = _by_kind("OverlayHide", _child_keys)
+    order = _by_kind("OverlayOrder", _child_keys)
 
 
 def apply_overlay(document: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:

@@ -34,7 +34,18 @@ def delivery_body(
     }
     content = with_html(document)
     etag = hashlib.sha256(orjson.dumps([metadata, content], option=orjson.OPT_SORT_KEYS)).hexdigest()
-    return orjson.dumps({**metadata, "etag": etag, **content}).decode(), etag
+    return html_safe_json({**metadata, "etag": etag, **content}), etag
+
+
+# JSON escapes that keep a JSON text inert inside HTML, as Go's encoding/json writes them.
+_HTML_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def html_safe_json(value: Any) -> str:
+    """JSON whose text has no `<`, `>` or `&` (inside strings they are \\u escapes, read back
+    as the same characters): a page may write any part of it, the JSON-LD in
+    `structured_data` say, into a <script> element as it is, and no "</script>" ends it."""
+    return orjson.dumps(value).decode().translate(_HTML_SAFE)
 
 
 def publish_article(
