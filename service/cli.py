@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from service.backup import BackupError, backup
@@ -111,7 +111,8 @@ def apply_schedules_command() -> None:
 def send_webhooks_command() -> None:
     """Send the webhook deliveries that are due, once each, then exit. Run it from cron (or
     in a loop); several hosts may run it at once."""
-    for outcome in send_due(db.session):
+    allow_private = current_app.config["WEBHOOK_ALLOW_PRIVATE_TARGETS"]
+    for outcome in send_due(db.session, allow_private=allow_private):
         click.echo(f"delivery {outcome.delivery_id}: {outcome.status} (HTTP {outcome.status_code})")
 
 

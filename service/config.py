@@ -38,6 +38,16 @@ class Config:
     # address is the client's). Only count proxies you run: the header is otherwise forged.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 
+    # Webhooks are sent only to public internet addresses: a loopback, private, link-local
+    # (the cloud's metadata service) or other internal address would let whoever holds an admin
+    # key make the service call into its own network. Turn this on when the receivers are on
+    # premises (http://rebuilder:8080/hook): any address is then allowed.
+    WEBHOOK_ALLOW_PRIVATE_TARGETS = os.environ.get("WEBHOOK_ALLOW_PRIVATE_TARGETS", "").lower() in {
+        "1",
+        "true",
+        "yes",
+    }
+
     # Locale served when a frontend asks for an article without naming one.
     DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "en")
 

@@ -16,6 +16,7 @@ from service.content.keys import create_key
 from service.content.loading import load_articles, validate_documents
 from service.extensions import db
 from service.models import Base
+from tests.receivers import Receiver
 
 
 def drop_everything() -> None:
@@ -136,3 +137,24 @@ def published(runner):
     result = runner.invoke(args=["seed"])
     assert result.exit_code == 0, result.output
     return json.loads(SEED_PATH.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def private_targets(app, monkeypatch):
+    """Webhooks may reach private addresses, as for receivers on premises (the tests' own
+    receivers listen on 127.0.0.1)."""
+    monkeypatch.setitem(app.config, "WEBHOOK_ALLOW_PRIVATE_TARGETS", True)
+
+
+@pytest.fixture
+def receiver():
+    """Starts webhook receivers (tests/receivers.py) and stops them after the test."""
+    made = []
+
+    def start(*statuses, tls=None):
+        made.append(Receiver(statuses, tls))
+        return made[-1]
+
+    yield start
+    for each in made:
+        each.server.shutdown()

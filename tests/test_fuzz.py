@@ -72,6 +72,7 @@ RULES_BEYOND_THE_SPEC = {
     "PUT /v1/manage/articles/{article_id}/order/{kind}": {"keys"},  # each current key, once
     "POST /v1/manage/articles/{article_id}/schedules": {"at"},  # in the future
     "POST /v1/manage/keys": {"expires_at"},  # in the future
+    "POST /v1/manage/webhooks": {"url"},  # its host resolves, to public addresses only
     # variable names are lowercase identifiers; page_url holds {slug} (see api.sites)
     "POST /v1/manage/sites": {"variables", "page_url"},
     "PUT /v1/manage/sites/{key}": {"key", "variables", "page_url"},  # a site keeps its key

@@ -1,15 +1,15 @@
 """Webhooks, managed by admins: endpoints told when articles are published, unpublished or deleted."""
 
 import marshmallow as ma
-from flask import g
+from flask import current_app, g
 from flask.views import MethodView
 from marshmallow import fields, validate
 
 from service.api.auth import ManagementBlueprint
-from service.content import webhooks
+from service.content import targets, webhooks
 from service.content.audit import record
 from service.content.document import URL_LENGTH, text_field
-from service.content.patterns import SERVICE_URL, url_pattern
+from service.content.patterns import IPV6_URL, SERVICE_URL, url_pattern
 from service.extensions import db
 from service.models import Webhook
 
@@ -29,9 +29,14 @@ blp = ManagementBlueprint(
 class NewWebhookSchema(ma.Schema):
     url = fields.String(
         required=True,
-        # service names such as http://rebuilder:8080/hook are fine
-        validate=[validate.Length(max=URL_LENGTH), url_pattern(SERVICE_URL)],
-        metadata={"example": "https://clinic.example/hooks/cms"},
+        # service names such as http://rebuilder:8080/hook match; _public_target decides
+        validate=[validate.Length(max=URL_LENGTH), url_pattern(SERVICE_URL, IPV6_URL)],
+        metadata={
+            "description": "Its host must be a public internet address, or a name resolving only to "
+            "public addresses (checked again before each delivery), unless the service allows "
+            "private targets (WEBHOOK_ALLOW_PRIVATE_TARGETS).",
+            "example": "https://clinic.example/hooks/cms",
+        },
     )
     events = fields.List(
         fields.String(validate=validate.OneOf(webhooks.EVENTS)),
@@ -40,6 +45,15 @@ class NewWebhookSchema(ma.Schema):
         metadata={"example": ["article.published", "article.unpublished"]},
     )
     description = text_field(required=False, max_length=200)
+
+    @ma.validates("url")
+    def _public_target(self, url, **_):
+        if current_app.config["WEBHOOK_ALLOW_PRIVATE_TARGETS"]:
+            return
+        try:
+            targets.check(targets.resolve(url))
+        except targets.TargetRefused as refused:
+            raise ma.ValidationError(str(refused)) from refused
 
 
 class WebhookSchema(ma.Schema):
@@ -57,7 +71,13 @@ class CreatedWebhookSchema(WebhookSchema):
 class AttemptSchema(ma.Schema):
     at = fields.DateTime()
     status_code = fields.Integer(allow_none=True)
-    error = fields.String(allow_none=True)
+    error = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "Why it failed: `HTTP 503`, a connection error, or `Refused: ...` for a host "
+            "not (or no longer) resolving to public addresses. The receiver's answer is never kept."
+        },
+    )
     duration_ms = fields.Integer()
 
 
@@ -100,7 +120,7 @@ DELIVERY_EXAMPLE = {
     "created_at": "2026-11-26T09:30:00+00:00",
     "delivered_at": "2026-11-26T09:30:31+00:00",
     "attempt_log": [
-        {"at": "2026-11-26T09:30:01+00:00", "status_code": 503, "error": "HTTP 503: busy", "duration_ms": 41},
+        {"at": "2026-11-26T09:30:01+00:00", "status_code": 503, "error": "HTTP 503", "duration_ms": 41},
         {"at": "2026-11-26T09:30:31+00:00", "status_code": 200, "error": None, "duration_ms": 38},
     ],
 }

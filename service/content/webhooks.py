@@ -17,6 +17,7 @@ import httpx
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from service.content import targets
 from service.models import Article, Webhook, WebhookAttempt, WebhookDelivery
 from service.models.base import utcnow
 
@@ -108,28 +109,60 @@ def _request(webhook: Webhook, delivery: WebhookDelivery) -> tuple[str, bytes, d
     return webhook.url, body, headers
 
 
+def _post_to(client: httpx.Client, target: targets.Target, body: bytes, headers: dict[str, str]) -> int:
+    """POST to the target's checked addresses, in the resolver's order, until one connects.
+    The URL names the address, so nothing resolves the host again; the Host header and TLS
+    (SNI, the certificate's name) still say the host. The answer's body is never read."""
+    named = {"sni_hostname": target.url.host} if target.is_named else {}
+    for address in target.addresses:
+        try:
+            with client.stream(
+                "POST",
+                target.url.copy_with(host=str(address)),
+                content=body,
+                headers={**headers, "Host": target.url.netloc.decode()},
+                extensions=named,
+            ) as response:
+                return response.status_code
+        except (httpx.ConnectError, httpx.ConnectTimeout) as error:
+            unreachable = error  # then the next address, as socket.create_connection does
+    raise unreachable
+
+
 def _post(
-    client: httpx.Client, url: str, body: bytes, headers: dict[str, str]
+    client: httpx.Client, url: str, body: bytes, headers: dict[str, str], allow_private: bool
 ) -> tuple[int | None, str | None]:
+    """The status code, and what went wrong: never the receiver's answer, which would let
+    webhooks read (or map) whatever they reach."""
     try:
-        response = client.post(url, content=body, headers=headers)
+        target = targets.resolve(url)
+        status_code = _post_to(client, target if allow_private else targets.check(target), body, headers)
+    except targets.TargetRefused as refused:
+        return None, f"Refused: {refused}"
     except Exception as error:  # whatever one endpoint does, the worker goes on to the next
         return None, f"{type(error).__name__}: {error}"[:500]
-    if response.is_success:
-        return response.status_code, None
-    return response.status_code, f"HTTP {response.status_code}: {response.text[:200]}"
+    if 200 <= status_code < 300:
+        return status_code, None
+    return status_code, f"HTTP {status_code}"
 
 
-def send_due(session: Session, now: Callable[[], datetime] = utcnow) -> list[SendOutcome]:
-    """Send every delivery due now, once each; retry failures later, give up after MAX_ATTEMPTS."""
+def send_due(
+    session: Session, now: Callable[[], datetime] = utcnow, allow_private: bool = False
+) -> list[SendOutcome]:
+    """Send every delivery due now, once each; retry failures later, give up after MAX_ATTEMPTS.
+    Only to public addresses unless `allow_private` (WEBHOOK_ALLOW_PRIVATE_TARGETS)."""
     outcomes = []
     tried: set[int] = set()
-    with httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=False) as client:
+    # A transport of our own: straight to the checked address (no proxy from the environment
+    # would connect to it), and no keep-alive, since connections are pooled by address and one
+    # made for a host (its TLS name checked) must not carry another host's request.
+    transport = httpx.HTTPTransport(limits=httpx.Limits(max_keepalive_connections=0))
+    with httpx.Client(transport=transport, timeout=TIMEOUT_SECONDS, follow_redirects=False) as client:
         while (delivery := _lease_next(session, now(), tried)) is not None:
             request = _request(session.get(Webhook, delivery.webhook_id), delivery)
             session.commit()  # ends the reads: no transaction (or SQLite lock) waits on the network
             started = time.monotonic()
-            status_code, error = _post(client, *request)
+            status_code, error = _post(client, *request, allow_private)
             session.add(
                 WebhookAttempt(
                     delivery_id=delivery.id,
