@@ -16,6 +16,7 @@ from service.content.keys import create_key
 from service.content.loading import load_articles, validate_documents
 from service.extensions import db
 from service.models import Base
+from tests.servers import start, start_nginx
 
 
 def drop_everything() -> None:
@@ -136,3 +137,16 @@ def published(runner):
     result = runner.invoke(args=["seed"])
     assert result.exit_code == 0, result.output
     return json.loads(SEED_PATH.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def behind_nginx(database_url, published, tmp_path):
+    """gunicorn behind nginx, with the production settings of both (PROXY_COUNT=1, as the
+    README's deployment section says): (nginx, gunicorn)."""
+    gunicorn = start(database_url, tmp_path / "gunicorn.log", PROXY_COUNT="1")
+    try:
+        proxy = start_nginx(gunicorn, tmp_path / "nginx")
+        yield proxy, gunicorn
+        proxy.stop()
+    finally:
+        gunicorn.stop()
