@@ -17,6 +17,7 @@ from service.content.loading import load_articles, validate_documents
 from service.extensions import db
 from service.models import Base
 from tests.receivers import Receiver
+from tests.servers import start, start_nginx
 
 
 def drop_everything() -> None:
@@ -151,10 +152,20 @@ def receiver():
     """Starts webhook receivers (tests/receivers.py) and stops them after the test."""
     made = []
 
-    def start(*statuses, tls=None):
+    def start_receiver(*statuses, tls=None):
         made.append(Receiver(statuses, tls))
         return made[-1]
 
-    yield start
+    yield start_receiver
     for each in made:
         each.server.shutdown()
+def behind_nginx(database_url, published, tmp_path):
+    """gunicorn behind nginx, with the production settings of both (PROXY_COUNT=1, as the
+    README's deployment section says): (nginx, gunicorn)."""
+    gunicorn = start(database_url, tmp_path / "gunicorn.log", PROXY_COUNT="1")
+    try:
+        proxy = start_nginx(gunicorn, tmp_path / "nginx")
+        yield proxy, gunicorn
+        proxy.stop()
+    finally:
+        gunicorn.stop()

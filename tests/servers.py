@@ -1,5 +1,6 @@
 """Real servers for tests that need processes: gunicorn with the production settings
-(gunicorn.conf.py), on a free port, against a database the test names."""
+(gunicorn.conf.py), on a free port, against a database the test names; nginx in front of it
+with the production configuration (deploy/nginx.py)."""
 
 import os
 import signal
@@ -11,6 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import pytest
+
+from deploy import nginx
 
 ROOT = Path(__file__).resolve().parents[1]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -49,24 +53,50 @@ def start(database_url: str, log: Path, workers: int = 2, **env: str) -> Server:
         "WEB_CONCURRENCY": str(workers),
         **env,
     }
-    with log.open("ab") as output:
-        process = subprocess.Popen(
-            [str(GUNICORN), "--config", "gunicorn.conf.py", "wsgi:app"],
+    process = _spawn([str(GUNICORN), "--config", "gunicorn.conf.py", "wsgi:app"], log, environment)
+    return _answering(Server(f"http://127.0.0.1:{port}", process, log, env), log)
+
+
+def start_nginx(upstream: Server, prefix: Path) -> Server:
+    """nginx in front of `upstream`, on a free port; its config, logs and temporary files under
+    `prefix` (the server's log is nginx's access log; error.log is beside it). Without nginx
+    the test is skipped, except in CI, which installs it (.ci/run)."""
+    if nginx.NGINX is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must install Debian's nginx (see .ci/run) for the reverse-proxy tests")
+        pytest.skip("no nginx on this machine (apt-get install nginx): the reverse proxy is not tested")
+    port = free_port()
+    # Under root, nginx's workers would run as nobody, who cannot reach pytest's private tmp_path.
+    directives = "daemon off; user root;" if os.geteuid() == 0 else "daemon off;"
+    command = nginx.prepare(prefix, f"127.0.0.1:{port}", upstream.url.removeprefix("http://"), directives)
+    errors = prefix / "logs" / "error.log"
+    process = _spawn(command, errors, dict(os.environ))
+    return _answering(Server(f"http://127.0.0.1:{port}", process, prefix / "logs" / "access.log"), errors)
+
+
+def _spawn(command: list[str], output: Path, environment: dict[str, str]) -> subprocess.Popen:
+    with output.open("ab") as file:
+        return subprocess.Popen(
+            command,
             cwd=ROOT,
             env=environment,
-            stdout=output,
+            stdout=file,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, killed as one
         )
-    server = Server(f"http://127.0.0.1:{port}", process, log, env)
+
+
+def _answering(server: Server, output: Path) -> Server:
+    """`server` once it answers HTTP; its output in the error if it never does."""
+    name = Path(server.process.args[0]).name
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn did not start:\n{log.read_text()}")
+        if server.process.poll() is not None:
+            raise RuntimeError(f"{name} did not start:\n{output.read_text()}")
         try:
             httpx.get(f"{server.url}/openapi.json", timeout=1)
             return server
         except httpx.TransportError:
             time.sleep(0.1)
     server.stop()
-    raise RuntimeError(f"gunicorn did not answer within 30 s:\n{log.read_text()}")
+    raise RuntimeError(f"{name} did not answer within 30 s:\n{output.read_text()}")

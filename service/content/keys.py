@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,6 +17,8 @@ from service.models.base import utcnow
 ROLES = ("viewer", "editor", "publisher", "admin")
 KEY_PREFIX = "cms_"
 PREFIX_LENGTH = len(KEY_PREFIX) + 8  # "cms_" and 8 hex digits, then "_" and the secret
+# A key written out anywhere (a URL, a header, a log line): its visible prefix, then its secret.
+KEY_IN_TEXT = re.compile(rf"({KEY_PREFIX}[0-9a-f]{{8}})_[A-Za-z0-9_-]+")
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,11 @@ def revoke_key(session: Session, key: ApiKey) -> None:
         if not any(_is_live(other, now) for other in admins if other.id != key.id):
             raise KeyConflict("this is the last active admin key: create another admin key first")
     key.revoked_at = now
+
+
+def redact_keys(text: str) -> str:
+    """`text` with every key's secret cut off: what a log may say of a key is its prefix."""
+    return KEY_IN_TEXT.sub(r"\1_[redacted]", text)
 
 
 def key_label(key: ApiKey | None) -> str | None:

@@ -1,0 +1,1 @@
+"""Running the service in production: nginx in front of gunicorn (see the README, "Deployment")."""

@@ -1,0 +1,134 @@
+"""nginx in front of gunicorn, with the configuration production runs (deploy/nginx.conf): slow
+clients cannot take gunicorn's workers, nginx's own errors are problem documents, and a client
+cannot choose the address the service sees (PROXY_COUNT=1)."""
+
+import http
+import select
+import socket
+import statistics
+import threading
+import time
+
+import httpx
+import pytest
+
+from service.config import Config
+from service.security import SECURITY_HEADERS
+
+ARTICLE = "/v1/articles/are-all-types-of-back-pain-treatable-with-stem-cells"
+
+
+class SlowClients:
+    """Connections that send a request's headers a byte a second and never end them
+    (slowloris); each one dropped by the server is opened again at once."""
+
+    START = b"GET /v1/articles HTTP/1.1\r\nHost: localhost\r\nX-Slow: "
+
+    def __init__(self, url: str, count: int) -> None:
+        host, port = url.removeprefix("http://").split(":")
+        self.address = (host, int(port))
+        self.count = count
+        self.dropped = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._trickle)
+
+    def __enter__(self) -> "SlowClients":
+        self._sockets = [self._open() for _ in range(self.count)]
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        for connection in self._sockets:
+            connection.close()
+
+    def _open(self) -> socket.socket:
+        connection = socket.create_connection(self.address, timeout=5)
+        connection.sendall(self.START)
+        return connection
+
+    def _trickle(self) -> None:
+        while not self._stop.wait(1):
+            closed, _, _ = select.select(self._sockets, [], [], 0)  # readable: answered or closed
+            for n, connection in enumerate(self._sockets):
+                try:
+                    if connection in closed:
+                        raise ConnectionResetError
+                    connection.send(b"a")
+                except OSError:
+                    connection.close()
+                    self._sockets[n] = self._open()
+                    self.dropped += 1
+
+
+def latencies(url: str, seconds: float) -> list[float]:
+    """Normal requests for `seconds`, one after another: how long each took to answer 200."""
+    times = []
+    deadline = time.monotonic() + seconds
+    with httpx.Client(timeout=5) as client:
+        while time.monotonic() < deadline:
+            started = time.monotonic()
+            assert client.get(url).status_code == 200
+            times.append(time.monotonic() - started)
+    return times
+
+
+def test_slow_clients_stall_gunicorn_alone_but_not_the_service_behind_nginx(behind_nginx):
+    proxy, gunicorn = behind_nginx
+    # Why nginx is there: two clients sending headers slowly hold both sync workers, and nothing
+    # else is answered (by hand, 50 of them for 20 s: 4 requests sent, each gave up after 5 s).
+    with SlowClients(gunicorn.url, 2), pytest.raises(httpx.ReadTimeout):
+        httpx.get(f"{gunicorn.url}{ARTICLE}", timeout=2)
+
+    with SlowClients(proxy.url, 50) as attack:
+        times = latencies(f"{proxy.url}{ARTICLE}", 20)
+
+    assert len(times) > 100
+    assert statistics.quantiles(times, n=100)[98] < 1.0
+    # nginx dropped each slow client when its headers were 10 s late; each came straight back.
+    assert attack.dropped >= 50
+
+
+def problem_of(response: httpx.Response, status: int) -> dict:
+    assert response.status_code == status
+    assert response.headers["Content-Type"] == "application/problem+json"
+    for name, value in SECURITY_HEADERS:
+        assert response.headers[name] == value
+    problem = response.json()
+    assert problem["title"] == http.HTTPStatus(status).phrase and problem["status"] == status
+    assert problem["type"] == "about:blank" and problem["detail"]
+    return problem
+
+
+def test_the_proxys_own_errors_are_problem_documents(behind_nginx):
+    proxy, gunicorn = behind_nginx
+    json_body = {"Content-Type": "application/json"}
+    with httpx.Client(base_url=proxy.url, timeout=10) as client:
+        too_large = client.post(
+            "/v1/events", content=b" " * (Config.MAX_CONTENT_LENGTH + 1), headers=json_body
+        )
+        assert str(Config.MAX_CONTENT_LENGTH) in problem_of(too_large, 413)["detail"]
+        # A body of the service's own limit passes, and is the service's to judge.
+        largest = client.post("/v1/events", content=b" " * Config.MAX_CONTENT_LENGTH, headers=json_body)
+        assert largest.status_code == 400 and largest.json()["errors"][0]["message"] == "Invalid JSON body."
+
+        problem_of(client.get(ARTICLE, headers={"X-Large": "a" * 9000}), 400)
+        problem_of(client.get(f"{ARTICLE}?visitor={'a' * 9000}"), 414)
+        gunicorn.stop()
+        problem_of(client.get(ARTICLE), 502)
+
+
+def test_a_client_cannot_choose_its_address_through_the_proxy(behind_nginx):
+    """Wrong keys are limited per client address: a forged X-Forwarded-For changes nothing."""
+    proxy, _ = behind_nginx
+    allowed = int(Config.FAILED_AUTH_RATE_LIMIT.split("/")[0])
+    statuses = [
+        httpx.get(
+            f"{proxy.url}/v1/manage/articles",
+            headers={"Authorization": "Bearer cms_00000000_wrong", "X-Forwarded-For": f"198.51.100.{n}"},
+        ).status_code
+        for n in range(2 * allowed + 1)  # each of the two workers counts on its own (memory://)
+    ]
+    assert statuses[:allowed] == [401] * allowed
+    assert 429 in statuses[allowed:]
