@@ -159,6 +159,9 @@ def receiver():
     yield start_receiver
     for each in made:
         each.server.shutdown()
+
+
+@pytest.fixture
 def behind_nginx(database_url, published, tmp_path):
     """gunicorn behind nginx, with the production settings of both (PROXY_COUNT=1, as the
     README's deployment section says): (nginx, gunicorn)."""

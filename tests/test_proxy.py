@@ -111,7 +111,7 @@ def test_the_proxys_own_errors_are_problem_documents(behind_nginx):
         assert str(Config.MAX_CONTENT_LENGTH) in problem_of(too_large, 413)["detail"]
         # A body of the service's own limit passes, and is the service's to judge.
         largest = client.post("/v1/events", content=b" " * Config.MAX_CONTENT_LENGTH, headers=json_body)
-        assert largest.status_code == 400 and largest.json()["errors"][0]["message"] == "Invalid JSON body."
+        assert largest.status_code == 400 and "not JSON" in largest.json()["detail"]
 
         problem_of(client.get(ARTICLE, headers={"X-Large": "a" * 9000}), 400)
         problem_of(client.get(f"{ARTICLE}?visitor={'a' * 9000}"), 414)
