@@ -44,6 +44,8 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["rate_limits"] = RateLimits(
         app.config["RATE_LIMIT_STORAGE_URI"],
         {"events": app.config["EVENTS_RATE_LIMIT"], "failed_auth": app.config["FAILED_AUTH_RATE_LIMIT"]},
+        retry_seconds=app.config["RATE_LIMIT_STORAGE_RETRY_SECONDS"],
+        timeout=app.config["RATE_LIMIT_STORAGE_TIMEOUT"],
     )
     if app.config["PROXY_COUNT"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"])  # type: ignore[method-assign]

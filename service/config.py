@@ -34,6 +34,11 @@ class Config:
     RATE_LIMIT_STORAGE_URI = os.environ.get("RATE_LIMIT_STORAGE_URI", "memory://")
     EVENTS_RATE_LIMIT = os.environ.get("EVENTS_RATE_LIMIT", "600/minute")
     FAILED_AUTH_RATE_LIMIT = os.environ.get("FAILED_AUTH_RATE_LIMIT", "20/minute")
+    # A limit must not take the service down with its storage: while Redis fails (or takes
+    # longer than RATE_LIMIT_STORAGE_TIMEOUT seconds to answer), each process counts in memory
+    # and tries Redis again every RATE_LIMIT_STORAGE_RETRY_SECONDS, not on every request.
+    RATE_LIMIT_STORAGE_TIMEOUT = float(os.environ.get("RATE_LIMIT_STORAGE_TIMEOUT", "0.5"))
+    RATE_LIMIT_STORAGE_RETRY_SECONDS = float(os.environ.get("RATE_LIMIT_STORAGE_RETRY_SECONDS", "5"))
     # Reverse proxies in front of the service that set X-Forwarded-For (0: none, the peer's
     # address is the client's). Only count proxies you run: the header is otherwise forged.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))

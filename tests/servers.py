@@ -1,5 +1,6 @@
 """Real servers for tests that need processes: gunicorn with the production settings
-(gunicorn.conf.py), on a free port, against a database the test names."""
+(gunicorn.conf.py), on a free port, against a database the test names; and a Redis of a
+test's own, to kill and start again (never the shared one)."""
 
 import os
 import signal
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import redis
 
 ROOT = Path(__file__).resolve().parents[1]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -70,3 +72,37 @@ def start(database_url: str, log: Path, workers: int = 2, **env: str) -> Server:
             time.sleep(0.1)
     server.stop()
     raise RuntimeError(f"gunicorn did not answer within 30 s:\n{log.read_text()}")
+
+
+@dataclass
+class RedisServer:
+    """redis-server on `port`, keeping nothing on disk (--save ''), started and killed by PID."""
+
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""],
+            stdout=subprocess.DEVNULL,
+        )
+        client = redis.Redis(port=self.port, socket_connect_timeout=1)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    self.kill()
+                    raise RuntimeError(f"redis-server did not start on port {self.port}") from None
+                time.sleep(0.05)
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
