@@ -11,6 +11,14 @@ class Config:
     # there); PostgreSQL in production, e.g. postgresql+psycopg://user@host/db.
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite:///cms.db")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # While the database cannot answer (unreachable, locked, read-only), requests get 503 with
+    # this Retry-After: long enough for a restart or failover, short enough for a frontend.
+    DATABASE_RETRY_AFTER_SECONDS = int(os.environ.get("DATABASE_RETRY_AFTER_SECONDS", "5"))
+    # Seconds to wait for PostgreSQL to accept a connection (psycopg: at least 2), so that an
+    # unreachable server is a 503 rather than a request hanging until gunicorn kills its worker.
+    DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
+    # How long an SQLite writer waits for another's lock before its request answers 503.
+    SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "5000"))
 
     # Delivery caching: clinic frontends and CDNs may reuse a response for CACHE_MAX_AGE
     # seconds and keep serving it while they revalidate for CACHE_STALE_WHILE_REVALIDATE more.

@@ -79,3 +79,13 @@ def test_operations_with_a_json_body_document_why_it_can_be_refused(spec):
     for path, method, operation in operations(spec):
         if "requestBody" in operation and path.startswith("/v1/manage"):
             assert {"400", "413", "415", "422"} <= set(operation["responses"]), (path, method)
+
+
+def test_every_operation_documents_503_with_retry_after(spec):
+    """Every operation reads the database, so any may answer 503 while it is unavailable."""
+    for path, method, operation in operations(spec):
+        assert operation["responses"]["503"] == {"$ref": "#/components/responses/SERVICE_UNAVAILABLE"}, (
+            path,
+            method,
+        )
+    assert "Retry-After" in spec["components"]["responses"]["SERVICE_UNAVAILABLE"]["headers"]
