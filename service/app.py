@@ -1,5 +1,6 @@
 """The app factory: configuration, extensions, blueprints, docs and commands."""
 
+import logging
 from collections.abc import Callable
 from contextvars import ContextVar
 from pathlib import Path
@@ -8,6 +9,7 @@ from typing import Any
 from flask import Flask, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from service import cli, docs, security
@@ -17,6 +19,8 @@ from service.content.freshness import DeliveryCache
 from service.errors import register_domain_errors
 from service.extensions import api, cors, db, migrate
 from service.ratelimits import RateLimits
+
+logger = logging.getLogger(__name__)
 
 
 class ServiceFlask(Flask):
@@ -37,13 +41,20 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
         # psycopg prepares a statement run five times on a connection, and PostgreSQL may then
         # keep a generic plan made while a table was small: event batches fell from 17,000 to
         # 700 events/s, each checking its ids by a sequential scan (measured by make bench).
+        # And it would wait for an unreachable server as long as TCP does (minutes).
         options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
-        connect_args = {**options.get("connect_args", {}), "prepare_threshold": None}
+        connect_args = {
+            "connect_timeout": app.config["DATABASE_CONNECT_TIMEOUT"],
+            **options.get("connect_args", {}),
+            "prepare_threshold": None,
+        }
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "connect_args": connect_args}
     db.init_app(app)
     app.extensions["rate_limits"] = RateLimits(
         app.config["RATE_LIMIT_STORAGE_URI"],
         {"events": app.config["EVENTS_RATE_LIMIT"], "failed_auth": app.config["FAILED_AUTH_RATE_LIMIT"]},
+        retry_seconds=app.config["RATE_LIMIT_STORAGE_RETRY_SECONDS"],
+        timeout=app.config["RATE_LIMIT_STORAGE_TIMEOUT"],
     )
     if app.config["PROXY_COUNT"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"])  # type: ignore[method-assign]
@@ -83,9 +94,15 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
 def _discard_uncommitted_work(_error: BaseException | None) -> None:
     """A request that failed half-way (a 4xx from a domain error, say) leaves nothing behind
     for whatever next uses the session. A request that never opened one (a cached delivery)
-    has nothing to undo."""
-    if db.session.registry.has():
+    has nothing to undo. Nor has one whose connection died: the database ended its
+    transaction, and the answer stands (an error raised here would escape every error handler,
+    and reach the client as the WSGI server's HTML page)."""
+    if not db.session.registry.has():
+        return
+    try:
         db.session.rollback()
+    except DBAPIError as error:
+        logger.warning("Rolling back after %s %s failed: %s", request.method, request.path, error.orig)
 
 
 def allowed_origins(setting: str) -> list[str]:
@@ -111,9 +128,10 @@ def _forget_writing(_error: BaseException | None) -> None:
 def _configure_sqlite(app: Flask, engine: Engine) -> None:
     """SQLite per connection: foreign keys enforced (and so ON DELETE CASCADE); write-ahead
     logging, so readers never wait for a writer and a killed process leaves a sound file;
-    and a writer waits up to 5 s for another's lock instead of failing at once."""
+    and a writer waits up to SQLITE_BUSY_TIMEOUT_MS for another's lock instead of failing."""
     if engine.dialect.name != "sqlite":
         return
+    busy_timeout = int(app.config["SQLITE_BUSY_TIMEOUT_MS"])
     app.before_request(_note_writing)
     app.teardown_request(_forget_writing)
 
@@ -123,7 +141,7 @@ def _configure_sqlite(app: Flask, engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

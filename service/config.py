@@ -11,6 +11,14 @@ class Config:
     # there); PostgreSQL in production, e.g. postgresql+psycopg://user@host/db.
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite:///cms.db")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # While the database cannot answer (unreachable, locked, read-only), requests get 503 with
+    # this Retry-After: long enough for a restart or failover, short enough for a frontend.
+    DATABASE_RETRY_AFTER_SECONDS = int(os.environ.get("DATABASE_RETRY_AFTER_SECONDS", "5"))
+    # Seconds to wait for PostgreSQL to accept a connection (psycopg: at least 2), so that an
+    # unreachable server is a 503 rather than a request hanging until gunicorn kills its worker.
+    DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
+    # How long an SQLite writer waits for another's lock before its request answers 503.
+    SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "5000"))
 
     # Delivery caching: clinic frontends and CDNs may reuse a response for CACHE_MAX_AGE
     # seconds and keep serving it while they revalidate for CACHE_STALE_WHILE_REVALIDATE more.
@@ -34,6 +42,11 @@ class Config:
     RATE_LIMIT_STORAGE_URI = os.environ.get("RATE_LIMIT_STORAGE_URI", "memory://")
     EVENTS_RATE_LIMIT = os.environ.get("EVENTS_RATE_LIMIT", "600/minute")
     FAILED_AUTH_RATE_LIMIT = os.environ.get("FAILED_AUTH_RATE_LIMIT", "20/minute")
+    # A limit must not take the service down with its storage: while Redis fails (or takes
+    # longer than RATE_LIMIT_STORAGE_TIMEOUT seconds to answer), each process counts in memory
+    # and tries Redis again every RATE_LIMIT_STORAGE_RETRY_SECONDS, not on every request.
+    RATE_LIMIT_STORAGE_TIMEOUT = float(os.environ.get("RATE_LIMIT_STORAGE_TIMEOUT", "0.5"))
+    RATE_LIMIT_STORAGE_RETRY_SECONDS = float(os.environ.get("RATE_LIMIT_STORAGE_RETRY_SECONDS", "5"))
     # Reverse proxies in front of the service that set X-Forwarded-For (0: none, the peer's
     # address is the client's). Only count proxies you run: the header is otherwise forged.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))

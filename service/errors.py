@@ -2,12 +2,14 @@
 
 import http
 import json
+import logging
 from collections.abc import Callable
 from typing import Any
 
 import marshmallow as ma
 from flask import Flask, Response
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
 
 from service.content.editing import ArticleConflict, ChildNotFound, VersionConflict
@@ -22,6 +24,9 @@ from service.content.sites import SiteConflict
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 VALIDATION_DETAIL = "Some fields are invalid; each is listed in errors."
 INTERNAL_ERROR_DETAIL = "The server could not complete the request; it has been logged."
+DATABASE_UNAVAILABLE_DETAIL = "The database is unavailable for now: try again after Retry-After seconds."
+
+logger = logging.getLogger(__name__)
 
 
 class FieldErrorSchema(ma.Schema):
@@ -67,6 +72,8 @@ def problem_example(status: http.HTTPStatus) -> dict[str, Any]:
     example: dict[str, Any] = {"type": "about:blank", "title": status.phrase, "status": status.value}
     if status == http.HTTPStatus.INTERNAL_SERVER_ERROR:
         example["detail"] = INTERNAL_ERROR_DETAIL
+    elif status == http.HTTPStatus.SERVICE_UNAVAILABLE:
+        example["detail"] = DATABASE_UNAVAILABLE_DETAIL
     elif status == http.HTTPStatus.UNPROCESSABLE_ENTITY:
         example["detail"] = VALIDATION_DETAIL
         example["errors"] = [
@@ -129,10 +136,25 @@ def _lost_race(_error: IntegrityError) -> Response:
     )
 
 
+def _database_unavailable(retry_after: int) -> Callable[[SQLAlchemyError], Response]:
+    """The database cannot answer now (unreachable, disconnected, locked, read-only, or every
+    pooled connection busy): the same request may succeed later, so 503 rather than 500."""
+
+    def handle(error: SQLAlchemyError) -> Response:
+        # The driver's message, not the statement and its parameters (they may hold secrets).
+        logger.warning("Database unavailable, answered 503: %s", getattr(error, "orig", None) or error)
+        return problem_response(503, DATABASE_UNAVAILABLE_DETAIL, headers={"Retry-After": str(retry_after)})
+
+    return handle
+
+
 def register_domain_errors(app: Flask) -> None:
     """The one place where the domain's (and the database's) exceptions become problems."""
     app.register_error_handler(RecursionError, _too_deep)
     app.register_error_handler(IntegrityError, _lost_race)
+    unavailable = _database_unavailable(app.config["DATABASE_RETRY_AFTER_SECONDS"])
+    app.register_error_handler(OperationalError, unavailable)
+    app.register_error_handler(PoolTimeout, unavailable)
     app.register_error_handler(InvalidDocument, _invalid_document)
     app.register_error_handler(VersionConflict, _problem_for(412))
     app.register_error_handler(ArticleConflict, _problem_for(409))

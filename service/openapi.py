@@ -21,6 +21,15 @@ class PublicUnlessSecured(BasePlugin):
             operation.setdefault("security", [])
 
 
+class DatabaseMayBeUnavailable(BasePlugin):
+    """Every operation reads the database (delivery too, to know its cache is current), so any
+    may answer 503 with Retry-After while the database is unavailable (service.errors)."""
+
+    def operation_helper(self, path: str | None = None, operations: dict | None = None, **_: object) -> None:
+        for operation in (operations or {}).values():
+            operation.setdefault("responses", {}).setdefault(503, "SERVICE_UNAVAILABLE")
+
+
 class ServiceApi(Api):
     """Errors are answered and documented as problem documents; the pagination header is
     documented as the JSON text it is."""
@@ -28,7 +37,7 @@ class ServiceApi(Api):
     ERROR_SCHEMA = ProblemSchema
 
     def _init_spec(self, **kwargs: object) -> None:
-        super()._init_spec(extra_plugins=[PublicUnlessSecured()], **kwargs)
+        super()._init_spec(extra_plugins=[PublicUnlessSecured(), DatabaseMayBeUnavailable()], **kwargs)
 
     def handle_http_exception(self, error: HTTPException) -> Response:
         return problem_from_http_exception(error)
@@ -50,7 +59,7 @@ class ServiceApi(Api):
             "schema": self.ERROR_SCHEMA,
             "example": problem_example(status),
         }
-        if status == http.HTTPStatus.TOO_MANY_REQUESTS:
+        if status in (http.HTTPStatus.TOO_MANY_REQUESTS, http.HTTPStatus.SERVICE_UNAVAILABLE):
             response["headers"] = {
                 "Retry-After": {
                     "description": "Seconds to wait before trying again.",

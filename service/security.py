@@ -1,8 +1,14 @@
 """Security headers on every response, errors and 304s included (OWASP's REST Security and
 HTTP Headers cheat sheets): the API's JSON may never be sniffed as HTML, framed, or leak the
-page it was fetched from; browsers keep to HTTPS once they have seen it."""
+page it was fetched from; browsers keep to HTTPS once they have seen it.
 
-from flask import Flask, Response, request
+Added as the response starts, around the whole Flask app rather than in an after_request
+hook: a hook that fails (and the 500 then answered for it) skips the hooks after it."""
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from flask import Flask
 
 SECURITY_HEADERS = (
     ("X-Content-Type-Options", "nosniff"),
@@ -18,16 +24,28 @@ DOCS_POLICY = (
     "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; frame-ancestors 'none'"
 )
+DOCS_HEADERS = (("Content-Security-Policy", DOCS_POLICY), *SECURITY_HEADERS)
 
 
-def add_security_headers(response: Response) -> Response:
-    headers = response.headers
-    if request.path.startswith("/docs"):
-        headers.setdefault("Content-Security-Policy", DOCS_POLICY)
-    for name, value in SECURITY_HEADERS:
-        headers.setdefault(name, value)
-    return response
+class SecurityHeaders:
+    """WSGI middleware: each security header the response does not set itself is added."""
+
+    def __init__(self, wsgi_app: Callable[..., Iterable[bytes]]):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        wanted = DOCS_HEADERS if environ.get("PATH_INFO", "").startswith("/docs") else SECURITY_HEADERS
+
+        def start_with_headers(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            present = {name.lower() for name, _ in headers}
+            for name, value in wanted:
+                if name.lower() not in present:
+                    headers.append((name, value))
+                    present.add(name.lower())
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, start_with_headers)
 
 
 def init_app(app: Flask) -> None:
-    app.after_request(add_security_headers)
+    app.wsgi_app = SecurityHeaders(app.wsgi_app)  # type: ignore[method-assign]

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from service import create_app
 from service.config import SEED_PATH
@@ -68,6 +69,23 @@ def _clean_database(request: pytest.FixtureRequest):
         # Emptied behind the ORM's back, so no commit told delivery's cache.
         app.extensions["delivery_cache"].clear()
         app.extensions["rate_limits"].reset()  # each test starts with its clients' counts at zero
+
+
+@pytest.fixture
+def sqlite_app(tmp_path: Path):
+    """An app on a migrated SQLite file of its own, on either database run: for what only the
+    embedded database does (locks, a file on disk)."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'cms.db'}"})
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def sqlite_file(sqlite_app) -> str:
+    return make_url(sqlite_app.config["SQLALCHEMY_DATABASE_URI"]).database
 
 
 @pytest.fixture

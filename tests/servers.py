@@ -1,6 +1,7 @@
 """Real servers for tests that need processes: gunicorn with the production settings
 (gunicorn.conf.py), on a free port, against a database the test names; nginx in front of it
-with the production configuration (deploy/nginx.py)."""
+with the production configuration (deploy/nginx.py); and a Redis of a test's own, to kill
+and start again (never the shared one)."""
 
 import os
 import signal
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import redis
 
 from deploy import nginx
 
@@ -100,3 +102,37 @@ def _answering(server: Server, output: Path) -> Server:
             time.sleep(0.1)
     server.stop()
     raise RuntimeError(f"{name} did not answer within 30 s:\n{output.read_text()}")
+
+
+@dataclass
+class RedisServer:
+    """redis-server on `port`, keeping nothing on disk (--save ''), started and killed by PID."""
+
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""],
+            stdout=subprocess.DEVNULL,
+        )
+        client = redis.Redis(port=self.port, socket_connect_timeout=1)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    self.kill()
+                    raise RuntimeError(f"redis-server did not start on port {self.port}") from None
+                time.sleep(0.05)
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)

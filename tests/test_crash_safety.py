@@ -15,7 +15,6 @@ from contextlib import closing
 
 import httpx
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
@@ -25,20 +24,6 @@ from service.content.keys import create_key
 from service.extensions import db
 from service.models import Article
 from tests.servers import start
-
-
-@pytest.fixture
-def sqlite_app(tmp_path):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'cms.db'}"})
-    with app.app_context():
-        upgrade()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-
-
-def database_file(app) -> str:
-    return make_url(app.config["SQLALCHEMY_DATABASE_URI"]).database
 
 
 def write_lock_is_free(path: str) -> bool:
@@ -52,11 +37,13 @@ def write_lock_is_free(path: str) -> bool:
 
 
 @pytest.mark.parametrize(("method", "locks"), [("POST", True), ("PATCH", True), ("GET", False)])
-def test_a_writing_request_takes_the_write_lock_when_its_transaction_begins(sqlite_app, method, locks):
+def test_a_writing_request_takes_the_write_lock_when_its_transaction_begins(
+    sqlite_app, sqlite_file, method, locks
+):
     with sqlite_app.test_request_context("/v1/manage/articles", method=method):
         sqlite_app.preprocess_request()
         db.session.execute(select(1))  # a read: the transaction has begun
-        assert write_lock_is_free(database_file(sqlite_app)) is not locks
+        assert write_lock_is_free(sqlite_file) is not locks
         db.session.rollback()
 
 
@@ -65,8 +52,8 @@ def seed_copy(number: int) -> dict:
     return {**copy.deepcopy(document), "slug": f"crash-{number}"}
 
 
-def test_sigkill_mid_write_load_loses_no_acknowledged_write(sqlite_app, tmp_path):
-    path = database_file(sqlite_app)
+def test_sigkill_mid_write_load_loses_no_acknowledged_write(sqlite_app, sqlite_file, tmp_path):
+    path = sqlite_file
     with sqlite_app.app_context():
         secret = create_key(db.session, "load", "editor").secret
         db.session.commit()
@@ -120,7 +107,7 @@ def test_sigkill_mid_write_load_loses_no_acknowledged_write(sqlite_app, tmp_path
     assert total == len(stored) and listed  # the restarted server serves them
 
 
-def test_an_online_sqlite_backup_restores_what_was_there(sqlite_app, tmp_path):
+def test_an_online_sqlite_backup_restores_what_was_there(sqlite_app, sqlite_file, tmp_path):
     runner = sqlite_app.test_cli_runner()
     assert runner.invoke(args=["seed"]).exit_code == 0
     backup_file = tmp_path / "backup.db"
@@ -129,7 +116,7 @@ def test_an_online_sqlite_backup_restores_what_was_there(sqlite_app, tmp_path):
     assert result.exit_code == 0, result.output
     assert runner.invoke(args=["backup", str(backup_file)]).exit_code != 0  # never overwrites
 
-    path = database_file(sqlite_app)
+    path = sqlite_file
     with sqlite_app.app_context():
         db.session.execute(text("DELETE FROM articles"))
         db.session.commit()

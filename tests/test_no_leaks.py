@@ -37,6 +37,21 @@ def test_a_304_carries_them_too(client, published):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
+def test_a_500_for_a_failing_hook_carries_them_too(database_url):
+    """A failing after-request hook skips the hooks after it, for the 500 answered too."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "PROPAGATE_EXCEPTIONS": False})
+
+    @app.after_request
+    def fail(_response):
+        raise RuntimeError("a hook failed")
+
+    response = app.test_client().get("/v1/articles/no-such-article")
+
+    assert response.status_code == 500 and response.mimetype == "application/problem+json"
+    for name, value in SECURITY_HEADERS:
+        assert response.headers[name] == value
+
+
 def test_the_docs_page_may_run_only_its_own_scripts(client):
     policy = client.get("/docs").headers["Content-Security-Policy"]
 

@@ -108,3 +108,13 @@ def test_every_list_in_every_request_body_has_a_documented_maximum(spec):
         for where in arrays_without_max_items(spec, media["schema"], f"{method.upper()} {path}")
     ]
     assert unbounded == []
+
+
+def test_every_operation_documents_503_with_retry_after(spec):
+    """Every operation reads the database, so any may answer 503 while it is unavailable."""
+    for path, method, operation in operations(spec):
+        assert operation["responses"]["503"] == {"$ref": "#/components/responses/SERVICE_UNAVAILABLE"}, (
+            path,
+            method,
+        )
+    assert "Retry-After" in spec["components"]["responses"]["SERVICE_UNAVAILABLE"]["headers"]

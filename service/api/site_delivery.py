@@ -64,11 +64,16 @@ def site_origins(key: str) -> frozenset[str]:
 
 @blp.after_request
 def allow_site_origins(response: Response) -> Response:
-    """CORS per site: only the site's own origins may read its articles from a browser."""
+    """CORS per site: only the site's own origins may read its articles from a browser. A
+    failure (5xx) is not looked up: the database its lookup needs may be why it failed."""
     response.headers.add("Vary", "Origin")
     current = request._get_current_object()  # (as in delivery.answer_again)
     origin = current.headers.get("Origin")
-    if origin and origin in site_origins((current.view_args or {}).get("site", "")):
+    if (
+        origin
+        and response.status_code < 500
+        and origin in site_origins((current.view_args or {}).get("site", ""))
+    ):
         response.headers.add("Access-Control-Allow-Origin", origin)  # (add: nothing set them before)
         response.headers.add("Access-Control-Expose-Headers", "ETag, Content-Language")
         if current.method == "OPTIONS":
