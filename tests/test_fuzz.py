@@ -95,7 +95,12 @@ def validate(case, response, **transport):
     excluded = [positive_data_acceptance] if rules else None
     case.validate_response(response, excluded_checks=excluded, transport_kwargs=transport)
     if rules and response.status_code == 422 and case.meta.generation.mode.is_positive:
-        refused = {error["field"].split(".")[0].split("[")[0] for error in response.json()["errors"]}
+        refused = {
+            error["field"].split(".")[0].split("[")[0]
+            for error in response.json()["errors"]
+            # OpenAPI 3.0 cannot forbid NUL in the member names of a free-form object
+            if not error["message"].startswith("Must not contain NUL")
+        }
         assert rules is ANY_FIELD or refused <= rules, (
             f"{case.operation.label} refused {refused} for valid data"
         )
