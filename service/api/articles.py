@@ -42,13 +42,9 @@ from service.config import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from service.content import editing, scheduling
 from service.content.audit import record
 from service.content.diff import diff_documents
-from service.content.document import (
-    ArticleDocumentSchema,
-    document_from_article,
-    dump_document,
-    load_document,
-)
+from service.content.document import ArticleDocumentSchema, load_document
 from service.content.keys import key_label
+from service.content.mapping import document_from_article, draft_document
 from service.content.patterns import Pattern
 from service.content.publishing import (
     find_revision,
@@ -482,7 +478,7 @@ class DiffQuerySchema(ma.Schema):
 def document_at(article: Article, which: str) -> dict[str, Any]:
     """A revision's document, or the draft's, to compare."""
     if which == "draft":
-        return dump_document(document_from_article(article))
+        return draft_document(article)
     return revision_or_404(article, int(which)).document
 
 

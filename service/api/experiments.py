@@ -18,12 +18,11 @@ from service.content.charts import results_chart
 from service.content.document import (
     SLUG_PATTERN,
     Locale,
-    document_from_article,
-    dump_document,
     load_document,
     text_field,
 )
 from service.content.events import results
+from service.content.mapping import draft_document
 from service.content.overlay import OverlaySchema, apply_overlay
 from service.content.sites import check_variants_cover, list_sites
 from service.extensions import db
@@ -180,7 +179,7 @@ def checked_config(data: dict) -> dict:
     unknown = sorted(set(data["sites"]) - {site.key for site in list_sites(db.session)})
     if unknown:
         abort(422, errors={"json": {"sites": [f"No such site: {', '.join(unknown)}."]}})
-    experiments.check_config(dump_document(document_from_article(article)), data)
+    experiments.check_config(draft_document(article), data)
     check_variants_cover(db.session, data["sites"], [variant["overlay"] for variant in data["variants"]])
     return data
 
@@ -292,7 +291,7 @@ class Rollout(MethodView):
             abort(422, errors={"json": {"variant": [f"The experiment has no variant {body['variant']!r}."]}})
         article = editing.load_article(db.session, experiment.article_id)
         editing.claim(db.session, article, None)
-        draft = dump_document(document_from_article(article))
+        draft = draft_document(article)
         editing.save_draft(db.session, article, load_document(apply_overlay(draft, variant.overlay)))
         experiment.winner = variant.key
         record(db.session, g.api_key, "experiment.rolled_out", article, experiment=key, variant=variant.key)

@@ -14,11 +14,10 @@ from service.content.audit import record
 from service.content.document import (
     SLUG_PATTERN,
     URL_LENGTH,
-    document_from_article,
-    dump_document,
     text_field,
 )
 from service.content.editing import load_article
+from service.content.mapping import draft_document
 from service.content.overlay import OverlaySchema
 from service.content.patterns import SERVICE_URL, Pattern, url_pattern
 from service.content.placeholders import VARIABLE_NAME
@@ -206,9 +205,7 @@ class SiteOverlayView(MethodView):
         article = load_article(db.session, article_id)
         if article is None:
             abort(404, message=f"There is no article {article_id}.")
-        sites.set_overlay(
-            db.session, site, article_id, dump_document(document_from_article(article)), overlay
-        )
+        sites.set_overlay(db.session, site, article_id, draft_document(article), overlay)
         record(db.session, g.api_key, "site.overlay_set", article, site=site.key)
         db.session.commit()
         return overlay

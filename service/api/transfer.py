@@ -13,11 +13,12 @@ from service.api.delivery_schemas import SEED_DOCUMENT
 from service.api.fields import StrictBoolean
 from service.config import MAX_IMPORT_DOCUMENTS
 from service.content.audit import record
-from service.content.document import ArticleDocumentSchema, document_from_article
+from service.content.document import ArticleDocumentSchema
 from service.content.editing import all_articles
 from service.content.errors import InvalidDocument
 from service.content.keys import has_role, key_label
 from service.content.loading import load_articles, validate_documents
+from service.content.mapping import document_from_article
 from service.extensions import db
 
 blp = ManagementBlueprint(

@@ -8,15 +8,9 @@ from typing import Any
 from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from service.content.document import (
-    CHILD_MODELS,
-    document_from_article,
-    dump_document,
-    load_document,
-    merge_patch,
-    replace_draft,
-)
+from service.content.document import CHILD_MODELS, load_document, merge_patch
 from service.content.errors import InvalidDocument
+from service.content.mapping import draft_document, replace_draft
 from service.content.webhooks import enqueue
 from service.models import Article, Revision
 from service.models.base import utcnow
@@ -87,7 +81,7 @@ def claim(session: Session, article: Article, expected_version: int | None) -> N
 def is_live(article: Article) -> bool:
     """Whether the draft is exactly what delivery serves."""
     live = article.published_revision
-    return live is not None and live.document == dump_document(document_from_article(article))
+    return live is not None and live.document == draft_document(article)
 
 
 def ensure_identity_free(session: Session, document: dict[str, Any], article_id: int | None) -> None:
@@ -123,13 +117,13 @@ def save_draft(session: Session, article: Article, document: dict[str, Any]) -> 
 
 def patch_document(article: Article, patch: Any) -> dict[str, Any]:
     """The article's document with a JSON Merge Patch applied, validated whole."""
-    return load_document(merge_patch(dump_document(document_from_article(article)), patch))
+    return load_document(merge_patch(draft_document(article), patch))
 
 
 def edit_children(article: Article, kind: str, change: Any) -> dict[str, Any]:
     """Apply `change` to the JSON list of one kind of child and validate the whole result, so a
     child is checked exactly as it would be in a full document (paths name it in the list)."""
-    document = dump_document(document_from_article(article))
+    document = draft_document(article)
     change(document[kind])
     return load_document(document)
 

@@ -7,9 +7,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.content.document import document_from_article, dump_document, load_document, replace_draft
+from service.content.document import dump_document, load_document
 from service.content.editing import claim, ensure_identity_free, with_children
 from service.content.errors import InvalidDocument
+from service.content.mapping import document_from_article, replace_draft
 from service.content.publishing import publish_article
 from service.models import Article
 

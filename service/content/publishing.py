@@ -8,7 +8,8 @@ import orjson
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from service.content.document import document_from_article, dump_document, with_html
+from service.content.mapping import draft_document
+from service.content.markdown import with_html
 from service.content.placeholders import placeholders_in
 from service.content.sites import check_sites_cover
 from service.content.webhooks import enqueue
@@ -58,7 +59,7 @@ def publish_article(
 ) -> Revision:
     """Freeze the article as its next numbered revision and make that the one visitors see."""
     published_at = now or utcnow()
-    document = dump_document(document_from_article(article))
+    document = draft_document(article)
     check_sites_cover(session, article.id, document)
     last = session.scalar(select(func.max(Revision.number)).where(Revision.article_id == article.id))
     number = (last or 0) + 1
@@ -88,7 +89,7 @@ def publish_article(
 
 def preview_body(article: Article) -> tuple[str, str]:
     """The draft exactly as delivery would send it once published."""
-    return delivery_body(article.id, None, None, dump_document(document_from_article(article)))
+    return delivery_body(article.id, None, None, draft_document(article))
 
 
 def unpublish_article(session: Session, article: Article) -> None:
