@@ -6,11 +6,9 @@ stale); the check is atomic with the write (see content.editing.claim)."""
 import re
 from typing import Any
 
-import marshmallow as ma
-from flask import Response, g, request, url_for
+from flask import Response, request, url_for
 from flask.views import MethodView
 from flask_smorest import abort
-from marshmallow import fields
 
 from service.api.articles_schemas import (
     CHILD_KINDS,
@@ -20,6 +18,7 @@ from service.api.articles_schemas import (
     REVISION_EXAMPLE,
     SCHEDULE_EXAMPLE,
     ChildPositionSchema,
+    DiffQuerySchema,
     DiffSchema,
     DraftCardSchema,
     DraftListQuerySchema,
@@ -33,29 +32,27 @@ from service.api.articles_schemas import (
     RevisionSchema,
     ScheduleSchema,
 )
-from service.api.auth import ManagementBlueprint
+from service.api.auth import ManagementBlueprint, actor
 from service.api.delivery import ARTICLE_EXAMPLE
 from service.api.delivery_schemas import SEED_DOCUMENT, DeliveredArticleSchema
-from service.api.lookup import found_or_404
+from service.api.lookup import article_or_404, found_or_404
 from service.api.pagination import page_of
 from service.config import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from service.content import editing, scheduling
-from service.content.audit import record
 from service.content.diff import diff_documents
-from service.content.document import ArticleDocumentSchema, load_document
-from service.content.keys import key_label
+from service.content.document import ArticleDocumentSchema
+from service.content.editing import live_number
 from service.content.mapping import document_from_article, draft_document
-from service.content.patterns import Pattern
 from service.content.publishing import (
     find_revision,
     list_revisions,
     preview_body,
     publish_article,
+    restore_revision,
     unpublish_article,
 )
 from service.extensions import db
-from service.models import Article, Revision, Schedule
-from service.models.base import utcnow
+from service.models import Article, Revision
 
 blp = ManagementBlueprint(
     "Articles",
@@ -64,25 +61,9 @@ blp = ManagementBlueprint(
     description="Drafts, children, publishing and history, for marketers. Needs an API key.",
 )
 
-# RFC 9110 entity tags (a list of them, or *): what If-Match may hold.
-ENTITY_TAGS = re.compile(r'^\s*(\*|(W/)?"[^"]*"(\s*,\s*(W/)?"[^"]*")*)\s*$')
-IF_MATCH = {
-    "in": "header",
-    "name": "If-Match",
-    "required": True,
-    "schema": {"type": "string", "pattern": ENTITY_TAGS.pattern},
-    "description": "The ETag of your last read of the article (or *): 428 without it, 412 if stale.",
-}
-KIND = "<any(" + ", ".join(CHILD_KINDS) + "):kind>"
-CHILD_BODY = "A Section, Condition, Benefit or Faq object, as in ArticleDocument, by kind."
-
 
 def draft_etag(article: Article) -> str:
     return f"{article.id}-{article.version}"
-
-
-def live_number(article: Article) -> int | None:
-    return article.published_revision.number if article.published_revision else None
 
 
 def draft_metadata(article: Article) -> dict[str, Any]:
@@ -102,32 +83,15 @@ def draft_reply(article: Article, status: int = 200) -> tuple[dict[str, Any], in
     return body, status, {"ETag": f'"{draft_etag(article)}"'}
 
 
-def article_or_404(article_id: int) -> Article:
-    return found_or_404(editing.load_article(db.session, article_id), f"There is no article {article_id}.")
-
-
-def article_for_write(article_id: int) -> Article:
-    """The article, claimed for a change: If-Match must hold the current ETag."""
-    sent = request.headers.get("If-Match", "")
-    if not sent.strip():
-        abort(428, message="Send If-Match with the ETag of your last read of the article.")
-    if not ENTITY_TAGS.fullmatch(sent):
-        abort(400, message='If-Match holds ETags as the API sent them, quotes included ("3-2"), or *.')
-    article = article_or_404(article_id)
-    if request.if_match.star_tag:
-        expected = None
-    elif request.if_match.contains(draft_etag(article)):
-        expected = article.version
-    else:
-        abort(
-            412,
-            message=f"The article has changed since your read (it is now {draft_etag(article)!r}): "
-            "read it again and reapply your change.",
-        )
-    editing.claim(db.session, article, expected)
-    return article
-
-
+# RFC 9110 entity tags (a list of them, or *): what If-Match may hold.
+ENTITY_TAGS = re.compile(r'^\s*(\*|(W/)?"[^"]*"(\s*,\s*(W/)?"[^"]*")*)\s*$')
+IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": True,
+    "schema": {"type": "string", "pattern": ENTITY_TAGS.pattern},
+    "description": "The ETag of your last read of the article (or *): 428 without it, 412 if stale.",
+}
 RESPONSE_NAMES = {
     400: "BAD_REQUEST",
     404: "NOT_FOUND",
@@ -135,6 +99,33 @@ RESPONSE_NAMES = {
     412: "PRECONDITION_FAILED",
     428: "PRECONDITION_REQUIRED",
 }
+
+
+def article_for_write(article_id: int) -> tuple[Article, int | None]:
+    """The article, and the version If-Match names (None for *) for the use case to claim."""
+    sent = request.headers.get("If-Match", "")
+    if not sent.strip():
+        abort(428, message="Send If-Match with the ETag of your last read of the article.")
+    if not ENTITY_TAGS.fullmatch(sent):
+        abort(400, message='If-Match holds ETags as the API sent them, quotes included ("3-2"), or *.')
+    article = article_or_404(article_id)
+    if request.if_match.star_tag:
+        return article, None
+    if not request.if_match.contains(draft_etag(article)):
+        abort(
+            412,
+            message=f"The article has changed since your read (it is now {draft_etag(article)!r}): "
+            "read it again and reapply your change.",
+        )
+    return article, article.version
+
+
+def edited_draft(article_id: int, edit: editing.Edit) -> tuple[dict[str, Any], int, dict[str, str]]:
+    """Make one edit of the draft read at If-Match, and answer with the draft it makes."""
+    article, version = article_for_write(article_id)
+    editing.change_draft(db.session, article, edit, by=actor(), expected_version=version)
+    db.session.commit()
+    return draft_reply(article)
 
 
 def change_docs(operation_id: str, errors: tuple[int, ...] = (400, 404, 409, 412, 428), status: int = 200):
@@ -151,19 +142,6 @@ def change_docs(operation_id: str, errors: tuple[int, ...] = (400, 404, 409, 412
         return view
 
     return decorate
-
-
-def commit(article: Article, action: str, revision_before: int | None, **details: Any) -> None:
-    record(
-        db.session,
-        g.api_key,
-        action,
-        article,
-        revision_before=revision_before,
-        revision_after=live_number(article),
-        **details,
-    )
-    db.session.commit()
 
 
 @blp.route("")
@@ -194,8 +172,8 @@ class Drafts(MethodView):
 
         From a whole article document (the seed shape). Not published until you publish it.
         """
-        article = editing.create_article(db.session, document)
-        commit(article, "article.created", None)
+        article = editing.create_article(db.session, document, by=actor())
+        db.session.commit()
         body, status, headers = draft_reply(article, 201)
         headers["Location"] = url_for("Articles.Draft", article_id=article.id)
         return body, status, headers
@@ -222,10 +200,7 @@ class Draft(MethodView):
 
         With a whole document. Children are matched by key, so they keep their identity.
         """
-        article = article_for_write(article_id)
-        editing.save_draft(db.session, article, document)
-        commit(article, "article.updated", live_number(article))
-        return draft_reply(article)
+        return edited_draft(article_id, editing.replacement(document))
 
     @blp.requires("editor")
     @blp.arguments(JsonObjectSchema, content_type="application/merge-patch+json")
@@ -236,12 +211,7 @@ class Draft(MethodView):
         A JSON Merge Patch (RFC 7386) of the document: given fields replace, objects merge,
         null resets a field. The result is validated as a whole document.
         """
-        article = article_for_write(article_id)
-        if not patch:
-            abort(422, errors={"json": {"_schema": ["An empty patch changes nothing."]}})
-        editing.save_draft(db.session, article, editing.patch_document(article, patch))
-        commit(article, "article.updated", live_number(article), fields=sorted(patch))
-        return draft_reply(article)
+        return edited_draft(article_id, editing.merge(patch))
 
     @blp.requires("editor")
     @change_docs("deleteArticle", status=204)
@@ -250,18 +220,13 @@ class Draft(MethodView):
 
         With its history. A published article must be unpublished first (409).
         """
-        article = article_for_write(article_id)
-        record(db.session, g.api_key, "article.deleted", article, slug=article.slug, locale=article.locale)
-        editing.delete_article(db.session, article)
+        article, version = article_for_write(article_id)
+        editing.delete_article(db.session, article, by=actor(), expected_version=version)
         db.session.commit()
 
 
-def _child_write(article_id: int, change: Any, action: str, kind: str, **details: Any):
-    """Apply a change to one kind of child and reply with the whole draft."""
-    article = article_for_write(article_id)
-    editing.save_draft(db.session, article, change(article))
-    commit(article, action, live_number(article), kind=kind, **details)
-    return draft_reply(article)
+KIND = "<any(" + ", ".join(CHILD_KINDS) + "):kind>"
+CHILD_BODY = "A Section, Condition, Benefit or Faq object, as in ArticleDocument, by kind."
 
 
 @blp.route(f"/<id:article_id>/{KIND}")
@@ -276,13 +241,7 @@ class Children(MethodView):
         A section, condition, benefit or FAQ, at the end or at `position`. Its key must be
         new in this article and kind (409 otherwise).
         """
-        return _child_write(
-            article_id,
-            lambda article: editing.add_child(article, kind, child, where.get("position")),
-            "child.added",
-            kind,
-            key=child.get("key"),
-        )
+        return edited_draft(article_id, editing.child_added(kind, child, where.get("position")))
 
 
 @blp.route(f"/<id:article_id>/order/{KIND}")
@@ -295,13 +254,7 @@ class ChildOrder(MethodView):
 
         Give every key of this kind once, in the new order.
         """
-        return _child_write(
-            article_id,
-            lambda article: editing.reorder_children(article, kind, order["keys"]),
-            "children.reordered",
-            kind,
-            keys=order["keys"],
-        )
+        return edited_draft(article_id, editing.children_reordered(kind, order["keys"]))
 
 
 @blp.route(f"/<id:article_id>/{KIND}/<slug:key>")
@@ -314,13 +267,7 @@ class Child(MethodView):
 
         Its key stays the one in the path.
         """
-        return _child_write(
-            article_id,
-            lambda article: editing.replace_child(article, kind, key, child),
-            "child.updated",
-            kind,
-            key=key,
-        )
+        return edited_draft(article_id, editing.child_replaced(kind, key, child))
 
     @blp.requires("editor")
     @blp.arguments(JsonObjectSchema, content_type="application/merge-patch+json", description=CHILD_BODY)
@@ -330,25 +277,13 @@ class Child(MethodView):
 
         A JSON Merge Patch of the child; its key stays the one in the path.
         """
-        return _child_write(
-            article_id,
-            lambda article: editing.patch_child(article, kind, key, patch),
-            "child.updated",
-            kind,
-            key=key,
-        )
+        return edited_draft(article_id, editing.child_patched(kind, key, patch))
 
     @blp.requires("editor")
     @change_docs("deleteChild")
     def delete(self, article_id, kind, key):
         """Delete a child"""
-        return _child_write(
-            article_id,
-            lambda article: editing.delete_child(article, kind, key),
-            "child.deleted",
-            kind,
-            key=key,
-        )
+        return edited_draft(article_id, editing.child_deleted(kind, key))
 
 
 @blp.route("/<id:article_id>/publish")
@@ -362,12 +297,9 @@ class Publish(MethodView):
         Freezes it as the next numbered revision, which delivery serves from now on. The
         draft can then change freely without touching what visitors see.
         """
-        article = article_for_write(article_id)
-        if editing.is_live(article):
-            abort(409, message="Nothing to publish: the draft is what delivery serves now.")
-        before = live_number(article)
-        publish_article(db.session, article, by=key_label(g.api_key), note=options.get("note"))
-        commit(article, "article.published", before, note=options.get("note"))
+        article, version = article_for_write(article_id)
+        publish_article(db.session, article, by=actor(), expected_version=version, note=options.get("note"))
+        db.session.commit()
         return draft_reply(article)
 
 
@@ -380,11 +312,9 @@ class Unpublish(MethodView):
 
         Delivery stops serving the article (404); its history stays.
         """
-        article = article_for_write(article_id)
-        editing.require_published(article)
-        before = live_number(article)
-        unpublish_article(db.session, article)
-        commit(article, "article.unpublished", before)
+        article, version = article_for_write(article_id)
+        unpublish_article(db.session, article, by=actor(), expected_version=version)
+        db.session.commit()
         return draft_reply(article)
 
 
@@ -447,32 +377,19 @@ class Restore(MethodView):
 
         Makes that revision's document the draft, and publishes it if asked.
         """
-        article = article_for_write(article_id)
+        article, version = article_for_write(article_id)
         revision = revision_or_404(article, number)
-        before = live_number(article)
-        editing.save_draft(db.session, article, load_document(revision.document))
-        if options["publish"] and not editing.is_live(article):
-            publish_article(db.session, article, by=key_label(g.api_key), note=options.get("note"))
-        commit(article, "revision.restored", before, restored=number, published=options["publish"])
+        restore_revision(
+            db.session,
+            article,
+            revision,
+            by=actor(),
+            expected_version=version,
+            publish=options["publish"],
+            note=options.get("note"),
+        )
+        db.session.commit()
         return draft_reply(article)
-
-
-REVISION_OR_DRAFT = Pattern(r"^(\d{1,9}|draft)$", error="A revision number, or draft.")
-
-
-class DiffQuerySchema(ma.Schema):
-    from_revision = fields.String(
-        data_key="from",
-        required=True,
-        validate=REVISION_OR_DRAFT,
-        metadata={"description": "A revision number, or draft."},
-    )
-    to_revision = fields.String(
-        data_key="to",
-        load_default="draft",
-        validate=REVISION_OR_DRAFT,
-        metadata={"description": "A revision number, or draft (the default)."},
-    )
 
 
 def document_at(article: Article, which: str) -> dict[str, Any]:
@@ -567,13 +484,8 @@ class Schedules(MethodView):
         Applied by `flask apply-schedules` once due (run it from cron). A scheduled publish
         publishes the draft as it is then.
         """
-        if new["at"] <= utcnow():
-            abort(
-                422, message="Schedule it in the future.", errors={"json": {"at": ["Must be in the future."]}}
-            )
         article = article_or_404(article_id)
-        entry = scheduling.schedule(db.session, article.id, new["action"], new["at"], key_label(g.api_key))
-        record(db.session, g.api_key, "schedule.created", article, schedule=entry.id, action=new["action"])
+        entry = scheduling.schedule(db.session, article, new["action"], new["at"], by=actor())
         db.session.commit()
         return entry
 
@@ -590,9 +502,9 @@ class ScheduleView(MethodView):
 
         Only while it is pending (409 once applied).
         """
-        entry = db.session.get(Schedule, schedule_id)
-        if entry is None or entry.article_id != article_id:
-            abort(404, message=f"Article {article_id} has no schedule {schedule_id}.")
-        scheduling.cancel(db.session, entry)
-        record(db.session, g.api_key, "schedule.cancelled", article_or_404(article_id), schedule=schedule_id)
+        entry = found_or_404(
+            scheduling.find_schedule(db.session, article_id, schedule_id),
+            f"Article {article_id} has no schedule {schedule_id}.",
+        )
+        scheduling.cancel_schedule(db.session, entry, by=actor())
         db.session.commit()

@@ -2,29 +2,19 @@
 status, results, and a winner rolled out to the draft."""
 
 import marshmallow as ma
-from flask import Response, g
+from flask import Response
 from flask.views import MethodView
-from flask_smorest import abort
 from marshmallow import fields, validate
-from sqlalchemy import select
 
-from service.api.auth import ManagementBlueprint
+from service.api.auth import ManagementBlueprint, actor
 from service.api.converters import MAX_ID
 from service.api.lookup import found_or_404
 from service.config import MAX_LIST_ITEMS
-from service.content import editing, experiments
-from service.content.audit import record
+from service.content import experiments
 from service.content.charts import results_chart
-from service.content.document import (
-    SLUG_PATTERN,
-    Locale,
-    load_document,
-    text_field,
-)
+from service.content.document import SLUG_PATTERN, Locale, text_field
 from service.content.events import results
-from service.content.mapping import draft_document
-from service.content.overlay import OverlaySchema, apply_overlay
-from service.content.sites import check_variants_cover, list_sites
+from service.content.overlay import OverlaySchema
 from service.extensions import db
 from service.models import Experiment
 
@@ -168,20 +158,7 @@ RESULTS_EXAMPLE = {
 
 
 def experiment_or_404(key: str) -> Experiment:
-    experiment = db.session.scalar(select(Experiment).where(Experiment.key == key))
-    return found_or_404(experiment, f"There is no experiment {key!r}.")
-
-
-def checked_config(data: dict) -> dict:
-    article = editing.load_article(db.session, data["article_id"])
-    if article is None:
-        abort(422, errors={"json": {"article_id": [f"There is no article {data['article_id']}."]}})
-    unknown = sorted(set(data["sites"]) - {site.key for site in list_sites(db.session)})
-    if unknown:
-        abort(422, errors={"json": {"sites": [f"No such site: {', '.join(unknown)}."]}})
-    experiments.check_config(draft_document(article), data)
-    check_variants_cover(db.session, data["sites"], [variant["overlay"] for variant in data["variants"]])
-    return data
+    return found_or_404(experiments.find_experiment(db.session, key), f"There is no experiment {key!r}.")
 
 
 @blp.route("")
@@ -191,7 +168,7 @@ class Experiments(MethodView):
     @blp.doc(operationId="listExperiments")
     def get(self):
         """List experiments"""
-        return db.session.scalars(select(Experiment).order_by(Experiment.id))
+        return experiments.list_experiments(db.session)
 
     @blp.requires("publisher")
     @blp.arguments(ExperimentInputSchema, example=EXPERIMENT_EXAMPLE)
@@ -204,13 +181,7 @@ class Experiments(MethodView):
         In draft: start it to assign visitors. Each variant's overlay is checked against the
         article (422 naming the path).
         """
-        if db.session.scalar(select(Experiment.id).where(Experiment.key == data["key"])):
-            abort(409, message=f"An experiment is already keyed {data['key']!r}.")
-        experiment = Experiment(seed=data["key"])
-        experiments.configure(experiment, checked_config(data))
-        db.session.add(experiment)
-        db.session.flush()
-        record(db.session, g.api_key, "experiment.created", experiment=experiment.key)
+        experiment = experiments.create_experiment(db.session, data, by=actor())
         db.session.commit()
         return experiment
 
@@ -238,10 +209,7 @@ class ExperimentView(MethodView):
         restart it, with a new seed.
         """
         experiment = experiment_or_404(key)
-        if data["key"] != key or data["article_id"] != experiment.article_id:
-            abort(422, errors={"json": {"key": ["An experiment keeps its key and article."]}})
-        experiments.configure(experiment, checked_config(data))
-        record(db.session, g.api_key, "experiment.updated", experiment=key)
+        experiments.change_experiment(db.session, experiment, data, by=actor())
         db.session.commit()
         return experiment
 
@@ -261,8 +229,7 @@ class ExperimentStatus(MethodView):
         article at a time.
         """
         experiment = experiment_or_404(key)
-        experiments.transition(db.session, experiment, action)
-        record(db.session, g.api_key, f"experiment.{action}", experiment=key)
+        experiments.transition(db.session, experiment, action, by=actor())
         db.session.commit()
         return experiment
 
@@ -284,17 +251,7 @@ class Rollout(MethodView):
         to everyone). The experiment must be stopped.
         """
         experiment = experiment_or_404(key)
-        if experiment.status != "stopped":
-            abort(409, message="Stop the experiment before rolling out a winner.")
-        variant = next((v for v in experiment.variants if v.key == body["variant"]), None)
-        if variant is None:
-            abort(422, errors={"json": {"variant": [f"The experiment has no variant {body['variant']!r}."]}})
-        article = editing.load_article(db.session, experiment.article_id)
-        editing.claim(db.session, article, None)
-        draft = draft_document(article)
-        editing.save_draft(db.session, article, load_document(apply_overlay(draft, variant.overlay)))
-        experiment.winner = variant.key
-        record(db.session, g.api_key, "experiment.rolled_out", article, experiment=key, variant=variant.key)
+        experiments.roll_out(db.session, experiment, body["variant"], by=actor())
         db.session.commit()
         return experiment
 

@@ -75,7 +75,7 @@ def apply_document(article: Article, document: dict[str, Any]) -> None:
         collection.reorder()
 
 
-def replace_draft(article: Article, document: dict[str, Any]) -> bool:
+def write_draft(article: Article, document: dict[str, Any]) -> bool:
     """Make the draft match a loaded document; say whether anything changed."""
     if article.id is not None and document_from_article(article) == document:
         return False
