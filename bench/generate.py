@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from flask import Flask
 from flask_migrate import upgrade
 
-from service.api.experiments import EXPERIMENT_EXAMPLE
+from service.api.experiments_schemas import EXPERIMENT_EXAMPLE
 from service.config import SEED_PATH
 from service.content import experiments
 from service.content.audit import Actor
