@@ -12,14 +12,15 @@ from dataclasses import dataclass
 from flask import Flask
 from flask_migrate import upgrade
 
-from service.api.experiments import EXPERIMENT_EXAMPLE
+from service.api.experiments_schemas import EXPERIMENT_EXAMPLE
 from service.config import SEED_PATH
 from service.content import experiments
+from service.content.audit import Actor
 from service.content.keys import create_key
-from service.content.loading import load_articles, validate_documents
-from service.content.sites import save_site, set_overlay
+from service.content.loading import seed_articles, validate_documents
+from service.content.sites import create_site, set_overlay
 from service.extensions import db
-from service.models import Experiment, Site
+from service.models import Site
 
 SITES = {
     "clinic-austin": {"phone": "512-555-0100", "booking_url": "https://austin.example/book"},
@@ -58,24 +59,25 @@ def build(app: Flask, articles: int) -> BenchData:
     with app.app_context():
         upgrade()
         session = db.session
+        by = Actor(None, "bench")
         for key, variables in SITES.items():
             origin = f"https://{key.removeprefix('clinic-')}.example"
-            save_site(session, Site(), {"key": key, "name": key, "origins": [origin], "variables": variables})
+            site = {"key": key, "name": key, "origins": [origin], "variables": variables}
+            create_site(session, site, by=by)
         session.commit()
         documents = article_documents(articles)
         for start in range(0, len(documents), 500):  # a few commits keep memory low at 10,000
-            load_articles(session, documents[start : start + 500], publish=True, by="bench")
+            seed_articles(session, documents[start : start + 500], by=by, publish=True)
             session.commit()
-        results = load_articles(session, documents[:2], publish=False)
+        results = seed_articles(session, documents[:2], by=by, publish=False)
         plain, tested = (result.article for result in results)
         austin = session.query(Site).filter_by(key="clinic-austin").one()
         overlay = {"fields": {"summary": "Austin's spine team answers: {{site.phone}}."}}
-        set_overlay(session, austin, plain.id, documents[0], overlay)
-        experiment = Experiment(seed=EXPERIMENT_EXAMPLE["key"])
-        experiments.configure(experiment, {**EXPERIMENT_EXAMPLE, "article_id": tested.id})
-        session.add(experiment)
-        session.flush()
-        experiments.transition(session, experiment, "start")
+        set_overlay(session, austin, plain, overlay, by=by)
+        experiment = experiments.create_experiment(
+            session, {**EXPERIMENT_EXAMPLE, "article_id": tested.id}, by=by
+        )
+        experiments.transition(session, experiment, "start", by=by)
         admin = create_key(session, "bench", "admin")
         session.commit()
         return BenchData(plain.slug, tested.slug, experiment.key, admin.secret)

@@ -10,12 +10,12 @@ from flask.cli import with_appcontext
 
 from service.backup import BackupError, backup
 from service.config import SEED_PATH
-from service.content.audit import record
+from service.content.audit import Actor
 from service.content.editing import ArticleConflict
 from service.content.errors import InvalidDocument
 from service.content.json_input import UnreadableJson, read_json
-from service.content.keys import ROLES, create_key
-from service.content.loading import DuplicateArticles, load_articles, validate_documents
+from service.content.keys import ROLES, issue_key
+from service.content.loading import DuplicateArticles, seed_articles, validate_documents
 from service.content.placeholders import MissingVariables
 from service.content.scheduling import apply_due_schedules
 from service.content.sites import SiteConflict
@@ -58,11 +58,7 @@ def seed_command(files: tuple[Path, ...], publish: bool) -> None:
     if problems:
         raise click.ClickException("\n".join(problems) + "\nNothing was loaded.")
     try:
-        results = load_articles(db.session, documents, publish=publish, by="flask seed")
-        for result in (r for r in results if r.changed):
-            record(
-                db.session, None, "article.seeded", result.article, revision_after=result.published_revision
-            )
+        results = seed_articles(db.session, documents, by=Actor(None, "flask seed"), publish=publish)
         db.session.commit()
     except DuplicateArticles as error:
         db.session.rollback()
@@ -90,8 +86,7 @@ def create_key_command(name: str, role: str, expires_in_days: int | None) -> Non
     The first admin key comes from here; admins then create keys through the API.
     """
     expires_at = utcnow() + timedelta(days=expires_in_days) if expires_in_days else None
-    new = create_key(db.session, name, role, expires_at)
-    record(db.session, new.key, "key.created", name=name, role=role)
+    new = issue_key(db.session, name, role, expires_at, by=Actor(None, "flask create-key"))
     db.session.commit()
     click.echo(f"Created {role} key {new.key.prefix} for {name}. Keep it now; it cannot be shown again:")
     click.echo(new.secret)

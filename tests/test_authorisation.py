@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 
+from service.content.audit import Actor
 from service.content.keys import ROLES, create_key, revoke_key
 from service.extensions import db
 from service.models.base import utcnow
@@ -49,7 +50,7 @@ def keys(app):
     with app.app_context():
         made = {role: create_key(db.session, role, role) for role in ROLES}
         revoked = create_key(db.session, "revoked", "admin")
-        revoke_key(db.session, revoked.key)
+        revoke_key(db.session, revoked.key, by=Actor(None, "test"))
         expired = create_key(db.session, "expired", "admin", expires_at=utcnow() - timedelta(seconds=1))
         db.session.commit()
     secrets = {role: new.secret for role, new in made.items()}

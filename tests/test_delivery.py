@@ -4,8 +4,9 @@ import json
 
 import pytest
 
-from service.content.document import apply_document, load_document
+from service.content.document import load_document
 from service.content.editing import all_articles
+from service.content.mapping import apply_document
 
 SLUG = "are-all-types-of-back-pain-treatable-with-stem-cells"
 ARTICLE_URL = f"/v1/articles/{SLUG}"

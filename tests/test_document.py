@@ -5,18 +5,10 @@ import re
 import pytest
 from marshmallow import ValidationError
 
-from service.content.document import (
-    TEXT_PATTERN,
-    apply_document,
-    canonical_locale,
-    document_from_article,
-    dump_document,
-    is_text,
-    load_document,
-    with_html,
-)
+from service.content.document import TEXT_PATTERN, canonical_locale, dump_document, is_text, load_document
 from service.content.errors import InvalidDocument, field_errors
-from service.content.markdown import render_markdown
+from service.content.mapping import apply_document, document_from_article
+from service.content.markdown import render_markdown, with_html
 from service.models import Article
 
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from service.content.audit import Actor
 from service.content.keys import authenticate, create_key, revoke_key
 from service.models import ApiKey
 from service.models.base import utcnow
@@ -55,7 +56,7 @@ def test_keys_are_stored_only_as_a_hash_with_a_visible_prefix(session):
 def test_revoked_and_expired_keys_no_longer_work(client, session):
     create_key(session, "office", "admin")
     revoked = create_key(session, "old laptop", "admin")
-    revoke_key(session, revoked.key)
+    revoke_key(session, revoked.key, by=Actor(None, "test"))
     expired = create_key(session, "contractor", "admin", expires_at=utcnow() - timedelta(seconds=1))
     session.commit()
 

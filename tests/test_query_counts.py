@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.orm import Session, raiseload
 
-from service.api.experiments import EXPERIMENT_EXAMPLE
+from service.api.experiments_schemas import EXPERIMENT_EXAMPLE
 from service.extensions import db
 
 SITE = {"key": "clinic-austin", "name": "Renova Austin", "origins": [], "variables": {}}

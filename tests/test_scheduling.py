@@ -118,3 +118,49 @@ def test_a_schedule_that_cannot_apply_says_why_and_holds_back_nothing(
     assert "published revision 1" in result.output
     assert client.get("/v1/articles/fine").status_code == 200
     assert runner.invoke(args=["apply-schedules"]).output == ""
+
+
+def test_a_schedule_acts_for_whoever_made_it_and_is_logged_under_it(app, client, runner, auth, seed_document):
+    headers = auth("publisher")
+    url = client.post(DRAFTS, json=seed_document, headers=headers).headers["Location"]
+    entry = schedule(client, headers, url, "publish").json
+    make_due(app)
+
+    runner.invoke(args=["apply-schedules"])
+
+    article_id = url.rsplit("/", 1)[1]
+    logged = client.get(f"/v1/manage/audit?article_id={article_id}", headers=headers).json[0]
+    assert (logged["action"], logged["key_id"], logged["details"]) == (
+        "schedule.publish",
+        None,
+        {"schedule": entry["id"]},
+    )
+    assert (logged["revision_before"], logged["revision_after"]) == (None, 1)
+    (revision,) = client.get(f"{url}/revisions", headers=headers).json
+    assert revision["published_by"] == entry["created_by"]
+    assert entry["created_by"].startswith("test publisher (cms_")
+    assert revision["note"].startswith("Scheduled for ")
+
+
+def test_a_schedule_that_does_not_apply_leaves_the_article_as_it_was(
+    app, client, runner, auth, seed_document
+):
+    """Neither the version (an editor's If-Match still holds) nor the log moves."""
+    headers = auth("admin")
+    live = client.post(DRAFTS, json=seed_document, headers=headers).headers["Location"]
+    client.post(f"{live}/publish", json={}, headers={**headers, "If-Match": "*"})
+    blocked = {**seed_document, "slug": "blocked", "summary": "Call {{site.phone}}"}
+    unpublished = client.post(DRAFTS, json=blocked, headers=headers).headers["Location"]
+    etags = {url: client.get(url, headers=headers).headers["ETag"] for url in (live, unpublished)}
+    for url, action in ((live, "publish"), (unpublished, "publish"), (unpublished, "unpublish")):
+        schedule(client, headers, url, action)
+    make_due(app)
+
+    output = runner.invoke(args=["apply-schedules"]).output
+
+    assert "nothing new to publish" in output
+    assert "failed: placeholders without a value" in output
+    assert "already unpublished" in output
+    assert {url: client.get(url, headers=headers).headers["ETag"] for url in etags} == etags
+    actions = {entry["action"] for entry in client.get("/v1/manage/audit", headers=headers).json}
+    assert actions == {"article.created", "article.published", "schedule.created"}

@@ -173,3 +173,16 @@ def test_a_seed_that_cannot_be_published_says_why_and_loads_nothing(
         in result.output
     )
     assert count(session, Article) == 0
+
+
+def test_each_article_a_seed_changes_is_logged_as_the_commands_doing(runner, client, auth):
+    runner.invoke(args=["seed"])
+    runner.invoke(args=["seed"])  # changes nothing, so logs nothing
+    headers = auth("viewer")
+
+    (entry,) = client.get("/v1/manage/audit", headers=headers).json
+
+    assert (entry["action"], entry["key_id"], entry["article_slug"]) == ("article.seeded", None, SLUG)
+    assert (entry["revision_before"], entry["revision_after"]) == (None, 1)
+    (revision,) = client.get(f"/v1/manage/articles/{entry['article_id']}/revisions", headers=headers).json
+    assert revision["published_by"] == "flask seed"

@@ -84,3 +84,18 @@ def test_an_import_of_more_documents_than_the_cap_is_refused(client, auth):
 
     assert response.status_code == 422
     assert response.json["errors"][0]["field"] == "documents"
+
+
+def test_an_import_logs_each_article_it_changes_with_the_key(client, auth, seed_document):
+    headers = auth("publisher")
+    body = {"documents": [seed_document], "publish": True}
+    client.post("/v1/manage/import", json=body, headers=headers)
+    client.post("/v1/manage/import", json=body, headers=headers)  # changes nothing, so logs nothing
+
+    (entry,) = client.get("/v1/manage/audit", headers=headers).json
+
+    assert entry["action"] == "article.imported" and entry["key_prefix"].startswith("cms_")
+    assert entry["details"] == {"slug": seed_document["slug"], "locale": "en", "published": 1}
+    article_id = client.get(DRAFTS, headers=headers).json[0]["id"]
+    (revision,) = client.get(f"{DRAFTS}/{article_id}/revisions", headers=headers).json
+    assert revision["published_by"] == f"test publisher ({entry['key_prefix']})"

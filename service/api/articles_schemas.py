@@ -4,9 +4,10 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from service.api.delivery_schemas import SEED_DOCUMENT, sent_in_full
-from service.api.fields import Instant, StrictBoolean
+from service.api.fields import Instant, StrictBoolean, in_the_future
 from service.config import MAX_CHILDREN
 from service.content.document import CHILD_MODELS, ArticleDocumentSchema, Locale, text_field
+from service.content.patterns import Pattern
 
 
 class DraftMetadataSchema(ma.Schema):
@@ -88,6 +89,24 @@ class RevisionDocumentSchema(RevisionSchema):
     document = fields.Nested(ArticleDocumentSchema)
 
 
+REVISION_OR_DRAFT = Pattern(r"^(\d{1,9}|draft)$", error="A revision number, or draft.")
+
+
+class DiffQuerySchema(ma.Schema):
+    from_revision = fields.String(
+        data_key="from",
+        required=True,
+        validate=REVISION_OR_DRAFT,
+        metadata={"description": "A revision number, or draft."},
+    )
+    to_revision = fields.String(
+        data_key="to",
+        load_default="draft",
+        validate=REVISION_OR_DRAFT,
+        metadata={"description": "A revision number, or draft (the default)."},
+    )
+
+
 class FieldChangeSchema(ma.Schema):
     field = fields.String(metadata={"example": "title"})
     before = fields.Raw()  # (any JSON value, null included)
@@ -164,7 +183,11 @@ DIFF_EXAMPLE = {
 
 class NewScheduleSchema(ma.Schema):
     action = fields.String(required=True, validate=ma.validate.OneOf(("publish", "unpublish")))
-    at = Instant(required=True, metadata={"description": "When, with a time zone; in the future."})
+    at = Instant(
+        required=True,
+        validate=in_the_future,
+        metadata={"description": "When, with a time zone; in the future."},
+    )
 
 
 @sent_in_full

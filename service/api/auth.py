@@ -9,6 +9,7 @@ from flask_smorest import abort
 
 from service.api.blueprint import ServiceBlueprint
 from service.api.limits import count_failure, refuse_when_over
+from service.content.audit import Actor
 from service.content.keys import authenticate, has_role
 from service.extensions import db
 from service.models import ApiKey
@@ -38,6 +39,11 @@ def current_key(role: str) -> ApiKey:
     if not has_role(key, role):
         abort(403, message=f"This needs the {role} role; the key {key.prefix} is {key.role}.")
     return key
+
+
+def actor() -> Actor:
+    """Who the request acts as, for the use case to log: the key `@blp.requires` checked."""
+    return Actor.with_key(g.api_key)
 
 
 class ManagementBlueprint(ServiceBlueprint):

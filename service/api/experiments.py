@@ -1,31 +1,22 @@
 """Experiments, managed by publishers: variants (overlays), weights, coverage, a goal, a
 status, results, and a winner rolled out to the draft."""
 
-import marshmallow as ma
-from flask import Response, g
+from flask import Response
 from flask.views import MethodView
-from flask_smorest import abort
-from marshmallow import fields, validate
-from sqlalchemy import select
 
-from service.api.auth import ManagementBlueprint
-from service.api.converters import MAX_ID
-from service.api.lookup import found_or_404
-from service.config import MAX_LIST_ITEMS
-from service.content import editing, experiments
-from service.content.audit import record
-from service.content.charts import results_chart
-from service.content.document import (
-    SLUG_PATTERN,
-    Locale,
-    document_from_article,
-    dump_document,
-    load_document,
-    text_field,
+from service.api.auth import ManagementBlueprint, actor
+from service.api.experiments_schemas import (
+    EXPERIMENT_EXAMPLE,
+    RESULTS_EXAMPLE,
+    ExperimentInputSchema,
+    ExperimentSchema,
+    ResultsSchema,
+    RolloutSchema,
 )
+from service.api.lookup import found_or_404
+from service.content import experiments
+from service.content.charts import results_chart
 from service.content.events import results
-from service.content.overlay import OverlaySchema, apply_overlay
-from service.content.sites import check_variants_cover, list_sites
 from service.extensions import db
 from service.models import Experiment
 
@@ -40,149 +31,9 @@ blp = ManagementBlueprint(
     ),
 )
 
-SLUG = [validate.Length(max=100), SLUG_PATTERN]
-
-
-class VariantSchema(ma.Schema):
-    key = fields.String(required=True, validate=SLUG, metadata={"example": "control"})
-    name = text_field(max_length=200, example="Control")
-    weight = fields.Float(
-        required=True,
-        validate=validate.Range(min=0, max=1, min_inclusive=False),
-        metadata={"example": 0.5, "exclusiveMinimum": True},  # (apispec leaves it out)
-    )
-    overlay = fields.Nested(OverlaySchema, load_default=dict)
-
-
-class ExperimentInputSchema(ma.Schema):
-    key = fields.String(required=True, validate=SLUG, metadata={"example": "cta-wording"})
-    article_id = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_ID))
-    hypothesis = text_field(required=False)
-    goal = fields.String(
-        required=True, validate=SLUG, metadata={"description": "The conversion event's name."}
-    )
-    coverage = fields.Float(load_default=1.0, validate=validate.Range(min=0, max=1))
-    sites = fields.List(
-        fields.String(validate=SLUG),
-        load_default=list,
-        validate=validate.Length(max=MAX_LIST_ITEMS),
-        metadata={"description": "Empty: all."},
-    )
-    locales = fields.List(
-        Locale(),
-        load_default=list,
-        validate=validate.Length(max=MAX_LIST_ITEMS),
-        metadata={"description": "Empty: all."},
-    )
-    variants = fields.List(
-        fields.Nested(VariantSchema), required=True, validate=validate.Length(min=2, max=10)
-    )
-
-
-class ExperimentSchema(ExperimentInputSchema):
-    id = fields.Integer()
-    status = fields.String(metadata={"description": "draft, running, paused or stopped."})
-    seed = fields.String(metadata={"description": "The hashing seed (hash version 2)."})
-    winner = fields.String(allow_none=True)
-    created_at = fields.DateTime()
-    started_at = fields.DateTime(allow_none=True)
-    stopped_at = fields.DateTime(allow_none=True)
-
-
-class RolloutSchema(ma.Schema):
-    variant = fields.String(required=True, validate=SLUG)
-
-
-class ResultRowSchema(ma.Schema):
-    variant = fields.String()
-    weight = fields.Float()
-    exposed = fields.Integer(metadata={"description": "Visitors exposed."})
-    converted = fields.Integer(metadata={"description": "Visitors who converted after exposure."})
-    conversion_rate = fields.Float(allow_none=True)
-    conversion_rate_interval = fields.List(
-        fields.Float(), allow_none=True, metadata={"description": "95% Wilson."}
-    )
-    uplift = fields.Float(allow_none=True, metadata={"description": "Absolute, against control."})
-    uplift_interval = fields.List(fields.Float(), allow_none=True, metadata={"description": "95%."})
-    relative_uplift = fields.Float(allow_none=True)
-    relative_uplift_interval = fields.List(fields.Float(), allow_none=True)
-    p_value = fields.Float(allow_none=True, metadata={"description": "Two-sided two-proportion z-test."})
-    chance_to_beat_control = fields.Float(
-        allow_none=True, metadata={"description": "Bayesian, Beta(1,1) priors."}
-    )
-
-
-class ResultsSchema(ma.Schema):
-    experiment = fields.String()
-    goal = fields.String()
-    status = fields.String()
-    variants = fields.List(fields.Nested(ResultRowSchema))
-    sample_ratio_p_value = fields.Float(
-        allow_none=True, metadata={"description": "Chi-square against weights."}
-    )
-    sample_ratio_mismatch = fields.Boolean(metadata={"description": "p < 0.001: do not trust the results."})
-
-
-EXPERIMENT_EXAMPLE = {
-    "key": "cta-wording",
-    "article_id": 1,
-    "hypothesis": "Naming the clinic in the call to action gets more bookings.",
-    "goal": "booking",
-    "coverage": 1.0,
-    "sites": [],
-    "locales": [],
-    "variants": [
-        {"key": "control", "name": "Control", "weight": 0.5, "overlay": {}},
-        {
-            "key": "named-clinic",
-            "name": "Clinic named",
-            "weight": 0.5,
-            "overlay": {"fields": {"call_to_action": {"heading": "See a spine specialist near you"}}},
-        },
-    ],
-}
-
-
-RESULTS_EXAMPLE = {
-    "experiment": "cta-wording",
-    "goal": "booking",
-    "status": "running",
-    "variants": [
-        {"variant": "control", "weight": 0.5, "exposed": 5000, "converted": 400, "conversion_rate": 0.08},
-        {
-            "variant": "named-clinic",
-            "weight": 0.5,
-            "exposed": 4900,
-            "converted": 455,
-            "conversion_rate": 0.0929,
-            "uplift": 0.0129,
-            "uplift_interval": [0.0018, 0.0240],
-            "relative_uplift": 0.1607,
-            "relative_uplift_interval": [0.0213, 0.3191],
-            "p_value": 0.0225,
-            "chance_to_beat_control": 0.9888,
-        },
-    ],
-    "sample_ratio_p_value": 0.3193,
-    "sample_ratio_mismatch": False,
-}
-
 
 def experiment_or_404(key: str) -> Experiment:
-    experiment = db.session.scalar(select(Experiment).where(Experiment.key == key))
-    return found_or_404(experiment, f"There is no experiment {key!r}.")
-
-
-def checked_config(data: dict) -> dict:
-    article = editing.load_article(db.session, data["article_id"])
-    if article is None:
-        abort(422, errors={"json": {"article_id": [f"There is no article {data['article_id']}."]}})
-    unknown = sorted(set(data["sites"]) - {site.key for site in list_sites(db.session)})
-    if unknown:
-        abort(422, errors={"json": {"sites": [f"No such site: {', '.join(unknown)}."]}})
-    experiments.check_config(dump_document(document_from_article(article)), data)
-    check_variants_cover(db.session, data["sites"], [variant["overlay"] for variant in data["variants"]])
-    return data
+    return found_or_404(experiments.find_experiment(db.session, key), f"There is no experiment {key!r}.")
 
 
 @blp.route("")
@@ -192,7 +43,7 @@ class Experiments(MethodView):
     @blp.doc(operationId="listExperiments")
     def get(self):
         """List experiments"""
-        return db.session.scalars(select(Experiment).order_by(Experiment.id))
+        return experiments.list_experiments(db.session)
 
     @blp.requires("publisher")
     @blp.arguments(ExperimentInputSchema, example=EXPERIMENT_EXAMPLE)
@@ -205,13 +56,7 @@ class Experiments(MethodView):
         In draft: start it to assign visitors. Each variant's overlay is checked against the
         article (422 naming the path).
         """
-        if db.session.scalar(select(Experiment.id).where(Experiment.key == data["key"])):
-            abort(409, message=f"An experiment is already keyed {data['key']!r}.")
-        experiment = Experiment(seed=data["key"])
-        experiments.configure(experiment, checked_config(data))
-        db.session.add(experiment)
-        db.session.flush()
-        record(db.session, g.api_key, "experiment.created", experiment=experiment.key)
+        experiment = experiments.create_experiment(db.session, data, by=actor())
         db.session.commit()
         return experiment
 
@@ -239,10 +84,7 @@ class ExperimentView(MethodView):
         restart it, with a new seed.
         """
         experiment = experiment_or_404(key)
-        if data["key"] != key or data["article_id"] != experiment.article_id:
-            abort(422, errors={"json": {"key": ["An experiment keeps its key and article."]}})
-        experiments.configure(experiment, checked_config(data))
-        record(db.session, g.api_key, "experiment.updated", experiment=key)
+        experiments.change_experiment(db.session, experiment, data, by=actor())
         db.session.commit()
         return experiment
 
@@ -262,8 +104,7 @@ class ExperimentStatus(MethodView):
         article at a time.
         """
         experiment = experiment_or_404(key)
-        experiments.transition(db.session, experiment, action)
-        record(db.session, g.api_key, f"experiment.{action}", experiment=key)
+        experiments.transition(db.session, experiment, action, by=actor())
         db.session.commit()
         return experiment
 
@@ -285,17 +126,7 @@ class Rollout(MethodView):
         to everyone). The experiment must be stopped.
         """
         experiment = experiment_or_404(key)
-        if experiment.status != "stopped":
-            abort(409, message="Stop the experiment before rolling out a winner.")
-        variant = next((v for v in experiment.variants if v.key == body["variant"]), None)
-        if variant is None:
-            abort(422, errors={"json": {"variant": [f"The experiment has no variant {body['variant']!r}."]}})
-        article = editing.load_article(db.session, experiment.article_id)
-        editing.claim(db.session, article, None)
-        draft = dump_document(document_from_article(article))
-        editing.save_draft(db.session, article, load_document(apply_overlay(draft, variant.overlay)))
-        experiment.winner = variant.key
-        record(db.session, g.api_key, "experiment.rolled_out", article, experiment=key, variant=variant.key)
+        experiments.roll_out(db.session, experiment, body["variant"], by=actor())
         db.session.commit()
         return experiment
 

@@ -5,6 +5,8 @@ from typing import Any
 
 from marshmallow import ValidationError, fields
 
+from service.models.base import utcnow
+
 
 class StrictBoolean(fields.Boolean):
     """true or false, and nothing else: marshmallow's Boolean would also take 0, 1, "yes"..."""
@@ -24,3 +26,9 @@ class Instant(fields.AwareDateTime):
             return instant.astimezone(UTC)
         except OverflowError as error:
             raise ValidationError("Out of range.") from error
+
+
+def in_the_future(value: datetime) -> None:
+    """For an Instant that only makes sense ahead: an expiry, a schedule."""
+    if value <= utcnow():
+        raise ValidationError("Must be in the future.")

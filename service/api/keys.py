@@ -1,18 +1,15 @@
 """API keys, managed by admins: created (the secret shown once), listed, revoked."""
 
 import marshmallow as ma
-from flask import g
 from flask.views import MethodView
 from marshmallow import fields, validate
 
-from service.api.auth import ManagementBlueprint
-from service.api.fields import Instant
-from service.content.audit import record
+from service.api.auth import ManagementBlueprint, actor
+from service.api.fields import Instant, in_the_future
 from service.content.document import text_field
-from service.content.keys import ROLES, create_key, list_keys, revoke_key
+from service.content.keys import ROLES, issue_key, list_keys, revoke_key
 from service.extensions import db
 from service.models import ApiKey
-from service.models.base import utcnow
 
 blp = ManagementBlueprint(
     "Keys", __name__, url_prefix="/v1/manage/keys", description="API keys and their roles."
@@ -22,12 +19,12 @@ blp = ManagementBlueprint(
 class NewKeySchema(ma.Schema):
     name = text_field(max_length=100, example="Ana, marketing")
     role = fields.String(required=True, validate=validate.OneOf(ROLES), metadata={"example": "editor"})
-    expires_at = Instant(load_default=None, allow_none=True, metadata={"description": "Default: never."})
-
-    @ma.validates("expires_at")
-    def _in_the_future(self, value, **_):
-        if value is not None and value <= utcnow():
-            raise ma.ValidationError("Must be in the future.")
+    expires_at = Instant(
+        load_default=None,
+        allow_none=True,
+        validate=in_the_future,
+        metadata={"description": "Default: never."},
+    )
 
 
 class KeySchema(ma.Schema):
@@ -76,8 +73,7 @@ class Keys(MethodView):
 
         The answer holds the whole key, this once: store it now.
         """
-        created = create_key(db.session, new["name"], new["role"], new["expires_at"])
-        record(db.session, g.api_key, "key.created", key_id=created.key.id, role=new["role"])
+        created = issue_key(db.session, new["name"], new["role"], new["expires_at"], by=actor())
         db.session.commit()
         return {name: getattr(created.key, name) for name in KeySchema().fields} | {"key": created.secret}
 
@@ -96,6 +92,5 @@ class Key(MethodView):
         admin key cannot be revoked (409): create another admin key first.
         """
         key = db.get_or_404(ApiKey, key_id, description=f"There is no key {key_id}.")
-        revoke_key(db.session, key)
-        record(db.session, g.api_key, "key.revoked", key_id=key.id)
+        revoke_key(db.session, key, by=actor())
         db.session.commit()

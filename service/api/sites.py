@@ -1,24 +1,19 @@
 """Sites, managed by admins: each clinic frontend's key, name, origins, variables and overlays."""
 
 import marshmallow as ma
-from flask import g
 from flask.views import MethodView
 from flask_smorest import abort
 from marshmallow import fields, validate
 
-from service.api.auth import ManagementBlueprint
-from service.api.lookup import found_or_404
+from service.api.auth import ManagementBlueprint, actor
+from service.api.lookup import article_or_404, found_or_404
 from service.config import MAX_LIST_ITEMS
 from service.content import sites
-from service.content.audit import record
 from service.content.document import (
     SLUG_PATTERN,
     URL_LENGTH,
-    document_from_article,
-    dump_document,
     text_field,
 )
-from service.content.editing import load_article
 from service.content.overlay import OverlaySchema
 from service.content.patterns import SERVICE_URL, Pattern, url_pattern
 from service.content.placeholders import VARIABLE_NAME
@@ -127,8 +122,7 @@ class Sites(MethodView):
     @blp.doc(operationId="createSite")
     def post(self, data):
         """Create a site"""
-        site = sites.save_site(db.session, Site(), data)
-        record(db.session, g.api_key, "site.created", site=site.key)
+        site = sites.create_site(db.session, data, by=actor())
         db.session.commit()
         return site
 
@@ -158,8 +152,8 @@ class SiteView(MethodView):
         """
         if data["key"] != key:
             abort(422, errors={"json": {"key": ["A site keeps its key: experiments and URLs name it."]}})
-        site = sites.save_site(db.session, site_or_404(key), data)
-        record(db.session, g.api_key, "site.updated", site=site.key)
+        site = site_or_404(key)
+        sites.replace_site(db.session, site, data, by=actor())
         db.session.commit()
         return site
 
@@ -169,9 +163,7 @@ class SiteView(MethodView):
     @blp.doc(operationId="deleteSite")
     def delete(self, key):
         """Delete a site"""
-        site = site_or_404(key)
-        record(db.session, g.api_key, "site.deleted", site=site.key)
-        db.session.delete(site)
+        sites.delete_site(db.session, site_or_404(key), by=actor())
         db.session.commit()
 
 
@@ -187,8 +179,7 @@ class SiteOverlayView(MethodView):
         Empty when the site shows the article as it is.
         """
         site = site_or_404(key)
-        if load_article(db.session, article_id) is None:
-            abort(404, message=f"There is no article {article_id}.")
+        article_or_404(article_id)
         return sites.overlay_for(db.session, site, article_id)
 
     @blp.requires("admin")
@@ -203,12 +194,6 @@ class SiteOverlayView(MethodView):
         them. Checked against the article's draft: a key it lacks is a 422.
         """
         site = site_or_404(key)
-        article = load_article(db.session, article_id)
-        if article is None:
-            abort(404, message=f"There is no article {article_id}.")
-        sites.set_overlay(
-            db.session, site, article_id, dump_document(document_from_article(article)), overlay
-        )
-        record(db.session, g.api_key, "site.overlay_set", article, site=site.key)
+        sites.set_overlay(db.session, site, article_or_404(article_id), overlay, by=actor())
         db.session.commit()
         return overlay

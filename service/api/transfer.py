@@ -8,16 +8,16 @@ from flask.views import MethodView
 from flask_smorest import abort
 from marshmallow import fields, validate
 
-from service.api.auth import ManagementBlueprint
+from service.api.auth import ManagementBlueprint, actor
 from service.api.delivery_schemas import SEED_DOCUMENT
 from service.api.fields import StrictBoolean
 from service.config import MAX_IMPORT_DOCUMENTS
-from service.content.audit import record
-from service.content.document import ArticleDocumentSchema, document_from_article
+from service.content.document import ArticleDocumentSchema
 from service.content.editing import all_articles
 from service.content.errors import InvalidDocument
-from service.content.keys import has_role, key_label
-from service.content.loading import load_articles, validate_documents
+from service.content.keys import has_role
+from service.content.loading import import_articles, validate_documents
+from service.content.mapping import document_from_article
 from service.extensions import db
 
 blp = ManagementBlueprint(
@@ -120,15 +120,6 @@ class Import(MethodView):
             documents = validate_documents(body["documents"])
         except InvalidDocument as error:
             raise InvalidDocument({"documents": error.messages}) from error
-        results = load_articles(db.session, documents, publish=body["publish"], by=key_label(g.api_key))
-        for result in (r for r in results if r.changed):
-            record(
-                db.session,
-                g.api_key,
-                "article.imported",
-                slug=result.slug,
-                locale=result.locale,
-                published=result.published_revision,
-            )
+        results = import_articles(db.session, documents, by=actor(), publish=body["publish"])
         db.session.commit()
         return results

@@ -1,11 +1,10 @@
 """The article document: the one JSON shape for seed files, import, editing and delivery.
 
-`ArticleDocumentSchema` validates it; `document_from_article` and `apply_document` move it in
-and out of the models; `with_html` adds the rendered HTML of every Markdown field.
+`ArticleDocumentSchema` validates it (`load_document`, `dump_document`); content.mapping moves
+it in and out of the models; content.markdown's `with_html` adds the HTML of every Markdown field.
 """
 
 from collections import Counter
-from collections.abc import Iterable
 from typing import Any
 
 import marshmallow as ma
@@ -14,10 +13,9 @@ from marshmallow import fields, validate
 from service.config import MAX_CHILDREN, MAX_LIST_ITEMS, MAX_TEXT_LENGTH
 from service.content.errors import InvalidDocument
 from service.content.json_input import unstorable_reason
-from service.content.markdown import render_markdown
 from service.content.patterns import WEB_URL, Pattern, url_pattern
 from service.content.placeholders import PLACEHOLDER
-from service.models import Article, Benefit, Condition, Faq, Section
+from service.models import Benefit, Condition, Faq, Section
 from service.models.article import KEY_LENGTH, LOCALE_LENGTH, SLUG_LENGTH, TAG_LENGTH, TITLE_LENGTH
 
 URL_LENGTH = 2000  # what every browser and CDN handles
@@ -271,30 +269,6 @@ CHILD_MODELS: dict[str, type[Section | Condition | Benefit | Faq]] = {
     "benefits": Benefit,
     "faqs": Faq,
 }
-CHILD_FIELDS: dict[str, tuple[str, ...]] = {
-    kind: tuple(name for name in schema().fields if name != "key")
-    for kind, schema in [
-        ("sections", SectionSchema),
-        ("conditions", ConditionSchema),
-        ("benefits", BenefitSchema),
-        ("faqs", FaqSchema),
-    ]
-}
-# Document fields stored in a column of the same name on Article.
-ARTICLE_COLUMNS = (
-    "slug",
-    "locale",
-    "title",
-    "summary",
-    "intro",
-    "tags",
-    "medical_disclaimer",
-    "reviewed_by",
-    "reviewed_at",
-    "references",
-)
-# Nested document objects stored as prefixed columns: seo.title is Article.seo_title.
-ARTICLE_GROUPS = {"seo": ("seo_", SeoSchema), "call_to_action": ("cta_", CallToActionSchema)}
 
 
 def load_document(raw: Any) -> dict[str, Any]:
@@ -310,48 +284,6 @@ def dump_document(document: dict[str, Any]) -> dict[str, Any]:
     return ArticleDocumentSchema().dump(document)
 
 
-def document_from_article(article: Article) -> dict[str, Any]:
-    """The article as a loaded document, comparable with what `load_document` returns."""
-    document: dict[str, Any] = {name: getattr(article, name) for name in ARTICLE_COLUMNS}
-    for group, (prefix, schema) in ARTICLE_GROUPS.items():
-        document[group] = {name: getattr(article, prefix + name) for name in schema().fields}
-    for kind, names in CHILD_FIELDS.items():
-        document[kind] = [
-            {"key": child.key, **{name: getattr(child, name) for name in names}}
-            for child in getattr(article, kind)
-        ]
-    return document
-
-
-def apply_document(article: Article, document: dict[str, Any]) -> None:
-    """Make the article match a loaded document; children are matched by key, so they keep
-    their identity when they move."""
-    for name in ARTICLE_COLUMNS:
-        setattr(article, name, document[name])
-    for group, (prefix, schema) in ARTICLE_GROUPS.items():
-        for name in schema().fields:
-            setattr(article, prefix + name, document[group].get(name))
-    for kind, model in CHILD_MODELS.items():
-        existing = {child.key: child for child in getattr(article, kind)}
-        children = []
-        for data in document[kind]:
-            child = existing.get(data["key"]) or model(key=data["key"])
-            for name in CHILD_FIELDS[kind]:
-                setattr(child, name, data[name])
-            children.append(child)
-        collection = getattr(article, kind)
-        collection[:] = children
-        collection.reorder()
-
-
-def replace_draft(article: Article, document: dict[str, Any]) -> bool:
-    """Make the draft match a loaded document; say whether anything changed."""
-    if article.id is not None and document_from_article(article) == document:
-        return False
-    apply_document(article, document)
-    return True
-
-
 def merge_patch(target: Any, patch: Any) -> Any:
     """Apply a JSON Merge Patch (RFC 7386): objects merge, null removes, anything else replaces."""
     if not isinstance(patch, dict):
@@ -363,23 +295,3 @@ def merge_patch(target: Any, patch: Any) -> Any:
         else:
             merged[name] = merge_patch(merged.get(name), value)
     return merged
-
-
-def with_html(document: dict[str, Any]) -> dict[str, Any]:
-    """A copy of a JSON-ready document with `<field>_html` after every Markdown field."""
-
-    def render(part: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:
-        rendered = {}
-        for name, value in part.items():
-            rendered[name] = value
-            if name in names:
-                rendered[f"{name}_html"] = render_markdown(value)
-        return rendered
-
-    result = render(document, MARKDOWN_FIELDS[None])
-    for part, names in MARKDOWN_FIELDS.items():
-        if part is None:
-            continue
-        value = result[part]
-        result[part] = render(value, names) if isinstance(value, dict) else [render(v, names) for v in value]
-    return result

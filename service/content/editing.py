@@ -1,22 +1,22 @@
 """Editing drafts: every change goes through the whole-document path, so one validator and
-one writer (`replace_draft`) serve the article and each child alike; and every change first
-claims the article's version, so no edit is ever lost to a concurrent one."""
+one writer (`write_draft`) serve the article and each child alike; and every change first
+claims the article's version, so no edit is ever lost to a concurrent one.
+
+The acts: create_article, change_draft (with an Edit: a replacement, a merge patch, or a
+change of one child) and delete_article; publishing's are in content.publishing."""
 
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from service.content.document import (
-    CHILD_MODELS,
-    document_from_article,
-    dump_document,
-    load_document,
-    merge_patch,
-    replace_draft,
-)
+from service.content.audit import Actor
+from service.content.document import CHILD_MODELS, load_document, merge_patch
 from service.content.errors import InvalidDocument
+from service.content.mapping import draft_document, write_draft
 from service.content.webhooks import enqueue
 from service.models import Article, Revision
 from service.models.base import utcnow
@@ -84,10 +84,15 @@ def claim(session: Session, article: Article, expected_version: int | None) -> N
     session.expire(article)
 
 
+def live_number(article: Article) -> int | None:
+    """The number of the revision delivery serves, if any."""
+    return article.published_revision.number if article.published_revision else None
+
+
 def is_live(article: Article) -> bool:
     """Whether the draft is exactly what delivery serves."""
     live = article.published_revision
-    return live is not None and live.document == dump_document(document_from_article(article))
+    return live is not None and live.document == draft_document(article)
 
 
 def ensure_identity_free(session: Session, document: dict[str, Any], article_id: int | None) -> None:
@@ -105,44 +110,62 @@ def ensure_identity_free(session: Session, document: dict[str, Any], article_id:
             raise ArticleConflict(f"article {taken} already has the slug {slug!r} in locale {locale!r}")
 
 
-def create_article(session: Session, document: dict[str, Any]) -> Article:
-    ensure_identity_free(session, document, None)
-    article = Article()
-    replace_draft(article, document)
-    session.add(article)
-    session.flush()
-    return article
-
-
 def save_draft(session: Session, article: Article, document: dict[str, Any]) -> None:
     """Replace the draft by a loaded document (the article must be claimed)."""
     ensure_identity_free(session, document, article.id)
-    replace_draft(article, document)
+    write_draft(article, document)
     session.flush()
 
 
-def patch_document(article: Article, patch: Any) -> dict[str, Any]:
-    """The article's document with a JSON Merge Patch applied, validated whole."""
-    return load_document(merge_patch(dump_document(document_from_article(article)), patch))
+@dataclass(frozen=True)
+class Edit:
+    """One change of a draft: how the log names it and what it notes, and the document it
+    makes of the draft as claimed (validated whole, so every problem has its path)."""
+
+    action: str
+    details: dict[str, Any]
+    document: Callable[[Article], dict[str, Any]]
 
 
-def edit_children(article: Article, kind: str, change: Any) -> dict[str, Any]:
-    """Apply `change` to the JSON list of one kind of child and validate the whole result, so a
-    child is checked exactly as it would be in a full document (paths name it in the list)."""
-    document = dump_document(document_from_article(article))
-    change(document[kind])
-    return load_document(document)
+def replacement(document: dict[str, Any]) -> Edit:
+    """The draft replaced by a whole loaded document; children are matched by key."""
+    return Edit("article.updated", {}, lambda _article: document)
 
 
-def add_child(
-    article: Article, kind: str, child: dict[str, Any], position: int | None = None
-) -> dict[str, Any]:
+def merge(patch: dict[str, Any]) -> Edit:
+    """A JSON Merge Patch (RFC 7386) of the draft's document."""
+
+    def patched(article: Article) -> dict[str, Any]:
+        if not patch:
+            raise InvalidDocument({"_schema": ["An empty patch changes nothing."]})
+        return load_document(merge_patch(draft_document(article), patch))
+
+    return Edit("article.updated", {"fields": sorted(patch)}, patched)
+
+
+def _children_edit(
+    action: str, kind: str, details: dict[str, Any], change: Callable[[list[dict[str, Any]]], Any]
+) -> Edit:
+    """An edit of the JSON list of one kind of child: the whole document is validated after,
+    so a child is checked exactly as it would be in a full document (paths name it in the list)."""
+
+    def edited(article: Article) -> dict[str, Any]:
+        document = draft_document(article)
+        change(document[kind])
+        return load_document(document)
+
+    return Edit(action, {"kind": kind, **details}, edited)
+
+
+def child_added(kind: str, child: dict[str, Any], position: int | None = None) -> Edit:
+    """A new child, at `position` or at the end; its key must be new in this article and kind."""
+
     def insert(children: list[dict[str, Any]]) -> None:
         if any(existing["key"] == child.get("key") for existing in children):
             raise ArticleConflict(f"the article already has a {kind} child with the key {child['key']!r}")
         children.insert(len(children) if position is None else position, child)
 
-    return edit_children(article, kind, insert)
+    return _children_edit("child.added", kind, {"key": child.get("key")}, insert)
 
 
 def _same_key(key: str, child: dict[str, Any]) -> None:
@@ -151,32 +174,33 @@ def _same_key(key: str, child: dict[str, Any]) -> None:
         raise InvalidDocument({"key": [f"Must be {key!r}, the key in the URL (keys do not change)."]})
 
 
-def replace_child(article: Article, kind: str, key: str, child: dict[str, Any]) -> dict[str, Any]:
-    _same_key(key, child)
-
+def child_replaced(kind: str, key: str, child: dict[str, Any]) -> Edit:
     def replace(children: list[dict[str, Any]]) -> None:
-        index = _find(children, kind, key)
-        children[index] = {**child, "key": key}
+        _same_key(key, child)
+        children[_find(children, kind, key)] = {**child, "key": key}
 
-    return edit_children(article, kind, replace)
+    return _children_edit("child.updated", kind, {"key": key}, replace)
 
 
-def patch_child(article: Article, kind: str, key: str, patch: dict[str, Any]) -> dict[str, Any]:
-    _same_key(key, patch)
+def child_patched(kind: str, key: str, patch: dict[str, Any]) -> Edit:
+    """A JSON Merge Patch of one child; it keeps its key."""
 
     def apply(children: list[dict[str, Any]]) -> None:
+        _same_key(key, patch)
         index = _find(children, kind, key)
         children[index] = {**merge_patch(children[index], patch), "key": key}
 
-    return edit_children(article, kind, apply)
+    return _children_edit("child.updated", kind, {"key": key}, apply)
 
 
-def delete_child(article: Article, kind: str, key: str) -> dict[str, Any]:
-    return edit_children(article, kind, lambda children: children.pop(_find(children, kind, key)))
+def child_deleted(kind: str, key: str) -> Edit:
+    return _children_edit(
+        "child.deleted", kind, {"key": key}, lambda children: children.pop(_find(children, kind, key))
+    )
 
 
-def reorder_children(article: Article, kind: str, keys: list[str]) -> dict[str, Any]:
-    """Put the children of one kind in the order of `keys`, which must name each exactly once."""
+def children_reordered(kind: str, keys: list[str]) -> Edit:
+    """The children of one kind in the order of `keys`, which must name each exactly once."""
 
     def reorder(children: list[dict[str, Any]]) -> None:
         by_key = {child["key"]: child for child in children}
@@ -193,7 +217,7 @@ def reorder_children(article: Article, kind: str, keys: list[str]) -> dict[str, 
             )
         children[:] = [by_key[key] for key in keys]
 
-    return edit_children(article, kind, reorder)
+    return _children_edit("children.reordered", kind, {"keys": keys}, reorder)
 
 
 def _find(children: list[dict[str, Any]], kind: str, key: str) -> int:
@@ -203,14 +227,36 @@ def _find(children: list[dict[str, Any]], kind: str, key: str) -> int:
     raise ChildNotFound(f"the article has no {kind} child with the key {key!r}")
 
 
-def require_published(article: Article) -> None:
-    if article.published_revision_id is None:
-        raise ArticleConflict("the article is not published")
+def create_article(session: Session, document: dict[str, Any], *, by: Actor) -> Article:
+    """A new article from a loaded document, unpublished."""
+    ensure_identity_free(session, document, None)
+    article = Article()
+    write_draft(article, document)
+    session.add(article)
+    session.flush()
+    by.record(session, "article.created", article)
+    return article
 
 
-def delete_article(session: Session, article: Article) -> None:
+def change_draft(
+    session: Session, article: Article, edit: Edit, *, by: Actor, expected_version: int | None = None
+) -> None:
+    """Claim the article at the version its caller read (None: whatever is current), save the
+    document the edit makes of the draft as claimed, and log the edit."""
+    claim(session, article, expected_version)
+    save_draft(session, article, edit.document(article))
+    live = live_number(article)
+    by.record(session, edit.action, article, revision_before=live, revision_after=live, **edit.details)
+
+
+def delete_article(
+    session: Session, article: Article, *, by: Actor, expected_version: int | None = None
+) -> None:
+    """Delete an unpublished article with its history; webhooks are told."""
+    claim(session, article, expected_version)
     if article.published_revision_id is not None:
         raise ArticleConflict("the article is published: unpublish it before deleting it")
+    by.record(session, "article.deleted", article, slug=article.slug, locale=article.locale)
     enqueue(session, "article.deleted", article)
     session.delete(article)
     session.flush()

@@ -1,4 +1,7 @@
-"""Experiments: configuration checks, the status machine, who sees which variant, rollout."""
+"""Experiments: configuration checks, the status machine, who sees which variant, rollout.
+
+The acts, one function each, logged: create_experiment, change_experiment, transition,
+roll_out."""
 
 import secrets
 from dataclasses import dataclass
@@ -8,8 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from service.content.assignment import assign
+from service.content.audit import Actor
+from service.content.document import load_document
+from service.content.editing import claim, load_article, save_draft
 from service.content.errors import InvalidDocument
-from service.content.overlay import check_overlay
+from service.content.mapping import draft_document
+from service.content.overlay import apply_overlay, check_overlay
+from service.content.sites import check_variants_cover, list_sites
 from service.models import Experiment, Variant
 from service.models.base import utcnow
 
@@ -28,6 +36,14 @@ LIVE = ("running", "paused")
 
 class ExperimentConflict(Exception):
     """The change does not fit the experiment's status, or another experiment's."""
+
+
+def find_experiment(session: Session, key: str) -> Experiment | None:
+    return session.scalar(select(Experiment).where(Experiment.key == key))
+
+
+def list_experiments(session: Session) -> list[Experiment]:
+    return list(session.scalars(select(Experiment).order_by(Experiment.id)))
 
 
 def check_config(document: dict[str, Any], data: dict[str, Any]) -> None:
@@ -50,6 +66,40 @@ def check_config(document: dict[str, Any], data: dict[str, Any]) -> None:
             errors[f"variants[{index}].overlay"] = error.messages
     if errors:
         raise InvalidDocument(errors)
+
+
+def _checked(session: Session, data: dict[str, Any]) -> dict[str, Any]:
+    """A configuration checked against its article (which must exist) and the sites (each
+    must exist, and have a value for every placeholder the variants use)."""
+    article = load_article(session, data["article_id"])
+    if article is None:
+        raise InvalidDocument({"article_id": [f"There is no article {data['article_id']}."]})
+    unknown = sorted(set(data["sites"]) - {site.key for site in list_sites(session)})
+    if unknown:
+        raise InvalidDocument({"sites": [f"No such site: {', '.join(unknown)}."]})
+    check_config(draft_document(article), data)
+    check_variants_cover(session, data["sites"], [variant["overlay"] for variant in data["variants"]])
+    return data
+
+
+def create_experiment(session: Session, data: dict[str, Any], *, by: Actor) -> Experiment:
+    """A new experiment, in draft: starting it assigns visitors."""
+    if session.scalar(select(Experiment.id).where(Experiment.key == data["key"])):
+        raise ExperimentConflict(f"an experiment is already keyed {data['key']!r}")
+    experiment = Experiment(seed=data["key"])
+    configure(experiment, _checked(session, data))
+    session.add(experiment)
+    session.flush()
+    by.record(session, "experiment.created", experiment=experiment.key)
+    return experiment
+
+
+def change_experiment(session: Session, experiment: Experiment, data: dict[str, Any], *, by: Actor) -> None:
+    """Change an experiment's configuration; it keeps its key and article."""
+    if data["key"] != experiment.key or data["article_id"] != experiment.article_id:
+        raise InvalidDocument({"key": ["An experiment keeps its key and article."]})
+    configure(experiment, _checked(session, data))
+    by.record(session, "experiment.updated", experiment=experiment.key)
 
 
 def configure(experiment: Experiment, data: dict[str, Any]) -> None:
@@ -91,7 +141,8 @@ def _current(experiment: Experiment, name: str) -> Any:
     return getattr(experiment, name)
 
 
-def transition(session: Session, experiment: Experiment, action: str) -> None:
+def transition(session: Session, experiment: Experiment, action: str, *, by: Actor) -> None:
+    """Start, pause, stop or restart; one experiment runs on an article at a time."""
     sources, target = TRANSITIONS[action]
     if experiment.status not in sources:
         raise ExperimentConflict(f"a {experiment.status} experiment cannot {action}")
@@ -115,6 +166,22 @@ def transition(session: Session, experiment: Experiment, action: str) -> None:
     elif action == "restart":
         experiment.stopped_at = None
     experiment.status = target
+    by.record(session, f"experiment.{action}", experiment=experiment.key)
+
+
+def roll_out(session: Session, experiment: Experiment, variant_key: str, *, by: Actor) -> None:
+    """Apply a stopped experiment's winning variant to the article's draft (publishing it is
+    the next act), and name it the winner."""
+    if experiment.status != "stopped":
+        raise ExperimentConflict("stop the experiment before rolling out a winner")
+    variant = next((v for v in experiment.variants if v.key == variant_key), None)
+    if variant is None:
+        raise InvalidDocument({"variant": [f"The experiment has no variant {variant_key!r}."]})
+    article = load_article(session, experiment.article_id)
+    claim(session, article, None)
+    save_draft(session, article, load_document(apply_overlay(draft_document(article), variant.overlay)))
+    experiment.winner = variant.key
+    by.record(session, "experiment.rolled_out", article, experiment=experiment.key, variant=variant.key)
 
 
 def running_for(session: Session, article_id: int, site: str, locale: str) -> Experiment | None:

@@ -1,4 +1,5 @@
-"""API keys: random, shown once, stored as a hash, told apart by a visible prefix."""
+"""API keys: random, shown once, stored as a hash, told apart by a visible prefix. The acts,
+logged: issue_key and revoke_key (`create_key` makes a key and logs nothing)."""
 
 import hashlib
 import hmac
@@ -10,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.content.audit import Actor
 from service.models import ApiKey
 from service.models.base import utcnow
 
@@ -33,6 +35,7 @@ def _hash(secret: str) -> str:
 
 
 def create_key(session: Session, name: str, role: str, expires_at: datetime | None = None) -> NewKey:
+    """A new key, unlogged: for issue_key, and for test and demo data."""
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
     prefix = KEY_PREFIX + secrets.token_hex(4)
@@ -68,25 +71,34 @@ def _is_live(key: ApiKey, now: datetime) -> bool:
     return key.revoked_at is None and (key.expires_at is None or key.expires_at > now)
 
 
-def revoke_key(session: Session, key: ApiKey) -> None:
+def issue_key(
+    session: Session, name: str, role: str, expires_at: datetime | None = None, *, by: Actor
+) -> NewKey:
+    """A new key, made by `by`. One made by a command (`flask create-key`, with no key to
+    name) is logged as made by itself, with its name."""
+    new = create_key(session, name, role, expires_at)
+    if by.key is None:
+        Actor.with_key(new.key).record(session, "key.created", name=name, role=role)
+    else:
+        by.record(session, "key.created", key_id=new.key.id, role=role)
+    return new
+
+
+def revoke_key(session: Session, key: ApiKey, *, by: Actor) -> None:
     """Revoke a key, unless it is the last live admin key: then nobody could make keys again
     (short of the `create-key` command on the server). The live admin keys are locked while
-    counted, so two admins revoking each other at once cannot both succeed."""
+    counted, so two admins revoking each other at once cannot both succeed. Revoking a key
+    that is not live changes nothing but the log."""
     now = utcnow()
-    if not _is_live(key, now):
-        return
-    if key.role == "admin":
-        admins = session.scalars(select(ApiKey).where(ApiKey.role == "admin").with_for_update())
-        if not any(_is_live(other, now) for other in admins if other.id != key.id):
-            raise KeyConflict("this is the last active admin key: create another admin key first")
-    key.revoked_at = now
+    if _is_live(key, now):
+        if key.role == "admin":
+            admins = session.scalars(select(ApiKey).where(ApiKey.role == "admin").with_for_update())
+            if not any(_is_live(other, now) for other in admins if other.id != key.id):
+                raise KeyConflict("this is the last active admin key: create another admin key first")
+        key.revoked_at = now
+    by.record(session, "key.revoked", key_id=key.id)
 
 
 def redact_keys(text: str) -> str:
     """`text` with every key's secret cut off: what a log may say of a key is its prefix."""
     return KEY_IN_TEXT.sub(r"\1_[redacted]", text)
-
-
-def key_label(key: ApiKey | None) -> str | None:
-    """How a key is named in history and logs: its name and visible prefix."""
-    return f"{key.name} ({key.prefix})" if key else None

@@ -1,4 +1,5 @@
-"""Loading article documents (seed files, imports): validate everything, then write."""
+"""Loading article documents: validate everything, then write. Two acts load: an import
+through the API and `flask seed`, each logging every article it changed."""
 
 from collections import Counter
 from dataclasses import dataclass
@@ -7,10 +8,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.content.document import document_from_article, dump_document, load_document, replace_draft
+from service.content.audit import Actor
+from service.content.document import dump_document, load_document
 from service.content.editing import claim, ensure_identity_free, with_children
 from service.content.errors import InvalidDocument
-from service.content.publishing import publish_article
+from service.content.mapping import document_from_article, write_draft
+from service.content.publishing import freeze_revision
 from service.models import Article
 
 
@@ -73,10 +76,10 @@ def load_article(
         session.add(article)
     elif republish or document_from_article(article) != document:
         claim(session, article, article.version)
-    draft_changed = replace_draft(article, document)
+    draft_changed = write_draft(article, document)
     session.flush()
     published = (
-        publish_article(session, article, by=by, note="Loaded from a document").number if republish else None
+        freeze_revision(session, article, by=by, note="Loaded from a document").number if republish else None
     )
     return LoadResult(article, document["slug"], document["locale"], created, draft_changed, published)
 
@@ -85,9 +88,36 @@ def load_articles(
     session: Session, documents: list[dict[str, Any]], publish: bool = True, by: str | None = None
 ) -> list[LoadResult]:
     """Load validated documents, refusing a load that names one article twice (which would
-    publish a revision nobody meant to go live). The caller commits once, or rolls back."""
+    publish a revision nobody meant to go live): the step under both acts, which log it."""
     counts = Counter((d["slug"], d["locale"]) for d in documents)
     duplicated = [f"{slug} ({locale})" for (slug, locale), count in counts.items() if count > 1]
     if duplicated:
         raise DuplicateArticles(duplicated)
     return [load_article(session, document, publish, by) for document in documents]
+
+
+def import_articles(
+    session: Session, documents: list[dict[str, Any]], *, by: Actor, publish: bool
+) -> list[LoadResult]:
+    """Import validated documents (POST /v1/manage/import), logging each article that changed
+    by its slug and locale."""
+    results = load_articles(session, documents, publish, by.name)
+    for result in (r for r in results if r.changed):
+        by.record(
+            session,
+            "article.imported",
+            slug=result.slug,
+            locale=result.locale,
+            published=result.published_revision,
+        )
+    return results
+
+
+def seed_articles(
+    session: Session, documents: list[dict[str, Any]], *, by: Actor, publish: bool
+) -> list[LoadResult]:
+    """Load validated documents from files (`flask seed`), logging each article that changed."""
+    results = load_articles(session, documents, publish, by.name)
+    for result in (r for r in results if r.changed):
+        by.record(session, "article.seeded", result.article, revision_after=result.published_revision)
+    return results

@@ -1,4 +1,8 @@
-"""Publishing: freezing an article into an immutable revision that delivery serves as is."""
+"""Publishing: freezing an article into an immutable revision that delivery serves as is.
+
+The acts, one function each: publish_article, unpublish_article, restore_revision. Each claims
+the article at the version its caller read (None: whatever is current), checks, writes, queues
+the webhooks and logs the change, for the HTTP view and the schedule runner alike."""
 
 import hashlib
 from datetime import datetime
@@ -8,7 +12,11 @@ import orjson
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from service.content.document import document_from_article, dump_document, with_html
+from service.content.audit import Actor
+from service.content.document import load_document
+from service.content.editing import ArticleConflict, claim, is_live, live_number, save_draft
+from service.content.mapping import draft_document
+from service.content.markdown import with_html
 from service.content.placeholders import placeholders_in
 from service.content.sites import check_sites_cover
 from service.content.webhooks import enqueue
@@ -48,17 +56,20 @@ def html_safe_json(value: Any) -> str:
     return orjson.dumps(value).decode().translate(_HTML_SAFE)
 
 
-def publish_article(
-    session: Session,
-    article: Article,
-    *,
-    by: str | None = None,
-    note: str | None = None,
-    now: datetime | None = None,
-) -> Revision:
-    """Freeze the article as its next numbered revision and make that the one visitors see."""
-    published_at = now or utcnow()
-    document = dump_document(document_from_article(article))
+class NothingToPublish(ArticleConflict):
+    """The draft is what delivery serves already."""
+
+
+class NotPublished(ArticleConflict):
+    """The article has no revision served."""
+
+
+def freeze_revision(session: Session, article: Article, *, by: str | None, note: str | None) -> Revision:
+    """Freeze the claimed draft as the article's next numbered revision, make that the one
+    visitors see, and queue its webhooks. The step every publishing act takes (loading a
+    document included); `by` is how the history names who published it."""
+    published_at = utcnow()
+    document = draft_document(article)
     check_sites_cover(session, article.id, document)
     last = session.scalar(select(func.max(Revision.number)).where(Revision.article_id == article.id))
     number = (last or 0) + 1
@@ -88,14 +99,74 @@ def publish_article(
 
 def preview_body(article: Article) -> tuple[str, str]:
     """The draft exactly as delivery would send it once published."""
-    return delivery_body(article.id, None, None, dump_document(document_from_article(article)))
+    return delivery_body(article.id, None, None, draft_document(article))
 
 
-def unpublish_article(session: Session, article: Article) -> None:
+def publish_article(
+    session: Session,
+    article: Article,
+    *,
+    by: Actor,
+    expected_version: int | None = None,
+    note: str | None = None,
+) -> Revision:
+    """Publish the draft as the next revision, unless it is what delivery serves already."""
+    claim(session, article, expected_version)
+    if is_live(article):
+        raise NothingToPublish("nothing to publish: the draft is what delivery serves now")
+    before = live_number(article)
+    revision = freeze_revision(session, article, by=by.name, note=note)
+    by.record(
+        session,
+        "article.published",
+        article,
+        revision_before=before,
+        revision_after=revision.number,
+        note=note,
+    )
+    return revision
+
+
+def unpublish_article(
+    session: Session, article: Article, *, by: Actor, expected_version: int | None = None
+) -> None:
     """Hide the article from delivery; its revisions stay, to be restored or published again."""
+    claim(session, article, expected_version)
+    before = live_number(article)
+    if before is None:
+        raise NotPublished("the article is not published")
     article.published_revision = None
     session.flush()
     enqueue(session, "article.unpublished", article)
+    by.record(session, "article.unpublished", article, revision_before=before)
+
+
+def restore_revision(
+    session: Session,
+    article: Article,
+    revision: Revision,
+    *,
+    by: Actor,
+    expected_version: int | None = None,
+    publish: bool = False,
+    note: str | None = None,
+) -> None:
+    """Make a revision's document the draft again; publish it too if asked (and if it is not
+    what delivery serves already)."""
+    claim(session, article, expected_version)
+    before = live_number(article)
+    save_draft(session, article, load_document(revision.document))
+    if publish and not is_live(article):
+        freeze_revision(session, article, by=by.name, note=note)
+    by.record(
+        session,
+        "revision.restored",
+        article,
+        revision_before=before,
+        revision_after=live_number(article),
+        restored=revision.number,
+        published=publish,
+    )
 
 
 def find_revision(session: Session, article: Article, number: int) -> Revision | None:

@@ -3,7 +3,9 @@
 Safe on several hosts at once, in order: a host locks the oldest due schedule (another host
 waits for it rather than skipping ahead, so an article's publish and unpublish keep their
 order), takes it with one atomic UPDATE ... WHERE applied_at IS NULL, applies it to whatever
-the article is then, and commits, all in one transaction: no schedule is applied twice."""
+the article is then, and commits, all in one transaction: no schedule is applied twice.
+Applying one is the same act as publishing or unpublishing through the API, made for whoever
+scheduled it (content.publishing); the runner commits once per schedule."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,12 +14,12 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from service.content.audit import record
-from service.content.editing import ArticleConflict, claim, is_live, load_article
+from service.content.audit import Actor
+from service.content.editing import ArticleConflict, load_article
 from service.content.placeholders import MissingVariables
-from service.content.publishing import publish_article, unpublish_article
+from service.content.publishing import NothingToPublish, NotPublished, publish_article, unpublish_article
 from service.content.sites import SiteConflict
-from service.models import Schedule
+from service.models import Article, Schedule
 from service.models.base import utcnow
 
 ACTIONS = ("publish", "unpublish")
@@ -35,11 +37,18 @@ class AppliedSchedule:
     outcome: str
 
 
-def schedule(session: Session, article_id: int, action: str, at: datetime, by: str | None) -> Schedule:
-    entry = Schedule(article_id=article_id, action=action, at=at, created_by=by)
+def schedule(session: Session, article: Article, action: str, at: datetime, *, by: Actor) -> Schedule:
+    """Schedule a publish or unpublish of the article, for `by`."""
+    entry = Schedule(article_id=article.id, action=action, at=at, created_by=by.name)
     session.add(entry)
     session.flush()
+    by.record(session, "schedule.created", article, schedule=entry.id, action=action)
     return entry
+
+
+def find_schedule(session: Session, article_id: int, schedule_id: int) -> Schedule | None:
+    entry = session.get(Schedule, schedule_id)
+    return entry if entry is not None and entry.article_id == article_id else None
 
 
 def schedules_of(session: Session, article_id: int) -> list[Schedule]:
@@ -51,11 +60,14 @@ def schedules_of(session: Session, article_id: int) -> list[Schedule]:
     )
 
 
-def cancel(session: Session, entry: Schedule) -> None:
+def cancel_schedule(session: Session, entry: Schedule, *, by: Actor) -> None:
+    """Cancel a pending schedule; one that was applied stays, as history."""
     if entry.applied_at is not None:
         raise ScheduleConflict(f"schedule {entry.id} was applied at {entry.applied_at.isoformat()}")
+    article = session.get(Article, entry.article_id)
     session.delete(entry)
     session.flush()
+    by.record(session, "schedule.cancelled", article, schedule=entry.id)
 
 
 def _next_due(session: Session, now: datetime, tried: set[int]) -> Schedule | None:
@@ -79,32 +91,25 @@ def _take(session: Session, entry: Schedule, now: datetime) -> bool:
     return taken.rowcount == 1
 
 
-def _apply(session: Session, entry: Schedule, now: datetime) -> str:
+def _apply(session: Session, entry: Schedule) -> str:
+    """Apply a taken schedule to the article as it is now, and say what came of it. A schedule
+    that does not apply as things stand changes nothing (its savepoint is rolled back)."""
     article = load_article(session, entry.article_id)  # never gone: schedules go with it
-    before = article.published_revision.number if article.published_revision else None
-    if entry.action == "unpublish" and before is None:
-        return "already unpublished"
-    if entry.action == "publish" and is_live(article):
+    by = Actor.for_schedule(entry)
+    try:
+        with session.begin_nested():
+            if entry.action == "publish":
+                note = f"Scheduled for {entry.at.isoformat()}"
+                return f"published revision {publish_article(session, article, by=by, note=note).number}"
+            unpublish_article(session, article, by=by)
+            return "unpublished"
+    except NothingToPublish:
         return "nothing new to publish"
-    claim(session, article, None)  # the schedule acts on whatever is current then
-    if entry.action == "publish":
-        revision = publish_article(
-            session, article, by=entry.created_by, note=f"Scheduled for {entry.at.isoformat()}"
-        )
-        outcome, after = f"published revision {revision.number}", revision.number
-    else:
-        unpublish_article(session, article)
-        outcome, after = "unpublished", None
-    record(
-        session,
-        None,
-        f"schedule.{entry.action}",
-        article,
-        revision_before=before,
-        revision_after=after,
-        schedule=entry.id,
-    )
-    return outcome
+    except NotPublished:
+        return "already unpublished"
+    except (ArticleConflict, MissingVariables, SiteConflict) as error:
+        # Not applicable as things stand: say why in the schedule, and go on with the others.
+        return f"failed: {error}"
 
 
 def apply_due_schedules(session: Session, now: Callable[[], datetime] = utcnow) -> list[AppliedSchedule]:
@@ -116,13 +121,7 @@ def apply_due_schedules(session: Session, now: Callable[[], datetime] = utcnow) 
         if not _take(session, entry, now()):
             session.rollback()
             continue
-        try:
-            outcome = _apply(session, entry, now())
-        except (ArticleConflict, MissingVariables, SiteConflict) as error:
-            # Not applicable as things stand: say why in the schedule, and go on with the others.
-            session.rollback()
-            _take(session, entry, now())
-            outcome = f"failed: {error}"
+        outcome = _apply(session, entry)
         session.execute(update(Schedule).where(Schedule.id == entry.id).values(outcome=outcome))
         session.commit()
         applied.append(AppliedSchedule(entry.id, entry.article_id, entry.action, outcome))

@@ -1,5 +1,6 @@
 """Sites: each clinic frontend's details ({{site.*}} variables), origins and overlays, and
-the article as that site serves it."""
+the article as that site serves it. The acts, logged: create_site, replace_site, delete_site,
+set_overlay."""
 
 import re
 from typing import Any
@@ -7,7 +8,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.content.audit import Actor
 from service.content.errors import InvalidDocument
+from service.content.mapping import draft_document
 from service.content.overlay import apply_overlay, check_overlay
 from service.content.patterns import WEB_URL
 from service.content.placeholders import MissingVariables, fill, placeholders_in
@@ -151,11 +154,29 @@ def save_site(session: Session, site: Site, data: dict[str, Any]) -> Site:
     return site
 
 
+def create_site(session: Session, data: dict[str, Any], *, by: Actor) -> Site:
+    site = save_site(session, Site(), data)
+    by.record(session, "site.created", site=site.key)
+    return site
+
+
+def replace_site(session: Session, site: Site, data: dict[str, Any], *, by: Actor) -> None:
+    save_site(session, site, data)
+    by.record(session, "site.updated", site=site.key)
+
+
+def delete_site(session: Session, site: Site, *, by: Actor) -> None:
+    by.record(session, "site.deleted", site=site.key)
+    session.delete(site)
+    session.flush()
+
+
 def set_overlay(
-    session: Session, site: Site, article_id: int, document: dict[str, Any], overlay: dict[str, Any]
+    session: Session, site: Site, article: Article, overlay: dict[str, Any], *, by: Actor
 ) -> None:
     """Save a site's overlay for an article, checked against the article's draft document."""
-    check_overlay(document, overlay)
+    article_id = article.id
+    check_overlay(draft_document(article), overlay)
     live = session.scalar(
         select(Revision.document)
         .join(Article, Article.published_revision_id == Revision.id)
@@ -173,6 +194,7 @@ def set_overlay(
         session.add(row)
     row.overlay = overlay
     session.flush()
+    by.record(session, "site.overlay_set", article, site=site.key)
 
 
 def check_variants_cover(session: Session, site_keys: list[str], overlays: list[dict[str, Any]]) -> None:
