@@ -16,6 +16,7 @@ from service.content.keys import create_key
 from service.content.loading import load_articles, validate_documents
 from service.extensions import db
 from service.models import Base
+from tests.experiment_factories import EXPERIMENTS, SITE, experiment
 
 
 def drop_everything() -> None:
@@ -136,3 +137,27 @@ def published(runner):
     result = runner.invoke(args=["seed"])
     assert result.exit_code == 0, result.output
     return json.loads(SEED_PATH.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def publisher(auth):
+    return auth("publisher")
+
+
+@pytest.fixture
+def live_article(client, auth, publisher, seed_document):
+    """The seed article, published, and the site clinic-austin: its id."""
+    client.post("/v1/manage/sites", json=SITE, headers=auth("admin"))
+    url = client.post("/v1/manage/articles", json=seed_document, headers=publisher).headers["Location"]
+    client.post(f"{url}/publish", json={}, headers={**publisher, "If-Match": "*"})
+    return int(url.rsplit("/", 1)[1])
+
+
+@pytest.fixture
+def running(client, publisher, live_article):
+    """The experiment cta-heading on the live article, started: as the API shows it."""
+    created = client.post(EXPERIMENTS, json=experiment(live_article), headers=publisher)
+    assert created.status_code == 201, created.json
+    started = client.post(f"{EXPERIMENTS}/cta-heading/start", headers=publisher)
+    assert started.json["status"] == "running"
+    return started.json
