@@ -1,6 +1,8 @@
 """Experiments end to end: configure, start, deliver variants to visitors, collect events,
 read results, roll out the winner."""
 
+from datetime import datetime, timedelta
+
 import pytest
 
 from service.content.assignment import assign
@@ -94,20 +96,24 @@ def test_a_variant_overlay_that_does_not_fit_the_article_is_422(client, publishe
 
 
 def test_results_count_visitors_who_converted_after_exposure(client, auth, running):
+    started = datetime.fromisoformat(running["started_at"])
+
+    def seconds_in(seconds: int) -> str:
+        """A time of the run: after the start, and within the clock skew allowed ahead of now."""
+        return (started + timedelta(seconds=seconds)).isoformat()
+
     events = []
     exposed = {"control": 200, "heading": 220}
     converting = {"control": 20, "heading": 35}
     assigned = {variant: visitors(running["seed"], variant, count) for variant, count in exposed.items()}
     for variant in exposed:
         for n, visitor in enumerate(assigned[variant]):
-            events.append(event("exposure", visitor, variant, at="2026-11-26T10:00:00Z"))
-            events.append(event("exposure", visitor, variant, at="2026-11-26T10:05:00Z"))  # seen twice
+            events.append(event("exposure", visitor, variant, at=seconds_in(10)))
+            events.append(event("exposure", visitor, variant, at=seconds_in(20)))  # seen twice
             if n < converting[variant]:
-                events.append(
-                    event("conversion", visitor, variant, name="booking", at="2026-11-26T10:10:00Z")
-                )
+                events.append(event("conversion", visitor, variant, name="booking", at=seconds_in(30)))
     early = assigned["control"][150]  # converted before being exposed: not counted
-    events.append(event("conversion", early, "control", name="booking", at="2026-11-26T09:00:00Z"))
+    events.append(event("conversion", early, "control", name="booking", at=seconds_in(0)))
     for start in range(0, len(events), 500):
         assert client.post("/v1/events", json={"events": events[start : start + 500]}).json["rejected"] == []
 

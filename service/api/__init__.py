@@ -25,6 +25,8 @@ def register_blueprints(app: Flask, api: Api) -> None:
     register_converters(app, api)
     # The interchange format itself (seed files, imports), documented with the seed as example.
     api.spec.components.schema("ArticleDocument", {"example": SEED_DOCUMENT}, schema=ArticleDocumentSchema)
+    # What each item of an event batch should be (the batch takes anything, item by item).
+    api.spec.components.schema("Event", {"example": events.EVENT_EXAMPLE}, schema=events.EventSchema)
     api.spec.components.security_scheme(
         BEARER_SCHEME, {"type": "http", "scheme": "bearer", "description": "An API key: cms_xxxxxxxx_..."}
     )
