@@ -107,6 +107,13 @@ SEED_PATH = Path(__file__).resolve().parents[1] / "seed" / "article.json"
 
 # The most events one POST /v1/events may carry: a frontend flushes its queue in a few requests.
 MAX_EVENTS_PER_BATCH = 500
+# How far ahead of the server's clock an event's `at` may be: a visitor's device clock is
+# rarely minutes off, and an event from the future would be counted before it happened.
+# Module-level: the spec's description of `at` states it.
+EVENT_CLOCK_SKEW_SECONDS = 300
+# Times a batch is tried when PostgreSQL refuses it for a concurrent one (a deadlock or a
+# serialisation failure): batches insert in event id order, so a second try is all but certain.
+EVENT_BATCH_ATTEMPTS = 3
 
 # How deeply a JSON body may nest: an article document needs four levels, an overlay six.
 MAX_JSON_DEPTH = 32

@@ -17,6 +17,7 @@ from service.content.keys import create_key
 from service.content.loading import load_articles, validate_documents
 from service.extensions import db
 from service.models import Base
+from tests.experiment_factories import EXPERIMENTS, SITE, experiment
 from tests.receivers import Receiver
 from tests.servers import start, start_nginx
 
@@ -190,3 +191,27 @@ def behind_nginx(database_url, published, tmp_path):
         proxy.stop()
     finally:
         gunicorn.stop()
+
+
+@pytest.fixture
+def publisher(auth):
+    return auth("publisher")
+
+
+@pytest.fixture
+def live_article(client, auth, publisher, seed_document):
+    """The seed article, published, and the site clinic-austin: its id."""
+    client.post("/v1/manage/sites", json=SITE, headers=auth("admin"))
+    url = client.post("/v1/manage/articles", json=seed_document, headers=publisher).headers["Location"]
+    client.post(f"{url}/publish", json={}, headers={**publisher, "If-Match": "*"})
+    return int(url.rsplit("/", 1)[1])
+
+
+@pytest.fixture
+def running(client, publisher, live_article):
+    """The experiment cta-heading on the live article, started: as the API shows it."""
+    created = client.post(EXPERIMENTS, json=experiment(live_article), headers=publisher)
+    assert created.status_code == 201, created.json
+    started = client.post(f"{EXPERIMENTS}/cta-heading/start", headers=publisher)
+    assert started.json["status"] == "running"
+    return started.json

@@ -27,6 +27,8 @@ def register_blueprints(app: Flask, api: Api) -> None:
     api.spec.components.schema("ArticleDocument", {"example": SEED_DOCUMENT}, schema=ArticleDocumentSchema)
     # The import body, named so the operation's oneOf (it also takes export's bare list) can point at it.
     api.spec.components.schema("Import", schema=transfer.ImportSchema)
+    # What each item of an event batch should be (the batch takes anything, item by item).
+    api.spec.components.schema("Event", {"example": events.EVENT_EXAMPLE}, schema=events.EventSchema)
     api.spec.components.security_scheme(
         BEARER_SCHEME, {"type": "http", "scheme": "bearer", "description": "An API key: cms_xxxxxxxx_..."}
     )

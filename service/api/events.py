@@ -1,5 +1,7 @@
 """Events from frontends: exposures and conversions, in batches, idempotent by event id."""
 
+from typing import Any
+
 import marshmallow as ma
 from flask import request
 from flask.views import MethodView
@@ -8,7 +10,8 @@ from marshmallow import fields, validate
 from service.api.blueprint import ServiceBlueprint
 from service.api.fields import Instant
 from service.api.limits import refuse_when_over
-from service.config import MAX_EVENTS_PER_BATCH
+from service.config import EVENT_CLOCK_SKEW_SECONDS, MAX_EVENTS_PER_BATCH
+from service.content.document import refuse_unstorable
 from service.content.events import KINDS, record_events
 from service.content.patterns import Pattern
 from service.extensions import db
@@ -29,20 +32,31 @@ def count_against_the_limit() -> None:
         refuse_when_over("events")
 
 
-NAME = [validate.Length(min=1, max=100), Pattern(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+# Every string an event carries is stored: none may hold what no database here can store.
+NAME = [validate.Length(min=1, max=100), Pattern(r"^[a-z0-9]+(?:-[a-z0-9]+)*$"), refuse_unstorable]
 
 
 class EventSchema(ma.Schema):
+    """One exposure or conversion. Each event of a batch is checked on its own."""
+
     event_id = fields.String(
         required=True,
-        validate=validate.Length(min=8, max=100),
+        validate=[validate.Length(min=8, max=100), refuse_unstorable],
         metadata={"description": "Unique per event (a UUID): a re-sent event is counted once."},
     )
-    type = fields.String(required=True, validate=validate.OneOf(KINDS))
+    type = fields.String(required=True, validate=[validate.OneOf(KINDS), refuse_unstorable])
     experiment = fields.String(required=True, validate=NAME)
     variant = fields.String(required=True, validate=NAME)
-    visitor = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    site = fields.String(load_default=None, allow_none=True, validate=NAME)
+    visitor = fields.String(required=True, validate=[validate.Length(min=1, max=200), refuse_unstorable])
+    site = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=NAME,
+        metadata={
+            "description": "The site that showed the variant: required when the experiment runs "
+            "on some sites only; a known site whenever given."
+        },
+    )
     name = fields.String(
         load_default=None,
         allow_none=True,
@@ -50,14 +64,28 @@ class EventSchema(ma.Schema):
         metadata={"description": "A conversion's event name."},
     )
     at = Instant(
-        load_default=None, allow_none=True, metadata={"description": "When it happened; default: now."}
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "When it happened; default: now. Not before the experiment (re)started, "
+            f"nor more than {EVENT_CLOCK_SKEW_SECONDS} s ahead of the server's clock."
+        },
     )
 
 
 class BatchSchema(ma.Schema):
+    # NUL or a lone surrogate rejects the one event that holds it (EventSchema), not the batch.
+    CHECKS_TEXT_PER_ITEM = True
+
     events = fields.List(
-        # An object (or null) each, checked on its own below: one bad event sinks nothing.
-        fields.Dict(allow_none=True, metadata={"description": "An Event."}),
+        # Anything at all, each checked against EventSchema on its own: one bad event sinks nothing.
+        fields.Raw(
+            allow_none=True,
+            metadata={
+                "description": "An Event (#/components/schemas/Event); anything else is "
+                "rejected on its own, with its index."
+            },
+        ),
         required=True,
         validate=validate.Length(min=1, max=MAX_EVENTS_PER_BATCH),
         metadata={"description": f"Up to {MAX_EVENTS_PER_BATCH} Event objects."},
@@ -75,6 +103,25 @@ class BatchResultSchema(ma.Schema):
     stored = fields.Integer(metadata={"description": "Of those, new ones."})
     duplicates = fields.Integer(metadata={"description": "Of those, already received."})
     rejected = fields.List(fields.Nested(RejectedSchema))
+
+
+EVENT = EventSchema()
+
+
+def checked_events(items: list[Any]) -> tuple[dict[int, dict[str, Any]], list[dict[str, Any]]]:
+    """The batch's valid events by index, and a problem for each other item. An event_id is
+    echoed only when valid: an invalid one may not even be text a client can read back."""
+    valid, rejected = {}, []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            rejected.append({"index": index, "event_id": None, "reason": "An event is a JSON object."})
+            continue
+        try:
+            valid[index] = EVENT.load(item)
+        except ma.ValidationError as error:
+            event_id = None if "event_id" in error.messages else item.get("event_id")
+            rejected.append({"index": index, "event_id": event_id, "reason": error.messages})
+    return valid, rejected
 
 
 EVENT_EXAMPLE = {
@@ -103,21 +150,13 @@ class Events(MethodView):
         """Report events
 
         A batch of exposures and conversions. Each event is checked on its own: the good ones
-        are stored, each bad one is listed with its index and reason (an unknown or
-        not-running experiment, an unknown variant, bad fields). Re-sent events are counted once.
-        Requests are rate-limited per client address (429 with Retry-After).
+        are stored, each bad one is listed with its index and reason (not an object, bad
+        fields, an unknown or not-running experiment, an unknown variant, a site that is
+        unknown or not the experiment's, a time before the experiment started or too far
+        ahead). Re-sent events are counted once. Requests are rate-limited per client address
+        (429 with Retry-After).
         """
-        valid, rejected = [], []
-        schema = EventSchema()
-        for index, raw in enumerate(batch["events"]):
-            try:
-                valid.append((index, schema.load(raw)))
-            except ma.ValidationError as error:
-                event_id = raw.get("event_id") if isinstance(raw, dict) else None
-                rejected.append({"index": index, "event_id": event_id, "reason": error.messages})
-        outcome = record_events(db.session, [event for _, event in valid], utcnow())
-        for problem in outcome["rejected"]:
-            problem["index"] = valid[problem["index"]][0]
-        db.session.commit()
+        valid, rejected = checked_events(batch["events"])
+        outcome = record_events(db.session, valid, utcnow())
         outcome["rejected"] = sorted(rejected + outcome["rejected"], key=lambda problem: problem["index"])
         return outcome

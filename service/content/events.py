@@ -3,44 +3,54 @@
 A batch is checked event by event: good ones are stored (in one INSERT, re-sent event ids
 ignored), bad ones are answered with their index and reason, never silently counted."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, select, text
+from psycopg.errors import DeadlockDetected, SerializationFailure
+from sqlalchemy import and_, bindparam, case, func, select, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from service.config import EVENT_BATCH_ATTEMPTS, EVENT_CLOCK_SKEW_SECONDS
 from service.content.experiments import variant_for
 from service.content.statistics import SRM_THRESHOLD, compare, rate, rate_interval, sample_ratio_p_value
-from service.models import Event, Experiment
+from service.models import Event, Experiment, Site
 
 KINDS = ("exposure", "conversion")
+# What PostgreSQL may refuse a batch for only because of a concurrent one: tried again.
+CONCURRENCY_FAILURES = (DeadlockDetected, SerializationFailure)
 
 
-def _store_new(session: Session, rows: list[dict[str, Any]]) -> int:
-    """Insert in one statement the rows whose event id is new; how many that was. A re-sent
-    event (already stored, or twice in this batch) is counted once."""
-    unique: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        unique.setdefault(row["event_id"], row)
-    seen = set(session.scalars(select(Event.event_id).where(Event.event_id.in_(list(unique)))))
-    new = [row for event_id, row in unique.items() if event_id not in seen]
-    if new:
-        dialect = session.get_bind().dialect.name
-        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-        # A concurrent batch may store the same id between our check and this insert.
-        session.execute(insert(Event).on_conflict_do_nothing(index_elements=["event_id"]), new)
-    return len(new)
+def record_events(session: Session, events: dict[int, dict[str, Any]], now: datetime) -> dict[str, Any]:
+    """Store the valid events of a batch (by their index in it) and commit; say how many were
+    new and why others were not accepted. A batch that collides with a concurrent one is tried
+    again, up to EVENT_BATCH_ATTEMPTS times: a caller never sees it."""
+    attempt = 1
+    while True:
+        try:
+            outcome = _record(session, events, now)
+            session.commit()
+            return outcome
+        except DBAPIError as error:
+            session.rollback()
+            if attempt == EVENT_BATCH_ATTEMPTS or not isinstance(error.orig, CONCURRENCY_FAILURES):
+                raise
+            attempt += 1
 
 
-def record_events(session: Session, events: list[dict[str, Any]], now: datetime) -> dict[str, Any]:
-    """Store the valid events of a batch; say which were accepted and why others were not."""
-    keys = {event["experiment"] for event in events}
-    experiments = {e.key: e for e in session.scalars(select(Experiment).where(Experiment.key.in_(keys)))}
+def _record(session: Session, events: dict[int, dict[str, Any]], now: datetime) -> dict[str, Any]:
+    names = {event["experiment"] for event in events.values()}
+    experiments = {e.key: e for e in session.scalars(select(Experiment).where(Experiment.key.in_(names)))}
+    named_sites = {event["site"] for event in events.values()} - {None}
+    sites = set(session.scalars(select(Site.key).where(Site.key.in_(named_sites)))) if named_sites else set()
+    latest = now + timedelta(seconds=EVENT_CLOCK_SKEW_SECONDS)
     rows, rejected = [], []
-    for index, event in enumerate(events):
-        reason = _reason_to_reject(event, experiments.get(event["experiment"]))
+    for index, event in events.items():
+        occurred_at = event.get("at") or now
+        reason = _reason_to_reject(event, experiments.get(event["experiment"]), sites, occurred_at, latest)
         if reason:
             rejected.append({"index": index, "event_id": event["event_id"], "reason": reason})
             continue
@@ -53,7 +63,7 @@ def record_events(session: Session, events: list[dict[str, Any]], now: datetime)
                 "name": event.get("name"),
                 "site": event.get("site"),
                 "visitor": event["visitor"],
-                "occurred_at": event.get("at") or now,
+                "occurred_at": occurred_at,
                 "received_at": now,
             }
         )
@@ -61,15 +71,63 @@ def record_events(session: Session, events: list[dict[str, Any]], now: datetime)
     return {"accepted": len(rows), "stored": stored, "duplicates": len(rows) - stored, "rejected": rejected}
 
 
-def _reason_to_reject(event: dict[str, Any], experiment: Experiment | None) -> str | None:
+def _store_new(session: Session, rows: list[dict[str, Any]]) -> int:
+    """Insert the rows in one statement, skipping event ids already stored; how many it inserted
+    (RETURNING names them). A re-sent event (stored before, by a concurrent batch, or twice in
+    this one) is counted once. Rows go in event id order, so that concurrent batches lock the
+    ids they share in one order, and never deadlock each other."""
+    unique: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        unique.setdefault(row["event_id"], row)
+    ordered = [unique[event_id] for event_id in sorted(unique)]
+    # The table, not the ORM's bulk insert: that leaves out each row's None columns, and so
+    # splits a batch mixing exposures and conversions into a statement per run of alike rows.
+    table = Event.__table__
+    if session.get_bind().dialect.name == "postgresql":
+        # One array parameter per column, unnested in order: a short statement. A VALUES list
+        # of 500 rows is 4,500 parameters that psycopg parses anew for every batch, which took
+        # the insert from 12 to 31 ms (measured on 500 events).
+        columns = list(ordered[0])
+        values = select(
+            *(
+                func.unnest(bindparam(name, [row[name] for row in ordered], type_=ARRAY(table.c[name].type)))
+                for name in columns
+            )
+        )
+        statement = postgresql_insert(table).from_select(columns, values)
+        parameters = None
+    else:
+        statement, parameters = sqlite_insert(table), ordered
+    statement = statement.on_conflict_do_nothing(index_elements=["event_id"]).returning(table.c.event_id)
+    return len(session.execute(statement, parameters).all())
+
+
+def _reason_to_reject(
+    event: dict[str, Any], experiment: Experiment | None, sites: set[str], at: datetime, latest: datetime
+) -> str | None:
+    """Why the event cannot count in its experiment's results, if it cannot. `sites`: the
+    known ones among those the batch names."""
     if experiment is None:
         return f"unknown experiment {event['experiment']!r}"
     if experiment.status != "running":
         return f"experiment {experiment.key!r} is {experiment.status}, not running"
+    site = event.get("site")
+    if site is not None and site not in sites:
+        return f"unknown site {site!r}"
+    if experiment.sites and site is None:
+        return f"experiment {experiment.key!r} runs on some sites only: name the event's site"
+    if experiment.sites and site not in experiment.sites:
+        return f"experiment {experiment.key!r} does not run on site {site!r}"
     if event["variant"] not in {v.key for v in experiment.variants}:
         return f"experiment {experiment.key!r} has no variant {event['variant']!r}"
     if event["type"] == "conversion" and event.get("name") != experiment.goal:
         return f"experiment {experiment.key!r} counts conversions named {experiment.goal!r}"
+    # Results count one run of the experiment; what a frontend's clock puts in the future
+    # (beyond a little skew) would count before it happened.
+    if at < experiment.started_at:
+        return f"at is before experiment {experiment.key!r} started ({experiment.started_at.isoformat()})"
+    if at > latest:
+        return f"at is more than {EVENT_CLOCK_SKEW_SECONDS} s ahead of the server's clock"
     # Assignment is deterministic, so the server knows what each visitor saw: an event for
     # another variant, or from outside the coverage, would only bend the results.
     assigned, in_experiment = variant_for(experiment, event["visitor"])
