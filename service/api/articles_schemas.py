@@ -3,10 +3,11 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from service.api.delivery_schemas import SEED_DOCUMENT, sent_in_full
+from service.api.delivery_schemas import SEED_DOCUMENT
 from service.api.fields import Instant, StrictBoolean
 from service.config import MAX_CHILDREN
 from service.content.document import CHILD_MODELS, ArticleDocumentSchema, Locale, text_field
+from service.openapi import sent_in_full
 
 
 class DraftMetadataSchema(ma.Schema):
