@@ -15,7 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from service import cli, docs, security
 from service.api import register_blueprints
 from service.config import Config
-from service.content.freshness import DeliveryCache
+from service.content.freshness import DeliveryCache, track_changes
 from service.errors import register_domain_errors
 from service.extensions import api, cors, db, migrate
 from service.ratelimits import RateLimits
@@ -61,6 +61,7 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["delivery_cache"] = DeliveryCache(
         app.config["DELIVERY_CACHE_BYTES"], app.config["DELIVERY_FRESHNESS_SECONDS"]
     )
+    track_changes(db.session, app.extensions["delivery_cache"])
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     with app.app_context():
         _configure_sqlite(app, db.engine)

@@ -1,7 +1,13 @@
-"""flask-smorest's Api, adapted so that what it serves and what it documents agree."""
+"""flask-smorest's Api, adapted so that what it serves and what it documents agree.
 
+The flask-smorest and marshmallow internals overridden here (`Api._init_spec`,
+`Api._register_responses`, `Api._register_pagination_header`, `Schema._declared_fields`) are
+each checked by name in tests/test_library_internals.py."""
+
+import copy
 import http
 
+import marshmallow as ma
 from apispec import BasePlugin
 from flask import Response
 from flask_smorest import Api
@@ -10,6 +16,18 @@ from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
 
 from service.errors import PROBLEM_CONTENT_TYPE, ProblemSchema, problem_example, problem_from_http_exception
+
+
+def sent_in_full(schema: type[ma.Schema]) -> type[ma.Schema]:
+    """Mark every field of a response schema required: delivery always sends each one (null
+    where empty), and clients generated from the spec should know they can rely on it.
+    (marshmallow has no public way to change what a schema class declares.)"""
+    for name, field in schema._declared_fields.items():
+        field = copy.copy(field)
+        field.required = True
+        field.load_default = ma.missing
+        schema._declared_fields[name] = field
+    return schema
 
 
 class PublicUnlessSecured(BasePlugin):

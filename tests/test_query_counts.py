@@ -15,12 +15,13 @@ SITE = {"key": "clinic-austin", "name": "Renova Austin", "origins": [], "variabl
 
 @contextmanager
 def counted(app):
-    """The SQL statements run meanwhile; any lazy load of a relationship fails instead."""
+    """The SQL statements run meanwhile, with their parameters; any lazy load of a
+    relationship fails instead."""
     statements = []
 
-    def count(_connection, _cursor, statement, *_args):
+    def count(_connection, _cursor, statement, parameters, *_args):
         if not statement.startswith("BEGIN"):  # (SQLite's, which SQLAlchemy sends itself)
-            statements.append(1)
+            statements.append((statement, repr(parameters)))
 
     def no_lazy_loads(state):
         if state.is_select and not state.is_relationship_load:
@@ -82,13 +83,17 @@ def experiments_on_both(app, client, short_and_long, auth):
         assert client.post(f"/v1/manage/experiments/{key}/start", headers=admin).status_code == 200
 
 
-def cold_count(app, client, url) -> int:
+def cold_statements(app, client, url) -> list[tuple[str, str]]:
     """Statements for one request that finds nothing cached (connection set-up aside)."""
     client.get(url)
     app.extensions["delivery_cache"].clear()
     with counted(app) as statements:
         assert client.get(url).status_code == 200
-    return len(statements)
+    return statements
+
+
+def cold_count(app, client, url) -> int:
+    return len(cold_statements(app, client, url))
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -97,6 +102,14 @@ def test_delivery_queries_do_not_grow_with_the_article(app, client, experiments_
         cold_count(app, client, path.format(slug=slug)) for slug in ("short-article", "long-article")
     )
     assert short == long
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_an_uncached_request_reads_nothing_twice(app, client, experiments_on_both, path):
+    """The site, the live revision and the running experiment are each read once, however
+    many of the answers kept for them are missing."""
+    statements = cold_statements(app, client, path.format(slug="long-article"))
+    assert len(set(statements)) == len(statements)
 
 
 @pytest.mark.parametrize("path", PATHS)

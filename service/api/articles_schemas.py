@@ -3,11 +3,12 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from service.api.delivery_schemas import SEED_DOCUMENT, sent_in_full
+from service.api.delivery_schemas import SEED_DOCUMENT
 from service.api.fields import Instant, StrictBoolean, in_the_future
 from service.config import MAX_CHILDREN
 from service.content.document import CHILD_MODELS, ArticleDocumentSchema, Locale, text_field
 from service.content.patterns import Pattern
+from service.openapi import sent_in_full
 
 
 class DraftMetadataSchema(ma.Schema):

@@ -1,11 +1,17 @@
-"""The blueprint every resource uses: flask-smorest's, with request arguments read cheaply.
+"""The blueprint every resource uses: flask-smorest's, with request arguments read cheaply,
+and each view noting the query parameters it reads.
 
 Profiling a cached delivery showed argument parsing as the largest cost left: webargs built
 a new schema for every request (given a class, as flask-smorest's pagination always does),
 read the query string through a proxy whose every absent parameter costs a raised-and-caught
-exception, and the X-Pagination header was dumped through a new schema each time."""
+exception, and the X-Pagination header was dumped through a new schema each time.
+
+The webargs and flask-smorest internals overridden here (`_get_schema`, `_raw_load_json`,
+`_makeproxy`, `_make_pagination_metadata`) are each checked by name in
+tests/test_library_internals.py."""
 
 import functools
+from collections.abc import Callable
 from typing import Any
 
 from flask import Request
@@ -82,8 +88,45 @@ class ArgumentsParser(FlaskParser):
         return self._makeproxy(req.args, schema) if self._takes_lists[id(schema)] else req.args.to_dict()
 
 
+# The query parameters flask-smorest's pagination reads (PaginationParameters' own fields).
+PAGE_PARAMETERS = frozenset({"page", "page_size"})
+
+
+def query_parameters(view: Callable) -> frozenset[str]:
+    """The query parameters a view reads, as its @blp.arguments and @blp.paginate noted."""
+    return getattr(view, "query_parameters", frozenset())
+
+
+def noting_query_parameters(decorator: Callable, names: frozenset[str]) -> Callable:
+    """`decorator`, also noting on the view it makes that it reads `names` from the query
+    (api.caching keeps an answer for its URL only if the URL names no other)."""
+
+    def decorate(func: Callable) -> Callable:
+        view = decorator(func)
+        view.query_parameters = query_parameters(func) | names
+        return view
+
+    return decorate
+
+
+def parameter_names(schema: type[Schema] | Schema) -> frozenset[str]:
+    """The names a schema loads: its fields' data keys."""
+    fields = (schema() if isinstance(schema, type) else schema).load_fields
+    return frozenset(field.data_key or name for name, field in fields.items())
+
+
 class ServiceBlueprint(Blueprint):
     ARGUMENTS_PARSER = PAGINATION_ARGUMENTS_PARSER = ArgumentsParser()
+
+    def arguments(self, schema: Any, *, location: str = "json", **kwargs: Any) -> Callable:
+        decorator = super().arguments(schema, location=location, **kwargs)
+        return (
+            noting_query_parameters(decorator, parameter_names(schema)) if location == "query" else decorator
+        )
+
+    def paginate(self, pager: Any = None, **kwargs: Any) -> Callable:
+        return noting_query_parameters(super().paginate(pager, **kwargs), PAGE_PARAMETERS)
+
     # A pure function of three integers: kept for the few thousand combinations seen.
     _make_pagination_metadata = staticmethod(
         functools.lru_cache(maxsize=4096)(Blueprint._make_pagination_metadata)

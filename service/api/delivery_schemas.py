@@ -1,6 +1,5 @@
 """Schemas of what delivery sends: the article document plus rendered HTML and metadata."""
 
-import copy
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -22,19 +21,9 @@ from service.content.document import (
     load_document,
 )
 from service.content.publishing import delivery_body
+from service.openapi import sent_in_full
 
 SEED_DOCUMENT = json.loads(SEED_PATH.read_text(encoding="utf-8"))
-
-
-def sent_in_full(schema: type[ma.Schema]) -> type[ma.Schema]:
-    """Mark every field of a response schema required: delivery always sends each one (null
-    where empty), and clients generated from the spec should know they can rely on it."""
-    for name, field in schema._declared_fields.items():
-        field = copy.copy(field)
-        field.required = True
-        field.load_default = ma.missing
-        schema._declared_fields[name] = field
-    return schema
 
 
 def _html() -> fields.String:

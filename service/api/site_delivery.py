@@ -2,6 +2,8 @@
 readable by the site's own browser origins."""
 
 from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
 
 from flask import Response, current_app, request, url_for
 from flask.views import MethodView
@@ -9,16 +11,24 @@ from flask_smorest import abort
 from marshmallow import fields, validate
 
 from service.api.blueprint import ServiceBlueprint
+from service.api.caching import (
+    assigned_key,
+    cached,
+    cached_view,
+    cards_key,
+    experiment_key,
+    origins_key,
+    private,
+    public,
+    site_article_key,
+    variant_key,
+)
 from service.api.delivery import (
     CACHE_HEADERS,
     CARD_EXAMPLE,
     IF_NONE_MATCH,
     NOT_MODIFIED,
-    answer_again,
-    cached,
     delivered_article_docs,
-    remember_answer,
-    send,
     send_page,
 )
 from service.api.delivery_schemas import (
@@ -44,22 +54,16 @@ blp = ServiceBlueprint(
     url_prefix="/v1/sites",
     description="Published articles as each clinic site shows them: its overlay, its phone, its links.",
 )
-blp.before_request(answer_again)
-blp.after_request(remember_answer)
-
-
-@dataclass(frozen=True)
-class SiteOrigins:
-    origins: frozenset[str]  # empty for a site that does not exist
-    size: int = 200
 
 
 def site_origins(key: str) -> frozenset[str]:
-    def read() -> SiteOrigins:
-        site = find_site(db.session, key)
-        return SiteOrigins(frozenset(site.origins if site else ()))
+    """The site's browser origins (none for a site that does not exist)."""
 
-    return cached(("origins", key), read).origins
+    def read() -> frozenset[str]:
+        site = find_site(db.session, key)
+        return frozenset(site.origins if site else ())
+
+    return cached(origins_key(key), read)
 
 
 @blp.after_request
@@ -67,7 +71,7 @@ def allow_site_origins(response: Response) -> Response:
     """CORS per site: only the site's own origins may read its articles from a browser. A
     failure (5xx) is not looked up: the database its lookup needs may be why it failed."""
     response.headers.add("Vary", "Origin")
-    current = request._get_current_object()  # (as in delivery.answer_again)
+    current = request._get_current_object()  # (as in caching.cached_view)
     origin = current.headers.get("Origin")
     if (
         origin
@@ -97,49 +101,51 @@ def requested_site(key: str) -> Site:
     return found_or_404(find_site(db.session, key), f"There is no site {key!r}.")
 
 
-def live_for_site(site: str, slug: str, locale: str | None) -> tuple[Revision, Site]:
-    """The revision live at this slug, and the site; 404s otherwise."""
-    found_site = requested_site(site)
-    revision = found_or_404(
-        find_live_revision(db.session, slug, locale, current_app.config["DEFAULT_LOCALE"]),
-        f"No published article has the slug {slug!r}.",
-    )
-    return revision, found_site
-
-
 @dataclass(frozen=True)
-class LiveExperiment:
-    """The experiment running on an article for a site, if any: all assignment needs."""
+class Running:
+    """The experiment running on an article for a site, or None: all assignment needs."""
 
-    running: RunningExperiment | None
-
-    @property
-    def size(self) -> int:
-        return 200 + len(repr(self.running))  # its variants' overlays may be long
+    experiment: RunningExperiment | None
 
 
-def live_experiment(site: str, slug: str, locale: str | None) -> LiveExperiment:
-    revision, _ = live_for_site(site, slug, locale)
-    running = running_for(db.session, revision.article_id, site, revision.locale)
-    return LiveExperiment(running and RunningExperiment.of(running))
+class ArticleForSite:
+    """One published article as one site shows it. What the cache lacks is read from the
+    database once per request, whichever answers need it."""
 
+    def __init__(self, site: str, slug: str, locale: str | None) -> None:
+        self.site_key, self.slug, self.locale = site, slug, locale
 
-def render(site: str, slug: str, locale: str | None, variant: str | None = None, **extra) -> Answer:
-    """The article as `site` shows it (in `variant` of its running experiment), serialised."""
-    revision, found_site = live_for_site(site, slug, locale)
-    overlays = [overlay_for(db.session, found_site, revision.article_id)]
-    if variant is not None:
-        running = found_or_404(
-            running_for(db.session, revision.article_id, site, revision.locale),
-            "No experiment is running on this article for this site.",
+    @cached_property
+    def found(self) -> tuple[Site, Revision]:
+        """The site, and the revision live at the slug; 404s otherwise."""
+        site = requested_site(self.site_key)
+        revision = find_live_revision(
+            db.session, self.slug, self.locale, current_app.config["DEFAULT_LOCALE"]
         )
-        overlays.append(variant_or_404(RunningExperiment.of(running), variant).overlay)
-    document = site_document(revision.document, found_site, *overlays)
-    jsonld = structured_data(document, found_site, revision.published_at)
-    body, etag = delivery_body(
-        revision.article_id, revision.number, revision.published_at, document, structured_data=jsonld, **extra
-    )
-    return Answer(body.encode(), etag, revision.locale)
+        return site, found_or_404(revision, f"No published article has the slug {self.slug!r}.")
+
+    def running(self) -> Running:
+        _, revision = self.found
+        running = running_for(db.session, revision.article_id, self.site_key, revision.locale)
+        return Running(running and RunningExperiment.of(running))
+
+    def render(self, variant: Arm | None = None, **extra: Any) -> Answer:
+        """The article as the site shows it (in `variant` of its running experiment), serialised."""
+        site, revision = self.found
+        overlays = [overlay_for(db.session, site, revision.article_id)]
+        if variant is not None:
+            overlays.append(variant.overlay)
+        document = site_document(revision.document, site, *overlays)
+        jsonld = structured_data(document, site, revision.published_at)
+        body, etag = delivery_body(
+            revision.article_id,
+            revision.number,
+            revision.published_at,
+            document,
+            structured_data=jsonld,
+            **extra,
+        )
+        return Answer(body.encode(), etag, revision.locale)
 
 
 def variant_or_404(experiment: RunningExperiment, key: str) -> Arm:
@@ -148,6 +154,7 @@ def variant_or_404(experiment: RunningExperiment, key: str) -> Arm:
 
 @blp.route("/<slug:site>/articles", parameters=[IF_NONE_MATCH])
 class SiteArticles(MethodView):
+    @cached_view
     @blp.arguments(ArticleListQuerySchema, location="query")
     @blp.response(200, ArticleCardSchema(many=True), example=[CARD_EXAMPLE], headers=CACHE_HEADERS)
     @blp.alt_response(304, **NOT_MODIFIED)
@@ -162,7 +169,7 @@ class SiteArticles(MethodView):
         """
         first, size = pagination_parameters.first_item, pagination_parameters.page_size
         return send_page(
-            ("site-cards", site, first, size, *sorted(filters.items())),
+            cards_key(first, size, filters, site=site),
             lambda: site_page(site, first, size, filters),
             pagination_parameters,
         )
@@ -176,6 +183,7 @@ def site_page(site: str, first: int, size: int, filters: dict) -> CardPage:
 
 @blp.route("/<slug:site>/articles/<slug:slug>", parameters=[IF_NONE_MATCH])
 class SiteArticle(MethodView):
+    @cached_view(per_visitor=["visitor"])
     @blp.arguments(SiteArticleQuerySchema, location="query")
     @delivered_article_docs(
         blp,
@@ -193,11 +201,10 @@ class SiteArticle(MethodView):
         URL); visitors outside the experiment's coverage get control, not in the experiment.
         """
         locale = query.get("locale")
-        running = cached(
-            ("experiment", site, slug, locale), lambda: live_experiment(site, slug, locale)
-        ).running
+        article = ArticleForSite(site, slug, locale)
+        running = cached(experiment_key(site, slug, locale), article.running).experiment
         if running is None or not ({"visitor", "variant"} & query.keys()):
-            return send(cached(("article", site, slug, locale), lambda: render(site, slug, locale)))
+            return public(cached(site_article_key(site, slug, locale), article.render))
         if "variant" in query:  # QA: seen on purpose, so not in the experiment (no exposure)
             variant, in_experiment = variant_or_404(running, query["variant"]), False
         else:
@@ -217,17 +224,16 @@ class SiteArticle(MethodView):
                     **({"locale": locale} if locale else {}),
                 ),
             }
-            return render(site, slug, locale, variant.key, assignment=assignment)
+            return article.render(variant, assignment=assignment)
 
-        answer = cached(("article", site, slug, locale, variant.key, in_experiment), with_assignment)
-        # One visitor's answer: their browser may keep it, shared caches may not.
-        return send(answer, f"private, max-age={current_app.config['CACHE_MAX_AGE']}")
+        return private(cached(assigned_key(site, slug, locale, variant.key, in_experiment), with_assignment))
 
 
 @blp.route(
     "/<slug:site>/articles/<slug:slug>/variants/<slug:experiment>/<slug:variant>", parameters=[IF_NONE_MATCH]
 )
 class SiteArticleVariant(MethodView):
+    @cached_view
     @blp.arguments(ArticleQuerySchema, location="query")
     @delivered_article_docs(
         blp, "getSiteArticleVariant", "No such site, article, running experiment or variant."
@@ -240,12 +246,9 @@ class SiteArticleVariant(MethodView):
         fetches the variant it chose from here.
         """
         locale = query.get("locale")
-        running = cached(
-            ("experiment", site, slug, locale), lambda: live_experiment(site, slug, locale)
-        ).running
+        article = ArticleForSite(site, slug, locale)
+        running = cached(experiment_key(site, slug, locale), article.running).experiment
         if running is None or running.key != experiment:
             abort(404, message=f"Experiment {experiment!r} is not running on this article for this site.")
-        variant_or_404(running, variant)
-        return send(
-            cached(("variant", site, slug, locale, variant), lambda: render(site, slug, locale, variant))
-        )
+        arm = variant_or_404(running, variant)
+        return public(cached(variant_key(site, slug, locale, variant), lambda: article.render(arm)))

@@ -12,7 +12,7 @@ class Pattern(validate.Regexp):
 
     def __call__(self, value: str) -> str:  # type: ignore[override]
         if not isinstance(value, str) or self.regex.fullmatch(value) is None:
-            raise ValidationError(self._format_error(value))
+            raise ValidationError(self.error.format(input=value, regex=self.regex.pattern))
         return value
 
 

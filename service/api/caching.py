@@ -1,0 +1,161 @@
+"""Delivery caching, declared at each view: which answers are kept, under which key, for whom.
+
+    @blp.route("/articles/<slug:slug>")
+    class PublishedArticleBySlug(MethodView):
+        @cached_view
+        @blp.arguments(ArticleQuerySchema, location="query")
+        @blp.response(200, DeliveredArticleSchema)
+        def get(self, query, slug):
+            locale = query.get("locale")
+            return public(cached(article_key(slug, locale), lambda: published_or_404(slug, locale)))
+
+`@cached_view`, above the view's flask-smorest decorators: a GET of a URL answered publicly
+before is answered again without its arguments parsed or its view run. A URL naming a query
+parameter the view does not read (its @blp.arguments and @blp.paginate noted which it reads)
+is answered but never kept for itself: made-up parameters would make endless URLs to keep.
+The view says who may keep each answer: `public` (browsers, CDNs, and this cache under its
+URL) or `private` (one visitor's browser only). `cached` keeps what a view computed under a
+key built below, so two kinds of value never share one. The cache counts each entry by its
+bytes and empties itself when delivered content changes (content.freshness).
+
+Not flask-smorest's @blp.etag: it hashes what a view dumped once it has run, where delivery
+answers a repeat or a 304 before any parsing or SQL, with the ETag stored beside the body.
+"""
+
+import functools
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from flask import Request, Response, current_app, request
+from flask_smorest import Blueprint
+
+from service.api.blueprint import query_parameters
+from service.content.delivery import Answer
+from service.content.freshness import DeliveryCache
+from service.extensions import db
+
+Value = TypeVar("Value")
+Key = tuple[Hashable, ...]
+
+# Set by flask-smorest's decorators once the view has returned: kept with its URL's answer.
+VIEW_HEADERS = (Blueprint.PAGINATION_HEADER_NAME,)
+
+
+def delivery_cache() -> DeliveryCache:
+    return current_app.extensions["delivery_cache"]
+
+
+def cached(key: Key, compute: Callable[[], Value]) -> Value:
+    """What delivery computed for `key`, from this process's cache, or `compute()`'s, kept."""
+    return delivery_cache().get(db.session, key, compute)
+
+
+# Every cached value's key: the kind first, so that no two kinds can collide.
+def url_key(current: Request) -> Key:
+    return ("url", current.path, current.query_string)
+
+
+def article_key(slug: str, locale: str | None) -> Key:
+    return ("article", slug, locale)
+
+
+def cards_key(first: int, size: int, filters: dict[str, Any], site: str | None = None) -> Key:
+    return ("cards", site, first, size, *sorted(filters.items()))
+
+
+def site_article_key(site: str, slug: str, locale: str | None) -> Key:
+    return ("site article", site, slug, locale)
+
+
+def assigned_key(site: str, slug: str, locale: str | None, variant: str, in_experiment: bool) -> Key:
+    return ("assigned", site, slug, locale, variant, in_experiment)
+
+
+def variant_key(site: str, slug: str, locale: str | None, variant: str) -> Key:
+    return ("variant", site, slug, locale, variant)
+
+
+def experiment_key(site: str, slug: str, locale: str | None) -> Key:
+    return ("experiment", site, slug, locale)
+
+
+def origins_key(site: str) -> Key:
+    return ("origins", site)
+
+
+class Delivered(Response):
+    """An answer as sent, with what its view declared: public ones are kept for their URL."""
+
+    answer: Answer
+    public: bool
+
+
+def public(answer: Answer, headers: Iterable[tuple[str, str]] = ()) -> Delivered:
+    """The same for everyone: browsers and CDNs may reuse it, and serve it stale while they
+    revalidate; it is kept here for its URL."""
+    config = current_app.config
+    cache_control = (
+        f"public, max-age={config['CACHE_MAX_AGE']}, "
+        f"stale-while-revalidate={config['CACHE_STALE_WHILE_REVALIDATE']}"
+    )
+    return _send(answer, cache_control, headers, public=True)
+
+
+def private(answer: Answer) -> Delivered:
+    """One visitor's: their browser may keep it, shared caches may not, nor is it kept here
+    for its URL (seldom asked again)."""
+    return _send(answer, f"private, max-age={current_app.config['CACHE_MAX_AGE']}", (), public=False)
+
+
+def _send(answer: Answer, cache_control: str, headers: Iterable[tuple[str, str]], public: bool) -> Delivered:
+    """The answer's bytes with its strong ETag, or a 304 with no body when the copy the
+    client holds (If-None-Match) is current."""
+    sent_headers = {"ETag": f'"{answer.etag}"', "Cache-Control": cache_control, **dict(headers)}
+    if answer.locale:
+        sent_headers["Content-Language"] = answer.locale
+    if request.if_none_match.contains_weak(answer.etag):
+        response = Delivered(status=304, headers=sent_headers)  # (werkzeug drops its Content-Type)
+    else:
+        response = Delivered(answer.body, mimetype="application/json", headers=sent_headers)
+    response.answer, response.public = answer, public
+    return response
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A public answer as sent at one URL, with the headers flask-smorest added to it."""
+
+    answer: Answer
+    headers: tuple[tuple[str, str], ...]
+
+
+def cached_view(view: Callable[..., Response] | None = None, *, per_visitor: Iterable[str] = ()) -> Any:
+    """Answer a GET of a URL answered publicly before from the cache, and keep what the view
+    answers publicly for its URL (see the module's docstring). A URL naming a parameter in
+    `per_visitor` is one visitor's, seldom asked again: never kept for itself. Goes above the
+    view's flask-smorest decorators, which it skips on a repeat."""
+    if view is None:
+        return functools.partial(cached_view, per_visitor=per_visitor)
+    known = query_parameters(view) - frozenset(per_visitor)
+
+    @functools.wraps(view)
+    def answer(*args: Any, **kwargs: Any) -> Response:
+        # (The request itself, not its proxy: each proxied attribute costs a context lookup,
+        # and on this path they added up to a tenth of the request, profiled.)
+        current = request._get_current_object()  # type: ignore[attr-defined]
+        if current.method != "GET" or (current.query_string and not known.issuperset(current.args)):
+            return view(*args, **kwargs)
+        cache, key = delivery_cache(), url_key(current)
+        epoch, sent = cache.lookup(db.session, key)
+        if sent is not None:
+            return public(sent.answer, sent.headers)
+        response = view(*args, **kwargs)
+        if isinstance(response, Delivered) and response.public:
+            headers = tuple(
+                (name, response.headers[name]) for name in VIEW_HEADERS if name in response.headers
+            )
+            cache.keep(key, Sent(response.answer, headers), epoch)
+        return response
+
+    return answer
