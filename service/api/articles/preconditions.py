@@ -1,6 +1,8 @@
 """If-Match, which every change of an article needs: 428 without it, 400 when it holds no
 entity tags, 412 when stale. The version it names goes to the use case, whose claim checks it
-again atomically with the write (content.editing.claim)."""
+again atomically with the write (content.editing.claim). Not flask-smorest's check_etag: it
+compares a hash of data read before the write, where this claim is one atomic UPDATE ... WHERE
+version = expected, so no concurrent writer can slip in between."""
 
 import re
 from typing import Any
