@@ -48,6 +48,20 @@ class DatabaseMayBeUnavailable(BasePlugin):
             operation.setdefault("responses", {}).setdefault(503, "SERVICE_UNAVAILABLE")
 
 
+EXTRA_PARAMETERS = "x-extra-parameters"
+
+
+class ExtraParameters(BasePlugin):
+    """Parameters a decorator adds beside those flask-smorest documents from @blp.arguments:
+    `@blp.doc(parameters=...)` would replace those (If-Match hid addChild's `position`)."""
+
+    def operation_helper(self, path: str | None = None, operations: dict | None = None, **_: object) -> None:
+        for operation in (operations or {}).values():
+            operation.setdefault("parameters", []).extend(operation.pop(EXTRA_PARAMETERS, []))
+            if not operation["parameters"]:
+                del operation["parameters"]
+
+
 class ServiceApi(Api):
     """Errors are answered and documented as problem documents; the pagination header is
     documented as the JSON text it is."""
@@ -55,7 +69,9 @@ class ServiceApi(Api):
     ERROR_SCHEMA = ProblemSchema
 
     def _init_spec(self, **kwargs: object) -> None:
-        super()._init_spec(extra_plugins=[PublicUnlessSecured(), DatabaseMayBeUnavailable()], **kwargs)
+        super()._init_spec(
+            extra_plugins=[PublicUnlessSecured(), DatabaseMayBeUnavailable(), ExtraParameters()], **kwargs
+        )
 
     def handle_http_exception(self, error: HTTPException) -> Response:
         return problem_from_http_exception(error)

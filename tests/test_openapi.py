@@ -118,3 +118,9 @@ def test_every_operation_documents_503_with_retry_after(spec):
             method,
         )
     assert "Retry-After" in spec["components"]["responses"]["SERVICE_UNAVAILABLE"]["headers"]
+
+
+def test_a_change_documents_if_match_beside_its_own_parameters(spec):
+    """addChild takes ?position= as well as If-Match (If-Match once hid it from the spec)."""
+    add_child = spec["paths"]["/v1/manage/articles/{article_id}/{kind}"]["post"]
+    assert {"position", "If-Match"} <= {parameter["name"] for parameter in add_child["parameters"]}

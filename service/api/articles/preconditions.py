@@ -17,6 +17,7 @@ from service.api.lookup import article_or_404
 from service.content import editing
 from service.extensions import db
 from service.models import Article
+from service.openapi import EXTRA_PARAMETERS
 
 # RFC 9110 entity tags (a list of them, or *): what If-Match may hold.
 ENTITY_TAGS = re.compile(r'^\s*(\*|(W/)?"[^"]*"(\s*,\s*(W/)?"[^"]*")*)\s*$')
@@ -71,7 +72,7 @@ def change_docs(operation_id: str, errors: tuple[int, ...] = (400, 404, 409, 412
             view = blp.response(204)(view)
         else:
             view = blp.response(status, DraftSchema, example=DRAFT_EXAMPLE)(view)
-        view = blp.doc(operationId=operation_id, parameters=[IF_MATCH])(view)
+        view = blp.doc(operationId=operation_id, **{EXTRA_PARAMETERS: [IF_MATCH]})(view)
         for error in errors:
             view = blp.alt_response(error, response=RESPONSE_NAMES[error])(view)
         return view
