@@ -12,9 +12,10 @@ from service.api.fields import Instant
 from service.api.limits import refuse_when_over
 from service.config import EVENT_CLOCK_SKEW_SECONDS, MAX_EVENTS_PER_BATCH
 from service.content.document import refuse_unstorable
-from service.content.events import KINDS, record_events
+from service.content.events import record_events
 from service.content.patterns import Pattern
 from service.extensions import db
+from service.models import EventKind
 from service.models.base import utcnow
 
 blp = ServiceBlueprint(
@@ -44,7 +45,7 @@ class EventSchema(ma.Schema):
         validate=[validate.Length(min=8, max=100), refuse_unstorable],
         metadata={"description": "Unique per event (a UUID): a re-sent event is counted once."},
     )
-    type = fields.String(required=True, validate=[validate.OneOf(KINDS), refuse_unstorable])
+    type = fields.String(required=True, validate=[validate.OneOf(list(EventKind)), refuse_unstorable])
     experiment = fields.String(required=True, validate=NAME)
     variant = fields.String(required=True, validate=NAME)
     visitor = fields.String(required=True, validate=[validate.Length(min=1, max=200), refuse_unstorable])

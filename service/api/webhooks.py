@@ -11,7 +11,7 @@ from service.content.audit import record
 from service.content.document import URL_LENGTH, text_field
 from service.content.patterns import IPV6_URL, SERVICE_URL, url_pattern
 from service.extensions import db
-from service.models import Webhook
+from service.models import Role, Webhook
 
 blp = ManagementBlueprint(
     "Webhooks",
@@ -132,14 +132,14 @@ def webhook_or_404(webhook_id: int) -> Webhook:
 
 @blp.route("")
 class Webhooks(MethodView):
-    @blp.requires("admin")
+    @blp.requires(Role.ADMIN)
     @blp.response(200, WebhookSchema(many=True), example=[WEBHOOK_EXAMPLE])
     @blp.doc(operationId="listWebhooks")
     def get(self):
         """List webhooks"""
         return webhooks.list_webhooks(db.session)
 
-    @blp.requires("admin")
+    @blp.requires(Role.ADMIN)
     @blp.arguments(NewWebhookSchema)
     @blp.response(201, CreatedWebhookSchema, example=WEBHOOK_EXAMPLE | {"secret": "whsec_Zx9..."})
     @blp.doc(operationId="createWebhook")
@@ -156,7 +156,7 @@ class Webhooks(MethodView):
 
 @blp.route("/<id:webhook_id>")
 class WebhookView(MethodView):
-    @blp.requires("admin")
+    @blp.requires(Role.ADMIN)
     @blp.response(204)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.doc(operationId="deleteWebhook")
@@ -173,7 +173,7 @@ class WebhookView(MethodView):
 
 @blp.route("/<id:webhook_id>/deliveries")
 class Deliveries(MethodView):
-    @blp.requires("admin")
+    @blp.requires(Role.ADMIN)
     @blp.response(200, DeliverySchema(many=True), example=[DELIVERY_EXAMPLE])
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.doc(operationId="listDeliveries")

@@ -18,7 +18,7 @@ from service.content.document import CHILD_MODELS, load_document, merge_patch
 from service.content.errors import InvalidDocument
 from service.content.mapping import draft_document, write_draft
 from service.content.webhooks import enqueue
-from service.models import Article, Revision
+from service.models import Article, ArticleStatus, Revision
 from service.models.base import utcnow
 
 
@@ -58,9 +58,9 @@ def drafts_query(locale: str | None = None, status: str | None = None) -> Any:
     )
     if locale is not None:
         query = query.where(Article.locale == locale)
-    if status == "published":
+    if status == ArticleStatus.PUBLISHED:
         query = query.where(Article.published_revision_id.is_not(None))
-    elif status == "draft":
+    elif status == ArticleStatus.DRAFT:
         query = query.where(Article.published_revision_id.is_(None))
     return query
 

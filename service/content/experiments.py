@@ -18,15 +18,16 @@ from service.content.errors import InvalidDocument
 from service.content.mapping import draft_document
 from service.content.overlay import apply_overlay, check_overlay
 from service.content.sites import check_variants_cover, list_sites
-from service.models import Experiment, Variant
+from service.models import Experiment, ExperimentStatus, Variant
 from service.models.base import utcnow
 
 # action: (statuses it may start from, status it leads to)
+DRAFT, RUNNING, PAUSED, STOPPED = ExperimentStatus
 TRANSITIONS = {
-    "start": ({"draft", "paused"}, "running"),
-    "pause": ({"running"}, "paused"),
-    "stop": ({"running", "paused"}, "stopped"),
-    "restart": ({"stopped"}, "running"),
+    "start": ({DRAFT, PAUSED}, RUNNING),
+    "pause": ({RUNNING}, PAUSED),
+    "stop": ({RUNNING, PAUSED}, STOPPED),
+    "restart": ({STOPPED}, RUNNING),
 }
 # What cannot change once visitors have been assigned, until the experiment stops: it would
 # move them between variants, or change what counts.
@@ -146,11 +147,11 @@ def transition(session: Session, experiment: Experiment, action: str, *, by: Act
     sources, target = TRANSITIONS[action]
     if experiment.status not in sources:
         raise ExperimentConflict(f"a {experiment.status} experiment cannot {action}")
-    if target == "running":
+    if target == RUNNING:
         other = session.scalar(
             select(Experiment.key).where(
                 Experiment.article_id == experiment.article_id,
-                Experiment.status == "running",
+                Experiment.status == RUNNING,
                 Experiment.id != experiment.id,
             )
         )
@@ -161,7 +162,7 @@ def transition(session: Session, experiment: Experiment, action: str, *, by: Act
         experiment.seed = f"{experiment.key}-{secrets.token_hex(4)}"
     if action == "restart" or experiment.started_at is None:
         experiment.started_at = utcnow()
-    if target == "stopped":
+    if target == STOPPED:
         experiment.stopped_at = utcnow()
     elif action == "restart":
         experiment.stopped_at = None
@@ -172,7 +173,7 @@ def transition(session: Session, experiment: Experiment, action: str, *, by: Act
 def roll_out(session: Session, experiment: Experiment, variant_key: str, *, by: Actor) -> None:
     """Apply a stopped experiment's winning variant to the article's draft (publishing it is
     the next act), and name it the winner."""
-    if experiment.status != "stopped":
+    if experiment.status != STOPPED:
         raise ExperimentConflict("stop the experiment before rolling out a winner")
     variant = next((v for v in experiment.variants if v.key == variant_key), None)
     if variant is None:
@@ -189,7 +190,7 @@ def running_for(session: Session, article_id: int, site: str, locale: str) -> Ex
     experiment = session.scalar(
         select(Experiment)
         .options(selectinload(Experiment.variants))
-        .where(Experiment.article_id == article_id, Experiment.status == "running")
+        .where(Experiment.article_id == article_id, Experiment.status == RUNNING)
     )
     if experiment is None:
         return None

@@ -12,11 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.content.audit import Actor
-from service.models import ApiKey
+from service.models import ApiKey, Role
 from service.models.base import utcnow
 
 # Each role may do everything the roles before it may.
-ROLES = ("viewer", "editor", "publisher", "admin")
+ROLES = tuple(role.value for role in Role)
 KEY_PREFIX = "cms_"
 PREFIX_LENGTH = len(KEY_PREFIX) + 8  # "cms_" and 8 hex digits, then "_" and the secret
 # A key written out anywhere (a URL, a header, a log line): its visible prefix, then its secret.
@@ -91,8 +91,8 @@ def revoke_key(session: Session, key: ApiKey, *, by: Actor) -> None:
     that is not live changes nothing but the log."""
     now = utcnow()
     if _is_live(key, now):
-        if key.role == "admin":
-            admins = session.scalars(select(ApiKey).where(ApiKey.role == "admin").with_for_update())
+        if key.role == Role.ADMIN:
+            admins = session.scalars(select(ApiKey).where(ApiKey.role == Role.ADMIN).with_for_update())
             if not any(_is_live(other, now) for other in admins if other.id != key.id):
                 raise KeyConflict("this is the last active admin key: create another admin key first")
         key.revoked_at = now

@@ -19,10 +19,8 @@ from service.content.editing import ArticleConflict, load_article
 from service.content.placeholders import MissingVariables
 from service.content.publishing import NothingToPublish, NotPublished, publish_article, unpublish_article
 from service.content.sites import SiteConflict
-from service.models import Article, Schedule
+from service.models import Article, Schedule, ScheduleAction
 from service.models.base import utcnow
-
-ACTIONS = ("publish", "unpublish")
 
 
 class ScheduleConflict(Exception):
@@ -98,7 +96,7 @@ def _apply(session: Session, entry: Schedule) -> str:
     by = Actor.for_schedule(entry)
     try:
         with session.begin_nested():
-            if entry.action == "publish":
+            if entry.action == ScheduleAction.PUBLISH:
                 note = f"Scheduled for {entry.at.isoformat()}"
                 return f"published revision {publish_article(session, article, by=by, note=note).number}"
             unpublish_article(session, article, by=by)

@@ -14,7 +14,7 @@ from service.content.mapping import draft_document
 from service.content.overlay import apply_overlay, check_overlay
 from service.content.patterns import WEB_URL
 from service.content.placeholders import MissingVariables, fill, placeholders_in
-from service.models import Article, Experiment, Revision, Site, SiteOverlay
+from service.models import Article, Experiment, ExperimentStatus, Revision, Site, SiteOverlay
 
 
 class SiteConflict(Exception):
@@ -72,7 +72,9 @@ def variant_overlays(session: Session, article_id: int | None, site: Site) -> li
     if article_id is None:
         return []
     experiments = session.scalars(
-        select(Experiment).where(Experiment.article_id == article_id, Experiment.status != "stopped")
+        select(Experiment).where(
+            Experiment.article_id == article_id, Experiment.status != ExperimentStatus.STOPPED
+        )
     )
     return [
         variant.overlay

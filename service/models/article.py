@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
@@ -16,6 +17,13 @@ LOCALE_LENGTH = 35
 KEY_LENGTH = 100
 TITLE_LENGTH = 300
 TAG_LENGTH = 64
+
+
+class ArticleStatus(StrEnum):
+    """Derived from the article, never stored."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
 
 
 def ordered_children(model: str) -> Any:
@@ -73,9 +81,9 @@ class Article(Base):
     )
 
     @property
-    def status(self) -> str:
-        """Derived, never stored: an article is published while it has a live revision."""
-        return "published" if self.published_revision_id is not None else "draft"
+    def status(self) -> ArticleStatus:
+        """An article is published while it has a published revision."""
+        return ArticleStatus.PUBLISHED if self.published_revision_id is not None else ArticleStatus.DRAFT
 
 
 class ArticleChild:

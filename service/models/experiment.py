@@ -2,6 +2,7 @@
 assignment, and the exposure and conversion events frontends report."""
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
@@ -10,7 +11,20 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.models.base import Base, utcnow
 
-RUNNING = text("status = 'running'")
+
+class ExperimentStatus(StrEnum):
+    DRAFT = "draft"
+    RUNNING = "running"
+    PAUSED = "paused"
+    STOPPED = "stopped"
+
+
+class EventKind(StrEnum):
+    EXPOSURE = "exposure"
+    CONVERSION = "conversion"
+
+
+RUNNING = text(f"status = '{ExperimentStatus.RUNNING}'")
 
 
 class Experiment(Base):
@@ -34,7 +48,7 @@ class Experiment(Base):
     coverage: Mapped[float] = mapped_column(default=1.0)
     sites: Mapped[list[str]] = mapped_column(default=list)  # site keys; empty: every site
     locales: Mapped[list[str]] = mapped_column(default=list)  # empty: every locale
-    status: Mapped[str] = mapped_column(String(20), default="draft")  # draft, running, paused, stopped
+    status: Mapped[str] = mapped_column(String(20), default=ExperimentStatus.DRAFT)
     # The hashing seed: assignment is fnv1a32(fnv1a32(seed + visitor)); a restart takes a new one.
     seed: Mapped[str] = mapped_column(String(100))
     winner: Mapped[str | None] = mapped_column(String(100))
@@ -89,7 +103,7 @@ class Event(Base):
     event_id: Mapped[str] = mapped_column(String(100), unique=True)
     experiment_id: Mapped[int] = mapped_column(ForeignKey("experiments.id", ondelete="CASCADE"))
     variant: Mapped[str] = mapped_column(String(100))
-    kind: Mapped[str] = mapped_column(String(20))  # exposure or conversion
+    kind: Mapped[str] = mapped_column(String(20))  # an EventKind
     name: Mapped[str | None] = mapped_column(String(100))  # a conversion's event name
     site: Mapped[str | None] = mapped_column(String(100))
     visitor: Mapped[str] = mapped_column(String(200))
