@@ -17,6 +17,7 @@ from service.content.patterns import Pattern
 from service.extensions import db
 from service.models import EventKind
 from service.models.base import utcnow
+from service.models.lengths import EVENT_ID_LENGTH, KEY_LENGTH, VISITOR_LENGTH
 
 blp = ServiceBlueprint(
     "Events",
@@ -34,7 +35,7 @@ def count_against_the_limit() -> None:
 
 
 # Every string an event carries is stored: none may hold what no database here can store.
-NAME = [validate.Length(min=1, max=100), Pattern(r"^[a-z0-9]+(?:-[a-z0-9]+)*$"), refuse_unstorable]
+NAME = [validate.Length(min=1, max=KEY_LENGTH), Pattern(r"^[a-z0-9]+(?:-[a-z0-9]+)*$"), refuse_unstorable]
 
 
 class EventSchema(ma.Schema):
@@ -42,13 +43,15 @@ class EventSchema(ma.Schema):
 
     event_id = fields.String(
         required=True,
-        validate=[validate.Length(min=8, max=100), refuse_unstorable],
+        validate=[validate.Length(min=8, max=EVENT_ID_LENGTH), refuse_unstorable],
         metadata={"description": "Unique per event (a UUID): a re-sent event is counted once."},
     )
     type = fields.String(required=True, validate=[validate.OneOf(list(EventKind)), refuse_unstorable])
     experiment = fields.String(required=True, validate=NAME)
     variant = fields.String(required=True, validate=NAME)
-    visitor = fields.String(required=True, validate=[validate.Length(min=1, max=200), refuse_unstorable])
+    visitor = fields.String(
+        required=True, validate=[validate.Length(min=1, max=VISITOR_LENGTH), refuse_unstorable]
+    )
     site = fields.String(
         load_default=None,
         allow_none=True,

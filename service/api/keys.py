@@ -10,6 +10,7 @@ from service.content.document import text_field
 from service.content.keys import ROLES, issue_key, list_keys, revoke_key
 from service.extensions import db
 from service.models import ApiKey, Role
+from service.models.lengths import API_KEY_NAME_LENGTH
 
 blp = ManagementBlueprint(
     "Keys", __name__, url_prefix="/v1/manage/keys", description="API keys and their roles."
@@ -17,7 +18,7 @@ blp = ManagementBlueprint(
 
 
 class NewKeySchema(ma.Schema):
-    name = text_field(max_length=100, example="Ana, marketing")
+    name = text_field(max_length=API_KEY_NAME_LENGTH, example="Ana, marketing")
     role = fields.String(required=True, validate=validate.OneOf(ROLES), metadata={"example": "editor"})
     expires_at = Instant(
         load_default=None,

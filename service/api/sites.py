@@ -19,6 +19,7 @@ from service.content.patterns import SERVICE_URL, Pattern, url_pattern
 from service.content.placeholders import VARIABLE_NAME
 from service.extensions import db
 from service.models import Role, Site
+from service.models.lengths import KEY_LENGTH, NAME_LENGTH
 
 # What browsers send in Origin: a scheme, a host, maybe a port; no path.
 ORIGIN = r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$"
@@ -41,10 +42,10 @@ def holds_the_slug_once(value: str) -> None:
 class SiteInputSchema(ma.Schema):
     key = fields.String(
         required=True,
-        validate=[validate.Length(max=100), SLUG_PATTERN],
+        validate=[validate.Length(max=KEY_LENGTH), SLUG_PATTERN],
         metadata={"example": "clinic-austin"},
     )
-    name = text_field(max_length=200, example="Renova Clinic Austin")
+    name = text_field(max_length=NAME_LENGTH, example="Renova Clinic Austin")
     origins = fields.List(
         fields.String(validate=Pattern(ORIGIN, error="An origin: scheme://host[:port], nothing after.")),
         load_default=list,

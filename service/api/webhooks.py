@@ -12,6 +12,7 @@ from service.content.document import URL_LENGTH, text_field
 from service.content.patterns import IPV6_URL, SERVICE_URL, url_pattern
 from service.extensions import db
 from service.models import Role, Webhook
+from service.models.lengths import NAME_LENGTH
 
 blp = ManagementBlueprint(
     "Webhooks",
@@ -44,7 +45,7 @@ class NewWebhookSchema(ma.Schema):
         validate=validate.Length(min=1, max=len(webhooks.EVENTS)),
         metadata={"example": ["article.published", "article.unpublished"]},
     )
-    description = text_field(required=False, max_length=200)
+    description = text_field(required=False, max_length=NAME_LENGTH)
 
     @ma.validates("url")
     def _public_target(self, url, **_):

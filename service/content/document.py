@@ -16,7 +16,7 @@ from service.content.json_input import unstorable_reason
 from service.content.patterns import WEB_URL, Pattern, url_pattern
 from service.content.placeholders import PLACEHOLDER
 from service.models import Benefit, Condition, Faq, Section
-from service.models.article import KEY_LENGTH, LOCALE_LENGTH, SLUG_LENGTH, TAG_LENGTH, TITLE_LENGTH
+from service.models.lengths import KEY_LENGTH, LOCALE_LENGTH, SLUG_LENGTH, TAG_LENGTH, TITLE_LENGTH
 
 URL_LENGTH = 2000  # what every browser and CDN handles
 SLUG_REGEX = r"[a-z0-9]+(?:-[a-z0-9]+)*"

@@ -39,7 +39,7 @@ def with_children(query: Select[Any]) -> Select[Any]:
     return query.options(*(selectinload(getattr(Article, kind)) for kind in CHILD_MODELS))
 
 
-def load_article(session: Session, article_id: int) -> Article | None:
+def find_article(session: Session, article_id: int) -> Article | None:
     """One article with all its children loaded."""
     return session.scalar(with_children(select(Article).where(Article.id == article_id)))
 
@@ -53,7 +53,7 @@ def drafts_query(locale: str | None = None, status: str | None = None) -> Any:
     """Articles, most recently changed first, optionally in one locale or status."""
     query = (
         select(Article)
-        .options(selectinload(Article.published_revision))  # each card shows its live number
+        .options(selectinload(Article.published_revision))  # each card shows its published number
         .order_by(Article.updated_at.desc(), Article.id.desc())
     )
     if locale is not None:
@@ -84,15 +84,15 @@ def claim(session: Session, article: Article, expected_version: int | None) -> N
     session.expire(article)
 
 
-def live_number(article: Article) -> int | None:
+def published_number(article: Article) -> int | None:
     """The number of the revision delivery serves, if any."""
     return article.published_revision.number if article.published_revision else None
 
 
-def is_live(article: Article) -> bool:
+def draft_matches_published(article: Article) -> bool:
     """Whether the draft is exactly what delivery serves."""
-    live = article.published_revision
-    return live is not None and live.document == draft_document(article)
+    published = article.published_revision
+    return published is not None and published.document == draft_document(article)
 
 
 def ensure_identity_free(session: Session, document: dict[str, Any], article_id: int | None) -> None:
@@ -100,12 +100,12 @@ def ensure_identity_free(session: Session, document: dict[str, Any], article_id:
     article be served under them (a draft may have moved away from its published slug)."""
     slug, locale = document["slug"], document["locale"]
     draft = select(Article.id).where(Article.slug == slug, Article.locale == locale)
-    live = (
+    published = (
         select(Revision.article_id)
         .join(Article, Article.published_revision_id == Revision.id)
         .where(Revision.slug == slug, Revision.locale == locale)
     )
-    for taken in (session.scalar(draft), session.scalar(live)):
+    for taken in (session.scalar(draft), session.scalar(published)):
         if taken is not None and taken != article_id:
             raise ArticleConflict(f"article {taken} already has the slug {slug!r} in locale {locale!r}")
 
@@ -245,8 +245,10 @@ def change_draft(
     document the edit makes of the draft as claimed, and log the edit."""
     claim(session, article, expected_version)
     save_draft(session, article, edit.document(article))
-    live = live_number(article)
-    by.record(session, edit.action, article, revision_before=live, revision_after=live, **edit.details)
+    published = published_number(article)
+    by.record(
+        session, edit.action, article, revision_before=published, revision_after=published, **edit.details
+    )
 
 
 def delete_article(

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from service.content.assignment import assign
 from service.content.audit import Actor
 from service.content.document import load_document
-from service.content.editing import claim, load_article, save_draft
+from service.content.editing import claim, find_article, save_draft
 from service.content.errors import InvalidDocument
 from service.content.mapping import draft_document
 from service.content.overlay import apply_overlay, check_overlay
@@ -31,8 +31,8 @@ TRANSITIONS = {
 }
 # What cannot change once visitors have been assigned, until the experiment stops: it would
 # move them between variants, or change what counts.
-FROZEN_WHILE_LIVE = ("variants", "coverage", "goal", "sites", "locales")
-LIVE = ("running", "paused")
+FROZEN_WHILE_ACTIVE = ("variants", "coverage", "goal", "sites", "locales")
+ACTIVE = (RUNNING, PAUSED)  # visitors are assigned variants
 
 
 class ExperimentConflict(Exception):
@@ -72,7 +72,7 @@ def check_config(document: dict[str, Any], data: dict[str, Any]) -> None:
 def _checked(session: Session, data: dict[str, Any]) -> dict[str, Any]:
     """A configuration checked against its article (which must exist) and the sites (each
     must exist, and have a value for every placeholder the variants use)."""
-    article = load_article(session, data["article_id"])
+    article = find_article(session, data["article_id"])
     if article is None:
         raise InvalidDocument({"article_id": [f"There is no article {data['article_id']}."]})
     unknown = sorted(set(data["sites"]) - {site.key for site in list_sites(session)})
@@ -105,9 +105,9 @@ def change_experiment(session: Session, experiment: Experiment, data: dict[str, 
 
 def configure(experiment: Experiment, data: dict[str, Any]) -> None:
     """Apply a checked configuration; what decides assignment is refused until it stops."""
-    if experiment.status in LIVE:
+    if experiment.status in ACTIVE:
         changed = [
-            name for name in FROZEN_WHILE_LIVE if name in data and _current(experiment, name) != data[name]
+            name for name in FROZEN_WHILE_ACTIVE if name in data and _current(experiment, name) != data[name]
         ]
         if changed:
             listed = ", ".join(changed)
@@ -178,7 +178,7 @@ def roll_out(session: Session, experiment: Experiment, variant_key: str, *, by: 
     variant = next((v for v in experiment.variants if v.key == variant_key), None)
     if variant is None:
         raise InvalidDocument({"variant": [f"The experiment has no variant {variant_key!r}."]})
-    article = load_article(session, experiment.article_id)
+    article = find_article(session, experiment.article_id)
     claim(session, article, None)
     save_draft(session, article, load_document(apply_overlay(draft_document(article), variant.overlay)))
     experiment.winner = variant.key

@@ -57,19 +57,19 @@ def validate_documents(raw: Any) -> list[dict[str, Any]]:
     return documents
 
 
-def load_article(
+def upsert_article(
     session: Session, document: dict[str, Any], publish: bool = True, by: str | None = None
 ) -> LoadResult:
     """Create or update the article with the document's slug and locale; publish it if asked
-    and what is live differs. Loading the same document twice changes nothing."""
+    and what is published differs. Loading the same document twice changes nothing."""
     article = session.scalar(
         with_children(
             select(Article).where(Article.slug == document["slug"], Article.locale == document["locale"])
         )
     )
     created = article is None
-    live = article.published_revision if article else None
-    republish = publish and (live is None or live.document != dump_document(document))
+    published = article.published_revision if article else None
+    republish = publish and (published is None or published.document != dump_document(document))
     if article is None:
         ensure_identity_free(session, document, None)
         article = Article()
@@ -88,12 +88,12 @@ def load_articles(
     session: Session, documents: list[dict[str, Any]], publish: bool = True, by: str | None = None
 ) -> list[LoadResult]:
     """Load validated documents, refusing a load that names one article twice (which would
-    publish a revision nobody meant to go live): the step under both acts, which log it."""
+    publish a revision nobody meant to publish): the step under both acts, which log it."""
     counts = Counter((d["slug"], d["locale"]) for d in documents)
     duplicated = [f"{slug} ({locale})" for (slug, locale), count in counts.items() if count > 1]
     if duplicated:
         raise DuplicateArticles(duplicated)
-    return [load_article(session, document, publish, by) for document in documents]
+    return [upsert_article(session, document, publish, by) for document in documents]
 
 
 def import_articles(

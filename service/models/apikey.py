@@ -7,6 +7,7 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.models.base import Base, utcnow
+from service.models.lengths import API_KEY_NAME_LENGTH, STATUS_LENGTH
 
 
 class Role(StrEnum):
@@ -22,11 +23,11 @@ class ApiKey(Base):
     __tablename__ = "api_keys"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(API_KEY_NAME_LENGTH))
     # Shown in lists and logs to tell keys apart; the secret part is never stored.
     prefix: Mapped[str] = mapped_column(String(16), unique=True)
     secret_hash: Mapped[str] = mapped_column(String(64))
-    role: Mapped[str] = mapped_column(String(20))  # a Role
+    role: Mapped[str] = mapped_column(String(STATUS_LENGTH))  # a Role
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]

@@ -11,12 +11,7 @@ from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from service.models.base import Base, utcnow
-
-SLUG_LENGTH = 200
-LOCALE_LENGTH = 35
-KEY_LENGTH = 100
-TITLE_LENGTH = 300
-TAG_LENGTH = 64
+from service.models.lengths import KEY_LENGTH, LOCALE_LENGTH, SLUG_LENGTH, TAG_LENGTH, TITLE_LENGTH
 
 
 class ArticleStatus(StrEnum):
@@ -67,7 +62,7 @@ class Article(Base):
     # Moved on by every change, and checked in the WHERE clause of the UPDATE that claims
     # the article for it (content.editing.claim): two writers cannot both win one version.
     version: Mapped[int] = mapped_column(default=1)
-    # Indexed: delivery finds a live revision by its slug, then checks it is this one.
+    # Indexed: delivery finds a published revision by its slug, then checks it is this one.
     published_revision_id: Mapped[int | None] = mapped_column(
         ForeignKey("article_revisions.id", ondelete="SET NULL", use_alter=True), index=True
     )
