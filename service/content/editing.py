@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from service.content.audit import Actor
 from service.content.document import CHILD_MODELS, load_document, merge_patch
+from service.content.document_types import ArticleDocument
 from service.content.errors import InvalidDocument
 from service.content.mapping import draft_document, write_draft
 from service.content.webhooks import enqueue
@@ -95,7 +96,7 @@ def draft_matches_published(article: Article) -> bool:
     return published is not None and published.document == draft_document(article)
 
 
-def ensure_identity_free(session: Session, document: dict[str, Any], article_id: int | None) -> None:
+def ensure_identity_free(session: Session, document: ArticleDocument, article_id: int | None) -> None:
     """A slug and locale name one article: no other draft may have them, nor may another
     article be served under them (a draft may have moved away from its published slug)."""
     slug, locale = document["slug"], document["locale"]
@@ -110,7 +111,7 @@ def ensure_identity_free(session: Session, document: dict[str, Any], article_id:
             raise ArticleConflict(f"article {taken} already has the slug {slug!r} in locale {locale!r}")
 
 
-def save_draft(session: Session, article: Article, document: dict[str, Any]) -> None:
+def save_draft(session: Session, article: Article, document: ArticleDocument) -> None:
     """Replace the draft by a loaded document (the article must be claimed)."""
     ensure_identity_free(session, document, article.id)
     write_draft(article, document)
@@ -124,10 +125,10 @@ class Edit:
 
     action: str
     details: dict[str, Any]
-    document: Callable[[Article], dict[str, Any]]
+    document: Callable[[Article], ArticleDocument]
 
 
-def replacement(document: dict[str, Any]) -> Edit:
+def replacement(document: ArticleDocument) -> Edit:
     """The draft replaced by a whole loaded document; children are matched by key."""
     return Edit("article.updated", {}, lambda _article: document)
 
@@ -135,7 +136,7 @@ def replacement(document: dict[str, Any]) -> Edit:
 def merge(patch: dict[str, Any]) -> Edit:
     """A JSON Merge Patch (RFC 7386) of the draft's document."""
 
-    def patched(article: Article) -> dict[str, Any]:
+    def patched(article: Article) -> ArticleDocument:
         if not patch:
             raise InvalidDocument({"_schema": ["An empty patch changes nothing."]})
         return load_document(merge_patch(draft_document(article), patch))
@@ -149,7 +150,7 @@ def _children_edit(
     """An edit of the JSON list of one kind of child: the whole document is validated after,
     so a child is checked exactly as it would be in a full document (paths name it in the list)."""
 
-    def edited(article: Article) -> dict[str, Any]:
+    def edited(article: Article) -> ArticleDocument:
         document = draft_document(article)
         change(document[kind])
         return load_document(document)
@@ -227,7 +228,7 @@ def _find(children: list[dict[str, Any]], kind: str, key: str) -> int:
     raise ChildNotFound(f"the article has no {kind} child with the key {key!r}")
 
 
-def create_article(session: Session, document: dict[str, Any], *, by: Actor) -> Article:
+def create_article(session: Session, document: ArticleDocument, *, by: Actor) -> Article:
     """A new article from a loaded document, unpublished."""
     ensure_identity_free(session, document, None)
     article = Article()

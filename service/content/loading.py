@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from service.content.audit import Actor
 from service.content.document import dump_document, load_document
+from service.content.document_types import ArticleDocument
 from service.content.editing import claim, ensure_identity_free, with_children
 from service.content.errors import InvalidDocument
 from service.content.mapping import document_from_article, write_draft
@@ -39,7 +40,7 @@ class DuplicateArticles(Exception):
         super().__init__(f"given more than once: {', '.join(identities)}")
 
 
-def validate_documents(raw: Any) -> list[dict[str, Any]]:
+def validate_documents(raw: Any) -> list[ArticleDocument]:
     """Validate one document or a list of them (parsed JSON); InvalidDocument names every
     bad field, prefixed by its index in the list."""
     if not isinstance(raw, list):
@@ -58,7 +59,7 @@ def validate_documents(raw: Any) -> list[dict[str, Any]]:
 
 
 def upsert_article(
-    session: Session, document: dict[str, Any], publish: bool = True, by: str | None = None
+    session: Session, document: ArticleDocument, publish: bool = True, by: str | None = None
 ) -> LoadResult:
     """Create or update the article with the document's slug and locale; publish it if asked
     and what is published differs. Loading the same document twice changes nothing."""
@@ -85,7 +86,7 @@ def upsert_article(
 
 
 def load_articles(
-    session: Session, documents: list[dict[str, Any]], publish: bool = True, by: str | None = None
+    session: Session, documents: list[ArticleDocument], publish: bool = True, by: str | None = None
 ) -> list[LoadResult]:
     """Load validated documents, refusing a load that names one article twice (which would
     publish a revision nobody meant to publish): the step under both acts, which log it."""
@@ -97,7 +98,7 @@ def load_articles(
 
 
 def import_articles(
-    session: Session, documents: list[dict[str, Any]], *, by: Actor, publish: bool
+    session: Session, documents: list[ArticleDocument], *, by: Actor, publish: bool
 ) -> list[LoadResult]:
     """Import validated documents (POST /v1/manage/import), logging each article that changed
     by its slug and locale."""
@@ -114,7 +115,7 @@ def import_articles(
 
 
 def seed_articles(
-    session: Session, documents: list[dict[str, Any]], *, by: Actor, publish: bool
+    session: Session, documents: list[ArticleDocument], *, by: Actor, publish: bool
 ) -> list[LoadResult]:
     """Load validated documents from files (`flask seed`), logging each article that changed."""
     results = load_articles(session, documents, publish, by.name)
