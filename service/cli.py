@@ -21,6 +21,7 @@ from service.content.scheduling import apply_due_schedules
 from service.content.sites import SiteConflict
 from service.content.webhooks import send_due
 from service.extensions import db
+from service.models import Role
 from service.models.base import utcnow
 
 
@@ -78,7 +79,7 @@ def seed_command(files: tuple[Path, ...], publish: bool) -> None:
 @click.command("create-key")
 @with_appcontext
 @click.option("--name", required=True, help="Who or what will use the key, e.g. 'Ana (marketing)'.")
-@click.option("--role", type=click.Choice(ROLES), default="admin", show_default=True)
+@click.option("--role", type=click.Choice(ROLES), default=Role.ADMIN.value, show_default=True)
 @click.option("--expires-in-days", type=click.IntRange(min=1), help="Default: never expires.")
 def create_key_command(name: str, role: str, expires_in_days: int | None) -> None:
     """Create an API key and print it, once: only its hash is stored.

@@ -8,6 +8,7 @@ from service.api.fields import Instant, StrictBoolean, in_the_future
 from service.config import MAX_CHILDREN
 from service.content.document import CHILD_MODELS, ArticleDocumentSchema, Locale, text_field
 from service.content.patterns import Pattern
+from service.models import ArticleStatus, ScheduleAction
 from service.openapi import sent_in_full
 
 
@@ -37,7 +38,7 @@ class DraftCardSchema(DraftMetadataSchema):
 
 class DraftListQuerySchema(ma.Schema):
     locale = Locale(metadata={"description": "Only drafts in this locale."})
-    status = fields.String(validate=ma.validate.OneOf(("draft", "published")))
+    status = fields.String(validate=ma.validate.OneOf(list(ArticleStatus)))
 
 
 class JsonObjectSchema(ma.Schema):
@@ -183,7 +184,7 @@ DIFF_EXAMPLE = {
 
 
 class NewScheduleSchema(ma.Schema):
-    action = fields.String(required=True, validate=ma.validate.OneOf(("publish", "unpublish")))
+    action = fields.String(required=True, validate=ma.validate.OneOf(list(ScheduleAction)))
     at = Instant(
         required=True,
         validate=in_the_future,

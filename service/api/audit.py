@@ -9,6 +9,7 @@ from service.api.converters import MAX_ID
 from service.api.pagination import page_of
 from service.config import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from service.content.audit import audit_query
+from service.models import Role
 
 blp = ManagementBlueprint(
     "Audit", __name__, url_prefix="/v1/manage/audit", description="Every change, newest first."
@@ -52,7 +53,7 @@ AUDIT_EXAMPLE = {
 
 @blp.route("")
 class AuditLog(MethodView):
-    @blp.requires("viewer")
+    @blp.requires(Role.VIEWER)
     @blp.arguments(AuditQuerySchema, location="query")
     @blp.response(200, AuditEntrySchema(many=True), example=[AUDIT_EXAMPLE])
     @blp.paginate(page_size=DEFAULT_PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)

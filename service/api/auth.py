@@ -19,7 +19,7 @@ BODY_TYPES = ("application/json", "application/merge-patch+json")
 
 
 def current_key(role: str) -> ApiKey:
-    """The request's live API key, if it has `role`; 401 or 403 otherwise."""
+    """The request's valid API key, if it has `role`; 401 or 403 otherwise."""
     scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         abort(

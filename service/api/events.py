@@ -12,10 +12,12 @@ from service.api.fields import Instant
 from service.api.limits import refuse_when_over
 from service.config import EVENT_CLOCK_SKEW_SECONDS, MAX_EVENTS_PER_BATCH
 from service.content.document import refuse_unstorable
-from service.content.events import KINDS, record_events
+from service.content.events import record_events
 from service.content.patterns import Pattern
 from service.extensions import db
+from service.models import EventKind
 from service.models.base import utcnow
+from service.models.lengths import EVENT_ID_LENGTH, KEY_LENGTH, VISITOR_LENGTH
 
 blp = ServiceBlueprint(
     "Events",
@@ -33,7 +35,7 @@ def count_against_the_limit() -> None:
 
 
 # Every string an event carries is stored: none may hold what no database here can store.
-NAME = [validate.Length(min=1, max=100), Pattern(r"^[a-z0-9]+(?:-[a-z0-9]+)*$"), refuse_unstorable]
+NAME = [validate.Length(min=1, max=KEY_LENGTH), Pattern(r"^[a-z0-9]+(?:-[a-z0-9]+)*$"), refuse_unstorable]
 
 
 class EventSchema(ma.Schema):
@@ -41,13 +43,15 @@ class EventSchema(ma.Schema):
 
     event_id = fields.String(
         required=True,
-        validate=[validate.Length(min=8, max=100), refuse_unstorable],
+        validate=[validate.Length(min=8, max=EVENT_ID_LENGTH), refuse_unstorable],
         metadata={"description": "Unique per event (a UUID): a re-sent event is counted once."},
     )
-    type = fields.String(required=True, validate=[validate.OneOf(KINDS), refuse_unstorable])
+    type = fields.String(required=True, validate=[validate.OneOf(list(EventKind)), refuse_unstorable])
     experiment = fields.String(required=True, validate=NAME)
     variant = fields.String(required=True, validate=NAME)
-    visitor = fields.String(required=True, validate=[validate.Length(min=1, max=200), refuse_unstorable])
+    visitor = fields.String(
+        required=True, validate=[validate.Length(min=1, max=VISITOR_LENGTH), refuse_unstorable]
+    )
     site = fields.String(
         load_default=None,
         allow_none=True,

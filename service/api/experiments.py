@@ -18,7 +18,7 @@ from service.content import experiments
 from service.content.charts import results_chart
 from service.content.events import results
 from service.extensions import db
-from service.models import Experiment
+from service.models import Experiment, Role
 
 blp = ManagementBlueprint(
     "Experiments",
@@ -38,14 +38,14 @@ def experiment_or_404(key: str) -> Experiment:
 
 @blp.route("")
 class Experiments(MethodView):
-    @blp.requires("viewer")
+    @blp.requires(Role.VIEWER)
     @blp.response(200, ExperimentSchema(many=True), example=[EXPERIMENT_EXAMPLE])
     @blp.doc(operationId="listExperiments")
     def get(self):
         """List experiments"""
         return experiments.list_experiments(db.session)
 
-    @blp.requires("publisher")
+    @blp.requires(Role.PUBLISHER)
     @blp.arguments(ExperimentInputSchema, example=EXPERIMENT_EXAMPLE)
     @blp.response(201, ExperimentSchema, example=EXPERIMENT_EXAMPLE)
     @blp.alt_response(409, response="CONFLICT")
@@ -63,7 +63,7 @@ class Experiments(MethodView):
 
 @blp.route("/<slug:key>")
 class ExperimentView(MethodView):
-    @blp.requires("viewer")
+    @blp.requires(Role.VIEWER)
     @blp.response(200, ExperimentSchema, example=EXPERIMENT_EXAMPLE)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.doc(operationId="getExperiment")
@@ -71,7 +71,7 @@ class ExperimentView(MethodView):
         """Get an experiment"""
         return experiment_or_404(key)
 
-    @blp.requires("publisher")
+    @blp.requires(Role.PUBLISHER)
     @blp.arguments(ExperimentInputSchema, example=EXPERIMENT_EXAMPLE)
     @blp.response(200, ExperimentSchema, example=EXPERIMENT_EXAMPLE)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -91,7 +91,7 @@ class ExperimentView(MethodView):
 
 @blp.route("/<slug:key>/<any(start, pause, stop, restart):action>")
 class ExperimentStatus(MethodView):
-    @blp.requires("publisher")
+    @blp.requires(Role.PUBLISHER)
     @blp.response(200, ExperimentSchema, example=EXPERIMENT_EXAMPLE | {"status": "running"})
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
@@ -111,7 +111,7 @@ class ExperimentStatus(MethodView):
 
 @blp.route("/<slug:key>/rollout")
 class Rollout(MethodView):
-    @blp.requires("publisher")
+    @blp.requires(Role.PUBLISHER)
     @blp.arguments(RolloutSchema)
     @blp.response(
         200, ExperimentSchema, example=EXPERIMENT_EXAMPLE | {"status": "stopped", "winner": "named-clinic"}
@@ -133,7 +133,7 @@ class Rollout(MethodView):
 
 @blp.route("/<slug:key>/results")
 class Results(MethodView):
-    @blp.requires("viewer")
+    @blp.requires(Role.VIEWER)
     @blp.response(200, ResultsSchema, example=RESULTS_EXAMPLE)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.doc(operationId="experimentResults")
@@ -149,7 +149,7 @@ class Results(MethodView):
 
 @blp.route("/<slug:key>/results.svg")
 class ResultsChart(MethodView):
-    @blp.requires("viewer")
+    @blp.requires(Role.VIEWER)
     @blp.response(
         200,
         {"type": "string"},

@@ -7,13 +7,14 @@ from service.api.converters import MAX_ID
 from service.config import MAX_LIST_ITEMS
 from service.content.document import SLUG_PATTERN, Locale, text_field
 from service.content.overlay import OverlaySchema
+from service.models.lengths import KEY_LENGTH, NAME_LENGTH
 
-SLUG = [validate.Length(max=100), SLUG_PATTERN]
+SLUG = [validate.Length(max=KEY_LENGTH), SLUG_PATTERN]
 
 
 class VariantSchema(ma.Schema):
     key = fields.String(required=True, validate=SLUG, metadata={"example": "control"})
-    name = text_field(max_length=200, example="Control")
+    name = text_field(max_length=NAME_LENGTH, example="Control")
     weight = fields.Float(
         required=True,
         validate=validate.Range(min=0, max=1, min_inclusive=False),

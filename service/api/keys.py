@@ -9,7 +9,8 @@ from service.api.fields import Instant, in_the_future
 from service.content.document import text_field
 from service.content.keys import ROLES, issue_key, list_keys, revoke_key
 from service.extensions import db
-from service.models import ApiKey
+from service.models import ApiKey, Role
+from service.models.lengths import API_KEY_NAME_LENGTH
 
 blp = ManagementBlueprint(
     "Keys", __name__, url_prefix="/v1/manage/keys", description="API keys and their roles."
@@ -17,7 +18,7 @@ blp = ManagementBlueprint(
 
 
 class NewKeySchema(ma.Schema):
-    name = text_field(max_length=100, example="Ana, marketing")
+    name = text_field(max_length=API_KEY_NAME_LENGTH, example="Ana, marketing")
     role = fields.String(required=True, validate=validate.OneOf(ROLES), metadata={"example": "editor"})
     expires_at = Instant(
         load_default=None,
@@ -54,7 +55,7 @@ KEY_EXAMPLE = {
 
 @blp.route("")
 class Keys(MethodView):
-    @blp.requires("admin")
+    @blp.requires(Role.ADMIN)
     @blp.response(200, KeySchema(many=True), example=[KEY_EXAMPLE])
     @blp.doc(operationId="listKeys")
     def get(self):
@@ -64,7 +65,7 @@ class Keys(MethodView):
         """
         return list_keys(db.session)
 
-    @blp.requires("admin")
+    @blp.requires(Role.ADMIN)
     @blp.arguments(NewKeySchema)
     @blp.response(201, CreatedKeySchema, example=KEY_EXAMPLE | {"key": "cms_1a2b3c4d_Zx9..."})
     @blp.doc(operationId="createKey")
@@ -80,7 +81,7 @@ class Keys(MethodView):
 
 @blp.route("/<id:key_id>")
 class Key(MethodView):
-    @blp.requires("admin")
+    @blp.requires(Role.ADMIN)
     @blp.response(204)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")

@@ -4,7 +4,7 @@ from typing import TypeVar
 
 from flask_smorest import abort
 
-from service.content.editing import load_article
+from service.content.editing import find_article
 from service.extensions import db
 from service.models import Article
 
@@ -19,4 +19,4 @@ def found_or_404(found: Found | None, message: str) -> Found:
 
 def article_or_404(article_id: int) -> Article:
     """The article with all its children."""
-    return found_or_404(load_article(db.session, article_id), f"There is no article {article_id}.")
+    return found_or_404(find_article(db.session, article_id), f"There is no article {article_id}.")

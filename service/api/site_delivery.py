@@ -39,7 +39,7 @@ from service.api.delivery_schemas import (
 )
 from service.api.lookup import found_or_404
 from service.config import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from service.content.delivery import Answer, CardPage, find_live_revision, list_published
+from service.content.delivery import Answer, CardPage, find_published_revision, list_published
 from service.content.document import SLUG_PATTERN
 from service.content.experiments import Arm, RunningExperiment, running_for, variant_for
 from service.content.publishing import delivery_body
@@ -47,6 +47,7 @@ from service.content.sites import find_site, overlay_for, site_cards, site_docum
 from service.content.structured_data import structured_data
 from service.extensions import db
 from service.models import Revision, Site
+from service.models.lengths import VISITOR_LENGTH
 
 blp = ServiceBlueprint(
     "Site delivery",
@@ -89,7 +90,7 @@ def allow_site_origins(response: Response) -> Response:
 
 class SiteArticleQuerySchema(ArticleQuerySchema):
     visitor = fields.String(
-        validate=validate.Length(min=1, max=200),
+        validate=validate.Length(min=1, max=VISITOR_LENGTH),
         metadata={"description": "A stable visitor id: assigns a variant of a running experiment."},
     )
     variant = fields.String(
@@ -117,9 +118,9 @@ class ArticleForSite:
 
     @cached_property
     def found(self) -> tuple[Site, Revision]:
-        """The site, and the revision live at the slug; 404s otherwise."""
+        """The site, and the revision published at the slug; 404s otherwise."""
         site = requested_site(self.site_key)
-        revision = find_live_revision(
+        revision = find_published_revision(
             db.session, self.slug, self.locale, current_app.config["DEFAULT_LOCALE"]
         )
         return site, found_or_404(revision, f"No published article has the slug {self.slug!r}.")

@@ -18,7 +18,8 @@ from service.content.overlay import OverlaySchema
 from service.content.patterns import SERVICE_URL, Pattern, url_pattern
 from service.content.placeholders import VARIABLE_NAME
 from service.extensions import db
-from service.models import Site
+from service.models import Role, Site
+from service.models.lengths import KEY_LENGTH, NAME_LENGTH
 
 # What browsers send in Origin: a scheme, a host, maybe a port; no path.
 ORIGIN = r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$"
@@ -41,10 +42,10 @@ def holds_the_slug_once(value: str) -> None:
 class SiteInputSchema(ma.Schema):
     key = fields.String(
         required=True,
-        validate=[validate.Length(max=100), SLUG_PATTERN],
+        validate=[validate.Length(max=KEY_LENGTH), SLUG_PATTERN],
         metadata={"example": "clinic-austin"},
     )
-    name = text_field(max_length=200, example="Renova Clinic Austin")
+    name = text_field(max_length=NAME_LENGTH, example="Renova Clinic Austin")
     origins = fields.List(
         fields.String(validate=Pattern(ORIGIN, error="An origin: scheme://host[:port], nothing after.")),
         load_default=list,
@@ -106,14 +107,14 @@ def site_or_404(key: str) -> Site:
 
 @blp.route("")
 class Sites(MethodView):
-    @blp.requires("admin")
+    @blp.requires(Role.ADMIN)
     @blp.response(200, SiteSchema(many=True), example=[SITE_EXAMPLE])
     @blp.doc(operationId="listSites")
     def get(self):
         """List sites"""
         return sites.list_sites(db.session)
 
-    @blp.requires("admin")
+    @blp.requires(Role.ADMIN)
     @blp.arguments(
         SiteInputSchema, example={k: v for k, v in SITE_EXAMPLE.items() if k in SiteInputSchema().fields}
     )
@@ -129,7 +130,7 @@ class Sites(MethodView):
 
 @blp.route("/<slug:key>")
 class SiteView(MethodView):
-    @blp.requires("admin")
+    @blp.requires(Role.ADMIN)
     @blp.response(200, SiteSchema, example=SITE_EXAMPLE)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.doc(operationId="getSite")
@@ -137,7 +138,7 @@ class SiteView(MethodView):
         """Get a site"""
         return site_or_404(key)
 
-    @blp.requires("admin")
+    @blp.requires(Role.ADMIN)
     @blp.arguments(
         SiteInputSchema, example={k: v for k, v in SITE_EXAMPLE.items() if k in SiteInputSchema().fields}
     )
@@ -157,7 +158,7 @@ class SiteView(MethodView):
         db.session.commit()
         return site
 
-    @blp.requires("admin")
+    @blp.requires(Role.ADMIN)
     @blp.response(204)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.doc(operationId="deleteSite")
@@ -169,7 +170,7 @@ class SiteView(MethodView):
 
 @blp.route("/<slug:key>/overlays/<id:article_id>")
 class SiteOverlayView(MethodView):
-    @blp.requires("admin")
+    @blp.requires(Role.ADMIN)
     @blp.response(200, OverlaySchema, example=OVERLAY_EXAMPLE)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.doc(operationId="getSiteOverlay")
@@ -182,7 +183,7 @@ class SiteOverlayView(MethodView):
         article_or_404(article_id)
         return sites.overlay_for(db.session, site, article_id)
 
-    @blp.requires("admin")
+    @blp.requires(Role.ADMIN)
     @blp.arguments(OverlaySchema, example=OVERLAY_EXAMPLE)
     @blp.response(200, OverlaySchema, example=OVERLAY_EXAMPLE)
     @blp.alt_response(404, response="NOT_FOUND")

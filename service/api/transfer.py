@@ -19,6 +19,7 @@ from service.content.keys import has_role
 from service.content.loading import import_articles, validate_documents
 from service.content.mapping import document_from_article
 from service.extensions import db
+from service.models import Role
 
 blp = ManagementBlueprint(
     "Import and export",
@@ -75,7 +76,7 @@ class ImportResultSchema(ma.Schema):
 
 @blp.route("/export")
 class ExportAll(MethodView):
-    @blp.requires("viewer")
+    @blp.requires(Role.VIEWER)
     @blp.response(200, ArticleDocumentSchema(many=True), example=[SEED_DOCUMENT])
     @blp.doc(operationId="exportArticles")
     def get(self):
@@ -88,7 +89,7 @@ class ExportAll(MethodView):
 
 @blp.route("/import")
 class Import(MethodView):
-    @blp.requires("editor")
+    @blp.requires(Role.EDITOR)
     @blp.arguments(ImportSchema, example={"documents": [SEED_DOCUMENT], "publish": False})
     @blp.response(
         200,
@@ -114,7 +115,7 @@ class Import(MethodView):
         All or nothing: every document is validated first. A bulk sync, so it takes no
         If-Match: what it imports replaces the drafts (each change is in the audit log).
         """
-        if body["publish"] and not has_role(g.api_key, "publisher"):
+        if body["publish"] and not has_role(g.api_key, Role.PUBLISHER):
             abort(403, message="Importing with publish needs the publisher role.")
         try:
             documents = validate_documents(body["documents"])

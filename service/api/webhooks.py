@@ -11,7 +11,8 @@ from service.content.audit import record
 from service.content.document import URL_LENGTH, text_field
 from service.content.patterns import IPV6_URL, SERVICE_URL, url_pattern
 from service.extensions import db
-from service.models import Webhook
+from service.models import Role, Webhook
+from service.models.lengths import NAME_LENGTH
 
 blp = ManagementBlueprint(
     "Webhooks",
@@ -44,7 +45,7 @@ class NewWebhookSchema(ma.Schema):
         validate=validate.Length(min=1, max=len(webhooks.EVENTS)),
         metadata={"example": ["article.published", "article.unpublished"]},
     )
-    description = text_field(required=False, max_length=200)
+    description = text_field(required=False, max_length=NAME_LENGTH)
 
     @ma.validates("url")
     def _public_target(self, url, **_):
@@ -132,14 +133,14 @@ def webhook_or_404(webhook_id: int) -> Webhook:
 
 @blp.route("")
 class Webhooks(MethodView):
-    @blp.requires("admin")
+    @blp.requires(Role.ADMIN)
     @blp.response(200, WebhookSchema(many=True), example=[WEBHOOK_EXAMPLE])
     @blp.doc(operationId="listWebhooks")
     def get(self):
         """List webhooks"""
         return webhooks.list_webhooks(db.session)
 
-    @blp.requires("admin")
+    @blp.requires(Role.ADMIN)
     @blp.arguments(NewWebhookSchema)
     @blp.response(201, CreatedWebhookSchema, example=WEBHOOK_EXAMPLE | {"secret": "whsec_Zx9..."})
     @blp.doc(operationId="createWebhook")
@@ -156,7 +157,7 @@ class Webhooks(MethodView):
 
 @blp.route("/<id:webhook_id>")
 class WebhookView(MethodView):
-    @blp.requires("admin")
+    @blp.requires(Role.ADMIN)
     @blp.response(204)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.doc(operationId="deleteWebhook")
@@ -173,7 +174,7 @@ class WebhookView(MethodView):
 
 @blp.route("/<id:webhook_id>/deliveries")
 class Deliveries(MethodView):
-    @blp.requires("admin")
+    @blp.requires(Role.ADMIN)
     @blp.response(200, DeliverySchema(many=True), example=[DELIVERY_EXAMPLE])
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.doc(operationId="listDeliveries")

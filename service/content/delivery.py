@@ -43,8 +43,8 @@ class PageAnswer:
         return self.answer.size
 
 
-def live_at(query: Select[Any], slug: str, locale: str | None, default_locale: str) -> Select[Any]:
-    """Narrow a select over revisions to the one live at this slug: in the locale asked for,
+def published_at_slug(query: Select[Any], slug: str, locale: str | None, default_locale: str) -> Select[Any]:
+    """Narrow a select over revisions to the one published at this slug: in the locale asked for,
     else the default locale's, else the first published locale in alphabetical order, so the
     answer never depends on luck."""
     query = query.join(Article, Article.published_revision_id == Revision.id).where(Revision.slug == slug)
@@ -54,9 +54,9 @@ def live_at(query: Select[Any], slug: str, locale: str | None, default_locale: s
 
 
 def find_published(session: Session, slug: str, locale: str | None, default_locale: str) -> Answer | None:
-    """What delivery sends for a slug: the live revision's body, stored when it was published."""
+    """What delivery sends for a slug: the published revision's body, stored when it was published."""
     columns = select(Revision.body, Revision.etag, Revision.locale, Revision.per_site)
-    row = session.execute(live_at(columns, slug, locale, default_locale)).first()
+    row = session.execute(published_at_slug(columns, slug, locale, default_locale)).first()
     return Answer(row.body.encode(), row.etag, row.locale, row.per_site) if row else None
 
 
@@ -82,7 +82,7 @@ def list_published(
         Revision.published_at,
         Revision.etag,
     ).join(Revision, Article.published_revision_id == Revision.id)
-    conditions = []  # on the live revision
+    conditions = []  # on the published revision
     if not per_site:
         conditions.append(Revision.per_site.is_(False))
     if locale is not None:
@@ -113,8 +113,8 @@ def list_published(
     return CardPage([{**row._asdict(), "tags": tags[row.revision_id]} for row in rows], total)
 
 
-def find_live_revision(
+def find_published_revision(
     session: Session, slug: str, locale: str | None, default_locale: str
 ) -> Revision | None:
-    """The live revision itself (with its document), for serving it per site."""
-    return session.scalar(live_at(select(Revision), slug, locale, default_locale))
+    """The published revision itself (with its document), for serving it per site."""
+    return session.scalar(published_at_slug(select(Revision), slug, locale, default_locale))

@@ -11,12 +11,13 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from service.config import MAX_CHILDREN, MAX_LIST_ITEMS, MAX_TEXT_LENGTH
+from service.content.document_types import ArticleDocument
 from service.content.errors import InvalidDocument
 from service.content.json_input import unstorable_reason
 from service.content.patterns import WEB_URL, Pattern, url_pattern
 from service.content.placeholders import PLACEHOLDER
 from service.models import Benefit, Condition, Faq, Section
-from service.models.article import KEY_LENGTH, LOCALE_LENGTH, SLUG_LENGTH, TAG_LENGTH, TITLE_LENGTH
+from service.models.lengths import KEY_LENGTH, LOCALE_LENGTH, SLUG_LENGTH, TAG_LENGTH, TITLE_LENGTH
 
 URL_LENGTH = 2000  # what every browser and CDN handles
 SLUG_REGEX = r"[a-z0-9]+(?:-[a-z0-9]+)*"
@@ -271,7 +272,7 @@ CHILD_MODELS: dict[str, type[Section | Condition | Benefit | Faq]] = {
 }
 
 
-def load_document(raw: Any) -> dict[str, Any]:
+def load_document(raw: Any) -> ArticleDocument:
     """Validate a document (parsed JSON); raise InvalidDocument naming every bad field."""
     try:
         return ArticleDocumentSchema().load(raw)
@@ -279,7 +280,7 @@ def load_document(raw: Any) -> dict[str, Any]:
         raise InvalidDocument(error.messages) from error
 
 
-def dump_document(document: dict[str, Any]) -> dict[str, Any]:
+def dump_document(document: ArticleDocument) -> dict[str, Any]:
     """The JSON-ready form of a loaded document (dates as ISO strings)."""
     return ArticleDocumentSchema().dump(document)
 

@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from service.content.audit import Actor
 from service.content.document import CHILD_MODELS, load_document, merge_patch
+from service.content.document_types import ArticleDocument
 from service.content.errors import InvalidDocument
 from service.content.mapping import draft_document, write_draft
 from service.content.webhooks import enqueue
-from service.models import Article, Revision
+from service.models import Article, ArticleStatus, Revision
 from service.models.base import utcnow
 
 
@@ -39,7 +40,7 @@ def with_children(query: Select[Any]) -> Select[Any]:
     return query.options(*(selectinload(getattr(Article, kind)) for kind in CHILD_MODELS))
 
 
-def load_article(session: Session, article_id: int) -> Article | None:
+def find_article(session: Session, article_id: int) -> Article | None:
     """One article with all its children loaded."""
     return session.scalar(with_children(select(Article).where(Article.id == article_id)))
 
@@ -53,14 +54,14 @@ def drafts_query(locale: str | None = None, status: str | None = None) -> Any:
     """Articles, most recently changed first, optionally in one locale or status."""
     query = (
         select(Article)
-        .options(selectinload(Article.published_revision))  # each card shows its live number
+        .options(selectinload(Article.published_revision))  # each card shows its published number
         .order_by(Article.updated_at.desc(), Article.id.desc())
     )
     if locale is not None:
         query = query.where(Article.locale == locale)
-    if status == "published":
+    if status == ArticleStatus.PUBLISHED:
         query = query.where(Article.published_revision_id.is_not(None))
-    elif status == "draft":
+    elif status == ArticleStatus.DRAFT:
         query = query.where(Article.published_revision_id.is_(None))
     return query
 
@@ -84,33 +85,33 @@ def claim(session: Session, article: Article, expected_version: int | None) -> N
     session.expire(article)
 
 
-def live_number(article: Article) -> int | None:
+def published_number(article: Article) -> int | None:
     """The number of the revision delivery serves, if any."""
     return article.published_revision.number if article.published_revision else None
 
 
-def is_live(article: Article) -> bool:
+def draft_matches_published(article: Article) -> bool:
     """Whether the draft is exactly what delivery serves."""
-    live = article.published_revision
-    return live is not None and live.document == draft_document(article)
+    published = article.published_revision
+    return published is not None and published.document == draft_document(article)
 
 
-def ensure_identity_free(session: Session, document: dict[str, Any], article_id: int | None) -> None:
+def ensure_identity_free(session: Session, document: ArticleDocument, article_id: int | None) -> None:
     """A slug and locale name one article: no other draft may have them, nor may another
     article be served under them (a draft may have moved away from its published slug)."""
     slug, locale = document["slug"], document["locale"]
     draft = select(Article.id).where(Article.slug == slug, Article.locale == locale)
-    live = (
+    published = (
         select(Revision.article_id)
         .join(Article, Article.published_revision_id == Revision.id)
         .where(Revision.slug == slug, Revision.locale == locale)
     )
-    for taken in (session.scalar(draft), session.scalar(live)):
+    for taken in (session.scalar(draft), session.scalar(published)):
         if taken is not None and taken != article_id:
             raise ArticleConflict(f"article {taken} already has the slug {slug!r} in locale {locale!r}")
 
 
-def save_draft(session: Session, article: Article, document: dict[str, Any]) -> None:
+def save_draft(session: Session, article: Article, document: ArticleDocument) -> None:
     """Replace the draft by a loaded document (the article must be claimed)."""
     ensure_identity_free(session, document, article.id)
     write_draft(article, document)
@@ -124,10 +125,10 @@ class Edit:
 
     action: str
     details: dict[str, Any]
-    document: Callable[[Article], dict[str, Any]]
+    document: Callable[[Article], ArticleDocument]
 
 
-def replacement(document: dict[str, Any]) -> Edit:
+def replacement(document: ArticleDocument) -> Edit:
     """The draft replaced by a whole loaded document; children are matched by key."""
     return Edit("article.updated", {}, lambda _article: document)
 
@@ -135,7 +136,7 @@ def replacement(document: dict[str, Any]) -> Edit:
 def merge(patch: dict[str, Any]) -> Edit:
     """A JSON Merge Patch (RFC 7386) of the draft's document."""
 
-    def patched(article: Article) -> dict[str, Any]:
+    def patched(article: Article) -> ArticleDocument:
         if not patch:
             raise InvalidDocument({"_schema": ["An empty patch changes nothing."]})
         return load_document(merge_patch(draft_document(article), patch))
@@ -149,7 +150,7 @@ def _children_edit(
     """An edit of the JSON list of one kind of child: the whole document is validated after,
     so a child is checked exactly as it would be in a full document (paths name it in the list)."""
 
-    def edited(article: Article) -> dict[str, Any]:
+    def edited(article: Article) -> ArticleDocument:
         document = draft_document(article)
         change(document[kind])
         return load_document(document)
@@ -227,7 +228,7 @@ def _find(children: list[dict[str, Any]], kind: str, key: str) -> int:
     raise ChildNotFound(f"the article has no {kind} child with the key {key!r}")
 
 
-def create_article(session: Session, document: dict[str, Any], *, by: Actor) -> Article:
+def create_article(session: Session, document: ArticleDocument, *, by: Actor) -> Article:
     """A new article from a loaded document, unpublished."""
     ensure_identity_free(session, document, None)
     article = Article()
@@ -245,8 +246,10 @@ def change_draft(
     document the edit makes of the draft as claimed, and log the edit."""
     claim(session, article, expected_version)
     save_draft(session, article, edit.document(article))
-    live = live_number(article)
-    by.record(session, edit.action, article, revision_before=live, revision_after=live, **edit.details)
+    published = published_number(article)
+    by.record(
+        session, edit.action, article, revision_before=published, revision_after=published, **edit.details
+    )
 
 
 def delete_article(

@@ -17,9 +17,8 @@ from sqlalchemy.orm import Session
 from service.config import EVENT_BATCH_ATTEMPTS, EVENT_CLOCK_SKEW_SECONDS
 from service.content.experiments import variant_for
 from service.content.statistics import SRM_THRESHOLD, compare, rate, rate_interval, sample_ratio_p_value
-from service.models import Event, Experiment, Site
+from service.models import Event, EventKind, Experiment, ExperimentStatus, Site
 
-KINDS = ("exposure", "conversion")
 # What PostgreSQL may refuse a batch for only because of a concurrent one: tried again.
 CONCURRENCY_FAILURES = (DeadlockDetected, SerializationFailure)
 
@@ -109,7 +108,7 @@ def _reason_to_reject(
     known ones among those the batch names."""
     if experiment is None:
         return f"unknown experiment {event['experiment']!r}"
-    if experiment.status != "running":
+    if experiment.status != ExperimentStatus.RUNNING:
         return f"experiment {experiment.key!r} is {experiment.status}, not running"
     site = event.get("site")
     if site is not None and site not in sites:
@@ -120,7 +119,7 @@ def _reason_to_reject(
         return f"experiment {experiment.key!r} does not run on site {site!r}"
     if event["variant"] not in {v.key for v in experiment.variants}:
         return f"experiment {experiment.key!r} has no variant {event['variant']!r}"
-    if event["type"] == "conversion" and event.get("name") != experiment.goal:
+    if event["type"] == EventKind.CONVERSION and event.get("name") != experiment.goal:
         return f"experiment {experiment.key!r} counts conversions named {experiment.goal!r}"
     # Results count one run of the experiment; what a frontend's clock puts in the future
     # (beyond a little skew) would count before it happened.
@@ -158,9 +157,14 @@ def results(session: Session, experiment: Experiment) -> dict[str, Any]:
     per_visitor = (
         select(
             Event.variant,
-            func.min(case((Event.kind == "exposure", Event.occurred_at))).label("first_seen"),
+            func.min(case((Event.kind == EventKind.EXPOSURE, Event.occurred_at))).label("first_seen"),
             func.max(
-                case((and_(Event.kind == "conversion", Event.name == experiment.goal), Event.occurred_at))
+                case(
+                    (
+                        and_(Event.kind == EventKind.CONVERSION, Event.name == experiment.goal),
+                        Event.occurred_at,
+                    )
+                )
             ).label("converted_at"),
         )
         .where(mine)

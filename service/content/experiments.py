@@ -13,25 +13,26 @@ from sqlalchemy.orm import Session, selectinload
 from service.content.assignment import assign
 from service.content.audit import Actor
 from service.content.document import load_document
-from service.content.editing import claim, load_article, save_draft
+from service.content.editing import claim, find_article, save_draft
 from service.content.errors import InvalidDocument
 from service.content.mapping import draft_document
 from service.content.overlay import apply_overlay, check_overlay
 from service.content.sites import check_variants_cover, list_sites
-from service.models import Experiment, Variant
+from service.models import Experiment, ExperimentStatus, Variant
 from service.models.base import utcnow
 
 # action: (statuses it may start from, status it leads to)
+DRAFT, RUNNING, PAUSED, STOPPED = ExperimentStatus
 TRANSITIONS = {
-    "start": ({"draft", "paused"}, "running"),
-    "pause": ({"running"}, "paused"),
-    "stop": ({"running", "paused"}, "stopped"),
-    "restart": ({"stopped"}, "running"),
+    "start": ({DRAFT, PAUSED}, RUNNING),
+    "pause": ({RUNNING}, PAUSED),
+    "stop": ({RUNNING, PAUSED}, STOPPED),
+    "restart": ({STOPPED}, RUNNING),
 }
 # What cannot change once visitors have been assigned, until the experiment stops: it would
 # move them between variants, or change what counts.
-FROZEN_WHILE_LIVE = ("variants", "coverage", "goal", "sites", "locales")
-LIVE = ("running", "paused")
+FROZEN_WHILE_ACTIVE = ("variants", "coverage", "goal", "sites", "locales")
+ACTIVE = (RUNNING, PAUSED)  # visitors are assigned variants
 
 
 class ExperimentConflict(Exception):
@@ -71,7 +72,7 @@ def check_config(document: dict[str, Any], data: dict[str, Any]) -> None:
 def _checked(session: Session, data: dict[str, Any]) -> dict[str, Any]:
     """A configuration checked against its article (which must exist) and the sites (each
     must exist, and have a value for every placeholder the variants use)."""
-    article = load_article(session, data["article_id"])
+    article = find_article(session, data["article_id"])
     if article is None:
         raise InvalidDocument({"article_id": [f"There is no article {data['article_id']}."]})
     unknown = sorted(set(data["sites"]) - {site.key for site in list_sites(session)})
@@ -104,9 +105,9 @@ def change_experiment(session: Session, experiment: Experiment, data: dict[str, 
 
 def configure(experiment: Experiment, data: dict[str, Any]) -> None:
     """Apply a checked configuration; what decides assignment is refused until it stops."""
-    if experiment.status in LIVE:
+    if experiment.status in ACTIVE:
         changed = [
-            name for name in FROZEN_WHILE_LIVE if name in data and _current(experiment, name) != data[name]
+            name for name in FROZEN_WHILE_ACTIVE if name in data and _current(experiment, name) != data[name]
         ]
         if changed:
             listed = ", ".join(changed)
@@ -146,11 +147,11 @@ def transition(session: Session, experiment: Experiment, action: str, *, by: Act
     sources, target = TRANSITIONS[action]
     if experiment.status not in sources:
         raise ExperimentConflict(f"a {experiment.status} experiment cannot {action}")
-    if target == "running":
+    if target == RUNNING:
         other = session.scalar(
             select(Experiment.key).where(
                 Experiment.article_id == experiment.article_id,
-                Experiment.status == "running",
+                Experiment.status == RUNNING,
                 Experiment.id != experiment.id,
             )
         )
@@ -161,7 +162,7 @@ def transition(session: Session, experiment: Experiment, action: str, *, by: Act
         experiment.seed = f"{experiment.key}-{secrets.token_hex(4)}"
     if action == "restart" or experiment.started_at is None:
         experiment.started_at = utcnow()
-    if target == "stopped":
+    if target == STOPPED:
         experiment.stopped_at = utcnow()
     elif action == "restart":
         experiment.stopped_at = None
@@ -172,12 +173,12 @@ def transition(session: Session, experiment: Experiment, action: str, *, by: Act
 def roll_out(session: Session, experiment: Experiment, variant_key: str, *, by: Actor) -> None:
     """Apply a stopped experiment's winning variant to the article's draft (publishing it is
     the next act), and name it the winner."""
-    if experiment.status != "stopped":
+    if experiment.status != STOPPED:
         raise ExperimentConflict("stop the experiment before rolling out a winner")
     variant = next((v for v in experiment.variants if v.key == variant_key), None)
     if variant is None:
         raise InvalidDocument({"variant": [f"The experiment has no variant {variant_key!r}."]})
-    article = load_article(session, experiment.article_id)
+    article = find_article(session, experiment.article_id)
     claim(session, article, None)
     save_draft(session, article, load_document(apply_overlay(draft_document(article), variant.overlay)))
     experiment.winner = variant.key
@@ -189,7 +190,7 @@ def running_for(session: Session, article_id: int, site: str, locale: str) -> Ex
     experiment = session.scalar(
         select(Experiment)
         .options(selectinload(Experiment.variants))
-        .where(Experiment.article_id == article_id, Experiment.status == "running")
+        .where(Experiment.article_id == article_id, Experiment.status == RUNNING)
     )
     if experiment is None:
         return None

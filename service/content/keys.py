@@ -12,11 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.content.audit import Actor
-from service.models import ApiKey
+from service.models import ApiKey, Role
 from service.models.base import utcnow
 
 # Each role may do everything the roles before it may.
-ROLES = ("viewer", "editor", "publisher", "admin")
+ROLES = tuple(role.value for role in Role)
 KEY_PREFIX = "cms_"
 PREFIX_LENGTH = len(KEY_PREFIX) + 8  # "cms_" and 8 hex digits, then "_" and the secret
 # A key written out anywhere (a URL, a header, a log line): its visible prefix, then its secret.
@@ -47,12 +47,12 @@ def create_key(session: Session, name: str, role: str, expires_at: datetime | No
 
 
 def authenticate(session: Session, secret: str, now: datetime | None = None) -> ApiKey | None:
-    """The live key this secret belongs to, or None (unknown, revoked or expired)."""
+    """The valid key this secret belongs to, or None (unknown, revoked or expired)."""
     prefix = secret[:PREFIX_LENGTH]
     key = session.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
     if key is None or not hmac.compare_digest(key.secret_hash, _hash(secret)):
         return None
-    return key if _is_live(key, now or utcnow()) else None
+    return key if _is_valid(key, now or utcnow()) else None
 
 
 def list_keys(session: Session) -> list[ApiKey]:
@@ -67,7 +67,7 @@ class KeyConflict(Exception):
     """A change to keys that would leave the service without a way to manage it."""
 
 
-def _is_live(key: ApiKey, now: datetime) -> bool:
+def _is_valid(key: ApiKey, now: datetime) -> bool:
     return key.revoked_at is None and (key.expires_at is None or key.expires_at > now)
 
 
@@ -85,15 +85,15 @@ def issue_key(
 
 
 def revoke_key(session: Session, key: ApiKey, *, by: Actor) -> None:
-    """Revoke a key, unless it is the last live admin key: then nobody could make keys again
-    (short of the `create-key` command on the server). The live admin keys are locked while
+    """Revoke a key, unless it is the last valid admin key: then nobody could make keys again
+    (short of the `create-key` command on the server). The valid admin keys are locked while
     counted, so two admins revoking each other at once cannot both succeed. Revoking a key
-    that is not live changes nothing but the log."""
+    that is not valid changes nothing but the log."""
     now = utcnow()
-    if _is_live(key, now):
-        if key.role == "admin":
-            admins = session.scalars(select(ApiKey).where(ApiKey.role == "admin").with_for_update())
-            if not any(_is_live(other, now) for other in admins if other.id != key.id):
+    if _is_valid(key, now):
+        if key.role == Role.ADMIN:
+            admins = session.scalars(select(ApiKey).where(ApiKey.role == Role.ADMIN).with_for_update())
+            if not any(_is_valid(other, now) for other in admins if other.id != key.id):
                 raise KeyConflict("this is the last active admin key: create another admin key first")
         key.revoked_at = now
     by.record(session, "key.revoked", key_id=key.id)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from service.content.audit import Actor
 from service.content.document import dump_document, load_document
+from service.content.document_types import ArticleDocument
 from service.content.editing import claim, ensure_identity_free, with_children
 from service.content.errors import InvalidDocument
 from service.content.mapping import document_from_article, write_draft
@@ -39,7 +40,7 @@ class DuplicateArticles(Exception):
         super().__init__(f"given more than once: {', '.join(identities)}")
 
 
-def validate_documents(raw: Any) -> list[dict[str, Any]]:
+def validate_documents(raw: Any) -> list[ArticleDocument]:
     """Validate one document or a list of them (parsed JSON); InvalidDocument names every
     bad field, prefixed by its index in the list."""
     if not isinstance(raw, list):
@@ -57,19 +58,19 @@ def validate_documents(raw: Any) -> list[dict[str, Any]]:
     return documents
 
 
-def load_article(
-    session: Session, document: dict[str, Any], publish: bool = True, by: str | None = None
+def upsert_article(
+    session: Session, document: ArticleDocument, publish: bool = True, by: str | None = None
 ) -> LoadResult:
     """Create or update the article with the document's slug and locale; publish it if asked
-    and what is live differs. Loading the same document twice changes nothing."""
+    and what is published differs. Loading the same document twice changes nothing."""
     article = session.scalar(
         with_children(
             select(Article).where(Article.slug == document["slug"], Article.locale == document["locale"])
         )
     )
     created = article is None
-    live = article.published_revision if article else None
-    republish = publish and (live is None or live.document != dump_document(document))
+    published = article.published_revision if article else None
+    republish = publish and (published is None or published.document != dump_document(document))
     if article is None:
         ensure_identity_free(session, document, None)
         article = Article()
@@ -85,19 +86,19 @@ def load_article(
 
 
 def load_articles(
-    session: Session, documents: list[dict[str, Any]], publish: bool = True, by: str | None = None
+    session: Session, documents: list[ArticleDocument], publish: bool = True, by: str | None = None
 ) -> list[LoadResult]:
     """Load validated documents, refusing a load that names one article twice (which would
-    publish a revision nobody meant to go live): the step under both acts, which log it."""
+    publish a revision nobody meant to publish): the step under both acts, which log it."""
     counts = Counter((d["slug"], d["locale"]) for d in documents)
     duplicated = [f"{slug} ({locale})" for (slug, locale), count in counts.items() if count > 1]
     if duplicated:
         raise DuplicateArticles(duplicated)
-    return [load_article(session, document, publish, by) for document in documents]
+    return [upsert_article(session, document, publish, by) for document in documents]
 
 
 def import_articles(
-    session: Session, documents: list[dict[str, Any]], *, by: Actor, publish: bool
+    session: Session, documents: list[ArticleDocument], *, by: Actor, publish: bool
 ) -> list[LoadResult]:
     """Import validated documents (POST /v1/manage/import), logging each article that changed
     by its slug and locale."""
@@ -114,7 +115,7 @@ def import_articles(
 
 
 def seed_articles(
-    session: Session, documents: list[dict[str, Any]], *, by: Actor, publish: bool
+    session: Session, documents: list[ArticleDocument], *, by: Actor, publish: bool
 ) -> list[LoadResult]:
     """Load validated documents from files (`flask seed`), logging each article that changed."""
     results = load_articles(session, documents, publish, by.name)

@@ -13,6 +13,7 @@ from service.content.document import (
     SeoSchema,
     dump_document,
 )
+from service.content.document_types import ArticleDocument
 from service.models import Article
 
 CHILD_FIELDS: dict[str, tuple[str, ...]] = {
@@ -41,7 +42,7 @@ ARTICLE_COLUMNS = (
 ARTICLE_GROUPS = {"seo": ("seo_", SeoSchema), "call_to_action": ("cta_", CallToActionSchema)}
 
 
-def document_from_article(article: Article) -> dict[str, Any]:
+def document_from_article(article: Article) -> ArticleDocument:
     """The article as a loaded document, comparable with what `load_document` returns."""
     document: dict[str, Any] = {name: getattr(article, name) for name in ARTICLE_COLUMNS}
     for group, (prefix, schema) in ARTICLE_GROUPS.items():
@@ -54,7 +55,7 @@ def document_from_article(article: Article) -> dict[str, Any]:
     return document
 
 
-def apply_document(article: Article, document: dict[str, Any]) -> None:
+def apply_document(article: Article, document: ArticleDocument) -> None:
     """Make the article match a loaded document; children are matched by key, so they keep
     their identity when they move."""
     for name in ARTICLE_COLUMNS:
@@ -75,7 +76,7 @@ def apply_document(article: Article, document: dict[str, Any]) -> None:
         collection.reorder()
 
 
-def write_draft(article: Article, document: dict[str, Any]) -> bool:
+def write_draft(article: Article, document: ArticleDocument) -> bool:
     """Make the draft match a loaded document; say whether anything changed."""
     if article.id is not None and document_from_article(article) == document:
         return False

@@ -14,7 +14,13 @@ from sqlalchemy.orm import Session
 
 from service.content.audit import Actor
 from service.content.document import load_document
-from service.content.editing import ArticleConflict, claim, is_live, live_number, save_draft
+from service.content.editing import (
+    ArticleConflict,
+    claim,
+    draft_matches_published,
+    published_number,
+    save_draft,
+)
 from service.content.mapping import draft_document
 from service.content.markdown import with_html
 from service.content.placeholders import placeholders_in
@@ -112,9 +118,9 @@ def publish_article(
 ) -> Revision:
     """Publish the draft as the next revision, unless it is what delivery serves already."""
     claim(session, article, expected_version)
-    if is_live(article):
+    if draft_matches_published(article):
         raise NothingToPublish("nothing to publish: the draft is what delivery serves now")
-    before = live_number(article)
+    before = published_number(article)
     revision = freeze_revision(session, article, by=by.name, note=note)
     by.record(
         session,
@@ -132,7 +138,7 @@ def unpublish_article(
 ) -> None:
     """Hide the article from delivery; its revisions stay, to be restored or published again."""
     claim(session, article, expected_version)
-    before = live_number(article)
+    before = published_number(article)
     if before is None:
         raise NotPublished("the article is not published")
     article.published_revision = None
@@ -154,16 +160,16 @@ def restore_revision(
     """Make a revision's document the draft again; publish it too if asked (and if it is not
     what delivery serves already)."""
     claim(session, article, expected_version)
-    before = live_number(article)
+    before = published_number(article)
     save_draft(session, article, load_document(revision.document))
-    if publish and not is_live(article):
+    if publish and not draft_matches_published(article):
         freeze_revision(session, article, by=by.name, note=note)
     by.record(
         session,
         "revision.restored",
         article,
         revision_before=before,
-        revision_after=live_number(article),
+        revision_after=published_number(article),
         restored=revision.number,
         published=publish,
     )

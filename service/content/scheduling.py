@@ -15,14 +15,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from service.content.audit import Actor
-from service.content.editing import ArticleConflict, load_article
+from service.content.editing import ArticleConflict, find_article
 from service.content.placeholders import MissingVariables
 from service.content.publishing import NothingToPublish, NotPublished, publish_article, unpublish_article
 from service.content.sites import SiteConflict
-from service.models import Article, Schedule
+from service.models import Article, Schedule, ScheduleAction
 from service.models.base import utcnow
-
-ACTIONS = ("publish", "unpublish")
 
 
 class ScheduleConflict(Exception):
@@ -94,11 +92,11 @@ def _take(session: Session, entry: Schedule, now: datetime) -> bool:
 def _apply(session: Session, entry: Schedule) -> str:
     """Apply a taken schedule to the article as it is now, and say what came of it. A schedule
     that does not apply as things stand changes nothing (its savepoint is rolled back)."""
-    article = load_article(session, entry.article_id)  # never gone: schedules go with it
+    article = find_article(session, entry.article_id)  # never gone: schedules go with it
     by = Actor.for_schedule(entry)
     try:
         with session.begin_nested():
-            if entry.action == "publish":
+            if entry.action == ScheduleAction.PUBLISH:
                 note = f"Scheduled for {entry.at.isoformat()}"
                 return f"published revision {publish_article(session, article, by=by, note=note).number}"
             unpublish_article(session, article, by=by)

@@ -14,7 +14,7 @@ from service.content.mapping import draft_document
 from service.content.overlay import apply_overlay, check_overlay
 from service.content.patterns import WEB_URL
 from service.content.placeholders import MissingVariables, fill, placeholders_in
-from service.models import Article, Experiment, Revision, Site, SiteOverlay
+from service.models import Article, Experiment, ExperimentStatus, Revision, Site, SiteOverlay
 
 
 class SiteConflict(Exception):
@@ -72,7 +72,9 @@ def variant_overlays(session: Session, article_id: int | None, site: Site) -> li
     if article_id is None:
         return []
     experiments = session.scalars(
-        select(Experiment).where(Experiment.article_id == article_id, Experiment.status != "stopped")
+        select(Experiment).where(
+            Experiment.article_id == article_id, Experiment.status != ExperimentStatus.STOPPED
+        )
     )
     return [
         variant.overlay
@@ -121,8 +123,8 @@ def check_sites_cover(session: Session, article_id: int | None, document: dict[s
         raise MissingVariables(missing)
 
 
-def _check_live_articles(session: Session, site: Site, overlays: dict[int, dict[str, Any]]) -> None:
-    """The site's variables must fill every live article as the site would show it."""
+def _check_published_articles(session: Session, site: Site, overlays: dict[int, dict[str, Any]]) -> None:
+    """The site's variables must fill every published article as the site would show it."""
     rows = session.execute(
         select(Article.id, Revision.document).join(Revision, Article.published_revision_id == Revision.id)
     )
@@ -136,7 +138,7 @@ def _check_live_articles(session: Session, site: Site, overlays: dict[int, dict[
 
 
 def save_site(session: Session, site: Site, data: dict[str, Any]) -> Site:
-    """Create or update a site; its variables must fill every live article it would show."""
+    """Create or update a site; its variables must fill every published article it would show."""
     other = session.scalar(select(Site.id).where(Site.key == data["key"]))
     if other is not None and other != site.id:
         raise SiteConflict(f"another site has the key {data['key']!r}")
@@ -148,7 +150,7 @@ def save_site(session: Session, site: Site, data: dict[str, Any]) -> Site:
             select(SiteOverlay.article_id, SiteOverlay.overlay).where(SiteOverlay.site_id == site.id)
         )
         overlays = {article_id: overlay for article_id, overlay in rows}
-    _check_live_articles(session, site, overlays)
+    _check_published_articles(session, site, overlays)
     session.add(site)
     session.flush()
     return site
@@ -177,13 +179,13 @@ def set_overlay(
     """Save a site's overlay for an article, checked against the article's draft document."""
     article_id = article.id
     check_overlay(draft_document(article), overlay)
-    live = session.scalar(
+    published = session.scalar(
         select(Revision.document)
         .join(Article, Article.published_revision_id == Revision.id)
         .where(Article.id == article_id)
     )
-    if live is not None:
-        lacking = needed_variables(session, site, article_id, live, overlay) - site.variables.keys()
+    if published is not None:
+        lacking = needed_variables(session, site, article_id, published, overlay) - site.variables.keys()
         if lacking:
             raise MissingVariables({site.key: sorted(lacking)})
     row = session.scalar(

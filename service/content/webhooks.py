@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from service.content import targets
-from service.models import Article, Webhook, WebhookAttempt, WebhookDelivery
+from service.models import Article, DeliveryStatus, Webhook, WebhookAttempt, WebhookDelivery
 from service.models.base import utcnow
 
 EVENTS = ("article.published", "article.unpublished", "article.deleted")
@@ -75,7 +75,7 @@ def _lease_next(session: Session, now: datetime, tried: set[int]) -> WebhookDeli
         delivery = session.scalar(
             select(WebhookDelivery)
             .where(
-                WebhookDelivery.status == "pending",
+                WebhookDelivery.status == DeliveryStatus.PENDING,
                 WebhookDelivery.next_attempt_at <= now,
                 WebhookDelivery.id.not_in(tried),
             )
@@ -173,9 +173,9 @@ def send_due(
             )
             delivery.attempts += 1
             if error is None:
-                delivery.status, delivery.delivered_at = "delivered", now()
+                delivery.status, delivery.delivered_at = DeliveryStatus.DELIVERED, now()
             elif delivery.attempts >= MAX_ATTEMPTS:
-                delivery.status = "failed"
+                delivery.status = DeliveryStatus.FAILED
             else:
                 delivery.next_attempt_at = now() + FIRST_RETRY * 2 ** (delivery.attempts - 1)
             session.commit()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
@@ -10,12 +11,14 @@ from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from service.models.base import Base, utcnow
+from service.models.lengths import KEY_LENGTH, LOCALE_LENGTH, SLUG_LENGTH, TAG_LENGTH, TITLE_LENGTH
 
-SLUG_LENGTH = 200
-LOCALE_LENGTH = 35
-KEY_LENGTH = 100
-TITLE_LENGTH = 300
-TAG_LENGTH = 64
+
+class ArticleStatus(StrEnum):
+    """Derived from the article, never stored."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
 
 
 def ordered_children(model: str) -> Any:
@@ -59,7 +62,7 @@ class Article(Base):
     # Moved on by every change, and checked in the WHERE clause of the UPDATE that claims
     # the article for it (content.editing.claim): two writers cannot both win one version.
     version: Mapped[int] = mapped_column(default=1)
-    # Indexed: delivery finds a live revision by its slug, then checks it is this one.
+    # Indexed: delivery finds a published revision by its slug, then checks it is this one.
     published_revision_id: Mapped[int | None] = mapped_column(
         ForeignKey("article_revisions.id", ondelete="SET NULL", use_alter=True), index=True
     )
@@ -73,9 +76,9 @@ class Article(Base):
     )
 
     @property
-    def status(self) -> str:
-        """Derived, never stored: an article is published while it has a live revision."""
-        return "published" if self.published_revision_id is not None else "draft"
+    def status(self) -> ArticleStatus:
+        """An article is published while it has a published revision."""
+        return ArticleStatus.PUBLISHED if self.published_revision_id is not None else ArticleStatus.DRAFT
 
 
 class ArticleChild:

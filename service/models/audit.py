@@ -7,6 +7,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.models.base import Base, utcnow
+from service.models.lengths import SLUG_LENGTH
 
 
 class AuditEntry(Base):
@@ -19,7 +20,7 @@ class AuditEntry(Base):
     key_prefix: Mapped[str | None] = mapped_column(String(16))
     action: Mapped[str] = mapped_column(String(40))
     article_id: Mapped[int | None] = mapped_column(index=True)
-    article_slug: Mapped[str | None] = mapped_column(String(200))
+    article_slug: Mapped[str | None] = mapped_column(String(SLUG_LENGTH))
     revision_before: Mapped[int | None]
     revision_after: Mapped[int | None]
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -2,6 +2,7 @@
 assignment, and the exposure and conversion events frontends report."""
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
@@ -9,8 +10,22 @@ from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.models.base import Base, utcnow
+from service.models.lengths import EVENT_ID_LENGTH, KEY_LENGTH, NAME_LENGTH, STATUS_LENGTH, VISITOR_LENGTH
 
-RUNNING = text("status = 'running'")
+
+class ExperimentStatus(StrEnum):
+    DRAFT = "draft"
+    RUNNING = "running"
+    PAUSED = "paused"
+    STOPPED = "stopped"
+
+
+class EventKind(StrEnum):
+    EXPOSURE = "exposure"
+    CONVERSION = "conversion"
+
+
+RUNNING = text(f"status = '{ExperimentStatus.RUNNING}'")
 
 
 class Experiment(Base):
@@ -27,17 +42,17 @@ class Experiment(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(100), unique=True)
+    key: Mapped[str] = mapped_column(String(KEY_LENGTH), unique=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
     hypothesis: Mapped[str | None] = mapped_column(Text)
-    goal: Mapped[str] = mapped_column(String(100))  # the conversion event's name
+    goal: Mapped[str] = mapped_column(String(KEY_LENGTH))  # the conversion event's name
     coverage: Mapped[float] = mapped_column(default=1.0)
     sites: Mapped[list[str]] = mapped_column(default=list)  # site keys; empty: every site
     locales: Mapped[list[str]] = mapped_column(default=list)  # empty: every locale
-    status: Mapped[str] = mapped_column(String(20), default="draft")  # draft, running, paused, stopped
+    status: Mapped[str] = mapped_column(String(STATUS_LENGTH), default=ExperimentStatus.DRAFT)
     # The hashing seed: assignment is fnv1a32(fnv1a32(seed + visitor)); a restart takes a new one.
     seed: Mapped[str] = mapped_column(String(100))
-    winner: Mapped[str | None] = mapped_column(String(100))
+    winner: Mapped[str | None] = mapped_column(String(KEY_LENGTH))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     stopped_at: Mapped[datetime | None]
@@ -60,8 +75,8 @@ class Variant(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     experiment_id: Mapped[int] = mapped_column(ForeignKey("experiments.id", ondelete="CASCADE"))
     position: Mapped[int]
-    key: Mapped[str] = mapped_column(String(100))
-    name: Mapped[str] = mapped_column(String(200))
+    key: Mapped[str] = mapped_column(String(KEY_LENGTH))
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
     weight: Mapped[float]
     overlay: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
@@ -86,12 +101,12 @@ class Event(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[str] = mapped_column(String(100), unique=True)
+    event_id: Mapped[str] = mapped_column(String(EVENT_ID_LENGTH), unique=True)
     experiment_id: Mapped[int] = mapped_column(ForeignKey("experiments.id", ondelete="CASCADE"))
-    variant: Mapped[str] = mapped_column(String(100))
-    kind: Mapped[str] = mapped_column(String(20))  # exposure or conversion
-    name: Mapped[str | None] = mapped_column(String(100))  # a conversion's event name
-    site: Mapped[str | None] = mapped_column(String(100))
-    visitor: Mapped[str] = mapped_column(String(200))
+    variant: Mapped[str] = mapped_column(String(KEY_LENGTH))
+    kind: Mapped[str] = mapped_column(String(STATUS_LENGTH))  # an EventKind
+    name: Mapped[str | None] = mapped_column(String(KEY_LENGTH))  # a conversion's event name
+    site: Mapped[str | None] = mapped_column(String(KEY_LENGTH))
+    visitor: Mapped[str] = mapped_column(String(VISITOR_LENGTH))
     occurred_at: Mapped[datetime]
     received_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,11 +1,18 @@
 """Scheduled publishing: an action on an article at a given time, applied by a worker."""
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.models.base import Base, utcnow
+from service.models.lengths import STATUS_LENGTH
+
+
+class ScheduleAction(StrEnum):
+    PUBLISH = "publish"
+    UNPUBLISH = "unpublish"
 
 
 class Schedule(Base):
@@ -13,7 +20,7 @@ class Schedule(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
-    action: Mapped[str] = mapped_column(String(20))  # publish or unpublish
+    action: Mapped[str] = mapped_column(String(STATUS_LENGTH))  # a ScheduleAction
     at: Mapped[datetime] = mapped_column(index=True)
     created_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -7,14 +7,15 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.models.base import Base, utcnow
+from service.models.lengths import KEY_LENGTH, NAME_LENGTH
 
 
 class Site(Base):
     __tablename__ = "sites"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(100), unique=True)  # e.g. clinic-austin
-    name: Mapped[str] = mapped_column(String(200))
+    key: Mapped[str] = mapped_column(String(KEY_LENGTH), unique=True)  # e.g. clinic-austin
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
     origins: Mapped[list[str]]  # browser origins allowed to call delivery for this site
     variables: Mapped[dict[str, Any]]  # {{site.<name>}} values: phone, booking_url, city...
     page_url: Mapped[str | None] = mapped_column(Text)  # where it shows an article: .../{slug}

@@ -7,6 +7,7 @@ from service.api.articles.preconditions import change_docs, edited_draft
 from service.api.articles.resource import blp
 from service.api.articles_schemas import CHILD_KINDS, ChildPositionSchema, JsonObjectSchema, ReorderSchema
 from service.content import editing
+from service.models import Role
 
 KIND = "<any(" + ", ".join(CHILD_KINDS) + "):kind>"
 CHILD_BODY = "A Section, Condition, Benefit or Faq object, as in ArticleDocument, by kind."
@@ -14,7 +15,7 @@ CHILD_BODY = "A Section, Condition, Benefit or Faq object, as in ArticleDocument
 
 @blp.route(f"/<id:article_id>/{KIND}")
 class Children(MethodView):
-    @blp.requires("editor")
+    @blp.requires(Role.EDITOR)
     @blp.arguments(JsonObjectSchema, description=CHILD_BODY)
     @blp.arguments(ChildPositionSchema, location="query")
     @change_docs("addChild")
@@ -29,7 +30,7 @@ class Children(MethodView):
 
 @blp.route(f"/<id:article_id>/order/{KIND}")
 class ChildOrder(MethodView):
-    @blp.requires("editor")
+    @blp.requires(Role.EDITOR)
     @blp.arguments(ReorderSchema)
     @change_docs("reorderChildren", errors=(404, 412, 428))
     def put(self, order, article_id, kind):
@@ -42,7 +43,7 @@ class ChildOrder(MethodView):
 
 @blp.route(f"/<id:article_id>/{KIND}/<slug:key>")
 class Child(MethodView):
-    @blp.requires("editor")
+    @blp.requires(Role.EDITOR)
     @blp.arguments(JsonObjectSchema, description=CHILD_BODY)
     @change_docs("replaceChild")
     def put(self, child, article_id, kind, key):
@@ -52,7 +53,7 @@ class Child(MethodView):
         """
         return edited_draft(article_id, editing.child_replaced(kind, key, child))
 
-    @blp.requires("editor")
+    @blp.requires(Role.EDITOR)
     @blp.arguments(JsonObjectSchema, content_type="application/merge-patch+json", description=CHILD_BODY)
     @change_docs("patchChild")
     def patch(self, patch, article_id, kind, key):
@@ -62,7 +63,7 @@ class Child(MethodView):
         """
         return edited_draft(article_id, editing.child_patched(kind, key, patch))
 
-    @blp.requires("editor")
+    @blp.requires(Role.EDITOR)
     @change_docs("deleteChild")
     def delete(self, article_id, kind, key):
         """Delete a child"""

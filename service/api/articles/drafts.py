@@ -21,11 +21,12 @@ from service.config import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from service.content import editing
 from service.content.document import ArticleDocumentSchema
 from service.extensions import db
+from service.models import Role
 
 
 @blp.route("")
 class Drafts(MethodView):
-    @blp.requires("viewer")
+    @blp.requires(Role.VIEWER)
     @blp.arguments(DraftListQuerySchema, location="query")
     @blp.response(200, DraftCardSchema(many=True), example=[DRAFT_CARD_EXAMPLE])
     @blp.paginate(page_size=DEFAULT_PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
@@ -41,7 +42,7 @@ class Drafts(MethodView):
             for article in articles
         ]
 
-    @blp.requires("editor")
+    @blp.requires(Role.EDITOR)
     @blp.arguments(ArticleDocumentSchema, example=SEED_DOCUMENT)
     @blp.response(201, DraftSchema, example=DRAFT_EXAMPLE)
     @blp.alt_response(409, response="CONFLICT")
@@ -60,7 +61,7 @@ class Drafts(MethodView):
 
 @blp.route("/<id:article_id>")
 class Draft(MethodView):
-    @blp.requires("viewer")
+    @blp.requires(Role.VIEWER)
     @blp.response(200, DraftSchema, example=DRAFT_EXAMPLE)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.doc(operationId="getDraft")
@@ -71,7 +72,7 @@ class Draft(MethodView):
         """
         return draft_reply(article_or_404(article_id))
 
-    @blp.requires("editor")
+    @blp.requires(Role.EDITOR)
     @blp.arguments(ArticleDocumentSchema, example=SEED_DOCUMENT)
     @change_docs("replaceDraft")
     def put(self, document, article_id):
@@ -81,7 +82,7 @@ class Draft(MethodView):
         """
         return edited_draft(article_id, editing.replacement(document))
 
-    @blp.requires("editor")
+    @blp.requires(Role.EDITOR)
     @blp.arguments(JsonObjectSchema, content_type="application/merge-patch+json")
     @change_docs("patchDraft")
     def patch(self, patch, article_id):
@@ -92,7 +93,7 @@ class Draft(MethodView):
         """
         return edited_draft(article_id, editing.merge(patch))
 
-    @blp.requires("editor")
+    @blp.requires(Role.EDITOR)
     @change_docs("deleteArticle", status=204)
     def delete(self, article_id):
         """Delete an article

@@ -8,11 +8,12 @@ from service.api.articles_schemas import PublishSchema
 from service.api.auth import actor
 from service.content.publishing import publish_article, unpublish_article
 from service.extensions import db
+from service.models import Role
 
 
 @blp.route("/<id:article_id>/publish")
 class Publish(MethodView):
-    @blp.requires("publisher")
+    @blp.requires(Role.PUBLISHER)
     @blp.arguments(PublishSchema)
     @change_docs("publishArticle", errors=(404, 409, 412, 428))
     def post(self, options, article_id):
@@ -29,7 +30,7 @@ class Publish(MethodView):
 
 @blp.route("/<id:article_id>/unpublish")
 class Unpublish(MethodView):
-    @blp.requires("publisher")
+    @blp.requires(Role.PUBLISHER)
     @change_docs("unpublishArticle", errors=(404, 412, 428))
     def post(self, article_id):
         """Unpublish

@@ -11,11 +11,12 @@ from service.api.lookup import article_or_404
 from service.content.document import ArticleDocumentSchema
 from service.content.mapping import document_from_article
 from service.content.publishing import preview_body
+from service.models import Role
 
 
 @blp.route("/<id:article_id>/preview")
 class Preview(MethodView):
-    @blp.requires("viewer")
+    @blp.requires(Role.VIEWER)
     @blp.response(
         200, DeliveredArticleSchema, example=ARTICLE_EXAMPLE | {"revision": None, "published_at": None}
     )
@@ -39,7 +40,7 @@ class Preview(MethodView):
 
 @blp.route("/<id:article_id>/export")
 class Export(MethodView):
-    @blp.requires("viewer")
+    @blp.requires(Role.VIEWER)
     @blp.response(200, ArticleDocumentSchema, example=SEED_DOCUMENT)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.doc(operationId="exportArticle")

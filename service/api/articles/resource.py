@@ -4,7 +4,7 @@ as they all answer with it: its metadata, its document and its ETag."""
 from typing import Any
 
 from service.api.auth import ManagementBlueprint
-from service.content.editing import live_number
+from service.content.editing import published_number
 from service.content.mapping import document_from_article
 from service.models import Article
 
@@ -25,7 +25,7 @@ def draft_metadata(article: Article) -> dict[str, Any]:
         "id": article.id,
         "version": article.version,
         "status": article.status,
-        "published_revision": live_number(article),
+        "published_revision": published_number(article),
         "created_at": article.created_at,
         "updated_at": article.updated_at,
         "etag": draft_etag(article),

@@ -23,7 +23,7 @@ from service.content.diff import diff_documents
 from service.content.mapping import draft_document
 from service.content.publishing import find_revision, list_revisions, restore_revision
 from service.extensions import db
-from service.models import Article, Revision
+from service.models import Article, Revision, Role
 
 
 def revision_summary(article: Article, revision: Revision) -> dict[str, Any]:
@@ -46,7 +46,7 @@ def revision_or_404(article: Article, number: int) -> Revision:
 
 @blp.route("/<id:article_id>/revisions")
 class Revisions(MethodView):
-    @blp.requires("viewer")
+    @blp.requires(Role.VIEWER)
     @blp.response(200, RevisionSchema(many=True), example=[REVISION_EXAMPLE])
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.doc(operationId="listRevisions")
@@ -61,7 +61,7 @@ class Revisions(MethodView):
 
 @blp.route("/<id:article_id>/revisions/<id:number>")
 class RevisionView(MethodView):
-    @blp.requires("viewer")
+    @blp.requires(Role.VIEWER)
     @blp.response(200, RevisionDocumentSchema, example=REVISION_EXAMPLE | {"document": SEED_DOCUMENT})
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.doc(operationId="getRevision")
@@ -77,7 +77,7 @@ class RevisionView(MethodView):
 
 @blp.route("/<id:article_id>/revisions/<id:number>/restore")
 class Restore(MethodView):
-    @blp.requires("publisher")
+    @blp.requires(Role.PUBLISHER)
     @blp.arguments(RestoreSchema)
     @change_docs("restoreRevision", errors=(404, 409, 412, 428))
     def post(self, options, article_id, number):
@@ -109,7 +109,7 @@ def document_at(article: Article, which: str) -> dict[str, Any]:
 
 @blp.route("/<id:article_id>/diff")
 class Diff(MethodView):
-    @blp.requires("viewer")
+    @blp.requires(Role.VIEWER)
     @blp.arguments(DiffQuerySchema, location="query")
     @blp.response(200, DiffSchema, example=DIFF_EXAMPLE)
     @blp.alt_response(404, response="NOT_FOUND")

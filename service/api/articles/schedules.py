@@ -8,11 +8,12 @@ from service.api.auth import actor
 from service.api.lookup import article_or_404, found_or_404
 from service.content import scheduling
 from service.extensions import db
+from service.models import Role
 
 
 @blp.route("/<id:article_id>/schedules")
 class Schedules(MethodView):
-    @blp.requires("viewer")
+    @blp.requires(Role.VIEWER)
     @blp.response(200, ScheduleSchema(many=True), example=[SCHEDULE_EXAMPLE])
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.doc(operationId="listSchedules")
@@ -23,7 +24,7 @@ class Schedules(MethodView):
         """
         return scheduling.schedules_of(db.session, article_or_404(article_id).id)
 
-    @blp.requires("publisher")
+    @blp.requires(Role.PUBLISHER)
     @blp.arguments(NewScheduleSchema, example={"action": "publish", "at": "2026-12-01T08:00:00+00:00"})
     @blp.response(201, ScheduleSchema, example=SCHEDULE_EXAMPLE)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -42,7 +43,7 @@ class Schedules(MethodView):
 
 @blp.route("/<id:article_id>/schedules/<id:schedule_id>")
 class ScheduleView(MethodView):
-    @blp.requires("publisher")
+    @blp.requires(Role.PUBLISHER)
     @blp.response(204)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")

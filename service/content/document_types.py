@@ -1,0 +1,71 @@
+"""The shape of a loaded article document (what `load_document` returns and the domain passes
+around): every field is present, an optional one as None. Its JSON-ready form (dates as ISO
+strings, what revisions store and overlays patch) stays a plain dict."""
+
+from datetime import date
+from typing import TypedDict
+
+
+class SeoDocument(TypedDict):
+    title: str | None
+    description: str | None
+
+
+class CallToActionDocument(TypedDict):
+    heading: str | None
+    body: str
+    button_label: str | None
+    button_url: str | None
+
+
+class ReferenceDocument(TypedDict):
+    title: str
+    url: str
+
+
+class SectionDocument(TypedDict):
+    key: str
+    heading: str
+    body: str | None
+    items: list[str]
+    closing: str | None
+    includes: str | None
+
+
+class ConditionDocument(TypedDict):
+    key: str
+    name: str
+    outlook: str
+    summary: str | None
+    points: list[str]
+
+
+class BenefitDocument(TypedDict):
+    key: str
+    title: str
+    description: str
+
+
+class FaqDocument(TypedDict):
+    key: str
+    question: str
+    answer: str
+
+
+class ArticleDocument(TypedDict):
+    slug: str
+    locale: str
+    title: str
+    summary: str
+    intro: str
+    tags: list[str]
+    seo: SeoDocument
+    call_to_action: CallToActionDocument
+    medical_disclaimer: str | None
+    reviewed_by: str | None
+    reviewed_at: date | None
+    references: list[ReferenceDocument]
+    sections: list[SectionDocument]
+    conditions: list[ConditionDocument]
+    benefits: list[BenefitDocument]
+    faqs: list[FaqDocument]
