@@ -11,7 +11,14 @@ from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from service.models.base import Base, utcnow
-from service.models.lengths import KEY_LENGTH, LOCALE_LENGTH, SLUG_LENGTH, TAG_LENGTH, TITLE_LENGTH
+from service.models.lengths import (
+    ACTOR_LENGTH,
+    KEY_LENGTH,
+    LOCALE_LENGTH,
+    SLUG_LENGTH,
+    TAG_LENGTH,
+    TITLE_LENGTH,
+)
 
 
 class ArticleStatus(StrEnum):
@@ -159,7 +166,7 @@ class Revision(Base):
     title: Mapped[str] = mapped_column(String(TITLE_LENGTH))
     summary: Mapped[str] = mapped_column(Text)
     published_at: Mapped[datetime] = mapped_column(default=utcnow)
-    published_by: Mapped[str | None] = mapped_column(String(100))  # the key's name and prefix
+    published_by: Mapped[str | None] = mapped_column(String(ACTOR_LENGTH))  # the key's name and prefix
     note: Mapped[str | None] = mapped_column(Text)
 
     tags: Mapped[list[RevisionTag]] = relationship(

@@ -4,6 +4,8 @@ so that what an input schema accepts always fits its column."""
 KEY_LENGTH = 100  # slug-like keys: sites, experiments, variants, children, event names
 NAME_LENGTH = 200  # what people read as a name: sites, variants, webhook descriptions
 API_KEY_NAME_LENGTH = 100  # who an API key is for
+# How history names who acted: "<key name> (<key prefix>)", or a command's name.
+ACTOR_LENGTH = API_KEY_NAME_LENGTH + len(" (cms_12345678)")
 SLUG_LENGTH = 200
 LOCALE_LENGTH = 35  # BCP 47 tags with extensions
 TITLE_LENGTH = 300

@@ -7,7 +7,7 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.models.base import Base, utcnow
-from service.models.lengths import STATUS_LENGTH
+from service.models.lengths import ACTOR_LENGTH, STATUS_LENGTH
 
 
 class ScheduleAction(StrEnum):
@@ -22,7 +22,7 @@ class Schedule(Base):
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
     action: Mapped[str] = mapped_column(String(STATUS_LENGTH))  # a ScheduleAction
     at: Mapped[datetime] = mapped_column(index=True)
-    created_by: Mapped[str | None] = mapped_column(String(100))
+    created_by: Mapped[str | None] = mapped_column(String(ACTOR_LENGTH))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     applied_at: Mapped[datetime | None]
     outcome: Mapped[str | None] = mapped_column(Text)
