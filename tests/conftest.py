@@ -4,6 +4,7 @@ its schema built by the real migrations, and every table emptied after each test
 import copy
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from service.content.keys import create_key
 from service.content.loading import load_articles, validate_documents
 from service.extensions import db
 from service.models import Base
+from tests.databases import database_beside
 from tests.experiment_factories import EXPERIMENTS, SITE, experiment
 from tests.receivers import Receiver
 from tests.servers import start, start_nginx
@@ -44,8 +46,19 @@ def empty_tables() -> None:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """TEST_DATABASE_URL, or else a throwaway SQLite file (one per pytest-xdist worker, in its
+    temporary directory). In parallel on PostgreSQL each worker has a database of its own beside
+    the one named, `<name>_gw0`, `<name>_gw1`...: workers never see each other's rows or locks."""
+    configured = os.environ.get("TEST_DATABASE_URL")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")  # (unset in a serial run)
+    if not configured:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    elif worker is None or make_url(configured).get_backend_name() != "postgresql":
+        yield configured
+    else:
+        with database_beside(make_url(configured), worker) as own:
+            yield own.render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")

@@ -73,6 +73,7 @@ def private_redis():
     server.kill()
 
 
+@pytest.mark.servers
 def test_while_redis_is_down_limits_count_in_process_and_return_to_redis(
     private_redis, database_url, app, auth, caplog
 ):
@@ -216,6 +217,7 @@ def test_a_connection_lost_before_the_rollback_still_sends_the_answer(database_u
     assert "Rolling back after GET /v1/manage/articles failed" in caplog.text
 
 
+@pytest.mark.servers
 @pytest.mark.skipif(not ON_POSTGRESQL, reason="terminates a PostgreSQL backend (TEST_DATABASE_URL)")
 def test_a_backend_terminated_mid_request_is_a_503_problem_from_gunicorn(database_url, auth, tmp_path):
     headers = auth("viewer")
