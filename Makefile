@@ -1,12 +1,14 @@
 # Two commands for a newcomer: `make run` serves the API and docs on http://127.0.0.1:8000,
 # `make test` runs the whole suite (SQLite by default; TEST_DATABASE_URL for PostgreSQL).
+# `make check` is the edit loop's: the linter, and the tests that fuzz nothing, open no browser
+# and start no server of their own.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test install migrate seed lint bench profile demo frontend-check spec
+.PHONY: run test check install migrate seed lint bench profile demo frontend-check spec
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +26,15 @@ seed: migrate
 run: seed
 	$(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
+# In parallel: a pytest-xdist worker per core (TEST_WORKERS=1 for one), each on a database of its
+# own (tests/conftest.py); worksteal, so that the long fuzz and server tests end up spread out.
+TEST_WORKERS ?= auto
+PARALLEL := -n $(TEST_WORKERS) --dist worksteal
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest $(PARALLEL) --durations=20
+
+check: lint
+	$(BIN)/pytest $(PARALLEL) -m "not fuzz and not browser and not servers"
 
 lint: install
 	$(BIN)/ruff format --check .

@@ -4,7 +4,9 @@ its schema built by the real migrations, and every table emptied after each test
 import copy
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from flask_migrate import upgrade
@@ -17,9 +19,12 @@ from service.content.keys import create_key
 from service.content.loading import load_articles, validate_documents
 from service.extensions import db
 from service.models import Base
+from tests.databases import database_beside
 from tests.experiment_factories import EXPERIMENTS, SITE, experiment
 from tests.receivers import Receiver
 from tests.servers import start, start_nginx
+
+DRAFTS = "/v1/manage/articles"
 
 
 def drop_everything() -> None:
@@ -44,8 +49,19 @@ def empty_tables() -> None:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """TEST_DATABASE_URL, or else a throwaway SQLite file (one per pytest-xdist worker, in its
+    temporary directory). In parallel on PostgreSQL each worker has a database of its own beside
+    the one named, `<name>_gw0`, `<name>_gw1`...: workers never see each other's rows or locks."""
+    configured = os.environ.get("TEST_DATABASE_URL")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")  # (unset in a serial run)
+    if not configured:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    elif worker is None or make_url(configured).get_backend_name() != "postgresql":
+        yield configured
+    else:
+        with database_beside(make_url(configured), worker) as own:
+            yield own.render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
@@ -73,6 +89,22 @@ def _clean_database(request: pytest.FixtureRequest):
 
 
 @pytest.fixture
+def app_with(app, database_url):
+    """Apps of a test's own on the suite's database (whose schema the `app` fixture built), each
+    with the production defaults but for `config`; their connections closed after the test."""
+    made = []
+
+    def make(**config):
+        made.append(create_app({"SQLALCHEMY_DATABASE_URI": database_url, **config}))
+        return made[-1]
+
+    yield make
+    for each in made:
+        with each.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
 def sqlite_app(tmp_path: Path):
     """An app on a migrated SQLite file of its own, on either database run: for what only the
     embedded database does (locks, a file on disk)."""
@@ -87,6 +119,12 @@ def sqlite_app(tmp_path: Path):
 @pytest.fixture
 def sqlite_file(sqlite_app) -> str:
     return make_url(sqlite_app.config["SQLALCHEMY_DATABASE_URI"]).database
+
+
+@pytest.fixture(scope="session")
+def spec(app) -> dict:
+    """The OpenAPI document as the app serves it (not to be changed: every test shares it)."""
+    return app.test_client().get("/openapi.json").json
 
 
 @pytest.fixture
@@ -159,6 +197,64 @@ def published(runner):
     return json.loads(SEED_PATH.read_text(encoding="utf-8"))
 
 
+class ManagedArticle(NamedTuple):
+    """An article as the management API last answered: its address, the body and its ETag."""
+
+    url: str
+    body: dict
+    etag: str
+
+
+@pytest.fixture
+def editor(auth) -> dict:
+    return auth("editor")
+
+
+@pytest.fixture
+def publisher(auth) -> dict:
+    return auth("publisher")
+
+
+@pytest.fixture
+def admin(auth) -> dict:
+    return auth("admin")
+
+
+@pytest.fixture
+def create_draft(client, seed_document, request: pytest.FixtureRequest):
+    """Create an article through the API: `document` (by default the seed) with `changes`, sent
+    with `headers` (by default the test's `editor` key)."""
+
+    def create(document: dict | None = None, *, headers: dict | None = None, **changes) -> ManagedArticle:
+        headers = headers or request.getfixturevalue("editor")
+        response = client.post(DRAFTS, json={**(document or seed_document), **changes}, headers=headers)
+        assert response.status_code == 201, response.json
+        return ManagedArticle(response.headers["Location"], response.json, response.headers["ETag"])
+
+    return create
+
+
+@pytest.fixture
+def draft(create_draft) -> ManagedArticle:
+    """The seed article, created as a draft by the test's `editor` key."""
+    return create_draft()
+
+
+@pytest.fixture
+def create_published(client, create_draft, request: pytest.FixtureRequest):
+    """Create an article as create_draft does, then publish it whatever its version (If-Match:
+    *); `headers` by default the test's `publisher` key. As the publish answered."""
+
+    def create(document: dict | None = None, *, headers: dict | None = None, **changes) -> ManagedArticle:
+        headers = headers or request.getfixturevalue("publisher")
+        url = create_draft(document, headers=headers, **changes).url
+        response = client.post(f"{url}/publish", json={}, headers={**headers, "If-Match": "*"})
+        assert response.status_code == 200, response.json
+        return ManagedArticle(url, response.json, response.headers["ETag"])
+
+    return create
+
+
 @pytest.fixture
 def private_targets(app, monkeypatch):
     """Webhooks may reach private addresses, as for receivers on premises (the tests' own
@@ -194,17 +290,10 @@ def behind_nginx(database_url, published, tmp_path):
 
 
 @pytest.fixture
-def publisher(auth):
-    return auth("publisher")
-
-
-@pytest.fixture
-def live_article(client, auth, publisher, seed_document):
+def live_article(client, admin, create_published):
     """The seed article, published, and the site clinic-austin: its id."""
-    client.post("/v1/manage/sites", json=SITE, headers=auth("admin"))
-    url = client.post("/v1/manage/articles", json=seed_document, headers=publisher).headers["Location"]
-    client.post(f"{url}/publish", json={}, headers={**publisher, "If-Match": "*"})
-    return int(url.rsplit("/", 1)[1])
+    client.post("/v1/manage/sites", json=SITE, headers=admin)
+    return create_published().body["id"]
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from service.extensions import db
 from service.models import WebhookDelivery
 from service.models.base import utcnow
 
-DRAFTS = "/v1/manage/articles"
 HOOKS = "/v1/manage/webhooks"
 # What a receiver answers besides its status: the service must never show it back.
 ANSWER = b"internal: db=10.0.0.7 password=hunter2"
@@ -100,10 +99,3 @@ def make_due(app):
     with app.app_context():
         db.session.execute(update(WebhookDelivery).values(next_attempt_at=utcnow() - timedelta(seconds=1)))
         db.session.commit()
-
-
-def publish_seed(client, headers, seed_document):
-    url = client.post(DRAFTS, json=seed_document, headers=headers).headers["Location"]
-    response = client.post(f"{url}/publish", json={}, headers={**headers, "If-Match": "*"})
-    assert response.status_code == 200
-    return url

@@ -55,7 +55,10 @@ def start(database_url: str, log: Path, workers: int = 2, **env: str) -> Server:
         "WEB_CONCURRENCY": str(workers),
         **env,
     }
-    process = _spawn([str(GUNICORN), "--config", "gunicorn.conf.py", "wsgi:app"], log, environment)
+    # gunicorn's control socket is one path for every gunicorn a user starts (~/.gunicorn/): each
+    # server would take it from the one before, and unlink it under the others as it stops.
+    command = [str(GUNICORN), "--config", "gunicorn.conf.py", "--no-control-socket", "wsgi:app"]
+    process = _spawn(command, log, environment)
     return _answering(Server(f"http://127.0.0.1:{port}", process, log, env), log)
 
 

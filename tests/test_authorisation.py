@@ -39,11 +39,6 @@ def concrete(path, operation):
     return re.sub(r"\{(\w+)\}", fill, path)
 
 
-@pytest.fixture(scope="module")
-def spec(app):
-    return app.test_client().get("/openapi.json").json
-
-
 @pytest.fixture
 def keys(app):
     """A key per role, and dead ones: revoked and expired admins."""

@@ -23,6 +23,7 @@ from service.config import SEED_PATH
 from service.content.keys import create_key
 from service.extensions import db
 from service.models import Article
+from tests.databases import database_beside
 from tests.servers import start
 
 
@@ -52,6 +53,7 @@ def seed_copy(number: int) -> dict:
     return {**copy.deepcopy(document), "slug": f"crash-{number}"}
 
 
+@pytest.mark.servers
 def test_sigkill_mid_write_load_loses_no_acknowledged_write(sqlite_app, sqlite_file, tmp_path):
     path = sqlite_file
     with sqlite_app.app_context():
@@ -142,12 +144,7 @@ def test_a_postgresql_backup_restores_with_pg_restore(app, runner, published, tm
     result = runner.invoke(args=["backup", str(backup_file)])
     assert result.exit_code == 0, result.output
 
-    server = create_engine(make_url(database_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS cms_restore_test"))
-        connection.execute(text("CREATE DATABASE cms_restore_test"))
-    target = make_url(database_url).set(database="cms_restore_test")
-    try:
+    with database_beside(make_url(database_url), "restore") as target:
         libpq = target.set(drivername="postgresql").render_as_string(hide_password=False)
         restore = [
             "pg_restore",
@@ -163,7 +160,3 @@ def test_a_postgresql_backup_restores_with_pg_restore(app, runner, published, tm
         assert answer.status_code == 200
         with restored.app_context():
             db.engine.dispose()
-    finally:
-        with server.connect() as connection:
-            connection.execute(text("DROP DATABASE IF EXISTS cms_restore_test WITH (FORCE)"))
-        server.dispose()

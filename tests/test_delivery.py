@@ -248,14 +248,9 @@ def test_head_on_the_list_answers_like_get(client, published):
 
 
 @pytest.fixture
-def allow_listed_client(database_url):
+def allow_listed_client(app_with):
     """An app that lets only two clinic sites' browsers read delivery."""
-    from service import create_app
-
-    app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": database_url, "CORS_ORIGINS": "https://a.example, https://b.example"}
-    )
-    return app.test_client()
+    return app_with(CORS_ORIGINS="https://a.example, https://b.example").test_client()
 
 
 def test_an_allow_list_of_origins_is_honoured_and_caches_vary_by_origin(allow_listed_client, published):

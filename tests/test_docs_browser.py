@@ -45,6 +45,7 @@ def rendered_dom(url: str, profile: str) -> str:
     return subprocess.run(command, capture_output=True, text=True, timeout=120, check=True).stdout
 
 
+@pytest.mark.browser
 def test_the_docs_page_lists_the_operations_offline(live_server, published, tmp_path):
     if CHROMIUM is None:
         if os.environ.get("CI"):

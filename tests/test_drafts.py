@@ -1,22 +1,7 @@
 """Drafts through the management API: create, read, replace, patch, delete, children."""
 
-import pytest
-
 DRAFTS = "/v1/manage/articles"
 SLUG = "are-all-types-of-back-pain-treatable-with-stem-cells"
-
-
-@pytest.fixture
-def editor(auth):
-    return auth("editor")
-
-
-@pytest.fixture
-def draft(client, editor, seed_document):
-    """The seed article created as a draft: (url, response json, etag header)."""
-    response = client.post(DRAFTS, json=seed_document, headers=editor)
-    assert response.status_code == 201, response.json
-    return response.headers["Location"], response.json, response.headers["ETag"]
 
 
 def test_creating_an_article_returns_the_draft_with_its_etag(client, draft, seed_document):

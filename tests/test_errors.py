@@ -2,8 +2,6 @@
 
 import pytest
 
-from service import create_app
-
 
 def test_an_unknown_route_is_a_404_problem(client):
     response = client.get("/v1/nothing-here")
@@ -22,9 +20,9 @@ def test_a_wrong_method_is_a_405_problem_that_keeps_allow(client):
 
 
 @pytest.fixture
-def failing_app(database_url):
+def failing_app(app_with):
     """An app whose one extra route fails, run as in production (exceptions not propagated)."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "PROPAGATE_EXCEPTIONS": False})
+    app = app_with(PROPAGATE_EXCEPTIONS=False)
 
     @app.get("/boom")
     def boom():

@@ -160,6 +160,7 @@ POSTGRESQL_ONLY = pytest.mark.skipif(
 THREADS, ROUNDS, EVENTS_PER_ROUND = 8, 6, 100
 
 
+@pytest.mark.servers
 @POSTGRESQL_ONLY
 def test_overlapping_batches_through_two_hosts_store_each_event_once(app, running, database_url, tmp_path):
     """Eight frontends re-send the same events at once, each batch in its own order, through two

@@ -20,6 +20,7 @@ from service.extensions import db
 from tests.conftest import empty_tables
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
+pytestmark = pytest.mark.fuzz
 
 
 def loaded_schema():

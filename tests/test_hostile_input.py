@@ -10,11 +10,6 @@ DRAFTS = "/v1/manage/articles"
 HUGE = "99999999999999999999"
 
 
-@pytest.fixture
-def article_url(client, auth, seed_document):
-    return client.post(DRAFTS, json=seed_document, headers=auth("editor")).headers["Location"]
-
-
 @pytest.mark.parametrize(
     "path", [f"{DRAFTS}/{HUGE}", f"{DRAFTS}/2147483648", f"{DRAFTS}/0", f"{DRAFTS}/1/revisions/{HUGE}"]
 )
@@ -30,12 +25,10 @@ def test_audit_filters_out_of_range_are_422(client, auth):
     assert {e["field"] for e in response.json["errors"]} == {"article_id", "key_id"}
 
 
-def test_times_that_cannot_be_held_in_utc_are_422(client, auth, article_url):
+def test_times_that_cannot_be_held_in_utc_are_422(client, auth, draft):
     headers = auth("admin")
     edge = "9999-12-31T23:30:00-01:00"
-    schedule = client.post(
-        f"{article_url}/schedules", json={"action": "publish", "at": edge}, headers=headers
-    )
+    schedule = client.post(f"{draft.url}/schedules", json={"action": "publish", "at": edge}, headers=headers)
     key = client.post(
         "/v1/manage/keys", json={"name": "x", "role": "viewer", "expires_at": edge}, headers=headers
     )
@@ -44,28 +37,28 @@ def test_times_that_cannot_be_held_in_utc_are_422(client, auth, article_url):
         assert response.json["errors"][0]["field"] == field
 
 
-def test_a_huge_child_position_is_422(client, auth, article_url):
+def test_a_huge_child_position_is_422(client, auth, draft):
     response = client.post(
-        f"{article_url}/faqs?position={HUGE}",
+        f"{draft.url}/faqs?position={HUGE}",
         json={"key": "x", "question": "Q?", "answer": "A."},
         headers={**auth("editor"), "If-Match": "*"},
     )
     assert response.status_code == 422
 
 
-def test_a_deeply_nested_body_is_400(client, auth, article_url):
+def test_a_deeply_nested_body_is_400(client, auth, draft):
     body = '{"seo": ' * 30000 + "1" + "}" * 30000
     response = client.patch(
-        article_url, data=body, content_type="application/json", headers={**auth("editor"), "If-Match": "*"}
+        draft.url, data=body, content_type="application/json", headers={**auth("editor"), "If-Match": "*"}
     )
     assert response.status_code == 400
     assert response.mimetype == "application/problem+json"
 
 
-def test_nul_characters_are_refused_everywhere_text_is_stored(client, auth, article_url):
+def test_nul_characters_are_refused_everywhere_text_is_stored(client, auth, draft):
     admin = auth("admin")
     key = client.post("/v1/manage/keys", json={"name": "a\x00b", "role": "viewer"}, headers=admin)
-    note = client.post(f"{article_url}/publish", json={"note": "a\x00b"}, headers={**admin, "If-Match": "*"})
+    note = client.post(f"{draft.url}/publish", json={"note": "a\x00b"}, headers={**admin, "If-Match": "*"})
     hook = client.post(
         "/v1/manage/webhooks",
         json={"url": "http://127.0.0.1:9/ok?\x00", "events": ["article.published"]},
@@ -99,9 +92,9 @@ def test_many_creating_one_slug_at_once_get_one_201_and_409s(app, auth, seed_doc
 
 
 @pytest.mark.parametrize("if_match", ["0", "{}", "3-2", '"3-2'])
-def test_an_if_match_that_is_no_entity_tag_is_400_not_a_stale_412(client, auth, article_url, if_match):
+def test_an_if_match_that_is_no_entity_tag_is_400_not_a_stale_412(client, auth, draft, if_match):
     response = client.patch(
-        article_url,
+        draft.url,
         data='{"title": "New"}',
         content_type="application/merge-patch+json",
         headers=auth("editor", **{"If-Match": if_match}),
@@ -111,9 +104,9 @@ def test_an_if_match_that_is_no_entity_tag_is_400_not_a_stale_412(client, auth, 
     assert "If-Match" in response.json["detail"]
 
 
-def test_a_missing_body_is_400_before_the_precondition_is_checked(client, auth, article_url):
+def test_a_missing_body_is_400_before_the_precondition_is_checked(client, auth, draft):
     response = client.put(
-        article_url, content_type="application/json", headers=auth("editor", **{"If-Match": '"stale"'})
+        draft.url, content_type="application/json", headers=auth("editor", **{"If-Match": '"stale"'})
     )
 
     assert response.status_code == 400
@@ -128,13 +121,13 @@ def test_an_experiment_on_an_article_id_beyond_any_id_is_422(client, auth):
     assert any(error["field"] == "article_id" for error in response.json["errors"])
 
 
-def test_json_nested_deeper_than_the_cap_is_400_and_within_it_is_read(client, auth, article_url):
+def test_json_nested_deeper_than_the_cap_is_400_and_within_it_is_read(client, auth, draft):
     deep = {"fields": {"x": 1}}
     for _ in range(40):
         deep = {"fields": deep}
     headers = {**auth("editor"), "If-Match": "*"}
     response = client.patch(
-        article_url, json=deep, headers=headers, content_type="application/merge-patch+json"
+        draft.url, json=deep, headers=headers, content_type="application/merge-patch+json"
     )
 
     assert response.status_code == 400
@@ -188,10 +181,10 @@ def test_unstorable_text_anywhere_in_a_body_is_422_naming_the_field(client, auth
     assert field in [error["field"] for error in response.json["errors"]]
 
 
-def test_a_merge_patch_with_unstorable_text_is_422_and_changes_nothing(client, auth, article_url):
-    before = client.get(article_url, headers=auth("viewer")).json
+def test_a_merge_patch_with_unstorable_text_is_422_and_changes_nothing(client, auth, draft):
+    before = client.get(draft.url, headers=auth("viewer")).json
     response = client.patch(
-        article_url,
+        draft.url,
         data='{"title": "x\\ud800y"}',
         content_type="application/merge-patch+json",
         headers={**auth("editor"), "If-Match": "*"},
@@ -199,7 +192,7 @@ def test_a_merge_patch_with_unstorable_text_is_422_and_changes_nothing(client, a
 
     assert response.status_code == 422
     assert response.json["errors"][0]["field"] == "title"
-    assert client.get(article_url, headers=auth("viewer")).json == before
+    assert client.get(draft.url, headers=auth("viewer")).json == before
 
 
 @pytest.mark.parametrize("path", ["/v1/events", DRAFTS])
@@ -240,10 +233,10 @@ def test_a_key_given_twice_in_one_object_is_422_naming_it(client, auth, path, bo
     ]
 
 
-def test_reordering_with_more_keys_than_an_article_may_have_is_refused_at_once(client, auth, article_url):
+def test_reordering_with_more_keys_than_an_article_may_have_is_refused_at_once(client, auth, draft):
     """60,000 keys held a worker for 30 s (a count inside a loop); the list is capped now."""
     response = client.put(
-        f"{article_url}/order/faqs",
+        f"{draft.url}/order/faqs",
         json={"keys": [f"q-{n}" for n in range(60_000)]},
         headers={**auth("editor"), "If-Match": "*"},
     )

@@ -9,6 +9,8 @@ import pytest
 from service.content.keys import PREFIX_LENGTH
 from tests.servers import start
 
+pytestmark = pytest.mark.servers
+
 
 @pytest.fixture
 def secret(auth) -> str:

@@ -3,7 +3,6 @@ configuration. (What gunicorn logs is checked in test_two_hosts, on real servers
 
 import pytest
 
-from service import create_app
 from service.security import SECURITY_HEADERS
 
 ARTICLE_URL = "/v1/articles/are-all-types-of-back-pain-treatable-with-stem-cells"
@@ -37,9 +36,9 @@ def test_a_304_carries_them_too(client, published):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_a_500_for_a_failing_hook_carries_them_too(database_url):
+def test_a_500_for_a_failing_hook_carries_them_too(app_with):
     """A failing after-request hook skips the hooks after it, for the 500 answered too."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "PROPAGATE_EXCEPTIONS": False})
+    app = app_with(PROPAGATE_EXCEPTIONS=False)
 
     @app.after_request
     def fail(_response):
@@ -59,9 +58,9 @@ def test_the_docs_page_may_run_only_its_own_scripts(client):
     assert "*" not in policy and "http" not in policy
 
 
-def test_the_production_configuration_has_debug_off(monkeypatch, database_url):
+def test_the_production_configuration_has_debug_off(monkeypatch, app_with):
     monkeypatch.delenv("FLASK_DEBUG", raising=False)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
+    app = app_with()
 
     assert app.debug is False and app.testing is False
     assert app.config["PROPAGATE_EXCEPTIONS"] is None  # Flask's default: errors become 500 problems

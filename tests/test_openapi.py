@@ -2,17 +2,11 @@
 
 import re
 
-import pytest
 from openapi_spec_validator import validate
 
 from tests.walk import members
 
 UNDOCUMENTED = {"/openapi.json", "/docs", "/docs/assets/<path:filename>", "/"}
-
-
-@pytest.fixture(scope="module")
-def spec(app):
-    return app.test_client().get("/openapi.json").json
 
 
 def operations(spec):

@@ -73,16 +73,14 @@ def private_redis():
     server.kill()
 
 
+@pytest.mark.servers
 def test_while_redis_is_down_limits_count_in_process_and_return_to_redis(
-    private_redis, database_url, app, auth, caplog
+    private_redis, app_with, auth, caplog
 ):
-    limited = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "RATE_LIMIT_STORAGE_URI": private_redis.url,
-            "EVENTS_RATE_LIMIT": "4/minute",
-            "RATE_LIMIT_STORAGE_RETRY_SECONDS": 0.2,
-        }
+    limited = app_with(
+        RATE_LIMIT_STORAGE_URI=private_redis.url,
+        EVENTS_RATE_LIMIT="4/minute",
+        RATE_LIMIT_STORAGE_RETRY_SECONDS=0.2,
     )
     client, limits, good = limited.test_client(), limited.extensions["rate_limits"], auth("viewer")
     assert client.post("/v1/events", json=EVENT).status_code == 200  # counted in Redis
@@ -110,14 +108,9 @@ def test_while_redis_is_down_limits_count_in_process_and_return_to_redis(
     assert redis.Redis(port=private_redis.port).keys("LIMITS*")
 
 
-def test_without_redis_delivery_never_asks_for_it(database_url, published):
+def test_without_redis_delivery_never_asks_for_it(app_with, published):
     """Even an app started while Redis is unreachable serves delivery without trying it."""
-    nowhere = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "RATE_LIMIT_STORAGE_URI": f"redis://127.0.0.1:{servers.free_port()}",
-        }
-    )
+    nowhere = app_with(RATE_LIMIT_STORAGE_URI=f"redis://127.0.0.1:{servers.free_port()}")
     client, limits = nowhere.test_client(), nowhere.extensions["rate_limits"]
 
     assert client.get(f"/v1/articles/{published['slug']}").status_code == 200
@@ -216,6 +209,7 @@ def test_a_connection_lost_before_the_rollback_still_sends_the_answer(database_u
     assert "Rolling back after GET /v1/manage/articles failed" in caplog.text
 
 
+@pytest.mark.servers
 @pytest.mark.skipif(not ON_POSTGRESQL, reason="terminates a PostgreSQL backend (TEST_DATABASE_URL)")
 def test_a_backend_terminated_mid_request_is_a_503_problem_from_gunicorn(database_url, auth, tmp_path):
     headers = auth("viewer")

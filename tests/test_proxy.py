@@ -15,6 +15,7 @@ import pytest
 from service.config import Config
 from service.security import SECURITY_HEADERS
 
+pytestmark = pytest.mark.servers
 ARTICLE = "/v1/articles/are-all-types-of-back-pain-treatable-with-stem-cells"
 
 

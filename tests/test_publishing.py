@@ -25,80 +25,80 @@ class Editor:
 
 
 @pytest.fixture
-def publisher(client, auth, seed_document):
-    headers = auth("publisher")
-    created = client.post(DRAFTS, json=seed_document, headers=headers)
-    return Editor(client, headers, created.headers["Location"], created.headers["ETag"])
+def as_publisher(client, publisher, create_draft):
+    """The seed article as a draft, and a session with the publisher's key that created it."""
+    created = create_draft(headers=publisher)
+    return Editor(client, publisher, created.url, created.etag)
 
 
-def test_publishing_freezes_a_revision_that_delivery_serves(client, publisher):
-    response = publisher.send("post", "/publish", json={"note": "First publication"})
+def test_publishing_freezes_a_revision_that_delivery_serves(client, as_publisher):
+    response = as_publisher.send("post", "/publish", json={"note": "First publication"})
 
     assert response.status_code == 200
     assert response.json["status"] == "published" and response.json["published_revision"] == 1
     live = client.get(LIVE)
     assert live.status_code == 200 and live.json["revision"] == 1
 
-    publisher.send("patch", json={"title": "A draft title"})
+    as_publisher.send("patch", json={"title": "A draft title"})
     assert client.get(LIVE).json["title"] != "A draft title"
 
-    publisher.send("post", "/publish", json={})
+    as_publisher.send("post", "/publish", json={})
     assert client.get(LIVE).json["title"] == "A draft title"
     assert client.get(LIVE).json["revision"] == 2
 
 
-def test_an_editor_cannot_publish(client, auth, publisher):
-    editor = Editor(client, auth("editor"), publisher.url, publisher.etag)
+def test_an_editor_cannot_publish(client, auth, as_publisher):
+    editor = Editor(client, auth("editor"), as_publisher.url, as_publisher.etag)
     assert editor.send("post", "/publish", json={}).status_code == 403
 
 
-def test_unpublishing_hides_the_article_and_keeps_its_history(client, publisher):
-    publisher.send("post", "/publish", json={})
+def test_unpublishing_hides_the_article_and_keeps_its_history(client, as_publisher):
+    as_publisher.send("post", "/publish", json={})
 
-    response = publisher.send("post", "/unpublish")
+    response = as_publisher.send("post", "/unpublish")
 
     assert response.json["status"] == "draft"
     assert client.get(LIVE).status_code == 404
-    assert [r["number"] for r in publisher.get("/revisions").json] == [1]
+    assert [r["number"] for r in as_publisher.get("/revisions").json] == [1]
 
 
-def test_a_published_article_must_be_unpublished_before_deletion(publisher):
-    publisher.send("post", "/publish", json={})
-    assert publisher.send("delete").status_code == 409
-    publisher.send("post", "/unpublish")
-    assert publisher.send("delete").status_code == 204
+def test_a_published_article_must_be_unpublished_before_deletion(as_publisher):
+    as_publisher.send("post", "/publish", json={})
+    assert as_publisher.send("delete").status_code == 409
+    as_publisher.send("post", "/unpublish")
+    assert as_publisher.send("delete").status_code == 204
 
 
-def test_history_lists_who_published_when_and_why(publisher):
-    publisher.send("post", "/publish", json={"note": "Launch"})
-    publisher.send("patch", json={"summary": "Shorter."})
-    publisher.send("post", "/publish", json={"note": "Tighter summary"})
+def test_history_lists_who_published_when_and_why(as_publisher):
+    as_publisher.send("post", "/publish", json={"note": "Launch"})
+    as_publisher.send("patch", json={"summary": "Shorter."})
+    as_publisher.send("post", "/publish", json={"note": "Tighter summary"})
 
-    history = publisher.get("/revisions").json
+    history = as_publisher.get("/revisions").json
 
     assert [(r["number"], r["note"], r["live"]) for r in history] == [
         (2, "Tighter summary", True),
         (1, "Launch", False),
     ]
     assert history[0]["published_by"].startswith("test publisher (cms_")
-    first = publisher.get("/revisions/1").json
+    first = as_publisher.get("/revisions/1").json
     assert first["document"]["summary"] != "Shorter."
-    assert publisher.get("/revisions/9").status_code == 404
+    assert as_publisher.get("/revisions/9").status_code == 404
 
 
-def test_two_revisions_diff_by_field_and_child(publisher, seed_document):
-    publisher.send("post", "/publish", json={})
+def test_two_revisions_diff_by_field_and_child(as_publisher, seed_document):
+    as_publisher.send("post", "/publish", json={})
     faqs = [faq["key"] for faq in seed_document["faqs"]]
-    publisher.send("patch", json={"title": "New title", "seo": {"title": "SEO"}})
-    publisher.send(
+    as_publisher.send("patch", json={"title": "New title", "seo": {"title": "SEO"}})
+    as_publisher.send(
         "post", "/benefits", json={"key": "same-day", "title": "Same day", "description": "Home by evening."}
     )
-    publisher.send("delete", "/conditions/advanced-disc-collapse")
-    publisher.send("patch", "/faqs/time-to-results", json={"answer": "Weeks."})
-    publisher.send("put", "/order/faqs", json={"keys": [faqs[4], *faqs[:4], faqs[5]]})
-    publisher.send("post", "/publish", json={})
+    as_publisher.send("delete", "/conditions/advanced-disc-collapse")
+    as_publisher.send("patch", "/faqs/time-to-results", json={"answer": "Weeks."})
+    as_publisher.send("put", "/order/faqs", json={"keys": [faqs[4], *faqs[:4], faqs[5]]})
+    as_publisher.send("post", "/publish", json={})
 
-    diff = publisher.get("/diff?from=1&to=2").json
+    diff = as_publisher.get("/diff?from=1&to=2").json
 
     assert diff["fields"] == [
         {"field": "seo.title", "before": seed_document["seo"]["title"], "after": "SEO"},
@@ -115,15 +115,15 @@ def test_two_revisions_diff_by_field_and_child(publisher, seed_document):
     ]
     assert children["faqs"]["moved"] == [{"key": faqs[4], "from": 4, "to": 0}]
     assert children["sections"] == {"added": [], "removed": [], "changed": [], "moved": []}
-    assert publisher.get("/diff?from=2").json["fields"] == []  # the draft is revision 2
+    assert as_publisher.get("/diff?from=2").json["fields"] == []  # the draft is revision 2
 
 
-def test_restoring_a_revision_makes_it_the_draft_and_can_publish_it(client, publisher, seed_document):
-    publisher.send("post", "/publish", json={})
-    publisher.send("patch", json={"title": "Second"})
-    publisher.send("post", "/publish", json={})
+def test_restoring_a_revision_makes_it_the_draft_and_can_publish_it(client, as_publisher, seed_document):
+    as_publisher.send("post", "/publish", json={})
+    as_publisher.send("patch", json={"title": "Second"})
+    as_publisher.send("post", "/publish", json={})
 
-    restored = publisher.send("post", "/revisions/1/restore", json={"publish": True, "note": "Back to 1"})
+    restored = as_publisher.send("post", "/revisions/1/restore", json={"publish": True, "note": "Back to 1"})
 
     assert restored.status_code == 200
     assert restored.json["title"] == seed_document["title"]
@@ -131,15 +131,15 @@ def test_restoring_a_revision_makes_it_the_draft_and_can_publish_it(client, publ
     assert client.get(LIVE).json["title"] == seed_document["title"]
 
 
-def test_preview_shows_the_draft_as_delivery_will(client, publisher):
-    publisher.send("patch", json={"title": "Coming soon"})
-    preview = publisher.get("/preview")
+def test_preview_shows_the_draft_as_delivery_will(client, as_publisher):
+    as_publisher.send("patch", json={"title": "Coming soon"})
+    preview = as_publisher.get("/preview")
 
     assert preview.status_code == 200
     assert preview.headers["Cache-Control"] == "private, no-store"
     assert preview.json["title"] == "Coming soon" and preview.json["revision"] is None
 
-    publisher.send("post", "/publish", json={})
+    as_publisher.send("post", "/publish", json={})
     live = client.get(LIVE).json
     skip = {"revision", "published_at", "etag"}
     assert {k: v for k, v in live.items() if k not in skip} == {
@@ -147,11 +147,11 @@ def test_preview_shows_the_draft_as_delivery_will(client, publisher):
     }
 
 
-def test_every_change_is_in_the_audit_log(client, auth, publisher):
-    publisher.send("patch", json={"title": "Audited"})
-    publisher.send("post", "/publish", json={"note": "go"})
+def test_every_change_is_in_the_audit_log(client, auth, as_publisher):
+    as_publisher.send("patch", json={"title": "Audited"})
+    as_publisher.send("post", "/publish", json={"note": "go"})
     admin = auth("viewer")
-    article_id = int(publisher.url.rsplit("/", 1)[1])
+    article_id = int(as_publisher.url.rsplit("/", 1)[1])
 
     entries = client.get(f"/v1/manage/audit?article_id={article_id}", headers=admin).json
 
@@ -162,21 +162,20 @@ def test_every_change_is_in_the_audit_log(client, auth, publisher):
     assert published["details"] == {"note": "go"}
 
 
-def test_a_diff_names_revisions_by_number_or_draft(publisher):
-    publisher.send("post", "/publish", json={})
-    bad = publisher.get("/diff?from=latest")
+def test_a_diff_names_revisions_by_number_or_draft(as_publisher):
+    as_publisher.send("post", "/publish", json={})
+    bad = as_publisher.get("/diff?from=latest")
     assert bad.status_code == 422
     assert bad.json["errors"] == [
         {"location": "query", "field": "from", "message": "A revision number, or draft."}
     ]
-    assert publisher.get("/diff?from=7").status_code == 404
-    assert publisher.get("/diff?from=draft&to=1").status_code == 200
+    assert as_publisher.get("/diff?from=7").status_code == 404
+    assert as_publisher.get("/diff?from=draft&to=1").status_code == 200
 
 
-def test_the_audit_log_filters_by_key(client, auth, publisher, seed_document):
-    other = auth("editor")
-    client.post(DRAFTS, json={**seed_document, "slug": "another-article"}, headers=other)
-    publisher.send("patch", json={"title": "Mine"})
+def test_the_audit_log_filters_by_key(client, auth, as_publisher, create_draft):
+    create_draft(headers=auth("editor"), slug="another-article")
+    as_publisher.send("patch", json={"title": "Mine"})
     viewer = auth("viewer")
     everything = client.get("/v1/manage/audit", headers=viewer).json
     key_ids = {entry["key_id"] for entry in everything}
@@ -188,27 +187,27 @@ def test_the_audit_log_filters_by_key(client, auth, publisher, seed_document):
 
 
 def test_a_draft_moving_to_a_new_slug_changes_nothing_for_visitors_until_published(
-    client, publisher, seed_document
+    client, as_publisher, seed_document
 ):
-    publisher.send("post", "/publish", json={})
-    moved = publisher.send("patch", json={"slug": "stem-cells-and-back-pain", "locale": "en-GB"})
+    as_publisher.send("post", "/publish", json={})
+    moved = as_publisher.send("patch", json={"slug": "stem-cells-and-back-pain", "locale": "en-GB"})
     assert moved.status_code == 200
 
     assert client.get(LIVE).json["slug"] == seed_document["slug"]
     assert client.get("/v1/articles/stem-cells-and-back-pain").status_code == 404
     assert [card["slug"] for card in client.get("/v1/articles?locale=en").json] == [seed_document["slug"]]
 
-    publisher.send("post", "/publish", json={})
+    as_publisher.send("post", "/publish", json={})
     assert client.get(LIVE).status_code == 404
     moved_live = client.get("/v1/articles/stem-cells-and-back-pain?locale=en-gb")
     assert moved_live.json["revision"] == 2 and moved_live.headers["Content-Language"] == "en-GB"
 
 
 def test_a_slug_still_served_for_one_article_cannot_be_taken_by_another(
-    client, auth, publisher, seed_document
+    client, auth, as_publisher, seed_document
 ):
-    publisher.send("post", "/publish", json={})
-    publisher.send("patch", json={"slug": "moved-away"})
+    as_publisher.send("post", "/publish", json={})
+    as_publisher.send("patch", json={"slug": "moved-away"})
 
     taken = client.post(DRAFTS, json=seed_document, headers=auth("editor"))
 
@@ -216,9 +215,9 @@ def test_a_slug_still_served_for_one_article_cannot_be_taken_by_another(
     assert "already has the slug" in taken.json["detail"]
 
 
-def test_a_deleted_articles_id_is_never_given_to_a_new_one(client, auth, publisher, seed_document):
-    old_id, old_etag = int(publisher.url.rsplit("/", 1)[1]), publisher.etag
-    assert publisher.send("delete").status_code == 204
+def test_a_deleted_articles_id_is_never_given_to_a_new_one(client, auth, as_publisher, seed_document):
+    old_id, old_etag = int(as_publisher.url.rsplit("/", 1)[1]), as_publisher.etag
+    assert as_publisher.send("delete").status_code == 204
     editor = auth("editor")
 
     new = client.post(DRAFTS, json=seed_document, headers=editor)
@@ -230,13 +229,13 @@ def test_a_deleted_articles_id_is_never_given_to_a_new_one(client, auth, publish
     )
 
 
-def test_publishing_what_is_already_live_or_unpublishing_twice_is_409(publisher):
-    publisher.send("post", "/publish", json={})
-    again = publisher.send("post", "/publish", json={})
+def test_publishing_what_is_already_live_or_unpublishing_twice_is_409(as_publisher):
+    as_publisher.send("post", "/publish", json={})
+    again = as_publisher.send("post", "/publish", json={})
     assert again.status_code == 409
     assert "Nothing to publish" in again.json["detail"]
 
-    assert publisher.send("post", "/unpublish").status_code == 200
-    assert publisher.send("post", "/unpublish").status_code == 409
-    assert publisher.send("post", "/publish", json={}).status_code == 200  # republishing is fine
-    assert [r["number"] for r in publisher.get("/revisions").json] == [2, 1]
+    assert as_publisher.send("post", "/unpublish").status_code == 200
+    assert as_publisher.send("post", "/unpublish").status_code == 409
+    assert as_publisher.send("post", "/publish", json={}).status_code == 200  # republishing is fine
+    assert [r["number"] for r in as_publisher.get("/revisions").json] == [2, 1]

@@ -6,7 +6,6 @@ import os
 import pytest
 import redis
 
-from service import create_app
 from service.ratelimits import RateLimits
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -18,15 +17,9 @@ EVENT = {
 
 
 @pytest.fixture
-def limited_app(database_url, app):
-    """The suite's database, served with small limits (the schema is the `app` fixture's)."""
-    return create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "EVENTS_RATE_LIMIT": "3/minute",
-            "FAILED_AUTH_RATE_LIMIT": "2/minute",
-        }
-    )
+def limited_app(app_with):
+    """The suite's database, served with small limits."""
+    return app_with(EVENTS_RATE_LIMIT="3/minute", FAILED_AUTH_RATE_LIMIT="2/minute")
 
 
 def test_events_over_the_limit_are_429_with_retry_after(limited_app):
@@ -80,10 +73,8 @@ def test_right_keys_and_missing_keys_are_not_counted_as_failures(limited_app, au
     assert client.get("/v1/manage/articles", headers=good).status_code == 200
 
 
-def test_behind_a_trusted_proxy_the_forwarded_address_is_the_client(database_url, app):
-    proxied = create_app(
-        {"SQLALCHEMY_DATABASE_URI": database_url, "EVENTS_RATE_LIMIT": "1/minute", "PROXY_COUNT": 1}
-    ).test_client()
+def test_behind_a_trusted_proxy_the_forwarded_address_is_the_client(app_with):
+    proxied = app_with(EVENTS_RATE_LIMIT="1/minute", PROXY_COUNT=1).test_client()
 
     def send(address):
         return proxied.post("/v1/events", json=EVENT, headers={"X-Forwarded-For": address}).status_code

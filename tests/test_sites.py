@@ -2,7 +2,6 @@
 
 import pytest
 
-DRAFTS = "/v1/manage/articles"
 SITES = "/v1/manage/sites"
 
 AUSTIN = {
@@ -20,21 +19,16 @@ DALLAS = {
 
 
 @pytest.fixture
-def admin(auth):
-    return auth("admin")
-
-
-@pytest.fixture
 def two_sites(client, admin):
     for site in (AUSTIN, DALLAS):
         assert client.post(SITES, json=site, headers=admin).status_code == 201
 
 
 @pytest.fixture
-def article_with_placeholders(client, admin, seed_document):
+def article_with_placeholders(admin, create_draft, seed_document):
     seed_document["call_to_action"]["button_url"] = "{{site.booking_url}}"
     seed_document["call_to_action"]["button_label"] = "Call {{site.phone}}"
-    return client.post(DRAFTS, json=seed_document, headers=admin).headers["Location"]
+    return create_draft(seed_document, headers=admin).url
 
 
 def publish(client, headers, url):
@@ -80,8 +74,10 @@ def test_a_site_cannot_drop_a_variable_a_live_article_shows(
     assert "booking_url" in response.json["detail"]
 
 
-def test_a_site_overlay_changes_what_that_site_shows_only(client, admin, two_sites, seed_document):
-    url = client.post(DRAFTS, json=seed_document, headers=admin).headers["Location"]
+def test_a_site_overlay_changes_what_that_site_shows_only(
+    client, admin, two_sites, create_draft, seed_document
+):
+    url = create_draft(headers=admin).url
     article_id = url.rsplit("/", 1)[1]
     overlay = {
         "fields": {"call_to_action": {"heading": "Austin's spine team"}},
@@ -109,8 +105,8 @@ def test_a_site_overlay_changes_what_that_site_shows_only(client, admin, two_sit
     }
 
 
-def test_an_overlay_naming_a_key_the_article_lacks_is_422(client, admin, two_sites, seed_document):
-    url = client.post(DRAFTS, json=seed_document, headers=admin).headers["Location"]
+def test_an_overlay_naming_a_key_the_article_lacks_is_422(client, admin, two_sites, create_draft):
+    url = create_draft(headers=admin).url
     response = client.put(
         f"{SITES}/clinic-austin/overlays/{url.rsplit('/', 1)[1]}",
         json={"hide": {"faqs": ["nope"]}},
@@ -120,9 +116,8 @@ def test_an_overlay_naming_a_key_the_article_lacks_is_422(client, admin, two_sit
     assert response.json["errors"][0]["field"] == "hide.faqs"
 
 
-def test_cors_is_answered_per_site(client, admin, two_sites, seed_document):
-    url = client.post(DRAFTS, json=seed_document, headers=admin).headers["Location"]
-    publish(client, admin, url)
+def test_cors_is_answered_per_site(client, admin, two_sites, create_published, seed_document):
+    create_published(headers=admin)
     path = f"/v1/sites/clinic-austin/articles/{seed_document['slug']}"
 
     own = client.get(path, headers={"Origin": "https://austin.example"})
@@ -169,10 +164,8 @@ def test_origins_are_origins(client, admin):
     assert response.json["errors"][0]["field"] == "origins[0]"
 
 
-def test_each_site_lists_its_articles_with_its_details(client, admin, two_sites, seed_document):
-    seed_document["title"] = "Stem cells at {{site.phone}}"
-    url = client.post(DRAFTS, json=seed_document, headers=admin).headers["Location"]
-    publish(client, admin, url)
+def test_each_site_lists_its_articles_with_its_details(client, admin, two_sites, create_published):
+    create_published(headers=admin, title="Stem cells at {{site.phone}}")
 
     (austin,) = client.get("/v1/sites/clinic-austin/articles").json
     (dallas,) = client.get("/v1/sites/clinic-dallas/articles").json
@@ -184,9 +177,9 @@ def test_each_site_lists_its_articles_with_its_details(client, admin, two_sites,
 
 
 def test_publishing_is_refused_while_a_site_overlay_names_a_key_the_draft_lost(
-    client, admin, two_sites, seed_document
+    client, admin, two_sites, create_draft
 ):
-    url = client.post(DRAFTS, json=seed_document, headers=admin).headers["Location"]
+    url = create_draft(headers=admin).url
     article_id = url.rsplit("/", 1)[1]
     client.put(
         f"{SITES}/clinic-austin/overlays/{article_id}",

@@ -3,9 +3,8 @@
 DRAFTS = "/v1/manage/articles"
 
 
-def test_export_then_import_is_lossless(client, auth, seed_document):
-    publisher = auth("publisher")
-    client.post(DRAFTS, json=seed_document, headers=publisher)
+def test_export_then_import_is_lossless(client, publisher, create_draft, seed_document):
+    create_draft(headers=publisher)
     spanish = {
         **seed_document,
         "locale": "es",
@@ -13,7 +12,7 @@ def test_export_then_import_is_lossless(client, auth, seed_document):
         "reviewed_at": "2026-10-01",
     }
     spanish["references"] = [{"title": "A study", "url": "https://example.org/study"}]
-    client.post(DRAFTS, json=spanish, headers=publisher)
+    create_draft(spanish, headers=publisher)
     exported = client.get("/v1/manage/export", headers=publisher).json
     for card in client.get(DRAFTS, headers=publisher).json:
         assert (
@@ -30,10 +29,8 @@ def test_export_then_import_is_lossless(client, auth, seed_document):
     assert [r["draft_changed"] for r in again] == [False, False]
 
 
-def test_one_article_exports_as_the_seed_shape(client, auth, seed_document):
-    headers = auth("editor")
-    url = client.post(DRAFTS, json=seed_document, headers=headers).headers["Location"]
-    assert client.get(f"{url}/export", headers=headers).json == seed_document
+def test_one_article_exports_as_the_seed_shape(client, draft, editor, seed_document):
+    assert client.get(f"{draft.url}/export", headers=editor).json == seed_document
 
 
 def test_import_with_publish_needs_a_publisher_and_publishes(client, auth, seed_document):
@@ -65,18 +62,16 @@ def test_import_flags_must_be_true_or_false(client, auth, seed_document):
     assert response.json["errors"][0]["field"] == "publish"
 
 
-def test_what_export_returns_imports_as_it_is(client, auth, seed_document):
-    headers = auth("editor")
-    client.post(DRAFTS, json=seed_document, headers=headers)
-    exported = client.get("/v1/manage/export", headers=headers).json
-    for card in client.get(DRAFTS, headers=headers).json:
-        client.delete(f"{DRAFTS}/{card['id']}", headers={**headers, "If-Match": "*"})
+def test_what_export_returns_imports_as_it_is(client, draft, editor):
+    exported = client.get("/v1/manage/export", headers=editor).json
+    for card in client.get(DRAFTS, headers=editor).json:
+        client.delete(f"{DRAFTS}/{card['id']}", headers={**editor, "If-Match": "*"})
 
-    imported = client.post("/v1/manage/import", json=exported, headers=headers)
+    imported = client.post("/v1/manage/import", json=exported, headers=editor)
 
     assert imported.status_code == 200, imported.json
     assert [(r["created"], r["published_revision"]) for r in imported.json] == [(True, None)]
-    assert client.get("/v1/manage/export", headers=headers).json == exported
+    assert client.get("/v1/manage/export", headers=editor).json == exported
 
 
 def test_an_import_of_more_documents_than_the_cap_is_refused(client, auth):

@@ -14,6 +14,7 @@ from service.content.keys import create_key
 from service.extensions import db
 from tests.servers import start
 
+pytestmark = pytest.mark.servers
 FRESHNESS = 1.0
 SLUG = "are-all-types-of-back-pain-treatable-with-stem-cells"
 SITE = {

@@ -9,7 +9,7 @@ from collections import Counter
 
 import pytest
 
-from tests.receivers import HOOKS, closed_port, publish_seed, tls_for
+from tests.receivers import HOOKS, closed_port, tls_for
 
 EVENTS = ["article.published"]
 NAME = "hooks.clinic.example"
@@ -130,14 +130,14 @@ def only_attempt(client, auth, hook):
 
 
 def test_a_name_answering_an_internal_address_at_send_time_is_not_sent_to(
-    client, runner, auth, dns, receiver, seed_document
+    client, runner, auth, dns, receiver, create_published
 ):
     """DNS rebinding: public when the webhook was saved, the receiver inside when it is sent."""
     endpoint = receiver()
     dns.answers[NAME] = [PUBLIC]
     hook = new_webhook(client, auth, f"http://{NAME}:{endpoint.port}/hook").json
     dns.answers[NAME] = ["127.0.0.1"]
-    publish_seed(client, auth("publisher"), seed_document)
+    create_published()
 
     assert "pending (HTTP None)" in send(runner)  # tried again later, as for any failure
     assert endpoint.received == []
@@ -147,13 +147,13 @@ def test_a_name_answering_an_internal_address_at_send_time_is_not_sent_to(
 
 
 def test_a_webhook_saved_while_private_targets_were_allowed_is_refused_once_they_are_not(
-    app, client, runner, auth, receiver, seed_document, monkeypatch
+    app, client, runner, auth, receiver, create_published, monkeypatch
 ):
     endpoint = receiver()
     monkeypatch.setitem(app.config, "WEBHOOK_ALLOW_PRIVATE_TARGETS", True)
     hook = new_webhook(client, auth, endpoint.url).json
     monkeypatch.setitem(app.config, "WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
-    publish_seed(client, auth("publisher"), seed_document)
+    create_published()
 
     send(runner)
     assert endpoint.received == []
@@ -161,14 +161,14 @@ def test_a_webhook_saved_while_private_targets_were_allowed_is_refused_once_they
 
 
 def test_a_delivery_goes_to_the_address_resolved_once_under_the_hosts_name(
-    client, runner, auth, dns, receiver, private_targets, seed_document, monkeypatch
+    client, runner, auth, dns, receiver, private_targets, create_published, monkeypatch
 ):
     """Straight to it: a proxy (which would resolve the name itself) is not used."""
     monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{closed_port()}")
     endpoint = receiver()
     dns.answers[NAME] = ["127.0.0.1"]
     new_webhook(client, auth, f"http://{NAME}:{endpoint.port}/hook")
-    publish_seed(client, auth("publisher"), seed_document)
+    create_published()
 
     assert "delivered (HTTP 200)" in send(runner)
     assert dns.lookups[NAME] == 1  # nothing asked again, to be told another address
@@ -177,7 +177,7 @@ def test_a_delivery_goes_to_the_address_resolved_once_under_the_hosts_name(
 
 
 def test_an_https_receiver_is_verified_under_its_name_while_reached_at_its_address(
-    client, runner, auth, dns, receiver, private_targets, seed_document, tmp_path, monkeypatch
+    client, runner, auth, dns, receiver, private_targets, create_published, tmp_path, monkeypatch
 ):
     """TLS presents the name (SNI) and checks the certificate against it, not the address."""
     tls, authority = tls_for(NAME, tmp_path)
@@ -185,7 +185,7 @@ def test_an_https_receiver_is_verified_under_its_name_while_reached_at_its_addre
     endpoint = receiver(tls=tls)
     dns.answers[NAME] = ["127.0.0.1"]
     new_webhook(client, auth, f"https://{NAME}:{endpoint.port}/hook")
-    publish_seed(client, auth("publisher"), seed_document)
+    create_published()
 
     assert "delivered (HTTP 200)" in send(runner)
     assert len(endpoint.received) == 1

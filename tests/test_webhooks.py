@@ -9,19 +9,19 @@ import pytest
 
 from service.content.webhooks import MAX_ATTEMPTS, send_due
 from service.extensions import db
-from tests.receivers import ANSWER, HOOKS, closed_port, make_due, publish_seed
+from tests.receivers import ANSWER, HOOKS, closed_port, make_due
 
 # The receivers listen on 127.0.0.1: a private target, allowed as for receivers on premises.
 pytestmark = pytest.mark.usefixtures("private_targets")
 
 
 def test_a_publish_is_delivered_signed_and_retried_after_a_failure(
-    app, client, runner, auth, receiver, seed_document
+    app, client, runner, auth, receiver, create_published, seed_document
 ):
     admin = auth("admin")
     endpoint = receiver(503)
     hook = client.post(HOOKS, json={"url": endpoint.url, "events": ["article.published"]}, headers=admin).json
-    publish_seed(client, admin, seed_document)
+    create_published(headers=admin)
     deliveries = f"{HOOKS}/{hook['id']}/deliveries"
     (pending,) = client.get(deliveries, headers=admin).json
     assert (pending["status"], pending["attempts"]) == ("pending", 0)
@@ -51,11 +51,11 @@ def test_a_publish_is_delivered_signed_and_retried_after_a_failure(
     assert event["article"]["slug"] == seed_document["slug"] and event["article"]["revision"] == 1
 
 
-def test_only_subscribed_events_are_queued(client, auth, receiver, seed_document):
+def test_only_subscribed_events_are_queued(client, auth, receiver, create_published):
     admin = auth("admin")
     endpoint = receiver()
     hook = client.post(HOOKS, json={"url": endpoint.url, "events": ["article.deleted"]}, headers=admin).json
-    url = publish_seed(client, admin, seed_document)
+    url = create_published(headers=admin).url
     client.post(f"{url}/unpublish", headers={**admin, "If-Match": "*"})
     assert client.get(f"{HOOKS}/{hook['id']}/deliveries", headers=admin).json == []
 
@@ -64,12 +64,12 @@ def test_only_subscribed_events_are_queued(client, auth, receiver, seed_document
     assert deleted["event"] == "article.deleted"
 
 
-def test_a_dead_endpoint_never_blocks_publishing_and_is_given_up_on(app, client, auth, seed_document):
+def test_a_dead_endpoint_never_blocks_publishing_and_is_given_up_on(app, client, auth, create_published):
     admin = auth("admin")
     dead = f"http://127.0.0.1:{closed_port()}/hook"
     hook = client.post(HOOKS, json={"url": dead, "events": ["article.published"]}, headers=admin).json
 
-    publish_seed(client, admin, seed_document)  # answers at once, whatever the endpoint does
+    create_published(headers=admin)  # answers at once, whatever the endpoint does
 
     for _ in range(MAX_ATTEMPTS):
         make_due(app)

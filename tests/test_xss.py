@@ -109,21 +109,13 @@ def hostile(document: dict, payload: str, per_site: bool) -> dict:
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
-def test_no_payload_survives_create_publish_and_delivery(client, auth, seed_document, payload):
-    admin = auth("admin")
+def test_no_payload_survives_create_publish_and_delivery(
+    client, admin, create_published, seed_document, payload
+):
     assert client.post("/v1/manage/sites", json=SITE, headers=admin).status_code == 201
     slug = seed_document["slug"]
     for per_site in (True, False):
-        document = hostile(copy.deepcopy(seed_document), payload, per_site)
-        created = client.post("/v1/manage/articles", json=document, headers=admin)
-        assert created.status_code == 201, created.json
-        draft = client.get(created.headers["Location"], headers=admin)
-        published = client.post(
-            f"{created.headers['Location']}/publish",
-            json={},
-            headers={**admin, "If-Match": draft.headers["ETag"]},
-        )
-        assert published.status_code == 200, published.json
+        create_published(hostile(copy.deepcopy(seed_document), payload, per_site), headers=admin)
 
     delivered = [
         client.get(f"/v1/sites/clinic-austin/articles/{slug}"),
