@@ -48,6 +48,14 @@ class DatabaseMayBeUnavailable(BasePlugin):
             operation.setdefault("responses", {}).setdefault(503, "SERVICE_UNAVAILABLE")
 
 
+def untyped_needs_no_nullable(_converter: object, _field: object, ret: dict, **_: object) -> dict:
+    """An untyped value (an event batch's items: anything, judged one by one) takes null
+    already; OpenAPI 3.0.3 gives `nullable` a meaning only beside a `type`."""
+    if "type" not in ret and not {"$ref", "allOf", "oneOf", "anyOf"} & set(ret):
+        ret.pop("nullable", None)
+    return {}
+
+
 EXTRA_PARAMETERS = "x-extra-parameters"
 
 
@@ -72,6 +80,7 @@ class ServiceApi(Api):
         super()._init_spec(
             extra_plugins=[PublicUnlessSecured(), DatabaseMayBeUnavailable(), ExtraParameters()], **kwargs
         )
+        self.ma_plugin.converter.add_attribute_function(untyped_needs_no_nullable)
 
     def handle_http_exception(self, error: HTTPException) -> Response:
         return problem_from_http_exception(error)
