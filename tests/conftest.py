@@ -1,5 +1,7 @@
-"""Fixtures: one app per test session on TEST_DATABASE_URL (default: a throwaway SQLite file),
-its schema built by the real migrations, and every table emptied after each test."""
+"""Fixtures: one app per test session (per pytest-xdist worker) on TEST_DATABASE_URL (default: a
+throwaway SQLite file), its schema built by the real migrations, and every table emptied after
+each test; and the factories tests arrange with: keys by role, drafts and published articles
+made through the API, apps with other settings."""
 
 import copy
 import json
