@@ -33,8 +33,9 @@ PARALLEL := -n $(TEST_WORKERS) --dist worksteal
 test: install
 	$(BIN)/pytest $(PARALLEL) --durations=20
 
+# (test_fuzz.py is not even collected: schemathesis builds its cases as it is, most of a minute.)
 check: lint
-	$(BIN)/pytest $(PARALLEL) -m "not fuzz and not browser and not servers"
+	$(BIN)/pytest $(PARALLEL) -m "not fuzz and not browser and not servers" --ignore=tests/test_fuzz.py
 
 lint: install
 	$(BIN)/ruff format --check .
