@@ -8,16 +8,34 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test check install migrate seed lint bench profile demo frontend-check spec
+.PHONY: run test check install install-runtime lock migrate seed lint bench profile demo frontend-check spec
+
+# Two locks, every transitive dependency pinned with its hashes (pip refuses anything else):
+# requirements.txt, what serving needs (make run), and requirements-dev.txt, that and the test
+# tools (make test). Both are made from requirements*.in by `make lock`.
+PIP_INSTALL := $(BIN)/pip install --quiet --disable-pip-version-check --require-hashes
+$(VENV)/.runtime-installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PIP_INSTALL) -r requirements.txt
+	touch $@
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-	touch $@
+	$(PIP_INSTALL) -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime-installed
 
+install-runtime: $(VENV)/.runtime-installed
 install: $(VENV)/.installed
 
-migrate: install
+# After editing requirements*.in: resolve again and write both locks, keeping every pin that
+# still fits (uv, itself pinned in requirements-dev.in). The dev lock's runtime pins are the
+# runtime lock's (requirements-dev.in constrains them to it).
+LOCK := $(BIN)/uv pip compile --quiet --universal --generate-hashes --python-version 3.11 --custom-compile-command "make lock"
+lock: install
+	$(LOCK) requirements.in --output-file requirements.txt
+	$(LOCK) requirements-dev.in --output-file requirements-dev.txt
+
+migrate: install-runtime
 	$(BIN)/flask db upgrade
 
 seed: migrate
@@ -61,7 +79,7 @@ demo: seed
 	  trap 'kill $$!' EXIT; $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
 # The OpenAPI document as a file, for the frontend tools below.
-spec: install
+spec: install-runtime
 	mkdir -p build
 	$(BIN)/flask openapi write --format=json build/openapi.json
 
