@@ -80,7 +80,13 @@ def test_the_delivery_cache_counts_hits_misses_evictions_bytes_and_freshness_rea
 def test_events_are_counted_by_outcome_and_reason_and_refusals_by_limit(app_with):
     client = app_with(EVENTS_RATE_LIMIT="1/minute").test_client()
     before = scrape(client)
-    event = {"event_id": "e-00000001", "type": "exposure", "experiment": "none", "variant": "a", "visitor": "v"}
+    event = {
+        "event_id": "e-00000001",
+        "type": "exposure",
+        "experiment": "none",
+        "variant": "a",
+        "visitor": "v",
+    }
     batch = {"events": [event, "not an event"]}
     assert client.post("/v1/events", json=batch).json["rejected"][1]["code"] == "invalid"
     assert client.post("/v1/events", json=batch).status_code == 429
