@@ -16,7 +16,8 @@ from service.models import Schedule
 from service.models.base import utcnow
 from tests.receivers import HOOKS
 
-pytestmark = pytest.mark.servers
+# The receivers listen on 127.0.0.1: a private target, allowed as for receivers on premises.
+pytestmark = [pytest.mark.servers, pytest.mark.usefixtures("private_targets")]
 FLASK = Path(sys.executable).with_name("flask")
 ROOT = Path(__file__).resolve().parents[1]
 
