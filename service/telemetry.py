@@ -1,5 +1,5 @@
 """Around every request, as WSGI middleware: its id (X-Request-ID, taken from the client or
-proxy when sane, made otherwise, and sent back), one JSON access line once the answer is sent,
+proxy when sane, made otherwise, and sent back), one JSON access line as the answer starts,
 and the request metrics by route template. Outside Flask, so that an answer Flask itself failed
 to make is still counted and logged."""
 

@@ -1,5 +1,5 @@
 """Probes for the orchestrator and the load balancer: /livez and /readyz, outside /v1, with
-no key, no rate limit and no line in the request log (service.requestlog)."""
+no key, no rate limit and no line in the request log (service.telemetry) when they answer 2xx."""
 
 from flask import current_app
 from flask.views import MethodView
