@@ -1,6 +1,7 @@
 """gunicorn settings for `make run`; production overrides them with GUNICORN_CMD_ARGS."""
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -16,14 +17,22 @@ limit_request_line = 8190
 logger_class = "service.gunicorn_logger.RedactingLogger"
 
 # Metrics across workers (prometheus-client's multiprocess mode): each worker keeps its values
-# in files here, and /metrics adds up every worker's. Set before the workers import the app.
-os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="cms-metrics-"))
+# in files here, and /metrics adds up every worker's. Set before the workers import the app;
+# a directory made here is removed when the server exits.
+MADE_METRICS_DIR = "PROMETHEUS_MULTIPROC_DIR" not in os.environ
+if MADE_METRICS_DIR:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="cms-metrics-")
 
 
 def on_starting(_server):
     """A new server counts from zero: forget what an earlier one left in the directory."""
     for stale in Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).glob("*.db"):
         stale.unlink()
+
+
+def on_exit(_server):
+    if MADE_METRICS_DIR:
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
 
 
 def child_exit(_server, worker):
