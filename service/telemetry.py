@@ -3,6 +3,7 @@ proxy when sane, made otherwise, and sent back), one JSON access line as the ans
 and the request metrics by route template. Outside Flask, so that an answer Flask itself failed
 to make is still counted and logged."""
 
+import functools
 import logging
 import re
 import time
@@ -22,6 +23,8 @@ REQUEST_ID_HEADER = "X-Request-ID"
 SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 # What the app notes in the WSGI environ for the access line.
 ROUTE, KEY_PREFIX = "cms.route", "cms.key_prefix"
+# Methods counted by name; any other a client makes up is "other", so it makes no series of its own.
+HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 # Probes answer every few seconds: an answer of theirs is logged only when it is not a 2xx.
 QUIET_PATHS = frozenset({"/livez", "/readyz", "/metrics"})
 
@@ -64,10 +67,18 @@ def _forget_request_id() -> None:
     request_id.set(None)
 
 
+@functools.lru_cache(maxsize=4096)
+def _series(route: str, method: str, status: int) -> tuple[Any, Any]:
+    """The request counter and histogram for one route, method and status, looked up once:
+    routes are templates and methods few, so this stays small."""
+    return REQUESTS.labels(route, method, status), REQUEST_SECONDS.labels(route, method, status)
+
+
 def _account(environ: dict[str, Any], status: int, seconds: float) -> None:
     route, method = environ.get(ROUTE) or UNMATCHED_ROUTE, environ.get("REQUEST_METHOD", "")
-    REQUESTS.labels(route, method, status).inc()
-    REQUEST_SECONDS.labels(route, method, status).observe(seconds)
+    requests, durations = _series(route, method if method in HTTP_METHODS else "other", status)
+    requests.inc()
+    durations.observe(seconds)
     path = environ.get("PATH_INFO", "")
     if (path in QUIET_PATHS and status < 300) or not access_log.isEnabledFor(logging.INFO):
         return

@@ -43,6 +43,7 @@ def test_requests_are_counted_and_timed_by_route_template_and_status(client, pub
         assert client.get(f"/v1/articles/{published['slug']}").status_code == 200
     client.get("/v1/articles/no-such-article")
     client.get("/wp-login.php")
+    client.open("/v1/articles", method="BREW")
     after = scrape(client)
 
     ok = {"route": ARTICLE_ROUTE, "method": "GET", "status": "200"}
@@ -52,7 +53,11 @@ def test_requests_are_counted_and_timed_by_route_template_and_status(client, pub
     assert (
         grown(before, after, "cms_http_requests_total", route="(unmatched)", method="GET", status="404") == 1
     )
-    assert not any("wp-login" in str(labels) for _, labels in after)
+    assert not any("wp-login" in str(labels) or "BREW" in str(labels) for _, labels in after)
+    assert (
+        grown(before, after, "cms_http_requests_total", route="(unmatched)", method="other", status="405")
+        == 1
+    )
 
 
 def test_the_delivery_cache_counts_hits_misses_evictions_bytes_and_freshness_reads(
