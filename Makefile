@@ -10,28 +10,33 @@ export FLASK_APP := wsgi
 
 .PHONY: run test check install install-runtime lock migrate seed lint bench profile demo frontend-check spec
 
-# Two locks, every transitive dependency pinned with its hashes (pip refuses anything else):
+# Two locks, every transitive dependency pinned with its hashes (nothing else is installed):
 # requirements.txt, what serving needs (make run), and requirements-dev.txt, that and the test
-# tools (make test). Both are made from requirements*.in by `make lock`.
-PIP_INSTALL := $(BIN)/pip install --quiet --disable-pip-version-check --require-hashes
-$(VENV)/.runtime-installed: requirements.txt
+# tools (make test). pip installs uv from its own lock, requirements-bootstrap.txt, and uv the
+# rest (pip took 17 s of CPU for the runtime lock; uv takes a few). `make lock` writes them all.
+UV_INSTALL := $(BIN)/uv pip install --quiet --require-hashes --python $(BIN)/python
+$(BIN)/uv: requirements-bootstrap.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PIP_INSTALL) -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements-bootstrap.txt
 	touch $@
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
-	$(PYTHON) -m venv $(VENV)
-	$(PIP_INSTALL) -r requirements-dev.txt
+$(VENV)/.runtime-installed: requirements.txt $(BIN)/uv
+	$(UV_INSTALL) -r requirements.txt
+	touch $@
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt $(BIN)/uv
+	$(UV_INSTALL) -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime-installed
 
 install-runtime: $(VENV)/.runtime-installed
 install: $(VENV)/.installed
 
-# After editing requirements*.in: resolve again and write both locks, keeping every pin that
-# still fits (uv, itself pinned in requirements-dev.in). The dev lock's runtime pins are the
-# runtime lock's (requirements-dev.in constrains them to it).
+# After editing requirements*.in: resolve again and write the locks, keeping every pin that
+# still fits. The dev lock's runtime pins are the runtime lock's (requirements-dev.in
+# constrains them to it).
 LOCK := $(BIN)/uv pip compile --quiet --universal --generate-hashes --python-version 3.11 --custom-compile-command "make lock"
-lock: install
+lock: $(BIN)/uv
+	$(LOCK) requirements-bootstrap.in --output-file requirements-bootstrap.txt
 	$(LOCK) requirements.in --output-file requirements.txt
 	$(LOCK) requirements-dev.in --output-file requirements-dev.txt
 

@@ -4,14 +4,14 @@
 #   bench/fresh_clone.sh [REPOSITORY]     (default: this checkout's committed HEAD)
 #
 # Clones into a new temporary directory (its own virtualenv, SQLite database and port), with
-# pip's cache off, so every package is fetched and installed as on a new machine. Prints the
+# pip's and uv's caches off, so every package is fetched and installed as on a new machine. Prints the
 # seconds from the clone to the first 200 from /livez, the same for /readyz and the seed
 # article, and the virtualenv's size; then stops the server (its process group only).
 set -euo pipefail
 source="${1:-$(git -C "$(dirname "$0")/.." rev-parse --show-toplevel)}"
 work="$(mktemp -d /tmp/cms-fresh-clone.XXXXXX)"
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-export PIP_NO_CACHE_DIR=1 BIND="127.0.0.1:$port"
+export PIP_NO_CACHE_DIR=1 UV_NO_CACHE=1 BIND="127.0.0.1:$port"
 
 start=$(date +%s.%N)
 git clone --quiet "$source" "$work/cms"
