@@ -34,12 +34,17 @@ def start_worker(database_url: str, log: Path) -> subprocess.Popen:
         )
 
 
+def started(log: Path) -> None:
+    """Once the worker has imported the app and begun its rounds (slow on a busy machine)."""
+    eventually(lambda: "Worker started" in log.read_text(), seconds=90)
+
+
 def stop(worker: subprocess.Popen) -> int:
     worker.send_signal(signal.SIGTERM)
     return worker.wait(timeout=30)
 
 
-def eventually(condition, seconds: float = 20) -> None:
+def eventually(condition, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
         assert time.monotonic() < deadline, "not done in time"
@@ -59,6 +64,7 @@ def test_the_worker_applies_schedules_and_sends_webhooks_until_sigterm(
     log = tmp_path / "worker.log"
     worker = start_worker(database_url, log)
     try:
+        started(log)
         eventually(lambda: len(endpoint.received) == 1)  # the schedule published, the webhook told
     finally:
         code = stop(worker)
@@ -76,6 +82,8 @@ def test_two_workers_at_once_do_each_delivery_once(
         create_published(seed_document, slug=f"article-{n}", headers=admin)
     workers = [start_worker(database_url, tmp_path / f"worker-{n}.log") for n in range(2)]
     try:
+        for n in range(2):
+            started(tmp_path / f"worker-{n}.log")
         eventually(lambda: len(endpoint.received) >= 8)
         time.sleep(1)  # time for a second delivery of any, were the locks not to hold
     finally:
