@@ -12,12 +12,15 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from service import cli, docs, security
+from service import cli, docs, security, telemetry
 from service.api import register_blueprints
+from service.api.metrics import allowed_networks
 from service.config import Config
 from service.content.freshness import DeliveryCache, track_changes
 from service.errors import register_domain_errors
 from service.extensions import api, cors, db, migrate
+from service.health import migration_heads
+from service.logs import configure_logging
 from service.ratelimits import RateLimits
 
 logger = logging.getLogger(__name__)
@@ -36,6 +39,8 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_object(Config)
     if config:
         app.config.from_mapping(config)
+    configure_logging(app.config["LOG_LEVEL"])
+    app.extensions["metrics_networks"] = allowed_networks(app.config["METRICS_ALLOWED_NETWORKS"])
 
     if make_url(app.config["SQLALCHEMY_DATABASE_URI"]).get_driver_name() == "psycopg":
         # psycopg prepares a statement run five times on a connection, and PostgreSQL may then
@@ -62,7 +67,9 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["DELIVERY_CACHE_BYTES"], app.config["DELIVERY_FRESHNESS_SECONDS"]
     )
     track_changes(db.session, app.extensions["delivery_cache"])
-    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    migrations = Path(app.root_path).parent / "migrations"
+    migrate.init_app(app, db, directory=str(migrations))
+    app.extensions["migration_heads"] = migration_heads(migrations)  # what /readyz expects
     with app.app_context():
         _configure_sqlite(app, db.engine)
     api.init_app(app)
@@ -87,6 +94,7 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     )
     docs.init_app(app)
     security.init_app(app)
+    telemetry.init_app(app)
     cli.init_app(app)
     app.teardown_request(_discard_uncommitted_work)
     return app

@@ -1,5 +1,6 @@
 """Flask commands: `flask --app wsgi seed [FILE]...`."""
 
+import threading
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -7,6 +8,7 @@ from typing import Any
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from sqlalchemy import select
 
 from service.backup import BackupError, backup
 from service.config import SEED_PATH
@@ -14,15 +16,17 @@ from service.content.audit import Actor
 from service.content.editing import ArticleConflict
 from service.content.errors import InvalidDocument
 from service.content.json_input import UnreadableJson, read_json
-from service.content.keys import ROLES, issue_key
+from service.content.keys import ROLES, KeyConflict, issue_key, list_keys, revoke_key
 from service.content.loading import DuplicateArticles, seed_articles, validate_documents
 from service.content.placeholders import MissingVariables
+from service.content.retention import purge_stopped_events
 from service.content.scheduling import apply_due_schedules
 from service.content.sites import SiteConflict
 from service.content.webhooks import send_due
 from service.extensions import db
-from service.models import Role
+from service.models import ApiKey, Role
 from service.models.base import utcnow
+from service.worker import run_rounds, stop_on_signals
 
 
 def read_documents(path: Path) -> list[dict[str, Any]]:
@@ -93,6 +97,61 @@ def create_key_command(name: str, role: str, expires_in_days: int | None) -> Non
     click.echo(new.secret)
 
 
+@click.command("list-keys")
+@with_appcontext
+def list_keys_command() -> None:
+    """List API keys: prefix, role, state and name; never their secrets."""
+    now = utcnow()
+    for key in list_keys(db.session):
+        if key.revoked_at is not None:
+            state = f"revoked {key.revoked_at:%Y-%m-%d}"
+        elif key.expires_at is not None and key.expires_at <= now:
+            state = f"expired {key.expires_at:%Y-%m-%d}"
+        else:
+            state = "active"
+        click.echo(f"{key.prefix}  {key.role:<9}  {state:<18}  {key.name}")
+
+
+@click.command("revoke-key")
+@with_appcontext
+@click.argument("prefix")
+def revoke_key_command(prefix: str) -> None:
+    """Revoke the API key whose prefix (cms_xxxxxxxx, as list-keys shows) is PREFIX."""
+    key = db.session.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
+    if key is None:
+        raise click.ClickException(f"There is no key {prefix}.")
+    try:
+        revoke_key(db.session, key, by=Actor(None, "flask revoke-key"))
+        db.session.commit()
+    except KeyConflict as error:
+        db.session.rollback()
+        raise click.ClickException(f"Not revoked: {error}.") from error
+    click.echo(f"Revoked {prefix} ({key.name}).")
+
+
+@click.command("purge-events")
+@with_appcontext
+@click.option(
+    "--stopped-days-ago",
+    "days",
+    type=click.IntRange(min=0),
+    required=True,
+    help="Purge the events of experiments stopped more than this many days ago.",
+)
+def purge_events_command(days: int) -> None:
+    """Delete the events (visitor ids included) of experiments stopped more than N days ago.
+
+    The experiments stay; their results then count nothing. Run it from cron for privacy.
+    """
+    purged = purge_stopped_events(
+        db.session, utcnow() - timedelta(days=days), by=Actor(None, "flask purge-events")
+    )
+    db.session.commit()
+    for key, count in purged.items():
+        click.echo(f"experiment {key}: {count} events purged")
+    click.echo(f"{sum(purged.values())} events purged.")
+
+
 @click.command("apply-schedules")
 @with_appcontext
 def apply_schedules_command() -> None:
@@ -110,6 +169,31 @@ def send_webhooks_command() -> None:
     allow_private = current_app.config["WEBHOOK_ALLOW_PRIVATE_TARGETS"]
     for outcome in send_due(db.session, allow_private=allow_private):
         click.echo(f"delivery {outcome.delivery_id}: {outcome.status} (HTTP {outcome.status_code})")
+
+
+@click.command("worker")
+@with_appcontext
+@click.option(
+    "--period",
+    type=click.FloatRange(min=0.1),
+    help="Seconds between rounds (default: WORKER_PERIOD_SECONDS, 5).",
+)
+def worker_command(period: float | None) -> None:
+    """Apply due schedules and send due webhooks, a round every PERIOD seconds, until SIGTERM.
+
+    Safe on several hosts at once: each schedule and delivery is done by one worker only.
+    """
+    allow_private = current_app.config["WEBHOOK_ALLOW_PRIVATE_TARGETS"]
+    period = period or current_app.config["WORKER_PERIOD_SECONDS"]
+    stop = threading.Event()
+    stop_on_signals(stop)
+    click.echo(f"Worker started: a round every {period:g} s; SIGTERM stops it.")
+    jobs = {
+        "schedules": lambda: apply_due_schedules(db.session),
+        "webhooks": lambda: send_due(db.session, allow_private=allow_private),
+    }
+    rounds = run_rounds(jobs, period, stop, end=db.session.remove)
+    click.echo(f"Worker stopped after {rounds} rounds.")
 
 
 @click.command("backup")
@@ -132,5 +216,9 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(seed_command)
     app.cli.add_command(create_key_command)
+    app.cli.add_command(list_keys_command)
+    app.cli.add_command(revoke_key_command)
+    app.cli.add_command(purge_events_command)
     app.cli.add_command(apply_schedules_command)
     app.cli.add_command(send_webhooks_command)
+    app.cli.add_command(worker_command)

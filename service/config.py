@@ -1,7 +1,13 @@
 """Settings read from the environment, with defaults that work on a laptop."""
 
 import os
+import tomllib
 from pathlib import Path
+
+# The project's one version number, in pyproject.toml; the API's OpenAPI document states it.
+PROJECT_VERSION = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())[
+    "project"
+]["version"]
 
 
 class Config:
@@ -24,6 +30,9 @@ class Config:
     # seconds and keep serving it while they revalidate for CACHE_STALE_WHILE_REVALIDATE more.
     CACHE_MAX_AGE = int(os.environ.get("CACHE_MAX_AGE", "60"))
     CACHE_STALE_WHILE_REVALIDATE = int(os.environ.get("CACHE_STALE_WHILE_REVALIDATE", "600"))
+    # ...and while the service answers errors (or not at all): a CDN keeps the clinics' pages up
+    # through an outage of a day.
+    CACHE_STALE_IF_ERROR = int(os.environ.get("CACHE_STALE_IF_ERROR", "86400"))
 
     # Each app process keeps what delivery computed (bodies, ETags, assignments) in an LRU
     # cache of at most DELIVERY_CACHE_BYTES, and trusts it for DELIVERY_FRESHNESS_SECONDS
@@ -61,6 +70,17 @@ class Config:
         "yes",
     }
 
+    # Logs are JSON lines on standard error (service.logs), from this level up: DEBUG, INFO
+    # (one line per request, the default), WARNING, ERROR.
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # Who may read /metrics (comma-separated addresses or networks): the host itself by default,
+    # where a Prometheus agent scrapes it; behind nginx (PROXY_COUNT) the client's address counts.
+    METRICS_ALLOWED_NETWORKS = os.environ.get("METRICS_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128")
+
+    # `flask worker`: seconds between its rounds (due schedules, then due webhooks). A schedule
+    # is applied, and a webhook first tried, at most this late.
+    WORKER_PERIOD_SECONDS = float(os.environ.get("WORKER_PERIOD_SECONDS", "5"))
+
     # Locale served when a frontend asks for an article without naming one.
     DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "en")
 
@@ -68,7 +88,7 @@ class Config:
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(1024 * 1024)))
 
     API_TITLE = "Clinic content API"
-    API_VERSION = "1.0.0"
+    API_VERSION = PROJECT_VERSION
     OPENAPI_VERSION = "3.0.3"
     API_SPEC_OPTIONS = {
         # Relative: the API is where this document is served from.

@@ -20,6 +20,7 @@ from service.content.loading import DuplicateArticles
 from service.content.placeholders import MissingVariables
 from service.content.scheduling import ScheduleConflict
 from service.content.sites import SiteConflict
+from service.metrics import DEPENDENCY_FAILURES
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 VALIDATION_DETAIL = "Some fields are invalid; each is listed in errors."
@@ -54,13 +55,19 @@ class ProblemSchema(ma.Schema):
 
 
 def problem_response(
-    status: int, detail: str, errors: list[dict[str, str]] | None = None, headers: Any = None
+    status: int,
+    detail: str,
+    errors: list[dict[str, str]] | None = None,
+    headers: Any = None,
+    members: dict[str, Any] | None = None,
 ) -> Response:
+    """The problem document; `members` are RFC 9457 extension members (a probe's checks)."""
     problem: dict[str, Any] = {
         "type": "about:blank",
         "title": http.HTTPStatus(status).phrase,
         "status": status,
         "detail": detail,
+        **(members or {}),
     }
     if errors:
         problem["errors"] = errors
@@ -107,7 +114,7 @@ def problem_from_http_exception(error: HTTPException) -> Response:
         if name.lower() not in ("content-type", "content-length")
     }
     headers.update(data.get("headers") or {})
-    return problem_response(error.code or 500, detail, errors, headers)
+    return problem_response(error.code or 500, detail, errors, headers, data.get("members"))
 
 
 def _problem_for(status: int) -> Callable[[Exception], Response]:
@@ -141,6 +148,7 @@ def _database_unavailable(retry_after: int) -> Callable[[SQLAlchemyError], Respo
     pooled connection busy): the same request may succeed later, so 503 rather than 500."""
 
     def handle(error: SQLAlchemyError) -> Response:
+        DEPENDENCY_FAILURES.labels("database").inc()
         # The driver's message, not the statement and its parameters (they may hold secrets).
         logger.warning("Database unavailable, answered 503: %s", getattr(error, "orig", None) or error)
         return problem_response(503, DATABASE_UNAVAILABLE_DETAIL, headers={"Retry-After": str(retry_after)})

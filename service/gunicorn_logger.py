@@ -1,28 +1,17 @@
-"""gunicorn's logger, without secrets (gunicorn.conf.py names it as logger_class). gunicorn's
-access log prints the user name of HTTP Basic credentials (`curl -u "$KEY:"` makes the key the
-user name) and each query string; its error log quotes malformed request lines."""
+"""gunicorn's logger (gunicorn.conf.py names it as logger_class): its error lines as JSON
+(service.logs), and without secrets. gunicorn's access log (off by default) prints the user
+name of HTTP Basic credentials (`curl -u "$KEY:"` makes the key the user name) and each query
+string; its error log quotes malformed request lines."""
 
 import logging
-import re
 from typing import Any
 
 from gunicorn.glogging import Logger
 
-from service.content.keys import redact_keys
+from service.logs import HIDDEN, JsonLines, redact
 
-HIDDEN = "[redacted]"
-# Query parameters whose value is a secret whatever it looks like (a mistyped key too).
-SECRET_PARAMETER = re.compile(
-    r"(?<![^?&;])((?:api[_-]?)?key|(?:access[_-]?|auth[_-]?)?token|secret|password|auth)=[^&;\s\"']*",
-    re.IGNORECASE,
-)
 # Request headers (as "{name}i") and WSGI variables ("{name}e") that hold credentials.
 CREDENTIAL_ATOMS = ("{authorization}i", "{cookie}i", "{http_authorization}e", "{http_cookie}e")
-
-
-def redact(text: str) -> str:
-    """`text` with secret query values and the secret part of every key hidden."""
-    return redact_keys(SECRET_PARAMETER.sub(rf"\1={HIDDEN}", text))
 
 
 def _redact_record(record: logging.LogRecord) -> bool:
@@ -38,6 +27,8 @@ class RedactingLogger(Logger):
         super().setup(cfg)
         for log in (self.error_log, self.access_log):
             log.addFilter(_redact_record)
+        for handler in self.error_log.handlers:
+            handler.setFormatter(JsonLines())
 
     def atoms(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> dict[str, Any]:
         atoms = super().atoms(resp, req, environ, request_time)

@@ -19,6 +19,7 @@ from limits import RateLimitItem, parse, storage, strategies
 from limits.errors import StorageError
 
 from service.config import Config
+from service.metrics import DEPENDENCY_FAILURES
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ class RateLimits:
             options = {"socket_connect_timeout": timeout, "socket_timeout": timeout}
         shared = storage.storage_from_string(storage_uri, wrap_exceptions=True, **options)
         self._shared = strategies.MovingWindowRateLimiter(shared)
+        self.is_shared = not isinstance(shared, storage.MemoryStorage)
         self._in_process = strategies.MovingWindowRateLimiter(storage.MemoryStorage())
         self._limits: dict[str, RateLimitItem] = {name: parse(text) for name, text in limits.items()}
         self._retry_seconds = retry_seconds
@@ -57,6 +59,10 @@ class RateLimits:
     def counting_in_process(self) -> bool:
         """Whether the shared storage failed and has not answered since."""
         return self._retry_at is not None
+
+    def shared_storage_answers(self) -> bool:
+        """Whether the shared storage (Redis) answers a ping now: for the readiness probe."""
+        return self._shared.storage.check()
 
     def hit(self, name: str, client: str) -> Exceeded | None:
         """Count one request of `client` against limit `name`; refused if it is over."""
@@ -81,6 +87,7 @@ class RateLimits:
 
     def _storage_failed(self, error: StorageError) -> None:
         self.storage_failures += 1
+        DEPENDENCY_FAILURES.labels("redis").inc()
         if self._retry_at is None:
             logger.warning(
                 "Rate limit storage failed (%s): counting in this process, retrying every %g s",

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+import redis
 from flask_migrate import upgrade
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
@@ -21,12 +22,14 @@ from service.content.keys import create_key
 from service.content.loading import load_articles, validate_documents
 from service.extensions import db
 from service.models import Base
+from service.ratelimits import RateLimits
 from tests.databases import database_beside
 from tests.experiment_factories import EXPERIMENTS, SITE, experiment
 from tests.receivers import Receiver
 from tests.servers import start, start_nginx
 
 DRAFTS = "/v1/manage/articles"
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 def drop_everything() -> None:
@@ -306,3 +309,18 @@ def running(client, publisher, live_article):
     started = client.post(f"{EXPERIMENTS}/cta-heading/start", headers=publisher)
     assert started.json["status"] == "running"
     return started.json
+
+
+@pytest.fixture
+def shared_storage():
+    """Redis, which CI always has; a laptop without it skips only this (CI=true fails instead)."""
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"no Redis at {REDIS_URL}: this test needs one")
+    limits = RateLimits(REDIS_URL, {"events": "5/minute"})
+    limits.reset()
+    yield REDIS_URL
+    limits.reset()

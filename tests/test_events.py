@@ -36,6 +36,8 @@ def test_a_batch_stores_the_good_events_and_names_the_bad_ones(client, running):
     body = response.json
     assert (body["accepted"], body["stored"], body["duplicates"]) == (1, 1, 0)
     assert [problem["index"] for problem in body["rejected"]] == [1, 2, 3, 4]
+    codes = [problem["code"] for problem in body["rejected"]]
+    assert codes == ["unknown_variant", "invalid", "wrong_goal", "wrong_variant"]
     assert "no variant 'nope'" in body["rejected"][0]["reason"]
     assert "event_id" in body["rejected"][1]["reason"]
     assert "conversions named 'booking'" in body["rejected"][2]["reason"]
@@ -65,7 +67,9 @@ def test_anything_but_an_object_in_a_batch_is_rejected_alone(client, running, it
     body = post(client, item, event("exposure", visitor, "control"))
 
     assert (body["accepted"], body["stored"]) == (1, 1)
-    assert body["rejected"] == [{"index": 0, "event_id": None, "reason": "An event is a JSON object."}]
+    assert body["rejected"] == [
+        {"index": 0, "event_id": None, "reason": "An event is a JSON object.", "code": "invalid"}
+    ]
 
 
 @pytest.mark.parametrize("character", ["\x00", "\ud800"], ids=["NUL", "lone surrogate"])

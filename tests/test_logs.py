@@ -1,6 +1,8 @@
-"""No key reaches a log: not gunicorn's (access and error), not nginx's in front of it, wherever
-a client puts the key, rightly (Bearer) or by mistake (Basic, the query string, the path)."""
+"""No key reaches a log: not the service's under gunicorn (its JSON request lines, gunicorn's
+error lines), not nginx's in front of it, wherever a client puts the key, rightly (Bearer) or by
+mistake (Basic, the query string, the path). And every line the service writes is JSON."""
 
+import json
 import socket
 
 import httpx
@@ -42,6 +44,12 @@ def assert_holds_no_key(log: str, secret: str) -> None:
     assert "GET /v1/manage/articles" in log  # the requests were logged, and the log was read
 
 
+def lines_for(lines: list[dict], page: int) -> dict:
+    """The request line of the delivery list's page `page`."""
+    (line,) = [line for line in lines if line.get("path", "").endswith(f"page={page}")]
+    return line
+
+
 def test_gunicorn_logs_requests_without_their_keys(database_url, published, secret, tmp_path):
     server = start(database_url, tmp_path / "gunicorn.log")
     try:
@@ -51,7 +59,10 @@ def test_gunicorn_logs_requests_without_their_keys(database_url, published, secr
 
     log = server.log.read_text()
     assert_holds_no_key(log, secret)
-    assert "GET /v1/articles?key=[redacted]&page=2 HTTP/1.1" in log
+    lines = [json.loads(line) for line in log.splitlines() if line.strip()]  # each one JSON
+    assert {"path": "/v1/articles?key=[redacted]&page=2", "status": 200}.items() <= lines_for(
+        lines, 2
+    ).items()
     assert "Invalid HTTP request line: 'GET /v1/articles?key=[redacted]'" in log  # the error log
 
 

@@ -1,14 +1,10 @@
 """Rate limits on event ingestion and on failed authentication: 429 problems with
 Retry-After, counted per client, and shared across processes through Redis."""
 
-import os
-
 import pytest
-import redis
 
 from service.ratelimits import RateLimits
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 EVENT = {
     "events": [
         {"event_id": "e-00000001", "type": "exposure", "experiment": "x", "variant": "a", "visitor": "v"}
@@ -87,21 +83,6 @@ def test_the_spec_documents_429_with_retry_after(client):
     assert "429" in spec["paths"]["/v1/events"]["post"]["responses"]
     assert "429" in spec["paths"]["/v1/manage/articles"]["get"]["responses"]
     assert "Retry-After" in spec["components"]["responses"]["TOO_MANY_REQUESTS"]["headers"]
-
-
-@pytest.fixture
-def shared_storage():
-    """Redis, which CI always has; a laptop without it skips only this (CI=true fails instead)."""
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"no Redis at {REDIS_URL}: the shared-limit test needs one")
-    limits = RateLimits(REDIS_URL, {"events": "5/minute"})
-    limits.reset()
-    yield REDIS_URL
-    limits.reset()
 
 
 def test_with_redis_two_processes_share_one_count(shared_storage):

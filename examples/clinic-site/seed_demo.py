@@ -1,6 +1,8 @@
 """Demo data for the clinic site: two clinic sites with their own phone numbers, booking
 links and page addresses, and an experiment on the seed article's headline and call to action,
-running. Made through the management API, as an admin would; safe to run again.
+running. Made through the management API, as an admin would; safe to run again. The admin
+key it seeds with lives for the seeding only: revoked once done (or, when it is the only admin
+key, left to expire ten minutes after), so running it again and again leaves no keys about.
 
     .venv/bin/python examples/clinic-site/seed_demo.py   (after `flask seed`; `make demo` runs it)
 """
@@ -11,9 +13,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from datetime import timedelta
+
 from service import create_app
-from service.content.keys import create_key
+from service.content.audit import Actor
+from service.content.keys import KeyConflict, create_key, revoke_key
 from service.extensions import db
+from service.models.base import utcnow
 
 SITE_ORIGIN = os.environ.get("DEMO_SITE_ORIGIN", "http://127.0.0.1:8001")
 SLUG = "are-all-types-of-back-pain-treatable-with-stem-cells"
@@ -93,9 +99,14 @@ def seed(client, admin: dict[str, str], origin: str) -> None:
 def main() -> None:
     app = create_app()
     with app.app_context():
-        admin = {"Authorization": f"Bearer {create_key(db.session, 'demo seed', 'admin').secret}"}
+        demo = create_key(db.session, "demo seed", "admin", expires_at=utcnow() + timedelta(minutes=10))
         db.session.commit()
-    seed(app.test_client(), admin, SITE_ORIGIN)
+        seed(app.test_client(), {"Authorization": f"Bearer {demo.secret}"}, SITE_ORIGIN)
+        try:
+            revoke_key(db.session, demo.key, by=Actor(None, "make demo"))
+            db.session.commit()
+        except KeyConflict:  # the only admin key: it expires by itself
+            db.session.rollback()
     print(f"demo: sites {', '.join(CLINICS)}; experiment headline-and-cta running on {SLUG}")
     print(f"open {SITE_ORIGIN}/?site=clinic-austin or {SITE_ORIGIN}/?site=clinic-denver")
 

@@ -9,7 +9,9 @@ from service.api import (
     delivery,
     events,
     experiments,
+    health,
     keys,
+    metrics,
     site_delivery,
     sites,
     transfer,
@@ -42,3 +44,5 @@ def register_blueprints(app: Flask, api: Api) -> None:
     api.register_blueprint(sites.blp)
     api.register_blueprint(experiments.blp)
     api.register_blueprint(events.blp)
+    api.register_blueprint(health.blp)
+    api.register_blueprint(metrics.blp)

@@ -13,6 +13,7 @@ from service.content.audit import Actor
 from service.content.keys import authenticate, has_role
 from service.extensions import db
 from service.models import ApiKey
+from service.telemetry import KEY_PREFIX
 
 BEARER_SCHEME = "bearerAuth"
 BODY_TYPES = ("application/json", "application/merge-patch+json")
@@ -36,6 +37,7 @@ def current_key(role: str) -> ApiKey:
             message="The API key is unknown, revoked or expired.",
             headers={"WWW-Authenticate": 'Bearer realm="cms", error="invalid_token"'},
         )
+    request.environ[KEY_PREFIX] = key.prefix  # for the access line
     if not has_role(key, role):
         abort(403, message=f"This needs the {role} role; the key {key.prefix} is {key.role}.")
     return key

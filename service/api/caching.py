@@ -97,7 +97,8 @@ def public(answer: Answer, headers: Iterable[tuple[str, str]] = ()) -> Delivered
     config = current_app.config
     cache_control = (
         f"public, max-age={config['CACHE_MAX_AGE']}, "
-        f"stale-while-revalidate={config['CACHE_STALE_WHILE_REVALIDATE']}"
+        f"stale-while-revalidate={config['CACHE_STALE_WHILE_REVALIDATE']}, "
+        f"stale-if-error={config['CACHE_STALE_IF_ERROR']}"
     )
     return _send(answer, cache_control, headers, public=True)
 
@@ -112,6 +113,11 @@ def _send(answer: Answer, cache_control: str, headers: Iterable[tuple[str, str]]
     """The answer's bytes with its strong ETag, or a 304 with no body when the copy the
     client holds (If-None-Match) is current."""
     sent_headers = {"ETag": f'"{answer.etag}"', "Cache-Control": cache_control, **dict(headers)}
+    if answer.tags:  # Fastly's and Cloudflare's names for the keys to purge it by
+        sent_headers["Surrogate-Key"], sent_headers["Cache-Tag"] = (
+            " ".join(answer.tags),
+            ",".join(answer.tags),
+        )
     if answer.locale:
         sent_headers["Content-Language"] = answer.locale
     if request.if_none_match.contains_weak(answer.etag):

@@ -20,6 +20,7 @@ from service.api.delivery_schemas import (
 )
 from service.api.lookup import found_or_404
 from service.config import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from service.content import purging
 from service.content.delivery import Answer, CardPage, PageAnswer, find_published, list_published
 from service.errors import PROBLEM_CONTENT_TYPE, ProblemSchema
 from service.extensions import db
@@ -44,7 +45,20 @@ CACHE_HEADERS = {
     "ETag": {"description": "Strong validator of this exact content.", "schema": {"type": "string"}},
     "Cache-Control": {
         "description": "How long browsers and CDNs may reuse it, and serve it stale while revalidating.",
-        "schema": {"type": "string", "example": "public, max-age=60, stale-while-revalidate=600"},
+        "schema": {
+            "type": "string",
+            "example": "public, max-age=60, stale-while-revalidate=600, stale-if-error=86400",
+        },
+    },
+    "Surrogate-Key": {
+        "description": "The keys to purge this answer by at a CDN (Fastly), space-separated: article-<id>, "
+        "revision-<id>, site-<key>, site-<key>-article-<id>, experiment-<key>, articles (lists). "
+        "Webhooks name the keys each change makes stale.",
+        "schema": {"type": "string", "example": "article-1 revision-3"},
+    },
+    "Cache-Tag": {
+        "description": "The same keys, comma-separated (Cloudflare).",
+        "schema": {"type": "string", "example": "article-1,revision-3"},
     },
 }
 NOT_MODIFIED = {
@@ -93,13 +107,18 @@ def vary_on_restricted_origins(response: Response) -> Response:
 CARDS = ArticleCardSchema(many=True)
 
 
-def send_page(key: Key, compute: Callable[[], CardPage], pagination: PaginationParameters) -> Response:
+def send_page(
+    key: Key,
+    compute: Callable[[], CardPage],
+    pagination: PaginationParameters,
+    tags: tuple[str, ...] = (purging.LISTS,),
+) -> Response:
     """A page of cards, serialised once and kept with the list's total for X-Pagination."""
 
     def serialised() -> PageAnswer:
         page = compute()
         body = orjson.dumps(CARDS.dump(page.cards))
-        return PageAnswer(Answer(body, hashlib.sha256(body).hexdigest(), None), page.total)
+        return PageAnswer(Answer(body, hashlib.sha256(body).hexdigest(), None, tags=tags), page.total)
 
     page = cached(key, serialised)
     pagination.item_count = page.total

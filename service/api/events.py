@@ -15,6 +15,7 @@ from service.content.document import refuse_unstorable
 from service.content.events import record_events
 from service.content.patterns import Pattern
 from service.extensions import db
+from service.metrics import EVENTS
 from service.models import EventKind
 from service.models.base import utcnow
 from service.models.lengths import EVENT_ID_LENGTH, KEY_LENGTH, VISITOR_LENGTH
@@ -100,6 +101,14 @@ class RejectedSchema(ma.Schema):
     index = fields.Integer()
     event_id = fields.String(allow_none=True)
     reason = fields.Raw(metadata={"description": "Why: a message, or field errors."})
+    code = fields.String(
+        metadata={
+            "description": "The reason as a stable code: invalid (field errors), unknown_experiment, "
+            "not_running, unknown_site, site_required, wrong_site, unknown_variant, wrong_goal, "
+            "before_start, in_future, outside_coverage, wrong_variant.",
+            "example": "not_running",
+        }
+    )
 
 
 class BatchResultSchema(ma.Schema):
@@ -110,6 +119,15 @@ class BatchResultSchema(ma.Schema):
 
 
 EVENT = EventSchema()
+INVALID = "invalid"  # the rejection code of an item that is not a valid Event
+
+
+def count_outcome(outcome: dict[str, Any]) -> None:
+    """The batch's events in the metrics: stored, duplicate, or rejected by code."""
+    EVENTS.labels("stored", "").inc(outcome["stored"])
+    EVENTS.labels("duplicate", "").inc(outcome["duplicates"])
+    for problem in outcome["rejected"]:
+        EVENTS.labels("rejected", problem["code"]).inc()
 
 
 def checked_events(items: list[Any]) -> tuple[dict[int, dict[str, Any]], list[dict[str, Any]]]:
@@ -118,13 +136,15 @@ def checked_events(items: list[Any]) -> tuple[dict[int, dict[str, Any]], list[di
     valid, rejected = {}, []
     for index, item in enumerate(items):
         if not isinstance(item, dict):
-            rejected.append({"index": index, "event_id": None, "reason": "An event is a JSON object."})
+            rejected.append(
+                {"index": index, "event_id": None, "reason": "An event is a JSON object.", "code": INVALID}
+            )
             continue
         try:
             valid[index] = EVENT.load(item)
         except ma.ValidationError as error:
             event_id = None if "event_id" in error.messages else item.get("event_id")
-            rejected.append({"index": index, "event_id": event_id, "reason": error.messages})
+            rejected.append({"index": index, "event_id": event_id, "reason": error.messages, "code": INVALID})
     return valid, rejected
 
 
@@ -163,4 +183,5 @@ class Events(MethodView):
         valid, rejected = checked_events(batch["events"])
         outcome = record_events(db.session, valid, utcnow())
         outcome["rejected"] = sorted(rejected + outcome["rejected"], key=lambda problem: problem["index"])
+        count_outcome(outcome)
         return outcome

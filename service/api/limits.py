@@ -3,6 +3,7 @@
 from flask import current_app, request
 from flask_smorest import abort
 
+from service.metrics import RATE_LIMIT_REFUSALS
 from service.ratelimits import RateLimits
 
 
@@ -16,6 +17,7 @@ def refuse_when_over(name: str, count: bool = True) -> None:
     limits = rate_limits()
     exceeded = (limits.hit if count else limits.check)(name, client_address())
     if exceeded:
+        RATE_LIMIT_REFUSALS.labels(name).inc()
         abort(
             429,
             message=f"Too many requests: at most {exceeded.limit} per client. "

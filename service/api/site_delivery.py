@@ -39,6 +39,7 @@ from service.api.delivery_schemas import (
 )
 from service.api.lookup import found_or_404
 from service.config import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from service.content import purging
 from service.content.delivery import Answer, CardPage, find_published_revision, list_published
 from service.content.document import SLUG_PATTERN
 from service.content.experiments import Arm, RunningExperiment, running_for, variant_for
@@ -130,8 +131,8 @@ class ArticleForSite:
         running = running_for(db.session, revision.article_id, self.site_key, revision.locale)
         return Running(running and RunningExperiment.of(running))
 
-    def render(self, variant: Arm | None = None, **extra: Any) -> Answer:
-        """The article as the site shows it (in `variant` of its running experiment), serialised."""
+    def render(self, variant: Arm | None = None, experiment: str | None = None, **extra: Any) -> Answer:
+        """The article as the site shows it (in `variant` of its running `experiment`), serialised."""
         site, revision = self.found
         overlays = [overlay_for(db.session, site, revision.article_id)]
         if variant is not None:
@@ -146,7 +147,15 @@ class ArticleForSite:
             structured_data=jsonld,
             **extra,
         )
-        return Answer(body.encode(), etag, revision.locale)
+        tags = [
+            purging.article_key(revision.article_id),
+            purging.revision_key(revision.id),
+            purging.site_key(site.key),
+            purging.site_article_key(site.key, revision.article_id),
+        ]
+        if experiment is not None:
+            tags.append(purging.experiment_key(experiment))
+        return Answer(body.encode(), etag, revision.locale, tags=tuple(tags))
 
 
 def variant_or_404(experiment: RunningExperiment, key: str) -> Arm:
@@ -173,6 +182,7 @@ class SiteArticles(MethodView):
             cards_key(first, size, filters, site=site),
             lambda: site_page(site, first, size, filters),
             pagination_parameters,
+            tags=(purging.LISTS, purging.site_key(site)),
         )
 
 
@@ -225,7 +235,7 @@ class SiteArticle(MethodView):
                     **({"locale": locale} if locale else {}),
                 ),
             }
-            return article.render(variant, assignment=assignment)
+            return article.render(variant, running.key, assignment=assignment)
 
         return private(cached(assigned_key(site, slug, locale, variant.key, in_experiment), with_assignment))
 
@@ -252,4 +262,6 @@ class SiteArticleVariant(MethodView):
         if running is None or running.key != experiment:
             abort(404, message=f"Experiment {experiment!r} is not running on this article for this site.")
         arm = variant_or_404(running, variant)
-        return public(cached(variant_key(site, slug, locale, variant), lambda: article.render(arm)))
+        return public(
+            cached(variant_key(site, slug, locale, variant), lambda: article.render(arm, running.key))
+        )

@@ -1,11 +1,13 @@
-"""Webhooks, managed by admins: endpoints told when articles are published, unpublished or deleted."""
+"""Webhooks, managed by admins: endpoints told of every change that alters delivery."""
+
+from datetime import timedelta
 
 import marshmallow as ma
 from flask import current_app, g
 from flask.views import MethodView
 from marshmallow import fields, validate
 
-from service.api.auth import ManagementBlueprint
+from service.api.auth import ManagementBlueprint, actor
 from service.content import targets, webhooks
 from service.content.audit import record
 from service.content.document import URL_LENGTH, text_field
@@ -14,15 +16,20 @@ from service.extensions import db
 from service.models import Role, Webhook
 from service.models.lengths import NAME_LENGTH
 
+MAX_ROTATION_OVERLAP_SECONDS = 30 * 24 * 3600
+DEFAULT_OVERLAP = int(webhooks.ROTATION_OVERLAP.total_seconds())
+
 blp = ManagementBlueprint(
     "Webhooks",
     __name__,
     url_prefix="/v1/manage/webhooks",
     description=(
-        "POSTed JSON on article events, signed: header `X-CMS-Signature: t=<unix time>,v1=<hex>`, "
-        "where v1 is HMAC-SHA256 with the webhook's secret over `<t>.` followed by the raw body. "
-        "Retried with exponential backoff (30 s, 1 min, 2 min...) up to 8 attempts, by "
-        "`flask send-webhooks` (run it from cron)."
+        "POSTed JSON for every change that alters delivery (articles, sites, overlays, experiments), "
+        "`{type, timestamp, data}`, where `data.purge_keys` names the surrogate keys a CDN must "
+        "purge. Signed the Standard Webhooks way: headers `webhook-id`, `webhook-timestamp` and "
+        "`webhook-signature: v1,<base64>` (one per valid secret, space-separated); verify them with "
+        "any Standard Webhooks library and the `whsec_` secret. Retried with exponential backoff "
+        "(30 s, 1 min, 2 min...) up to 8 attempts, by `flask worker` (or `flask send-webhooks`)."
     ),
 )
 
@@ -40,10 +47,13 @@ class NewWebhookSchema(ma.Schema):
         },
     )
     events = fields.List(
-        fields.String(validate=validate.OneOf(webhooks.EVENTS)),
+        fields.String(validate=validate.OneOf([event.value for event in webhooks.EVENTS])),
         required=True,
         validate=validate.Length(min=1, max=len(webhooks.EVENTS)),
-        metadata={"example": ["article.published", "article.unpublished"]},
+        metadata={
+            "description": "Any of: " + ", ".join(event.value for event in webhooks.EVENTS) + ".",
+            "example": ["article.published", "article.unpublished", "site.updated"],
+        },
     )
     description = text_field(required=False, max_length=NAME_LENGTH)
 
@@ -66,7 +76,27 @@ class WebhookSchema(ma.Schema):
 
 
 class CreatedWebhookSchema(WebhookSchema):
-    secret = fields.String(metadata={"description": "Signs every delivery. Shown this once."})
+    secret = fields.String(
+        metadata={"description": "Signs every delivery (`whsec_` and base64). Shown this once."}
+    )
+
+
+class RotationSchema(ma.Schema):
+    previous_valid_for_seconds = fields.Integer(
+        load_default=DEFAULT_OVERLAP,
+        validate=validate.Range(min=0, max=MAX_ROTATION_OVERLAP_SECONDS),
+        metadata={
+            "description": "How long the old secret still signs (each delivery then carries both "
+            "signatures). Default: a day; at most 30 days; 0 ends it at once.",
+            "example": 86400,
+        },
+    )
+
+
+class RotatedWebhookSchema(CreatedWebhookSchema):
+    previous_secret_expires_at = fields.DateTime(
+        metadata={"description": "Until when the previous secret signs too."}
+    )
 
 
 class AttemptSchema(ma.Schema):
@@ -105,14 +135,16 @@ DELIVERY_EXAMPLE = {
     "id": 17,
     "event": "article.published",
     "payload": {
-        "id": 17,
-        "event": "article.published",
-        "occurred_at": "2026-11-26T09:30:00+00:00",
-        "article": {
-            "id": 1,
-            "slug": "are-all-types-of-back-pain-treatable-with-stem-cells",
-            "locale": "en",
-            "revision": 2,
+        "type": "article.published",
+        "timestamp": "2026-11-26T09:30:00+00:00",
+        "data": {
+            "article": {
+                "id": 1,
+                "slug": "are-all-types-of-back-pain-treatable-with-stem-cells",
+                "locale": "en",
+                "revision": 2,
+            },
+            "purge_keys": ["article-1", "articles"],
         },
     },
     "status": "delivered",
@@ -170,6 +202,34 @@ class WebhookView(MethodView):
         record(db.session, g.api_key, "webhook.deleted", webhook=webhook.id)
         db.session.delete(webhook)
         db.session.commit()
+
+
+@blp.route("/<id:webhook_id>/rotate-secret")
+class SecretRotation(MethodView):
+    @blp.requires(Role.ADMIN)
+    @blp.arguments(RotationSchema, required=False)
+    @blp.response(
+        200,
+        RotatedWebhookSchema,
+        example=WEBHOOK_EXAMPLE
+        | {
+            "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            "previous_secret_expires_at": "2026-11-27T09:00:00+00:00",
+        },
+    )
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(operationId="rotateWebhookSecret")
+    def post(self, rotation, webhook_id):
+        """Rotate a webhook's secret
+
+        The answer holds the new secret, this once. Until `previous_valid_for_seconds` have
+        passed, deliveries are signed with both secrets, so the receiver can switch in its own
+        time.
+        """
+        overlap = timedelta(seconds=rotation["previous_valid_for_seconds"])
+        webhook = webhooks.rotate_secret(db.session, webhook_or_404(webhook_id), overlap, by=actor())
+        db.session.commit()
+        return webhook
 
 
 @blp.route("/<id:webhook_id>/deliveries")

@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from service.content import purging
 from service.models import Article, Revision, RevisionTag
 
 
@@ -17,6 +18,8 @@ class Answer:
     etag: str
     locale: str | None
     per_site: bool = False  # its text has {{site.*}} placeholders: served only per site
+    # Its surrogate keys (content.purging): what a CDN files it under, to purge it by.
+    tags: tuple[str, ...] = ()
 
     @property
     def size(self) -> int:
@@ -55,9 +58,14 @@ def published_at_slug(query: Select[Any], slug: str, locale: str | None, default
 
 def find_published(session: Session, slug: str, locale: str | None, default_locale: str) -> Answer | None:
     """What delivery sends for a slug: the published revision's body, stored when it was published."""
-    columns = select(Revision.body, Revision.etag, Revision.locale, Revision.per_site)
+    columns = select(
+        Revision.body, Revision.etag, Revision.locale, Revision.per_site, Revision.id, Revision.article_id
+    )
     row = session.execute(published_at_slug(columns, slug, locale, default_locale)).first()
-    return Answer(row.body.encode(), row.etag, row.locale, row.per_site) if row else None
+    if row is None:
+        return None
+    tags = (purging.article_key(row.article_id), purging.revision_key(row.id))
+    return Answer(row.body.encode(), row.etag, row.locale, row.per_site, tags)
 
 
 def list_published(

@@ -18,8 +18,8 @@ from service.content.document import CHILD_MODELS, load_document, merge_patch
 from service.content.document_types import ArticleDocument
 from service.content.errors import InvalidDocument
 from service.content.mapping import draft_document, write_draft
-from service.content.webhooks import enqueue
-from service.models import Article, ArticleStatus, Revision
+from service.content.webhooks import announce
+from service.models import Article, ArticleStatus, Revision, WebhookEvent
 from service.models.base import utcnow
 
 
@@ -260,6 +260,6 @@ def delete_article(
     if article.published_revision_id is not None:
         raise ArticleConflict("the article is published: unpublish it before deleting it")
     by.record(session, "article.deleted", article, slug=article.slug, locale=article.locale)
-    enqueue(session, "article.deleted", article)
+    announce(session, WebhookEvent.ARTICLE_DELETED, article=article)
     session.delete(article)
     session.flush()

@@ -4,7 +4,7 @@ A batch is checked event by event: good ones are stored (in one INSERT, re-sent 
 ignored), bad ones are answered with their index and reason, never silently counted."""
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from psycopg.errors import DeadlockDetected, SerializationFailure
 from sqlalchemy import and_, bindparam, case, func, select, text
@@ -18,6 +18,14 @@ from service.config import EVENT_BATCH_ATTEMPTS, EVENT_CLOCK_SKEW_SECONDS
 from service.content.experiments import variant_for
 from service.content.statistics import SRM_THRESHOLD, compare, rate, rate_interval, sample_ratio_p_value
 from service.models import Event, EventKind, Experiment, ExperimentStatus, Site
+
+
+class Rejection(NamedTuple):
+    """Why an event was not counted: a stable code (for clients and the metrics) and words."""
+
+    code: str
+    reason: str
+
 
 # What PostgreSQL may refuse a batch for only because of a concurrent one: tried again.
 CONCURRENCY_FAILURES = (DeadlockDetected, SerializationFailure)
@@ -49,9 +57,16 @@ def _record(session: Session, events: dict[int, dict[str, Any]], now: datetime) 
     rows, rejected = [], []
     for index, event in events.items():
         occurred_at = event.get("at") or now
-        reason = _reason_to_reject(event, experiments.get(event["experiment"]), sites, occurred_at, latest)
-        if reason:
-            rejected.append({"index": index, "event_id": event["event_id"], "reason": reason})
+        refusal = _reason_to_reject(event, experiments.get(event["experiment"]), sites, occurred_at, latest)
+        if refusal:
+            rejected.append(
+                {
+                    "index": index,
+                    "event_id": event["event_id"],
+                    "reason": refusal.reason,
+                    "code": refusal.code,
+                }
+            )
             continue
         rows.append(
             {
@@ -103,37 +118,53 @@ def _store_new(session: Session, rows: list[dict[str, Any]]) -> int:
 
 def _reason_to_reject(
     event: dict[str, Any], experiment: Experiment | None, sites: set[str], at: datetime, latest: datetime
-) -> str | None:
+) -> Rejection | None:
     """Why the event cannot count in its experiment's results, if it cannot. `sites`: the
     known ones among those the batch names."""
     if experiment is None:
-        return f"unknown experiment {event['experiment']!r}"
+        return Rejection("unknown_experiment", f"unknown experiment {event['experiment']!r}")
     if experiment.status != ExperimentStatus.RUNNING:
-        return f"experiment {experiment.key!r} is {experiment.status}, not running"
+        return Rejection("not_running", f"experiment {experiment.key!r} is {experiment.status}, not running")
     site = event.get("site")
     if site is not None and site not in sites:
-        return f"unknown site {site!r}"
+        return Rejection("unknown_site", f"unknown site {site!r}")
     if experiment.sites and site is None:
-        return f"experiment {experiment.key!r} runs on some sites only: name the event's site"
+        return Rejection(
+            "site_required", f"experiment {experiment.key!r} runs on some sites only: name the event's site"
+        )
     if experiment.sites and site not in experiment.sites:
-        return f"experiment {experiment.key!r} does not run on site {site!r}"
+        return Rejection("wrong_site", f"experiment {experiment.key!r} does not run on site {site!r}")
     if event["variant"] not in {v.key for v in experiment.variants}:
-        return f"experiment {experiment.key!r} has no variant {event['variant']!r}"
+        return Rejection(
+            "unknown_variant", f"experiment {experiment.key!r} has no variant {event['variant']!r}"
+        )
     if event["type"] == EventKind.CONVERSION and event.get("name") != experiment.goal:
-        return f"experiment {experiment.key!r} counts conversions named {experiment.goal!r}"
+        return Rejection(
+            "wrong_goal", f"experiment {experiment.key!r} counts conversions named {experiment.goal!r}"
+        )
     # Results count one run of the experiment; what a frontend's clock puts in the future
     # (beyond a little skew) would count before it happened.
     if at < experiment.started_at:
-        return f"at is before experiment {experiment.key!r} started ({experiment.started_at.isoformat()})"
+        return Rejection(
+            "before_start",
+            f"at is before experiment {experiment.key!r} started ({experiment.started_at.isoformat()})",
+        )
     if at > latest:
-        return f"at is more than {EVENT_CLOCK_SKEW_SECONDS} s ahead of the server's clock"
+        return Rejection(
+            "in_future", f"at is more than {EVENT_CLOCK_SKEW_SECONDS} s ahead of the server's clock"
+        )
     # Assignment is deterministic, so the server knows what each visitor saw: an event for
     # another variant, or from outside the coverage, would only bend the results.
     assigned, in_experiment = variant_for(experiment, event["visitor"])
     if not in_experiment:
-        return f"visitor {event['visitor']!r} is outside the experiment's coverage"
+        return Rejection(
+            "outside_coverage", f"visitor {event['visitor']!r} is outside the experiment's coverage"
+        )
     if assigned.key != event["variant"]:
-        return f"visitor {event['visitor']!r} is assigned to {assigned.key!r}, not {event['variant']!r}"
+        return Rejection(
+            "wrong_variant",
+            f"visitor {event['visitor']!r} is assigned to {assigned.key!r}, not {event['variant']!r}",
+        )
     return None
 
 

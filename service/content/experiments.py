@@ -18,7 +18,8 @@ from service.content.errors import InvalidDocument
 from service.content.mapping import draft_document
 from service.content.overlay import apply_overlay, check_overlay
 from service.content.sites import check_variants_cover, list_sites
-from service.models import Experiment, ExperimentStatus, Variant
+from service.content.webhooks import announce
+from service.models import Experiment, ExperimentStatus, Variant, WebhookEvent
 from service.models.base import utcnow
 
 # action: (statuses it may start from, status it leads to)
@@ -28,6 +29,12 @@ TRANSITIONS = {
     "pause": ({RUNNING}, PAUSED),
     "stop": ({RUNNING, PAUSED}, STOPPED),
     "restart": ({STOPPED}, RUNNING),
+}
+TRANSITION_EVENTS = {
+    "start": WebhookEvent.EXPERIMENT_STARTED,
+    "pause": WebhookEvent.EXPERIMENT_PAUSED,
+    "stop": WebhookEvent.EXPERIMENT_STOPPED,
+    "restart": WebhookEvent.EXPERIMENT_RESTARTED,
 }
 # What cannot change once visitors have been assigned, until the experiment stops: it would
 # move them between variants, or change what counts.
@@ -168,6 +175,8 @@ def transition(session: Session, experiment: Experiment, action: str, *, by: Act
         experiment.stopped_at = None
     experiment.status = target
     by.record(session, f"experiment.{action}", experiment=experiment.key)
+    article = find_article(session, experiment.article_id)
+    announce(session, TRANSITION_EVENTS[action], article=article, experiment=experiment.key)
 
 
 def roll_out(session: Session, experiment: Experiment, variant_key: str, *, by: Actor) -> None:
@@ -183,6 +192,7 @@ def roll_out(session: Session, experiment: Experiment, variant_key: str, *, by: 
     save_draft(session, article, load_document(apply_overlay(draft_document(article), variant.overlay)))
     experiment.winner = variant.key
     by.record(session, "experiment.rolled_out", article, experiment=experiment.key, variant=variant.key)
+    announce(session, WebhookEvent.EXPERIMENT_ROLLED_OUT, article=article, experiment=experiment.key)
 
 
 def running_for(session: Session, article_id: int, site: str, locale: str) -> Experiment | None:

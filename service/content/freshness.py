@@ -34,6 +34,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import ORMExecuteState, Session, scoped_session
 from sqlalchemy.sql import visitors
 
+from service.metrics import CACHE_BYTES, CACHE_EVICTIONS, CACHE_LOOKUPS, FRESHNESS_READS
 from service.models import (
     Article,
     DeliveryGeneration,
@@ -78,12 +79,20 @@ class Entry(NamedTuple):
     size: int
 
 
+class CountedLRU(LRUCache):
+    """cachetools' LRU, counting what it drops to make room (its one way to evict)."""
+
+    def popitem(self) -> tuple[Hashable, Entry]:
+        CACHE_EVICTIONS.inc()
+        return super().popitem()
+
+
 class DeliveryCache:
     """A bounded LRU of what delivery computed, valid while the generation counter holds;
     each entry counted by its bytes (`bytes_in`), key included."""
 
     def __init__(self, max_bytes: int, freshness: float, clock: Callable[[], float] = time.monotonic):
-        self._entries: LRUCache[Hashable, Entry] = LRUCache(
+        self._entries: LRUCache[Hashable, Entry] = CountedLRU(
             maxsize=max_bytes, getsizeof=operator.attrgetter("size")
         )
         self._freshness = freshness
@@ -110,6 +119,7 @@ class DeliveryCache:
         with self._lock:
             epoch = min(self._epoch, (_epochs_at_begin.get() or {}).get(id(self), self._epoch))
             entry = self._entries.get(key)
+        CACHE_LOOKUPS.labels("miss" if entry is None else "hit").inc()
         return epoch, None if entry is None else entry.value
 
     def keep(self, key: Hashable, value: Any, epoch: int) -> None:
@@ -118,13 +128,14 @@ class DeliveryCache:
         size = ENTRY_BYTES + bytes_in(key) + bytes_in(value)
         with self._lock:
             if epoch == self._epoch and size <= self._entries.maxsize:
+                before = self._entries.currsize
                 self._entries[key] = Entry(value, size)
+                CACHE_BYTES.inc(self._entries.currsize - before)
 
     def clear(self) -> None:
         """Forget everything, and read the counter again on the next request."""
         with self._lock:
-            self._entries.clear()
-            self._epoch += 1
+            self._empty()
             self._checked_at = float("-inf")
 
     @property
@@ -141,12 +152,17 @@ class DeliveryCache:
             return
         checked_at = self._clock()
         generation = session.scalar(select(DeliveryGeneration.generation).where(DeliveryGeneration.id == 1))
+        FRESHNESS_READS.labels(str(generation != self._generation).lower()).inc()
         with self._lock:
             if generation != self._generation:
-                self._entries.clear()
-                self._epoch += 1
+                self._empty()
                 self._generation = generation
             self._checked_at = checked_at
+
+    def _empty(self) -> None:
+        CACHE_BYTES.dec(self._entries.currsize)
+        self._entries.clear()
+        self._epoch += 1
 
 
 def track_changes(session: scoped_session[Any], cache: DeliveryCache) -> None:

@@ -25,8 +25,8 @@ from service.content.mapping import draft_document
 from service.content.markdown import with_html
 from service.content.placeholders import placeholders_in
 from service.content.sites import check_sites_cover
-from service.content.webhooks import enqueue
-from service.models import Article, Revision, RevisionTag
+from service.content.webhooks import announce
+from service.models import Article, Revision, RevisionTag, WebhookEvent
 from service.models.base import utcnow
 
 
@@ -99,7 +99,7 @@ def freeze_revision(session: Session, article: Article, *, by: str | None, note:
     session.add(revision)
     article.published_revision = revision
     session.flush()
-    enqueue(session, "article.published", article, revision.number)
+    announce(session, WebhookEvent.ARTICLE_PUBLISHED, article=article, revision=revision.number)
     return revision
 
 
@@ -143,7 +143,7 @@ def unpublish_article(
         raise NotPublished("the article is not published")
     article.published_revision = None
     session.flush()
-    enqueue(session, "article.unpublished", article)
+    announce(session, WebhookEvent.ARTICLE_UNPUBLISHED, article=article)
     by.record(session, "article.unpublished", article, revision_before=before)
 
 

@@ -14,7 +14,8 @@ from service.content.mapping import draft_document
 from service.content.overlay import apply_overlay, check_overlay
 from service.content.patterns import WEB_URL
 from service.content.placeholders import MissingVariables, fill, placeholders_in
-from service.models import Article, Experiment, ExperimentStatus, Revision, Site, SiteOverlay
+from service.content.webhooks import announce
+from service.models import Article, Experiment, ExperimentStatus, Revision, Site, SiteOverlay, WebhookEvent
 
 
 class SiteConflict(Exception):
@@ -159,16 +160,19 @@ def save_site(session: Session, site: Site, data: dict[str, Any]) -> Site:
 def create_site(session: Session, data: dict[str, Any], *, by: Actor) -> Site:
     site = save_site(session, Site(), data)
     by.record(session, "site.created", site=site.key)
+    announce(session, WebhookEvent.SITE_CREATED, site=site.key)
     return site
 
 
 def replace_site(session: Session, site: Site, data: dict[str, Any], *, by: Actor) -> None:
     save_site(session, site, data)
     by.record(session, "site.updated", site=site.key)
+    announce(session, WebhookEvent.SITE_UPDATED, site=site.key)
 
 
 def delete_site(session: Session, site: Site, *, by: Actor) -> None:
     by.record(session, "site.deleted", site=site.key)
+    announce(session, WebhookEvent.SITE_DELETED, site=site.key)
     session.delete(site)
     session.flush()
 
@@ -197,6 +201,7 @@ def set_overlay(
     row.overlay = overlay
     session.flush()
     by.record(session, "site.overlay_set", article, site=site.key)
+    announce(session, WebhookEvent.OVERLAY_SET, article=article, site=site.key)
 
 
 def check_variants_cover(session: Session, site_keys: list[str], overlays: list[dict[str, Any]]) -> None:

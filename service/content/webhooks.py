@@ -1,33 +1,45 @@
 """Webhooks: an outbox written with each change, and a worker that signs and sends it.
 
-A delivery row is added in the same transaction as the publish (or unpublish, or delete), so
-an event is never lost nor sent for a change that rolled back; sending happens later, outside
-any request, so a slow or failing endpoint never holds up publishing."""
+A delivery row is added in the same transaction as the change (`announce`, called by each act
+that alters delivery), so an event is never lost nor sent for a change that rolled back;
+sending happens later, outside any request, so a slow or failing endpoint never holds up the
+change. Deliveries are signed the Standard Webhooks way (webhook-id, webhook-timestamp,
+webhook-signature), through the `standardwebhooks` package, with every secret still valid."""
 
-import hashlib
-import hmac
+import base64
+import binascii
 import json
 import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import httpx
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from standardwebhooks import Webhook as Signer
 
-from service.content import targets
-from service.models import Article, DeliveryStatus, Webhook, WebhookAttempt, WebhookDelivery
+from service.content import purging, targets
+from service.content.audit import Actor
+from service.models import Article, DeliveryStatus, Webhook, WebhookAttempt, WebhookDelivery, WebhookEvent
 from service.models.base import utcnow
 
-EVENTS = ("article.published", "article.unpublished", "article.deleted")
-SIGNATURE_HEADER = "X-CMS-Signature"
+EVENTS = tuple(WebhookEvent)
+# Changes to what any list of articles holds: their lists are purged too.
+LIST_EVENTS = frozenset(
+    {WebhookEvent.ARTICLE_PUBLISHED, WebhookEvent.ARTICLE_UNPUBLISHED, WebhookEvent.ARTICLE_DELETED}
+)
+SECRET_PREFIX = "whsec_"
+SECRET_BYTES = 32
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(seconds=30)  # then 1, 2, 4... minutes: about an hour in all
 # While one worker sends a delivery, others leave it alone; if that worker dies, it is retried.
 LEASE = timedelta(seconds=60)
 TIMEOUT_SECONDS = 5.0
+# How long a rotated-out secret still signs, unless the rotation says otherwise.
+ROTATION_OVERLAP = timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -37,35 +49,99 @@ class SendOutcome:
     status_code: int | None
 
 
+def new_secret() -> str:
+    """A Standard Webhooks secret: `whsec_` and the base64 of 32 random bytes."""
+    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(SECRET_BYTES)).decode()
+
+
 def create_webhook(session: Session, url: str, events: list[str], description: str | None) -> Webhook:
-    webhook = Webhook(
-        url=url,
-        events=sorted(set(events)),
-        secret=f"whsec_{secrets.token_urlsafe(32)}",
-        description=description,
-    )
+    webhook = Webhook(url=url, events=sorted(set(events)), secret=new_secret(), description=description)
     session.add(webhook)
     session.flush()
     return webhook
 
 
-def signature(secret: str, timestamp: int, body: bytes) -> str:
-    """`t=<unix time>,v1=<hex HMAC-SHA256 of "<t>." + body>`: the receiver recomputes it with
-    the secret, and rejects old timestamps to stop replays."""
-    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
-    return f"t={timestamp},v1={digest}"
+def rotate_secret(session: Session, webhook: Webhook, overlap: timedelta, *, by: Actor) -> Webhook:
+    """A new secret for the webhook; the old one signs too for `overlap`, while the receiver
+    moves to the new one (a receiver checks that any one signature matches)."""
+    webhook.previous_secret, webhook.secret = webhook.secret, new_secret()
+    webhook.previous_secret_expires_at = utcnow() + overlap
+    by.record(
+        session,
+        "webhook.secret_rotated",
+        webhook=webhook.id,
+        previous_valid_until=str(webhook.previous_secret_expires_at.isoformat()),
+    )
+    return webhook
 
 
-def enqueue(session: Session, event: str, article: Article, revision: int | None = None) -> None:
-    """Add one delivery per webhook that listens for this event, in the caller's transaction."""
-    payload = {
-        "event": event,
-        "occurred_at": utcnow().isoformat(),
-        "article": {"id": article.id, "slug": article.slug, "locale": article.locale, "revision": revision},
+def signing_secrets(webhook: Webhook, now: datetime) -> list[str]:
+    """The current secret, and the previous one while its overlap lasts."""
+    valid = [webhook.secret]
+    expires_at = webhook.previous_secret_expires_at
+    if webhook.previous_secret and expires_at is not None and now < expires_at:
+        valid.append(webhook.previous_secret)
+    return valid
+
+
+def _signer(secret: str) -> Signer:
+    """standardwebhooks' signer for a secret. One made before Standard Webhooks signing (not
+    base64) signs with its bytes as they are: rotate it, for a receiver's library to read it."""
+    try:
+        return Signer(secret)
+    except (binascii.Error, ValueError):
+        return Signer(secret.encode())
+
+
+def signed_headers(webhook: Webhook, message_id: str, body: str, now: datetime) -> dict[str, str]:
+    """webhook-id, webhook-timestamp and webhook-signature: `v1,<base64>` for each valid secret,
+    space-separated, as the Standard Webhooks specification lists them."""
+    signatures = " ".join(
+        _signer(secret).sign(message_id, now, body) for secret in signing_secrets(webhook, now)
+    )
+    return {
+        "webhook-id": message_id,
+        "webhook-timestamp": str(int(now.timestamp())),
+        "webhook-signature": signatures,
     }
+
+
+def announce(
+    session: Session,
+    event: WebhookEvent,
+    *,
+    article: Article | None = None,
+    revision: int | None = None,
+    site: str | None = None,
+    experiment: str | None = None,
+) -> None:
+    """Queue `event` for every webhook that listens for it, in the caller's transaction: what
+    changed, and the surrogate keys of every delivery answer it makes stale (`purge_keys`)."""
+    data: dict[str, Any] = {}
+    purge = []
+    if article is not None:
+        data["article"] = {
+            "id": article.id,
+            "slug": article.slug,
+            "locale": article.locale,
+            "revision": revision,
+        }
+    if site is not None:
+        data["site"] = {"key": site}
+        purge.append(
+            purging.site_key(site) if article is None else purging.site_article_key(site, article.id)
+        )
+    elif article is not None:
+        purge.append(purging.article_key(article.id))
+    if experiment is not None:
+        data["experiment"] = {"key": experiment}
+        purge.append(purging.experiment_key(experiment))
+    if event in LIST_EVENTS:
+        purge.append(purging.LISTS)
+    payload = {"type": event.value, "timestamp": utcnow().isoformat(), "data": data | {"purge_keys": purge}}
     for webhook in session.scalars(select(Webhook)):
         if event in webhook.events:
-            session.add(WebhookDelivery(webhook_id=webhook.id, event=event, payload=payload))
+            session.add(WebhookDelivery(webhook_id=webhook.id, event=event.value, payload=payload))
 
 
 def _lease_next(session: Session, now: datetime, tried: set[int]) -> WebhookDelivery | None:
@@ -97,16 +173,12 @@ def _lease_next(session: Session, now: datetime, tried: set[int]) -> WebhookDeli
             return delivery
 
 
-def _request(webhook: Webhook, delivery: WebhookDelivery) -> tuple[str, bytes, dict[str, str]]:
-    """The signed request for one delivery, as plain values (read before the network wait)."""
-    body = json.dumps({"id": delivery.id, **delivery.payload}).encode()
-    headers = {
-        "Content-Type": "application/json",
-        "X-CMS-Event": delivery.event,
-        "X-CMS-Delivery": str(delivery.id),
-        SIGNATURE_HEADER: signature(webhook.secret, int(time.time()), body),
-    }
-    return webhook.url, body, headers
+def _request(webhook: Webhook, delivery: WebhookDelivery, now: datetime) -> tuple[str, bytes, dict[str, str]]:
+    """The signed request for one delivery, as plain values (read before the network wait).
+    Its webhook-id is the delivery's, the same on every retry, for receivers to drop repeats."""
+    body = json.dumps(delivery.payload)
+    headers = {"Content-Type": "application/json", **signed_headers(webhook, f"msg_{delivery.id}", body, now)}
+    return webhook.url, body.encode(), headers
 
 
 def _post_to(client: httpx.Client, target: targets.Target, body: bytes, headers: dict[str, str]) -> int:
@@ -159,7 +231,7 @@ def send_due(
     transport = httpx.HTTPTransport(limits=httpx.Limits(max_keepalive_connections=0))
     with httpx.Client(transport=transport, timeout=TIMEOUT_SECONDS, follow_redirects=False) as client:
         while (delivery := _lease_next(session, now(), tried)) is not None:
-            request = _request(session.get(Webhook, delivery.webhook_id), delivery)
+            request = _request(session.get(Webhook, delivery.webhook_id), delivery, now())
             session.commit()  # ends the reads: no transaction (or SQLite lock) waits on the network
             started = time.monotonic()
             status_code, error = _post(client, *request, allow_private)

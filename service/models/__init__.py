@@ -17,7 +17,7 @@ from service.models.experiment import Event, EventKind, Experiment, ExperimentSt
 from service.models.freshness import DeliveryGeneration
 from service.models.schedule import Schedule, ScheduleAction
 from service.models.site import Site, SiteOverlay
-from service.models.webhook import DeliveryStatus, Webhook, WebhookAttempt, WebhookDelivery
+from service.models.webhook import DeliveryStatus, Webhook, WebhookAttempt, WebhookDelivery, WebhookEvent
 
 __all__ = [
     "ApiKey",
@@ -46,4 +46,5 @@ __all__ = [
     "Webhook",
     "WebhookAttempt",
     "WebhookDelivery",
+    "WebhookEvent",
 ]

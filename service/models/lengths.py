@@ -13,3 +13,6 @@ TAG_LENGTH = 64
 EVENT_ID_LENGTH = 100  # a frontend's id of one event (a UUID fits with room to spare)
 VISITOR_LENGTH = 200  # a frontend's stable visitor id
 STATUS_LENGTH = 20  # a status, kind, action or role (a StrEnum value)
+# A webhook's signing secret: "whsec_" and the base64 of 32 random bytes (50 characters); room
+# for the longer ones made before Standard Webhooks signing.
+SECRET_LENGTH = 80

@@ -1,4 +1,4 @@
-"""Webhooks: endpoints told of published, unpublished and deleted articles, through an outbox."""
+"""Webhooks: endpoints told of every change that alters delivery, through an outbox."""
 
 from datetime import datetime
 from enum import StrEnum
@@ -8,7 +8,25 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.models.base import Base, utcnow
-from service.models.lengths import NAME_LENGTH, STATUS_LENGTH
+from service.models.lengths import NAME_LENGTH, SECRET_LENGTH, STATUS_LENGTH
+
+
+class WebhookEvent(StrEnum):
+    """What a webhook can be told of: each change that alters what delivery answers (and so
+    what a CDN in front must purge). A new kind of change (a release) is one more member."""
+
+    ARTICLE_PUBLISHED = "article.published"
+    ARTICLE_UNPUBLISHED = "article.unpublished"
+    ARTICLE_DELETED = "article.deleted"
+    SITE_CREATED = "site.created"
+    SITE_UPDATED = "site.updated"
+    SITE_DELETED = "site.deleted"
+    OVERLAY_SET = "site.overlay_set"
+    EXPERIMENT_STARTED = "experiment.started"
+    EXPERIMENT_PAUSED = "experiment.paused"
+    EXPERIMENT_STOPPED = "experiment.stopped"
+    EXPERIMENT_RESTARTED = "experiment.restarted"
+    EXPERIMENT_ROLLED_OUT = "experiment.rolled_out"
 
 
 class DeliveryStatus(StrEnum):
@@ -24,7 +42,11 @@ class Webhook(Base):
     url: Mapped[str] = mapped_column(Text)
     events: Mapped[list[str]]
     # Needed in clear to sign each delivery (HMAC); shown to the admin once, never listed.
-    secret: Mapped[str] = mapped_column(String(80))
+    secret: Mapped[str] = mapped_column(String(SECRET_LENGTH))
+    # After a rotation, deliveries are signed with the old secret too until it expires, so that
+    # receivers can move to the new one in their own time.
+    previous_secret: Mapped[str | None] = mapped_column(String(SECRET_LENGTH))
+    previous_secret_expires_at: Mapped[datetime | None]
     description: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
