@@ -18,6 +18,7 @@ from service.content.experiments import ExperimentConflict
 from service.content.keys import KeyConflict
 from service.content.loading import DuplicateArticles
 from service.content.placeholders import MissingVariables
+from service.content.planning import PlanTooLong
 from service.content.scheduling import ScheduleConflict
 from service.content.sites import SiteConflict
 
@@ -54,7 +55,11 @@ class ProblemSchema(ma.Schema):
 
 
 def problem_response(
-    status: int, detail: str, errors: list[dict[str, str]] | None = None, headers: Any = None
+    status: int,
+    detail: str,
+    errors: list[dict[str, str]] | None = None,
+    headers: Any = None,
+    extensions: dict[str, Any] | None = None,
 ) -> Response:
     problem: dict[str, Any] = {
         "type": "about:blank",
@@ -64,6 +69,7 @@ def problem_response(
     }
     if errors:
         problem["errors"] = errors
+    problem.update(extensions or {})
     return Response(json.dumps(problem), status, headers, mimetype=PROBLEM_CONTENT_TYPE)
 
 
@@ -120,6 +126,12 @@ def _problem_for(status: int) -> Callable[[Exception], Response]:
     return handle
 
 
+def _plan_too_long(error: PlanTooLong) -> Response:
+    """The plan comes with the refusal: what to change is in it."""
+    message = str(error)
+    return problem_response(409, f"{message[:1].upper()}{message[1:]}.", extensions={"plan": error.plan})
+
+
 def _invalid_document(error: InvalidDocument) -> Response:
     errors = [{"location": "json", **e} for e in error.errors]
     return problem_response(422, VALIDATION_DETAIL, errors)
@@ -164,4 +176,5 @@ def register_domain_errors(app: Flask) -> None:
     app.register_error_handler(MissingVariables, _problem_for(409))
     app.register_error_handler(SiteConflict, _problem_for(409))
     app.register_error_handler(ExperimentConflict, _problem_for(409))
+    app.register_error_handler(PlanTooLong, _plan_too_long)
     app.register_error_handler(KeyConflict, _problem_for(409))
