@@ -4,6 +4,7 @@ with the production configuration (deploy/nginx.py); and a Redis of a test's own
 and start again (never the shared one)."""
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -19,6 +20,8 @@ import redis
 from deploy import nginx
 
 ROOT = Path(__file__).resolve().parents[1]
+# Debian's chromium, which the browser tests drive (CI installs it: see .ci/run).
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 
 
