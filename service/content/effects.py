@@ -59,10 +59,11 @@ def effect(control: tuple, variant: tuple, *, relative: bool = True) -> Effect:
 
 def fixed_horizon(found: Effect, alpha: float = ALPHA) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(p-value, low, high): valid when read once, at a sample size chosen in advance."""
-    se = np.sqrt(found.variance)
-    p_value = 2 * stats.t.sf(np.abs(found.estimate) / se, found.dof)
-    half = stats.t.ppf(1 - alpha / 2, found.dof) * se
-    return p_value, found.estimate - half, found.estimate + half
+    with np.errstate(all="ignore"):
+        se = np.sqrt(found.variance)
+        p_value = 2 * stats.t.sf(np.abs(found.estimate) / se, found.dof)
+        half = stats.t.ppf(1 - alpha / 2, found.dof) * se
+        return p_value, found.estimate - half, found.estimate + half
 
 
 def sequential(
@@ -72,23 +73,24 @@ def sequential(
     looked at after every visitor, stays below alpha."""
     n = found.total
     rho2 = (-2 * np.log(alpha) + np.log(-2 * np.log(alpha) + 1)) / tuning  # eq. 161
-    s2 = found.variance * n
-    half = np.sqrt(s2) * np.sqrt(2 * (n * rho2 + 1) / (n * rho2) * np.log(np.sqrt(n * rho2 + 1) / alpha))
-    half = half / np.sqrt(n)  # eq. 9
-    # eq. 155: the e-value of the mixture martingale; its inverse, capped at 1, is the p-value
-    st2 = found.estimate**2 * n / s2
-    tr2p1 = n * rho2 + 1
-    with np.errstate(over="ignore"):
+    with np.errstate(all="ignore"):
+        s2 = found.variance * n
+        half = np.sqrt(s2) * np.sqrt(2 * (n * rho2 + 1) / (n * rho2) * np.log(np.sqrt(n * rho2 + 1) / alpha))
+        half = half / np.sqrt(n)  # eq. 9
+        # eq. 155: the e-value of the mixture martingale; its inverse, capped at 1, is the p-value
+        st2 = found.estimate**2 * n / s2
+        tr2p1 = n * rho2 + 1
         evalue = np.exp(rho2 * st2 * n / (2 * tr2p1)) / np.sqrt(tr2p1)
-    return np.minimum(1 / evalue, 1.0), found.estimate - half, found.estimate + half
+        return np.minimum(1 / evalue, 1.0), found.estimate - half, found.estimate + half
 
 
 def bayesian(found: Effect, alpha: float = ALPHA) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(chance to beat control, low, high) of the effect's posterior under the flat prior."""
-    sd = np.sqrt(found.variance)
-    chance = stats.norm.sf(0, found.estimate, sd)
-    low, high = (stats.norm.ppf(q, found.estimate, sd) for q in (alpha / 2, 1 - alpha / 2))
-    return chance, low, high
+    with np.errstate(all="ignore"):
+        sd = np.sqrt(found.variance)
+        chance = stats.norm.sf(0, found.estimate, sd)
+        low, high = (stats.norm.ppf(q, found.estimate, sd) for q in (alpha / 2, 1 - alpha / 2))
+        return chance, low, high
 
 
 def holm(p_values: np.ndarray) -> np.ndarray:

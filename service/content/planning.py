@@ -20,9 +20,11 @@ from sqlalchemy.orm import Session
 
 from service.config import SEQUENTIAL_TUNING
 from service.content.effects import ALPHA
+from service.content.errors import InvalidDocument
 from service.models import Event, EventKind, Experiment
 
 POWER = 0.8
+UNREACHABLE_RATE = "The baseline rate with this uplift would be 100% or more."
 TRAFFIC_WINDOW_DAYS = 28
 _MOST = 1e12  # visitors: beyond this a plan is not worth making
 
@@ -49,7 +51,7 @@ def _fixed_control_size(p1: float, p2: float, ratio: float, alpha: float, power:
         shift = h * math.sqrt(n1 / (1 + 1 / ratio))
         return stats.norm.sf(crit - shift) + stats.norm.cdf(-crit - shift) - power
 
-    return optimize.brentq(shortfall, 1e-6, _MOST, xtol=1e-9)
+    return _solve(shortfall, 1e-6)
 
 
 def _sequential_control_size(
@@ -70,7 +72,16 @@ def _sequential_control_size(
         )
         return half + z * math.sqrt(variance) - abs(mde)
 
-    return optimize.brentq(shortfall, 1e-3, _MOST, xtol=1e-6)
+    return _solve(shortfall, 1e-3)
+
+
+def _solve(shortfall: Any, fewest: float) -> float:
+    """Where `shortfall` (increasing from below 0) crosses 0, between `fewest` and _MOST."""
+    if shortfall(_MOST) < 0:
+        raise InvalidDocument(
+            {"minimum_detectable_effect": ["Too small to find with fewer than 10^12 visitors per arm."]}
+        )
+    return optimize.brentq(shortfall, fewest, _MOST, xtol=1e-6)
 
 
 def visitors_needed(plan: PlanInput) -> list[int]:
@@ -78,7 +89,7 @@ def visitors_needed(plan: PlanInput) -> list[int]:
     p1 = plan.baseline_rate
     p2 = p1 * (1 + plan.minimum_detectable_effect)
     if not 0 < p2 < 1:
-        raise ValueError("the baseline rate with the minimum detectable effect leaves (0, 1)")
+        raise InvalidDocument({"minimum_detectable_effect": [UNREACHABLE_RATE]})
     comparisons = len(plan.weights) - 1
     alpha = plan.alpha / comparisons
     control = 0.0
@@ -107,7 +118,8 @@ def make_plan(plan: PlanInput, visitors_per_day: float | None, max_days: float) 
     """The plan: visitors per arm, and days at `visitors_per_day` (None when unknown)."""
     per_arm = visitors_needed(plan)
     entering = visitors_per_day * plan.coverage if visitors_per_day is not None else None
-    days = math.ceil(sum(per_arm) / entering) if entering else None
+    # (at most 10^12 days: "never", still a number a JSON reader can hold)
+    days = math.ceil(min(sum(per_arm) / entering, 1e12)) if entering else None
     return {
         "method": "sequential" if plan.sequential else "fixed",
         "visitors_per_arm": per_arm,

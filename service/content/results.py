@@ -10,12 +10,15 @@ from sqlalchemy import and_, case, func, select, text
 from sqlalchemy.orm import Session
 
 from service.content.analysis import MIN_CONVERSIONS, MIN_EXPOSURES, Analysis, Method, Verdict, analyse
+from service.content.errors import InvalidDocument
 from service.content.planning import PlanInput, visitors_needed
 from service.content.statistics import SRM_THRESHOLD, rate, rate_interval, sample_ratio_p_value
 from service.content.strata import stratified
 from service.models import Event, EventKind, Experiment
 from service.models.base import utcnow
 
+# An observed uplift below this (relative) is "none yet": no days are estimated for it.
+SMALLEST_EFFECT = 0.005
 # (variant, site, day) -> (exposed, converted)
 Counts = dict[tuple[str, str | None, str], tuple[int, int]]
 
@@ -99,27 +102,31 @@ def progress(experiment: Experiment, rows: list[dict[str, Any]], analysis: Analy
     else for the uplift observed so far. None while nothing can be said (no visitors, no
     conversions in control, no uplift)."""
     exposed = sum(row["exposed"] for row in rows)
-    control = rows[0]
-    baseline = experiment.baseline_rate or control["conversion_rate"]
+    baseline = experiment.baseline_rate or rows[0]["conversion_rate"]
     effect = experiment.minimum_detectable_effect
-    if effect is None and baseline and rows[1:]:
+    if effect is None and baseline:
         rates = [row["conversion_rate"] for row in rows[1:] if row["conversion_rate"] is not None]
         effect = max((abs(rate / baseline - 1) for rate in rates), default=None)
-    if not exposed or not baseline or not effect or experiment.started_at is None:
+    if not exposed or not baseline or experiment.started_at is None:
+        return None
+    if effect is None or effect < SMALLEST_EFFECT or baseline * (1 + effect) >= 1:
         return None
     plan = PlanInput(
         baseline,
-        min(effect, 0.999 / baseline - 1) if baseline * (1 + effect) >= 1 else effect,
+        effect,
         tuple(variant.weight for variant in experiment.variants),
         sequential=analysis.method != Method.FIXED,
         alpha=analysis.alpha,
         tuning=analysis.tuning,
     )
-    needed = sum(visitors_needed(plan))
+    try:
+        needed = sum(visitors_needed(plan))
+    except InvalidDocument:  # beyond any traffic
+        return None
     elapsed = max((utcnow() - experiment.started_at).total_seconds() / 86400, 1.0)
     per_day = exposed / elapsed
     return {
-        "visitors_per_arm": max(visitors_needed(plan)),
+        "visitors_per_arm": math.ceil(needed / len(rows)),
         "visitors_per_day": round(per_day, 2),
         "days_needed": round(needed / per_day, 1),
         "days_left": round(max(needed - exposed, 0) / per_day, 1),

@@ -43,12 +43,14 @@ def mantel_haenszel(control: tuple, variant: tuple, alpha: float = ALPHA) -> dic
         expected = n1 * converted / total
         variance = n1 * n0 * converted * (visitors - converted) / (total**2 * (total - 1))
         statistic = (a - expected).sum(-1) ** 2 / np.where(visitors > 1, variance, 0).sum(-1)
-    rr_half, or_half = z * np.sqrt(log_rr_var), z * np.sqrt(log_or_var)
+        rr_half, or_half = z * np.sqrt(log_rr_var), z * np.sqrt(log_or_var)
+        rr_interval = (risk_ratio * np.exp(-rr_half), risk_ratio * np.exp(rr_half))
+        or_interval = (odds_ratio * np.exp(-or_half), odds_ratio * np.exp(or_half))
     return {
         "risk_ratio": risk_ratio,
-        "risk_ratio_interval": (risk_ratio * np.exp(-rr_half), risk_ratio * np.exp(rr_half)),
+        "risk_ratio_interval": rr_interval,
         "odds_ratio": odds_ratio,
-        "odds_ratio_interval": (odds_ratio * np.exp(-or_half), odds_ratio * np.exp(or_half)),
+        "odds_ratio_interval": or_interval,
         "p_value": stats.chi2.sf(statistic, 1),
         "sites": present.sum(-1),
     }
