@@ -10,9 +10,10 @@ export FLASK_APP := wsgi
 
 .PHONY: run test check install migrate seed lint bench profile demo frontend-check spec
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt requirements-reference.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -r requirements-reference.txt
 	touch $@
 
 install: $(VENV)/.installed

@@ -23,9 +23,9 @@ OLD_COLUMNS = ["experiment_id", "variant", "visitor", "kind", "name", "occurred_
 
 def upgrade():
     with op.batch_alter_table("experiments", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("sequential_tuning", sa.Float(), server_default="5000", nullable=False))
-        batch_op.add_column(sa.Column("baseline_rate", sa.Float(), nullable=True))
-        batch_op.add_column(sa.Column("minimum_detectable_effect", sa.Float(), nullable=True))
+        batch_op.add_column(sa.Column("sequential_tuning", sa.Double(), server_default="5000", nullable=False))
+        batch_op.add_column(sa.Column("baseline_rate", sa.Double(), nullable=True))
+        batch_op.add_column(sa.Column("minimum_detectable_effect", sa.Double(), nullable=True))
         batch_op.add_column(sa.Column("bot_events", sa.Integer(), server_default="0", nullable=False))
     with op.batch_alter_table("events", schema=None) as batch_op:
         batch_op.drop_index("ix_events_results")

@@ -70,7 +70,7 @@ def _sequential_control_size(
         half = math.sqrt(
             variance * 2 * (n * rho2 + 1) / (n * rho2) * math.log(math.sqrt(n * rho2 + 1) / alpha)
         )
-        return half + z * math.sqrt(variance) - abs(mde)
+        return abs(mde) - half - z * math.sqrt(variance)
 
     return _solve(shortfall, 1e-3)
 
