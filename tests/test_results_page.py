@@ -1,12 +1,18 @@
 """The results page in headless Chromium, as a marketer opens it: the verdict in words, each
 variant's rate with its interval on a labelled axis, the uplift, the timeline with its
-sequential band, per-site rows; nothing fetched from anywhere but the service."""
+sequential band, per-site rows; nothing fetched from anywhere but the service. A screenshot
+goes to test-artifacts/results-page.png."""
+
+import re
 
 import pytest
 
 from service.content.keys import create_key
 from service.extensions import db
 from tests.experiment_factories import EXPERIMENTS, SITE, experiment, post_counts
+from tests.servers import ROOT
+
+ARTIFACTS = ROOT / "test-artifacts"
 
 DENVER = {**SITE, "key": "clinic-denver", "name": "Renova Denver"}
 
@@ -60,9 +66,10 @@ def test_a_marketer_reads_the_results_page(chromium, live_server, two_site_resul
     assert verdict.startswith("No winner yet: about ") and "more days at current traffic" in verdict
     rows = page.locator("#variants tbody tr")
     assert rows.count() == 2
-    assert rows.nth(0).text_content().startswith("control450")  # 300 + 150 visitors
-    assert "10.0%" in rows.nth(0).text_content() and "to" in rows.nth(0).text_content()
-    assert "%" in rows.nth(1).locator("td").nth(4).text_content()  # the uplift and its interval
+    control = rows.nth(0).locator("td").all_text_contents()
+    assert control[:4] == ["control", "450", "39", "8.7% (6.4% to 11.6%)"]  # both sites' visitors
+    uplift = rows.nth(1).locator("td").nth(4).text_content()
+    assert re.fullmatch(r"\+\d+\.\d% \(-\d+\.\d% to \+\d+\.\d%\)", uplift), uplift
     ticks = page.locator("#rates svg .tick").all_text_contents()
     assert ticks[0] == "0%" and len(ticks) >= 4
     assert page.locator("#rates svg text", has_text="conversion rate").count() == 1
@@ -71,6 +78,8 @@ def test_a_marketer_reads_the_results_page(chromium, live_server, two_site_resul
     assert len(sites) == 4 and sites[0].startswith("clinic-austincontrol300")
     assert page.locator("#stratified tbody tr").count() == 1
     assert errors == [] and outside == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "results-page.png"), full_page=True)
     context.close()
 
 

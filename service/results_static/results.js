@@ -68,7 +68,9 @@ function timelineChart(results) {
   }
   const values = points.flatMap((point) => point.uplift_interval[0]).concat([0]);
   const low = Math.min(...values), high = Math.max(...values);
-  const x = (index) => left + (points.length === 1 ? 0.5 : index / (points.length - 1)) * (width - left - right);
+  // One day so far: its values drawn across the whole width, as they stand today.
+  if (points.length === 1) points.push(points[0]);
+  const x = (index) => left + (index / (points.length - 1)) * (width - left - right);
   const y = (value) => top + ((high - value) / (high - low || 1)) * (height - top - bottom);
   const band = points.map((point, i) => `${x(i)},${y(point.uplift_interval[0][1])}`)
     .concat(points.map((point, i) => `${x(i)},${y(point.uplift_interval[0][0])}`).reverse());
@@ -84,7 +86,9 @@ function timelineChart(results) {
   }
   const first = points[0].day, last = points.at(-1).day;
   svg.append(svgElement("text", { x: x(0), y: height - bottom + 16, "font-size": 11 }, first));
-  svg.append(svgElement("text", { x: x(points.length - 1), y: height - bottom + 16, "font-size": 11, "text-anchor": "end" }, last));
+  if (last !== first) {
+    svg.append(svgElement("text", { x: x(points.length - 1), y: height - bottom + 16, "font-size": 11, "text-anchor": "end" }, last));
+  }
   svg.append(svgElement("text", { x: width / 2, y: height - 6, "text-anchor": "middle", "font-size": 12 },
     `uplift of ${results.variants[1].variant}, cumulative by day`));
   return svg;
