@@ -22,7 +22,9 @@ SITES = {  # base rate, visitors, share of them shown the variant
 
 
 def simulate(experiments: int = 2000, seed: int = 1) -> dict[str, float]:
-    """Mean relative uplift over the experiments: stratified, and naively pooled."""
+    """The relative uplift over the experiments, stratified and naively pooled: the mean of
+    each, and the centre of the stratified one on the log scale it is estimated on (a ratio's
+    plain mean sits a little above the truth, by about half its variance)."""
     rng = np.random.default_rng(seed)
     base, visitors, share = (np.array(column, dtype=float) for column in zip(*SITES.values(), strict=True))
     n_variant = rng.binomial(visitors.astype(int), share, size=(experiments, len(SITES)))
@@ -34,6 +36,7 @@ def simulate(experiments: int = 2000, seed: int = 1) -> dict[str, float]:
     return {
         "true": TRUE_UPLIFT,
         "stratified (Mantel-Haenszel)": float(np.mean(pooled["risk_ratio"] - 1)),
+        "stratified, geometric mean": float(np.exp(np.mean(np.log(pooled["risk_ratio"]))) - 1),
         "naive pooling": float(np.mean(naive)),
         "stratified interval covers the truth": float(
             np.mean(
