@@ -189,10 +189,10 @@ PLAN_INPUT_EXAMPLE = {
 }
 PLAN_EXAMPLE = {
     "method": "sequential",
-    "visitors_per_arm": [14000, 14000],
-    "total_visitors": 28000,
+    "visitors_per_arm": [20545, 20545],
+    "total_visitors": 41090,
     "visitors_per_day": 300.0,
-    "days_needed": 94,
+    "days_needed": 137,
     "max_experiment_days": 56.0,
     "fits": False,
 }
