@@ -26,7 +26,7 @@ from service.models import Base
 from tests.databases import database_beside
 from tests.experiment_factories import EXPERIMENTS, SITE, experiment
 from tests.receivers import Receiver
-from tests.servers import CHROMIUM, start, start_nginx
+from tests.servers import BROWSER_USER_AGENT, CHROMIUM, start, start_nginx
 
 DRAFTS = "/v1/manage/articles"
 
@@ -320,7 +320,9 @@ def chromium():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", f"--user-agent={BROWSER_USER_AGENT}"]
+        )
         yield browser
         browser.close()
 

@@ -4,6 +4,7 @@ assignment, and its events are dropped and counted per experiment, never in the 
 import pytest
 
 from tests.experiment_factories import EXPERIMENTS, event, visitors
+from tests.servers import BROWSER_USER_AGENT
 
 ARTICLE = "/v1/sites/clinic-austin/articles/are-all-types-of-back-pain-treatable-with-stem-cells"
 BOTS = [
@@ -12,9 +13,7 @@ BOTS = [
     "Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)",
     "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
 ]
-BROWSER = (
-    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
-)
+BROWSER = BROWSER_USER_AGENT
 
 
 @pytest.mark.parametrize("agent", BOTS)

@@ -115,16 +115,28 @@ def test_an_experiment_that_cannot_finish_in_time_does_not_start_unless_forced(
     assert client.post(EXPERIMENTS, json=planned, headers=publisher).status_code == 201
 
     refused = client.post(f"{EXPERIMENTS}/small-effect/start", headers=publisher)
-    unexplained = client.post(f"{EXPERIMENTS}/small-effect/start", json={"force": True}, headers=publisher)
+    unexplained = client.post(
+        f"{EXPERIMENTS}/small-effect/start", json={"force_reason": " "}, headers=publisher
+    )
     forced = client.post(
-        f"{EXPERIMENTS}/small-effect/start",
-        json={"force": True, "reason": "Spring campaign"},
-        headers=publisher,
+        f"{EXPERIMENTS}/small-effect/start", json={"force_reason": "Spring campaign"}, headers=publisher
     )
 
     assert refused.status_code == 409 and refused.mimetype == "application/problem+json"
     assert refused.json["plan"]["fits"] is False and refused.json["plan"]["days_needed"] > 56
-    assert unexplained.status_code == 422
+    assert unexplained.status_code == 422  # a blank reason is none
     assert forced.status_code == 200 and forced.json["status"] == "running"
     entry = client.get("/v1/manage/audit", headers=auth("admin")).json[0]
     assert entry["action"] == "experiment.start" and entry["details"]["forced"] == "Spring campaign"
+
+
+def test_weights_too_uneven_to_plan_are_422(client, auth):
+    body = {"baseline_rate": 0.05, "minimum_detectable_effect": 0.2, "weights": [0.99999, 1e-300]}
+    response = client.post(PLAN, json=body, headers=auth("viewer"))
+    assert response.status_code == 422 and response.json["errors"][0]["field"] == "weights"
+
+
+def test_no_experiment_may_be_keyed_like_the_planner(client, publisher, live_article):
+    response = client.post(EXPERIMENTS, json=experiment(live_article, key="plan"), headers=publisher)
+    assert response.status_code == 422 and response.json["errors"][0]["field"] == "key"
+    assert client.options(PLAN).headers["Allow"].split(", ").count("GET") == 0

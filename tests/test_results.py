@@ -92,6 +92,8 @@ def test_below_the_minimums_the_verdict_is_not_enough_data_and_no_interval_is_gi
         assert (results["verdict"], results["winner"]) == ("not enough data", None)
         assert row["verdict"] == "not enough data"
         assert row["uplift_interval"] is None and row["chance_to_beat_control"] is None
+        assert results["stratified"][0]["relative_uplift_interval"] is None
+        assert all(point["uplift_interval"] == [None] for point in results["timeline"])
         assert results["summary"].startswith("Not enough data yet")
         for arm in results["variants"]:  # the rates' own intervals are never a point
             low, high = arm["conversion_rate_interval"]
@@ -220,3 +222,22 @@ def test_the_chart_has_an_axis_and_draws_no_bar_for_an_arm_below_the_minimums(cl
     assert "not enough data" in svg and "conversion rate" in svg
     assert svg.count('class="tick"') >= 4
     assert 'class="rate"' in svg and ">10.0%</text>" in svg
+
+
+def test_each_experiment_may_tune_its_sequential_test(client, auth, publisher, live_article):
+    client.post(EXPERIMENTS, json=experiment(live_article, sequential_tuning=500), headers=publisher)
+    seed = client.post(f"{EXPERIMENTS}/cta-heading/start", headers=publisher).json["seed"]
+    post_counts(
+        client, seed, {("clinic-austin", "control"): (300, 30), ("clinic-austin", "heading"): (320, 52)}
+    )
+
+    results = results_of(client, auth)
+
+    assert results["analysis"]["sequential_tuning"] == 500
+    expected = gbstats((300, 30), (320, 52), config=SequentialConfig(sequential_tuning_parameter=500))
+    assert results["variants"][1]["p_value"] == pytest.approx(expected.p_value, abs=1e-9)
+    assert results["variants"][1]["uplift_interval"] == pytest.approx(expected.ci, abs=1e-9)
+    changed = client.put(
+        f"{EXPERIMENTS}/cta-heading", json=experiment(live_article, sequential_tuning=5000), headers=publisher
+    )
+    assert changed.status_code == 409  # not while it runs: the guarantee holds for one tuning

@@ -19,7 +19,7 @@ from service.api.experiments_schemas import (
 from service.api.lookup import found_or_404
 from service.api.results_schemas import RESULTS_EXAMPLE, ResultsQuerySchema, ResultsSchema
 from service.content import experiments
-from service.content.analysis import Analysis
+from service.content.analysis import Analysis, Difference, Method
 from service.content.charts import results_chart
 from service.content.planning import PlanInput, make_plan, observed_traffic
 from service.content.results import results
@@ -39,7 +39,9 @@ blp = ManagementBlueprint(
 )
 
 
-def _analysis(experiment: Experiment, method: str = "sequential", difference: str = "relative") -> Analysis:
+def _analysis(
+    experiment: Experiment, method: Method = Method.SEQUENTIAL, difference: Difference = Difference.RELATIVE
+) -> Analysis:
     return Analysis(method, difference, tuning=experiment.sequential_tuning)
 
 
@@ -72,7 +74,7 @@ class Experiments(MethodView):
         return experiment
 
 
-@blp.route("/<slug:key>")
+@blp.route("/<experiment:key>")
 class ExperimentView(MethodView):
     @blp.requires(Role.VIEWER)
     @blp.response(200, ExperimentSchema, example=EXPERIMENT_EXAMPLE)
@@ -128,7 +130,7 @@ class Plan(MethodView):
         return make_plan(plan, traffic or None, current_app.config["MAX_EXPERIMENT_DAYS"])
 
 
-@blp.route("/<slug:key>/<any(start, pause, stop, restart):action>")
+@blp.route("/<experiment:key>/<any(start, pause, stop, restart):action>")
 class ExperimentStatus(MethodView):
     @blp.requires(Role.PUBLISHER)
     @blp.arguments(
@@ -145,8 +147,8 @@ class ExperimentStatus(MethodView):
         (visitors are dealt again; results count from the restart). One experiment runs per
         article at a time. An experiment with a plan (baseline_rate and
         minimum_detectable_effect) that cannot reach its sample within MAX_EXPERIMENT_DAYS at
-        its sites' traffic does not start (409, with the `plan`) unless `force`d with a
-        `reason`, which the audit log keeps.
+        its sites' traffic does not start (409, with the `plan`) unless forced with a
+        `force_reason`, which the audit log keeps.
         """
         experiment = experiment_or_404(key)
         experiments.transition(
@@ -155,13 +157,13 @@ class ExperimentStatus(MethodView):
             action,
             by=actor(),
             max_days=current_app.config["MAX_EXPERIMENT_DAYS"],
-            forced_because=body["reason"] if body["force"] else None,
+            forced_because=body["force_reason"],
         )
         db.session.commit()
         return experiment
 
 
-@blp.route("/<slug:key>/rollout")
+@blp.route("/<experiment:key>/rollout")
 class Rollout(MethodView):
     @blp.requires(Role.PUBLISHER)
     @blp.arguments(RolloutSchema)
@@ -183,7 +185,7 @@ class Rollout(MethodView):
         return experiment
 
 
-@blp.route("/<slug:key>/results")
+@blp.route("/<experiment:key>/results")
 class Results(MethodView):
     @blp.requires(Role.VIEWER)
     @blp.arguments(ResultsQuerySchema, location="query", as_kwargs=True)
@@ -204,7 +206,7 @@ class Results(MethodView):
         return results(db.session, experiment, _analysis(experiment, analysis, difference))
 
 
-@blp.route("/<slug:key>/results.svg")
+@blp.route("/<experiment:key>/results.svg")
 class ResultsChart(MethodView):
     @blp.requires(Role.VIEWER)
     @blp.response(

@@ -3,7 +3,7 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from service.api.converters import MAX_ID
+from service.api.converters import MAX_ID, RESERVED_KEYS
 from service.config import MAX_LIST_ITEMS, SEQUENTIAL_TUNING
 from service.content.document import SLUG_PATTERN, Locale, text_field
 from service.content.overlay import OverlaySchema
@@ -24,7 +24,11 @@ class VariantSchema(ma.Schema):
 
 
 class ExperimentInputSchema(ma.Schema):
-    key = fields.String(required=True, validate=SLUG, metadata={"example": "cta-wording"})
+    key = fields.String(
+        required=True,
+        validate=[*SLUG, validate.NoneOf(RESERVED_KEYS, error="Reserved for the API: choose another key.")],
+        metadata={"example": "cta-wording"},
+    )
     article_id = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_ID))
     hypothesis = text_field(required=False)
     goal = fields.String(
@@ -112,18 +116,12 @@ EXPERIMENT_EXAMPLE = {
 class StatusChangeSchema(ma.Schema):
     """Optional: only a start whose plan cannot finish in time needs it."""
 
-    force = fields.Boolean(
-        load_default=False,
-        metadata={"description": "Start although the plan needs more than MAX_EXPERIMENT_DAYS."},
+    force_reason = text_field(
+        required=False,
+        max_length=NAME_LENGTH,
+        example="A campaign doubles traffic next month.",
+        description="Start although the plan needs more than MAX_EXPERIMENT_DAYS, and why (audited).",
     )
-    reason = text_field(
-        required=False, max_length=NAME_LENGTH, example="A campaign doubles traffic next month."
-    )
-
-    @ma.validates_schema
-    def a_forced_start_says_why(self, data, **kwargs):
-        if data.get("force") and not (data.get("reason") or "").strip():
-            raise ma.ValidationError("Say why the plan is overruled.", "reason")
 
 
 class PlanInputSchema(ma.Schema):

@@ -95,6 +95,8 @@ def visitors_needed(plan: PlanInput) -> list[int]:
     control = 0.0
     for weight in plan.weights[1:]:
         ratio = weight / plan.weights[0]
+        if not 1e-4 <= ratio <= 1e4:
+            raise InvalidDocument({"weights": ["Too uneven to plan: keep each within 10^4 times control's."]})
         if plan.sequential:
             needed = _sequential_control_size(p1, p2, ratio, alpha, plan.power, plan.tuning)
         else:
@@ -139,7 +141,7 @@ class PlanTooLong(Exception):
         super().__init__(
             f"at {plan['visitors_per_day']:.0f} visitors a day the experiment needs about "
             f"{plan['days_needed']} days, more than the {plan['max_experiment_days']} allowed: plan for "
-            "a larger effect or more sites, or start it with force and a reason"
+            "a larger effect or more sites, or start it with a force_reason"
         )
 
 

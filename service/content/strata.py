@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
+from service.content.analysis import enough_data
 from service.content.effects import ALPHA
 
 
@@ -69,7 +70,11 @@ def stratified(
     rows = []
     for index, key in enumerate(keys[1:], start=1):
         pooled = mantel_haenszel(per_site[0].T, per_site[index].T, alpha)
-        known = bool(np.isfinite(pooled["risk_ratio"]) and np.isfinite(pooled["risk_ratio_interval"][1]))
+        # Below the minimums (over all sites) no estimate is claimed, as for the others.
+        enough = all(enough_data(*per_site[arm].sum(axis=0)) for arm in (0, index))
+        known = enough and bool(
+            np.isfinite(pooled["risk_ratio"]) and np.isfinite(pooled["risk_ratio_interval"][1])
+        )
         rows.append(
             {
                 "variant": key,
@@ -78,11 +83,11 @@ def stratified(
                 "relative_uplift_interval": [float(v - 1) for v in pooled["risk_ratio_interval"]]
                 if known
                 else None,
-                "odds_ratio": _finite(pooled["odds_ratio"]),
+                "odds_ratio": _finite(pooled["odds_ratio"]) if known else None,
                 "odds_ratio_interval": [_finite(v) for v in pooled["odds_ratio_interval"]]
                 if known and np.isfinite(pooled["odds_ratio_interval"][1])
                 else None,
-                "p_value": _finite(pooled["p_value"]),
+                "p_value": _finite(pooled["p_value"]) if known else None,
             }
         )
     return rows
