@@ -7,6 +7,7 @@ from service.api.converters import MAX_ID, RESERVED_KEYS
 from service.config import MAX_LIST_ITEMS, SEQUENTIAL_TUNING
 from service.content.document import SLUG_PATTERN, Locale, text_field
 from service.content.overlay import OverlaySchema
+from service.content.planning import MIN_BASELINE_RATE
 from service.models.lengths import KEY_LENGTH, NAME_LENGTH
 
 SLUG = [validate.Length(max=KEY_LENGTH), SLUG_PATTERN]
@@ -61,14 +62,19 @@ class ExperimentInputSchema(ma.Schema):
     baseline_rate = fields.Float(
         load_default=None,
         allow_none=True,
-        validate=validate.Range(min=0, max=1, min_inclusive=False, max_inclusive=False),
-        metadata={"description": "The plan: control's expected conversion rate.", "example": 0.05},
+        validate=validate.Range(min=MIN_BASELINE_RATE, max=1, max_inclusive=False),
+        metadata={
+            "description": "The plan: control's expected conversion rate.",
+            "example": 0.05,
+            "exclusiveMaximum": True,  # (apispec leaves it out)
+        },
     )
     minimum_detectable_effect = fields.Float(
         load_default=None,
         allow_none=True,
         validate=validate.Range(min=0, max=10, min_inclusive=False),
         metadata={
+            "exclusiveMinimum": True,
             "description": "The plan: the smallest relative uplift worth finding (0.2: +20%). With "
             "baseline_rate, starting checks the experiment can finish (see plan).",
             "example": 0.2,
@@ -127,8 +133,12 @@ class StatusChangeSchema(ma.Schema):
 class PlanInputSchema(ma.Schema):
     baseline_rate = fields.Float(
         required=True,
-        validate=validate.Range(min=0, max=1, min_inclusive=False, max_inclusive=False),
-        metadata={"description": "Control's expected conversion rate.", "example": 0.05},
+        validate=validate.Range(min=MIN_BASELINE_RATE, max=1, max_inclusive=False),
+        metadata={
+            "description": "Control's expected conversion rate.",
+            "example": 0.05,
+            "exclusiveMaximum": True,
+        },
     )
     minimum_detectable_effect = fields.Float(
         required=True,
@@ -136,7 +146,9 @@ class PlanInputSchema(ma.Schema):
         metadata={"description": "The smallest relative uplift worth finding (0.2: +20%).", "example": 0.2},
     )
     weights = fields.List(
-        fields.Float(validate=validate.Range(min=0, max=1, min_inclusive=False)),
+        fields.Float(
+            validate=validate.Range(min=0, max=1, min_inclusive=False), metadata={"exclusiveMinimum": True}
+        ),
         load_default=lambda: [0.5, 0.5],
         validate=validate.Length(min=2, max=10),
         metadata={"description": "Control first.", "example": [0.5, 0.5]},
@@ -156,9 +168,16 @@ class PlanInputSchema(ma.Schema):
         load_default=None,
         allow_none=True,
         validate=validate.Range(min=0, max=1e9, min_inclusive=False),
-        metadata={"description": "A figure to plan with; default: the sites' observed traffic."},
+        metadata={
+            "description": "A figure to plan with; default: the sites' observed traffic.",
+            "exclusiveMinimum": True,
+        },
     )
-    coverage = fields.Float(load_default=1.0, validate=validate.Range(min=0, max=1, min_inclusive=False))
+    coverage = fields.Float(
+        load_default=1.0,
+        validate=validate.Range(min=0, max=1, min_inclusive=False),
+        metadata={"exclusiveMinimum": True},
+    )
     power = fields.Float(load_default=0.8, validate=validate.Range(min=0.5, max=0.99))
     sequential_tuning = fields.Float(
         load_default=SEQUENTIAL_TUNING, validate=validate.Range(min=100, max=1e7)

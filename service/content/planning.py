@@ -24,6 +24,9 @@ from service.content.errors import InvalidDocument
 from service.models import Event, EventKind, Experiment
 
 POWER = 0.8
+# No clinic plans for fewer than one conversion in a million visitors; below it the formulas'
+# powers of the rate underflow.
+MIN_BASELINE_RATE = 1e-6
 UNREACHABLE_RATE = "The baseline rate with this uplift would be 100% or more."
 TRAFFIC_WINDOW_DAYS = 28
 _MOST = 1e12  # visitors: beyond this a plan is not worth making
