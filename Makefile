@@ -24,8 +24,10 @@ $(VENV)/.runtime-installed: requirements.txt $(BIN)/uv
 	$(UV_INSTALL) -r requirements.txt
 	touch $@
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt $(BIN)/uv
+# requirements-reference.txt: test-only references installed without their dependencies (it says why).
+$(VENV)/.installed: requirements.txt requirements-dev.txt requirements-reference.txt $(BIN)/uv
 	$(UV_INSTALL) -r requirements-dev.txt
+	$(UV_INSTALL) --no-deps -r requirements-reference.txt
 	touch $@ $(VENV)/.runtime-installed
 
 install-runtime: $(VENV)/.runtime-installed
@@ -39,6 +41,7 @@ lock: $(BIN)/uv
 	$(LOCK) requirements-bootstrap.in --output-file requirements-bootstrap.txt
 	$(LOCK) requirements.in --output-file requirements.txt
 	$(LOCK) requirements-dev.in --output-file requirements-dev.txt
+	$(LOCK) --no-deps requirements-reference.in --output-file requirements-reference.txt
 
 migrate: install-runtime
 	$(BIN)/flask db upgrade

@@ -84,6 +84,11 @@ class Config:
     # Locale served when a frontend asks for an article without naming one.
     DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "en")
 
+    # The longest an experiment may be planned to run: starting one whose plan needs more days
+    # at its sites' traffic is refused (409, with the plan) unless forced with a reason. Eight
+    # weeks: past that, seasons and campaigns change who visits.
+    MAX_EXPERIMENT_DAYS = float(os.environ.get("MAX_EXPERIMENT_DAYS", "56"))
+
     # Largest request body accepted (bytes): articles are text, a few hundred KB at most.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(1024 * 1024)))
 
@@ -145,3 +150,7 @@ MAX_LIST_ITEMS = 100
 MAX_IMPORT_DOCUMENTS = 500
 # Characters in one Markdown or plain text field without a tighter limit of its own.
 MAX_TEXT_LENGTH = 50_000
+
+# Experiments. The sequential test's tuning parameter (gbstats' default, per experiment on
+# request): the total visitors at which its always-valid intervals are tightest.
+SEQUENTIAL_TUNING = 5000

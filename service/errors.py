@@ -18,6 +18,7 @@ from service.content.experiments import ExperimentConflict
 from service.content.keys import KeyConflict
 from service.content.loading import DuplicateArticles
 from service.content.placeholders import MissingVariables
+from service.content.planning import PlanTooLong
 from service.content.scheduling import ScheduleConflict
 from service.content.sites import SiteConflict
 from service.metrics import DEPENDENCY_FAILURES
@@ -61,7 +62,7 @@ def problem_response(
     headers: Any = None,
     members: dict[str, Any] | None = None,
 ) -> Response:
-    """The problem document; `members` are RFC 9457 extension members (a probe's checks)."""
+    """The problem document; `members` are RFC 9457 extension members (a probe's checks, a plan)."""
     problem: dict[str, Any] = {
         "type": "about:blank",
         "title": http.HTTPStatus(status).phrase,
@@ -127,6 +128,12 @@ def _problem_for(status: int) -> Callable[[Exception], Response]:
     return handle
 
 
+def _plan_too_long(error: PlanTooLong) -> Response:
+    """The plan comes with the refusal: what to change is in it."""
+    message = str(error)
+    return problem_response(409, f"{message[:1].upper()}{message[1:]}.", members={"plan": error.plan})
+
+
 def _invalid_document(error: InvalidDocument) -> Response:
     errors = [{"location": "json", **e} for e in error.errors]
     return problem_response(422, VALIDATION_DETAIL, errors)
@@ -172,4 +179,5 @@ def register_domain_errors(app: Flask) -> None:
     app.register_error_handler(MissingVariables, _problem_for(409))
     app.register_error_handler(SiteConflict, _problem_for(409))
     app.register_error_handler(ExperimentConflict, _problem_for(409))
+    app.register_error_handler(PlanTooLong, _plan_too_long)
     app.register_error_handler(KeyConflict, _problem_for(409))

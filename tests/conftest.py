@@ -6,6 +6,7 @@ made through the API, apps with other settings."""
 import copy
 import json
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -15,6 +16,7 @@ import redis
 from flask_migrate import upgrade
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from werkzeug.serving import make_server
 
 from service import create_app
 from service.config import SEED_PATH
@@ -26,7 +28,7 @@ from service.ratelimits import RateLimits
 from tests.databases import database_beside
 from tests.experiment_factories import EXPERIMENTS, SITE, experiment
 from tests.receivers import Receiver
-from tests.servers import start, start_nginx
+from tests.servers import BROWSER_USER_AGENT, CHROMIUM, start, start_nginx
 
 DRAFTS = "/v1/manage/articles"
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -324,3 +326,30 @@ def shared_storage():
     limits.reset()
     yield REDIS_URL
     limits.reset()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Headless Chromium (Debian's), driven by Playwright, for the browser tests."""
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must install Debian's chromium (see .ci/run) for the browser tests")
+        pytest.skip("no Chromium on this machine (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", f"--user-agent={BROWSER_USER_AGENT}"]
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_server(app) -> Iterator[str]:
+    """The test app served on a free port, in a thread: for a browser to open."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()

@@ -4,6 +4,7 @@ with the production configuration (deploy/nginx.py); and a Redis of a test's own
 and start again (never the shared one)."""
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -19,6 +20,13 @@ import redis
 from deploy import nginx
 
 ROOT = Path(__file__).resolve().parents[1]
+# Debian's chromium, which the browser tests drive (CI installs it: see .ci/run).
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+# What tests send as a person's browser: headless Chromium's own ("HeadlessChrome") and
+# httpx's are on the bot list, and a bot is assigned nothing (service/content/bots.py).
+BROWSER_USER_AGENT = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+)
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 
 

@@ -1,26 +1,12 @@
 """The docs browser, opened in real headless Chromium with every outside host unreachable."""
 
 import os
-import shutil
 import subprocess
-import threading
-from collections.abc import Iterator
 
 import pytest
-from werkzeug.serving import make_server
 
 from service.docs import SWAGGER_UI_DIST
-
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@pytest.fixture
-def live_server(app) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+from tests.servers import CHROMIUM
 
 
 def rendered_dom(url: str, profile: str) -> str:

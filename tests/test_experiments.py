@@ -135,7 +135,9 @@ def test_results_count_visitors_who_converted_after_exposure(client, auth, runni
     for start in range(0, len(events), 500):
         assert client.post("/v1/events", json={"events": events[start : start + 500]}).json["rejected"] == []
 
-    results = client.get(f"{EXPERIMENTS}/cta-heading/results", headers=auth("viewer")).json
+    results = client.get(
+        f"{EXPERIMENTS}/cta-heading/results?analysis=exact&difference=absolute", headers=auth("viewer")
+    ).json
 
     control, heading = results["variants"]
     assert (control["exposed"], control["converted"]) == (200, 20)  # the early conversion does not count

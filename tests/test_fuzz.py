@@ -83,6 +83,9 @@ RULES_BEYOND_THE_SPEC = {
     # weights add up to 1, variant keys differ, the article exists
     "POST /v1/manage/experiments": {"variants", "article_id"},
     "PUT /v1/manage/experiments/{key}": {"variants", "key", "article_id"},
+    # the baseline with its uplift stays below 100%, the weights within 10^4 of control's, and
+    # the effect findable with fewer than 10^12 visitors
+    "POST /v1/manage/experiments/plan": {"minimum_detectable_effect", "weights"},
 }
 
 

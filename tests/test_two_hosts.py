@@ -12,7 +12,7 @@ import pytest
 
 from service.content.keys import create_key
 from service.extensions import db
-from tests.servers import start
+from tests.servers import BROWSER_USER_AGENT, start
 
 pytestmark = pytest.mark.servers
 FRESHNESS = 1.0
@@ -32,7 +32,7 @@ def hosts(app, database_url, published, tmp_path):
     env = {"DELIVERY_FRESHNESS_SECONDS": str(FRESHNESS)}
     first = start(database_url, tmp_path / "first.log", **env)
     second = start(database_url, tmp_path / "second.log", **env)
-    headers = {"Authorization": f"Bearer {secret}"}
+    headers = {"Authorization": f"Bearer {secret}", "User-Agent": BROWSER_USER_AGENT}  # httpx's is a bot's
     clients = [httpx.Client(base_url=server.url, headers=headers, timeout=10) for server in (first, second)]
     yield clients, secret, (first, second)
     for client in clients:

@@ -19,6 +19,18 @@ class SlugConverter(BaseConverter):
         return value
 
 
+# Paths under /v1/manage/experiments/ that are not experiments: no experiment may be keyed so.
+RESERVED_KEYS = ("plan",)
+
+
+class ExperimentKeyConverter(SlugConverter):
+    """An experiment's key: a slug, but not a word the experiments API uses for itself, so
+    that /v1/manage/experiments/plan is the planner's alone (its Allow header included: a
+    rule refused in to_python would still be counted there, so the regex leaves them out)."""
+
+    regex = "".join(f"(?!{word}$)" for word in RESERVED_KEYS) + SLUG_REGEX
+
+
 # Ids are 32-bit on every database: a larger number names nothing, so it is a 404.
 MAX_ID = 2**31 - 1
 
@@ -36,8 +48,14 @@ def slug_parameter_schema(_converter: Any) -> dict[str, Any]:
     return {"type": "string", "pattern": f"^{SLUG_REGEX}$", "maxLength": SLUG_LENGTH}
 
 
+def experiment_key_parameter_schema(converter: Any) -> dict[str, Any]:
+    return {**slug_parameter_schema(converter), "not": {"enum": list(RESERVED_KEYS)}}
+
+
 def register_converters(app: Flask, api: Api) -> None:
     app.url_map.converters["slug"] = SlugConverter
     api.register_converter(SlugConverter, slug_parameter_schema)
+    app.url_map.converters["experiment"] = ExperimentKeyConverter
+    api.register_converter(ExperimentKeyConverter, experiment_key_parameter_schema)
     app.url_map.converters["id"] = IdConverter
     api.register_converter(IdConverter, id_parameter_schema)

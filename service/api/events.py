@@ -11,8 +11,9 @@ from service.api.blueprint import ServiceBlueprint
 from service.api.fields import Instant
 from service.api.limits import refuse_when_over
 from service.config import EVENT_CLOCK_SKEW_SECONDS, MAX_EVENTS_PER_BATCH
+from service.content.bots import is_bot
 from service.content.document import refuse_unstorable
-from service.content.events import record_events
+from service.content.events import count_bot_events, record_events
 from service.content.patterns import Pattern
 from service.extensions import db
 from service.metrics import EVENTS
@@ -116,6 +117,9 @@ class BatchResultSchema(ma.Schema):
     stored = fields.Integer(metadata={"description": "Of those, new ones."})
     duplicates = fields.Integer(metadata={"description": "Of those, already received."})
     rejected = fields.List(fields.Nested(RejectedSchema))
+    bots = fields.Integer(
+        metadata={"description": "Valid events dropped: the user agent is a bot's (counted per experiment)."}
+    )
 
 
 EVENT = EventSchema()
@@ -163,7 +167,9 @@ EVENT_EXAMPLE = {
 class Events(MethodView):
     @blp.arguments(BatchSchema, example={"events": [EVENT_EXAMPLE]})
     @blp.response(
-        200, BatchResultSchema, example={"accepted": 1, "stored": 1, "duplicates": 0, "rejected": []}
+        200,
+        BatchResultSchema,
+        example={"accepted": 1, "stored": 1, "duplicates": 0, "rejected": [], "bots": 0},
     )
     @blp.alt_response(400, response="BAD_REQUEST")
     @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
@@ -178,10 +184,14 @@ class Events(MethodView):
         fields, an unknown or not-running experiment, an unknown variant, a site that is
         unknown or not the experiment's, a time before the experiment started or too far
         ahead). Re-sent events are counted once. Requests are rate-limited per client address
-        (429 with Retry-After).
+        (429 with Retry-After). A user agent that a maintained bot list knows has its events
+        dropped, and counted in `bots` and in the experiment's `bot_events`.
         """
         valid, rejected = checked_events(batch["events"])
-        outcome = record_events(db.session, valid, utcnow())
+        if is_bot(request.user_agent.string):
+            dropped = count_bot_events(db.session, valid)
+            return {"accepted": 0, "stored": 0, "duplicates": 0, "rejected": rejected, "bots": dropped}
+        outcome = record_events(db.session, valid, utcnow()) | {"bots": 0}
         outcome["rejected"] = sorted(rejected + outcome["rejected"], key=lambda problem: problem["index"])
         count_outcome(outcome)
         return outcome

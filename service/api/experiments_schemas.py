@@ -1,12 +1,13 @@
-"""Schemas of the experiments API: configuration, status, results, and their examples."""
+"""Schemas of the experiments API: configuration and status, and their examples."""
 
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from service.api.converters import MAX_ID
-from service.config import MAX_LIST_ITEMS
+from service.api.converters import MAX_ID, RESERVED_KEYS
+from service.config import MAX_LIST_ITEMS, SEQUENTIAL_TUNING
 from service.content.document import SLUG_PATTERN, Locale, text_field
 from service.content.overlay import OverlaySchema
+from service.content.planning import MIN_BASELINE_RATE
 from service.models.lengths import KEY_LENGTH, NAME_LENGTH
 
 SLUG = [validate.Length(max=KEY_LENGTH), SLUG_PATTERN]
@@ -24,7 +25,11 @@ class VariantSchema(ma.Schema):
 
 
 class ExperimentInputSchema(ma.Schema):
-    key = fields.String(required=True, validate=SLUG, metadata={"example": "cta-wording"})
+    key = fields.String(
+        required=True,
+        validate=[*SLUG, validate.NoneOf(RESERVED_KEYS, error="Reserved for the API: choose another key.")],
+        metadata={"example": "cta-wording"},
+    )
     article_id = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_ID))
     hypothesis = text_field(required=False)
     goal = fields.String(
@@ -46,6 +51,35 @@ class ExperimentInputSchema(ma.Schema):
     variants = fields.List(
         fields.Nested(VariantSchema), required=True, validate=validate.Length(min=2, max=10)
     )
+    sequential_tuning = fields.Float(
+        load_default=SEQUENTIAL_TUNING,
+        validate=validate.Range(min=100, max=10_000_000),
+        metadata={
+            "description": "The sequential test's tuning parameter: the total visitors at which its "
+            "always-valid intervals are tightest (gbstats' default, 5000). Frozen while it runs."
+        },
+    )
+    baseline_rate = fields.Float(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(min=MIN_BASELINE_RATE, max=1, max_inclusive=False),
+        metadata={
+            "description": "The plan: control's expected conversion rate.",
+            "example": 0.05,
+            "exclusiveMaximum": True,  # (apispec leaves it out)
+        },
+    )
+    minimum_detectable_effect = fields.Float(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(min=0, max=10, min_inclusive=False),
+        metadata={
+            "exclusiveMinimum": True,
+            "description": "The plan: the smallest relative uplift worth finding (0.2: +20%). With "
+            "baseline_rate, starting checks the experiment can finish (see plan).",
+            "example": 0.2,
+        },
+    )
 
 
 class ExperimentSchema(ExperimentInputSchema):
@@ -56,40 +90,13 @@ class ExperimentSchema(ExperimentInputSchema):
     created_at = fields.DateTime()
     started_at = fields.DateTime(allow_none=True)
     stopped_at = fields.DateTime(allow_none=True)
+    bot_events = fields.Integer(
+        metadata={"description": "Events from user agents a bot list recognises: dropped, counted here."}
+    )
 
 
 class RolloutSchema(ma.Schema):
     variant = fields.String(required=True, validate=SLUG)
-
-
-class ResultRowSchema(ma.Schema):
-    variant = fields.String()
-    weight = fields.Float()
-    exposed = fields.Integer(metadata={"description": "Visitors exposed."})
-    converted = fields.Integer(metadata={"description": "Visitors who converted after exposure."})
-    conversion_rate = fields.Float(allow_none=True)
-    conversion_rate_interval = fields.List(
-        fields.Float(), allow_none=True, metadata={"description": "95% Wilson."}
-    )
-    uplift = fields.Float(allow_none=True, metadata={"description": "Absolute, against control."})
-    uplift_interval = fields.List(fields.Float(), allow_none=True, metadata={"description": "95%."})
-    relative_uplift = fields.Float(allow_none=True)
-    relative_uplift_interval = fields.List(fields.Float(), allow_none=True)
-    p_value = fields.Float(allow_none=True, metadata={"description": "Two-sided two-proportion z-test."})
-    chance_to_beat_control = fields.Float(
-        allow_none=True, metadata={"description": "Bayesian, Beta(1,1) priors."}
-    )
-
-
-class ResultsSchema(ma.Schema):
-    experiment = fields.String()
-    goal = fields.String()
-    status = fields.String()
-    variants = fields.List(fields.Nested(ResultRowSchema))
-    sample_ratio_p_value = fields.Float(
-        allow_none=True, metadata={"description": "Chi-square against weights."}
-    )
-    sample_ratio_mismatch = fields.Boolean(metadata={"description": "p < 0.001: do not trust the results."})
 
 
 EXPERIMENT_EXAMPLE = {
@@ -112,26 +119,97 @@ EXPERIMENT_EXAMPLE = {
 }
 
 
-RESULTS_EXAMPLE = {
-    "experiment": "cta-wording",
-    "goal": "booking",
-    "status": "running",
-    "variants": [
-        {"variant": "control", "weight": 0.5, "exposed": 5000, "converted": 400, "conversion_rate": 0.08},
-        {
-            "variant": "named-clinic",
-            "weight": 0.5,
-            "exposed": 4900,
-            "converted": 455,
-            "conversion_rate": 0.0929,
-            "uplift": 0.0129,
-            "uplift_interval": [0.0018, 0.0240],
-            "relative_uplift": 0.1607,
-            "relative_uplift_interval": [0.0213, 0.3191],
-            "p_value": 0.0225,
-            "chance_to_beat_control": 0.9888,
+class StatusChangeSchema(ma.Schema):
+    """Optional: only a start whose plan cannot finish in time needs it."""
+
+    force_reason = text_field(
+        required=False,
+        max_length=NAME_LENGTH,
+        example="A campaign doubles traffic next month.",
+        description="Start although the plan needs more than MAX_EXPERIMENT_DAYS, and why (audited).",
+    )
+
+
+class PlanInputSchema(ma.Schema):
+    baseline_rate = fields.Float(
+        required=True,
+        validate=validate.Range(min=MIN_BASELINE_RATE, max=1, max_inclusive=False),
+        metadata={
+            "description": "Control's expected conversion rate.",
+            "example": 0.05,
+            "exclusiveMaximum": True,
         },
-    ],
-    "sample_ratio_p_value": 0.3193,
-    "sample_ratio_mismatch": False,
+    )
+    minimum_detectable_effect = fields.Float(
+        required=True,
+        validate=validate.Range(min=0.001, max=10),
+        metadata={"description": "The smallest relative uplift worth finding (0.2: +20%).", "example": 0.2},
+    )
+    weights = fields.List(
+        fields.Float(
+            validate=validate.Range(min=0, max=1, min_inclusive=False), metadata={"exclusiveMinimum": True}
+        ),
+        load_default=lambda: [0.5, 0.5],
+        validate=validate.Length(min=2, max=10),
+        metadata={"description": "Control first.", "example": [0.5, 0.5]},
+    )
+    sites = fields.List(
+        fields.String(validate=SLUG),
+        load_default=list,
+        validate=validate.Length(max=MAX_LIST_ITEMS),
+        metadata={"description": "Whose traffic: empty, every site's.", "example": ["clinic-austin"]},
+    )
+    method = fields.String(
+        load_default="sequential",
+        validate=validate.OneOf(["sequential", "fixed"]),
+        metadata={"description": "The analysis the results will be read with."},
+    )
+    visitors_per_day = fields.Float(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(min=0, max=1e9, min_inclusive=False),
+        metadata={
+            "description": "A figure to plan with; default: the sites' observed traffic.",
+            "exclusiveMinimum": True,
+        },
+    )
+    coverage = fields.Float(
+        load_default=1.0,
+        validate=validate.Range(min=0, max=1, min_inclusive=False),
+        metadata={"exclusiveMinimum": True},
+    )
+    power = fields.Float(load_default=0.8, validate=validate.Range(min=0.5, max=0.99))
+    sequential_tuning = fields.Float(
+        load_default=SEQUENTIAL_TUNING, validate=validate.Range(min=100, max=1e7)
+    )
+
+
+class PlanSchema(ma.Schema):
+    method = fields.String()
+    visitors_per_arm = fields.List(fields.Integer(), metadata={"description": "Control first."})
+    total_visitors = fields.Integer()
+    visitors_per_day = fields.Float(
+        allow_none=True,
+        metadata={"description": "Given, or distinct visitors exposed a day over the last 28."},
+    )
+    days_needed = fields.Integer(allow_none=True, metadata={"description": "None: no traffic to go by."})
+    max_experiment_days = fields.Float()
+    fits = fields.Boolean(allow_none=True, metadata={"description": "days_needed <= max_experiment_days."})
+
+
+PLAN_INPUT_EXAMPLE = {
+    "baseline_rate": 0.05,
+    "minimum_detectable_effect": 0.2,
+    "weights": [0.5, 0.5],
+    "sites": ["clinic-austin"],
+    "method": "sequential",
+}
+PLAN_EXAMPLE = {
+    "method": "sequential",
+    "visitors_per_arm": [20545, 20545],
+    "total_visitors": 41090,
+    "visitors_per_day": 300.0,
+    "days_needed": 137,
+    "max_experiment_days": 56.0,
+    "fits": False,
 }

@@ -40,6 +40,7 @@ from service.api.delivery_schemas import (
 from service.api.lookup import found_or_404
 from service.config import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from service.content import purging
+from service.content.bots import is_bot
 from service.content.delivery import Answer, CardPage, find_published_revision, list_published
 from service.content.document import SLUG_PATTERN
 from service.content.experiments import Arm, RunningExperiment, running_for, variant_for
@@ -216,6 +217,9 @@ class SiteArticle(MethodView):
         running = cached(experiment_key(site, slug, locale), article.running).experiment
         if running is None or not ({"visitor", "variant"} & query.keys()):
             return public(cached(site_article_key(site, slug, locale), article.render))
+        if "variant" not in query and is_bot(request.user_agent.string):
+            # Bots are not visitors: control, no assignment (and private, like any visitor's).
+            return private(cached(site_article_key(site, slug, locale), article.render))
         if "variant" in query:  # QA: seen on purpose, so not in the experiment (no exposure)
             variant, in_experiment = variant_or_404(running, query["variant"]), False
         else:

@@ -1,4 +1,4 @@
-"""Exposure and conversion events from frontends, and the results they add up to.
+"""Exposure and conversion events from frontends (their results: content.results).
 
 A batch is checked event by event: good ones are stored (in one INSERT, re-sent event ids
 ignored), bad ones are answered with their index and reason, never silently counted."""
@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 from psycopg.errors import DeadlockDetected, SerializationFailure
-from sqlalchemy import and_, bindparam, case, func, select, text
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from service.config import EVENT_BATCH_ATTEMPTS, EVENT_CLOCK_SKEW_SECONDS
 from service.content.experiments import variant_for
-from service.content.statistics import SRM_THRESHOLD, compare, rate, rate_interval, sample_ratio_p_value
 from service.models import Event, EventKind, Experiment, ExperimentStatus, Site
 
 
@@ -168,70 +167,15 @@ def _reason_to_reject(
     return None
 
 
-def results(session: Session, experiment: Experiment) -> dict[str, Any]:
-    """Per variant: exposed visitors, visitors who converted after their first exposure, the
-    rate, and the comparison with control; plus the sample-ratio check. Counted in SQL."""
-    since = experiment.started_at
-    mine = (
-        and_(Event.experiment_id == experiment.id, Event.received_at >= since)
-        if since
-        else (Event.experiment_id == experiment.id)
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        # Grouping ~a million events by visitor is fastest hashed (what the planner picks once
-        # the table is analysed). Until autovacuum has analysed a freshly loaded table the
-        # planner expects a few rows and sorts them instead: twice as slow (bench/, 1.2M events).
-        session.execute(text("SET LOCAL work_mem = '64MB'"))
-        session.execute(text("SET LOCAL enable_sort = off"))
-    # One pass over the experiment's events, in the order of its covering index: per visitor
-    # and variant, the first exposure and the last conversion; converted if that is after.
-    per_visitor = (
-        select(
-            Event.variant,
-            func.min(case((Event.kind == EventKind.EXPOSURE, Event.occurred_at))).label("first_seen"),
-            func.max(
-                case(
-                    (
-                        and_(Event.kind == EventKind.CONVERSION, Event.name == experiment.goal),
-                        Event.occurred_at,
-                    )
-                )
-            ).label("converted_at"),
+def count_bot_events(session: Session, events: dict[int, dict[str, Any]]) -> int:
+    """Count a bot's valid events against the experiments they name, store none of them, and
+    commit; how many were dropped."""
+    per_experiment: dict[str, int] = {}
+    for event in events.values():
+        per_experiment[event["experiment"]] = per_experiment.get(event["experiment"], 0) + 1
+    for key, count in sorted(per_experiment.items()):
+        session.execute(
+            update(Experiment).where(Experiment.key == key).values(bot_events=Experiment.bot_events + count)
         )
-        .where(mine)
-        .group_by(Event.variant, Event.visitor)
-        .subquery()
-    )
-    converted_after = case((per_visitor.c.converted_at >= per_visitor.c.first_seen, 1))
-    counts = session.execute(
-        select(per_visitor.c.variant, func.count(), func.count(converted_after))
-        .where(per_visitor.c.first_seen.is_not(None))
-        .group_by(per_visitor.c.variant)
-    ).all()
-    exposed = {variant: count for variant, count, _ in counts}
-    converted = {variant: count for variant, _, count in counts}
-    variants = experiment.variants
-    control = (exposed.get(variants[0].key, 0), converted.get(variants[0].key, 0))
-    rows = []
-    for variant in variants:
-        counts = (exposed.get(variant.key, 0), converted.get(variant.key, 0))
-        row: dict[str, Any] = {
-            "variant": variant.key,
-            "weight": variant.weight,
-            "exposed": counts[0],
-            "converted": counts[1],
-            "conversion_rate": rate(counts[1], counts[0]),
-            "conversion_rate_interval": rate_interval(counts[1], counts[0]),
-        }
-        if variant is not variants[0]:
-            row.update(vars(compare(control, counts)))
-        rows.append(row)
-    srm = sample_ratio_p_value([row["exposed"] for row in rows], [v.weight for v in variants])
-    return {
-        "experiment": experiment.key,
-        "goal": experiment.goal,
-        "status": experiment.status,
-        "variants": rows,
-        "sample_ratio_p_value": srm,
-        "sample_ratio_mismatch": srm is not None and srm < SRM_THRESHOLD,
-    }
+    session.commit()
+    return len(events)

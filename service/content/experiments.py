@@ -3,6 +3,7 @@
 The acts, one function each, logged: create_experiment, change_experiment, transition,
 roll_out."""
 
+import math
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,7 @@ from service.content.editing import claim, find_article, save_draft
 from service.content.errors import InvalidDocument
 from service.content.mapping import draft_document
 from service.content.overlay import apply_overlay, check_overlay
+from service.content.planning import check_experiment_fits
 from service.content.sites import check_variants_cover, list_sites
 from service.content.webhooks import announce
 from service.models import Experiment, ExperimentStatus, Variant, WebhookEvent
@@ -38,7 +40,7 @@ TRANSITION_EVENTS = {
 }
 # What cannot change once visitors have been assigned, until the experiment stops: it would
 # move them between variants, or change what counts.
-FROZEN_WHILE_ACTIVE = ("variants", "coverage", "goal", "sites", "locales")
+FROZEN_WHILE_ACTIVE = ("variants", "coverage", "goal", "sites", "locales", "sequential_tuning")
 ACTIVE = (RUNNING, PAUSED)  # visitors are assigned variants
 
 
@@ -149,11 +151,28 @@ def _current(experiment: Experiment, name: str) -> Any:
     return getattr(experiment, name)
 
 
-def transition(session: Session, experiment: Experiment, action: str, *, by: Actor) -> None:
-    """Start, pause, stop or restart; one experiment runs on an article at a time."""
+def transition(
+    session: Session,
+    experiment: Experiment,
+    action: str,
+    *,
+    by: Actor,
+    max_days: float = math.inf,
+    forced_because: str | None = None,
+) -> None:
+    """Start, pause, stop or restart; one experiment runs on an article at a time. Starting
+    one whose plan cannot finish within `max_days` at its sites' traffic is refused
+    (PlanTooLong) unless forced, with a reason that the audit log keeps."""
     sources, target = TRANSITIONS[action]
     if experiment.status not in sources:
         raise ExperimentConflict(f"a {experiment.status} experiment cannot {action}")
+    details: dict[str, Any] = {}
+    if (action == "start" and experiment.started_at is None) or action == "restart":
+        plan = check_experiment_fits(
+            session, experiment, max_days, utcnow(), forced=forced_because is not None
+        )
+        if plan is not None and plan["fits"] is False:
+            details = {"forced": forced_because, "days_needed": plan["days_needed"]}
     if target == RUNNING:
         other = session.scalar(
             select(Experiment.key).where(
@@ -174,7 +193,7 @@ def transition(session: Session, experiment: Experiment, action: str, *, by: Act
     elif action == "restart":
         experiment.stopped_at = None
     experiment.status = target
-    by.record(session, f"experiment.{action}", experiment=experiment.key)
+    by.record(session, f"experiment.{action}", experiment=experiment.key, **details)
     article = find_article(session, experiment.article_id)
     announce(session, TRANSITION_EVENTS[action], article=article, experiment=experiment.key)
 

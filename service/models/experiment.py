@@ -9,6 +9,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from service.config import SEQUENTIAL_TUNING
 from service.models.base import Base, utcnow
 from service.models.lengths import EVENT_ID_LENGTH, KEY_LENGTH, NAME_LENGTH, STATUS_LENGTH, VISITOR_LENGTH
 
@@ -56,6 +57,16 @@ class Experiment(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     stopped_at: Mapped[datetime | None]
+    # The sequential test's tuning: the total sample size its intervals are tightest at.
+    sequential_tuning: Mapped[float] = mapped_column(
+        default=SEQUENTIAL_TUNING, server_default=str(SEQUENTIAL_TUNING)
+    )
+    # What the plan is for (service.content.planning): the control's expected rate and the
+    # smallest relative uplift worth finding; none, and starting checks nothing.
+    baseline_rate: Mapped[float | None]
+    minimum_detectable_effect: Mapped[float | None]
+    # Events from user agents a bot list recognises: dropped, and only counted.
+    bot_events: Mapped[int] = mapped_column(default=0, server_default="0")
 
     variants: Mapped[list["Variant"]] = relationship(
         order_by="Variant.position",
@@ -97,6 +108,7 @@ class Event(Base):
             "name",
             "occurred_at",
             "received_at",
+            "site",
         ),
     )
 
