@@ -17,6 +17,7 @@ from service.content.json_input import UnreadableJson, read_json
 from service.content.keys import ROLES, issue_key
 from service.content.loading import DuplicateArticles, seed_articles, validate_documents
 from service.content.placeholders import MissingVariables
+from service.content.reviews import ReviewPolicy
 from service.content.scheduling import apply_due_schedules
 from service.content.sites import SiteConflict
 from service.content.webhooks import send_due
@@ -81,13 +82,14 @@ def seed_command(files: tuple[Path, ...], publish: bool) -> None:
 @click.option("--name", required=True, help="Who or what will use the key, e.g. 'Ana (marketing)'.")
 @click.option("--role", type=click.Choice(ROLES), default=Role.ADMIN.value, show_default=True)
 @click.option("--expires-in-days", type=click.IntRange(min=1), help="Default: never expires.")
-def create_key_command(name: str, role: str, expires_in_days: int | None) -> None:
+@click.option("--reviewer", is_flag=True, help="The key may approve reviews or request changes.")
+def create_key_command(name: str, role: str, expires_in_days: int | None, reviewer: bool) -> None:
     """Create an API key and print it, once: only its hash is stored.
 
     The first admin key comes from here; admins then create keys through the API.
     """
     expires_at = utcnow() + timedelta(days=expires_in_days) if expires_in_days else None
-    new = issue_key(db.session, name, role, expires_at, by=Actor(None, "flask create-key"))
+    new = issue_key(db.session, name, role, expires_at, by=Actor(None, "flask create-key"), reviewer=reviewer)
     db.session.commit()
     click.echo(f"Created {role} key {new.key.prefix} for {name}. Keep it now; it cannot be shown again:")
     click.echo(new.secret)
@@ -98,7 +100,7 @@ def create_key_command(name: str, role: str, expires_in_days: int | None) -> Non
 def apply_schedules_command() -> None:
     """Apply the scheduled publishes and unpublishes that are due. Run it from cron (every
     minute, say) on as many hosts as you like: each schedule is applied exactly once."""
-    for applied in apply_due_schedules(db.session):
+    for applied in apply_due_schedules(db.session, policy=ReviewPolicy.from_config(current_app.config)):
         click.echo(f"schedule {applied.schedule_id}: article {applied.article_id} {applied.outcome}")
 
 

@@ -161,12 +161,15 @@ def publish(app):
 
 @pytest.fixture
 def auth(app):
-    """Authorization headers for a new key with the given role. The key is made in an app
+    """Authorization headers for a new key with the given role (and the reviewer capability,
+    if asked). The key is made in an app
     context of its own, so that each request the test sends has its own too, as in production."""
 
-    def headers(role: str = "admin", **extra: str) -> dict:
+    def headers(role: str = "admin", *, reviewer: bool = False, **extra: str) -> dict:
         with app.app_context():
-            new = create_key(db.session, f"test {role}", role)
+            new = create_key(
+                db.session, f"test {role}{' reviewer' if reviewer else ''}", role, reviewer=reviewer
+            )
             db.session.commit()
         return {"Authorization": f"Bearer {new.secret}", **extra}
 
@@ -223,6 +226,47 @@ def admin(auth) -> dict:
 
 
 @pytest.fixture
+def reviewer(auth) -> dict:
+    """A clinician's key: the viewer role, with the reviewer capability."""
+    return auth("viewer", reviewer=True)
+
+
+REVIEWS = "/v1/manage/reviews"
+
+
+@pytest.fixture
+def approve(client, request: pytest.FixtureRequest):
+    """Submit an article's draft as it is now for review, with `headers` (by default the test's
+    `editor` key), and approve it with the test's `reviewer` key: REVIEW_REQUIRED's way to a
+    publishable version. The review as approved."""
+
+    def approve(url: str, *, headers: dict | None = None) -> dict:
+        headers = headers or request.getfixturevalue("editor")
+        submitted = client.post(f"{url}/reviews", json={}, headers={**headers, "If-Match": "*"})
+        assert submitted.status_code == 201, submitted.json
+        approved = client.post(
+            f"{REVIEWS}/{submitted.json['id']}/approve", json={}, headers=request.getfixturevalue("reviewer")
+        )
+        assert approved.status_code == 200, approved.json
+        return approved.json
+
+    return approve
+
+
+@pytest.fixture
+def publish_reviewed(client, approve, request: pytest.FixtureRequest):
+    """Have the article's draft approved as it is (see approve) and publish it, with `headers`
+    (by default the test's `publisher` key) and If-Match: *: the publish's answer."""
+
+    def publish(url: str, headers: dict | None = None, **body):
+        headers = headers or request.getfixturevalue("publisher")
+        approve(url, headers=headers)
+        return client.post(f"{url}/publish", json=body, headers={**headers, "If-Match": "*"})
+
+    return publish
+
+
+@pytest.fixture
 def create_draft(client, seed_document, request: pytest.FixtureRequest):
     """Create an article through the API: `document` (by default the seed) with `changes`, sent
     with `headers` (by default the test's `editor` key)."""
@@ -243,14 +287,15 @@ def draft(create_draft) -> ManagedArticle:
 
 
 @pytest.fixture
-def create_published(client, create_draft, request: pytest.FixtureRequest):
-    """Create an article as create_draft does, then publish it whatever its version (If-Match:
-    *); `headers` by default the test's `publisher` key. As the publish answered."""
+def create_published(create_draft, publish_reviewed, request: pytest.FixtureRequest):
+    """Create an article as create_draft does, have a reviewer approve it and publish it
+    whatever its version (If-Match: *); `headers` by default the test's `publisher` key. As
+    the publish answered."""
 
     def create(document: dict | None = None, *, headers: dict | None = None, **changes) -> ManagedArticle:
         headers = headers or request.getfixturevalue("publisher")
         url = create_draft(document, headers=headers, **changes).url
-        response = client.post(f"{url}/publish", json={}, headers={**headers, "If-Match": "*"})
+        response = publish_reviewed(url, headers)
         assert response.status_code == 200, response.json
         return ManagedArticle(url, response.json, response.headers["ETag"])
 

@@ -10,6 +10,7 @@ from service.api import (
     events,
     experiments,
     keys,
+    reviews,
     site_delivery,
     sites,
     transfer,
@@ -35,6 +36,7 @@ def register_blueprints(app: Flask, api: Api) -> None:
     api.register_blueprint(delivery.blp)
     api.register_blueprint(site_delivery.blp)
     api.register_blueprint(articles.blp)
+    api.register_blueprint(reviews.blp)
     api.register_blueprint(audit.blp)
     api.register_blueprint(keys.blp)
     api.register_blueprint(transfer.blp)

@@ -180,7 +180,9 @@ def roll_out(session: Session, experiment: Experiment, variant_key: str, *, by: 
         raise InvalidDocument({"variant": [f"The experiment has no variant {variant_key!r}."]})
     article = find_article(session, experiment.article_id)
     claim(session, article, None)
-    save_draft(session, article, load_document(apply_overlay(draft_document(article), variant.overlay)))
+    save_draft(
+        session, article, load_document(apply_overlay(draft_document(article), variant.overlay)), by=by
+    )
     experiment.winner = variant.key
     by.record(session, "experiment.rolled_out", article, experiment=experiment.key, variant=variant.key)
 

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import httpx
 from sqlalchemy import select, update
@@ -21,7 +22,7 @@ from service.content import targets
 from service.models import Article, DeliveryStatus, Webhook, WebhookAttempt, WebhookDelivery
 from service.models.base import utcnow
 
-EVENTS = ("article.published", "article.unpublished", "article.deleted")
+EVENTS = ("article.published", "article.unpublished", "article.deleted", "schedule.failed")
 SIGNATURE_HEADER = "X-CMS-Signature"
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(seconds=30)  # then 1, 2, 4... minutes: about an hour in all
@@ -56,12 +57,16 @@ def signature(secret: str, timestamp: int, body: bytes) -> str:
     return f"t={timestamp},v1={digest}"
 
 
-def enqueue(session: Session, event: str, article: Article, revision: int | None = None) -> None:
-    """Add one delivery per webhook that listens for this event, in the caller's transaction."""
+def enqueue(
+    session: Session, event: str, article: Article, revision: int | None = None, **details: Any
+) -> None:
+    """Add one delivery per webhook that listens for this event, in the caller's transaction;
+    `details` say more of the event (a failed schedule's id and reason, say)."""
     payload = {
         "event": event,
         "occurred_at": utcnow().isoformat(),
         "article": {"id": article.id, "slug": article.slug, "locale": article.locale, "revision": revision},
+        **details,
     }
     for webhook in session.scalars(select(Webhook)):
         if event in webhook.events:

@@ -13,3 +13,6 @@ TAG_LENGTH = 64
 EVENT_ID_LENGTH = 100  # a frontend's id of one event (a UUID fits with room to spare)
 VISITOR_LENGTH = 200  # a frontend's stable visitor id
 STATUS_LENGTH = 20  # a status, kind, action or role (a StrEnum value)
+HASH_LENGTH = 64  # a SHA-256, in hex: a document's content hash
+# Where a review comment points: a field, a child ("faqs.<key>") or a child's field.
+COMMENT_TARGET_LENGTH = 40 + 1 + KEY_LENGTH + 1 + 40
