@@ -12,6 +12,7 @@ from service.api import (
     keys,
     reviews,
     site_delivery,
+    site_overlays,  # noqa: F401 (its routes are on sites.blp)
     sites,
     transfer,
     webhooks,
@@ -41,6 +42,6 @@ def register_blueprints(app: Flask, api: Api) -> None:
     api.register_blueprint(keys.blp)
     api.register_blueprint(transfer.blp)
     api.register_blueprint(webhooks.blp)
-    api.register_blueprint(sites.blp)
+    api.register_blueprint(sites.blp)  # (site_overlays' routes included)
     api.register_blueprint(experiments.blp)
     api.register_blueprint(events.blp)

@@ -1,12 +1,13 @@
-"""What a change of a draft does to its reviews, kept apart from the review acts so that the
-editing acts, which every review act builds on, can call it: the draft's authors grow, and
-what was in review or approved of another content is void."""
+"""What a change of a draft (an article's, or a site overlay's) does to its reviews, kept
+apart from the review acts so that the editing acts, which every review act builds on, can
+call it: the draft's authors grow, and what was in review or approved of another content is
+void."""
 
 import hashlib
 from typing import Any
 
 import orjson
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from service.models import Article, Review, ReviewStatus, Schedule, ScheduleAction
@@ -39,12 +40,27 @@ def draft_changed(
     """Note that `key_id` (None: a command) changed the draft to `document`, and void the
     reviews in review or approved of any other content, but those a pending schedule pins.
     The ids of the reviews voided, for the edit's audit entry."""
-    if key_id is not None and key_id not in article.draft_authors:
-        article.draft_authors = sorted([*article.draft_authors, key_id])
-    kept = {content_hash(document), *scheduled_hashes(session, article.id)}
+    article.draft_authors = with_author(article.draft_authors, key_id)
+    return void_reviews(
+        session, article.id, None, {content_hash(document), *scheduled_hashes(session, article.id)}
+    )
+
+
+def of_subject(site_id: int | None) -> ColumnElement[bool]:
+    """Reviews of a site's overlay (its id), or of the article itself (None)."""
+    return Review.site_id.is_(None) if site_id is None else Review.site_id == site_id
+
+
+def with_author(authors: list[int], key_id: int | None) -> list[int]:
+    return sorted({*authors, key_id}) if key_id is not None else authors
+
+
+def void_reviews(session: Session, article_id: int, site_id: int | None, kept: set[str]) -> list[int]:
+    """Void the reviews in review or approved of the article (or of a site's overlay for it)
+    but those of the content `kept` names: the ids of those voided."""
     voided = []
     for review in session.scalars(
-        select(Review).where(Review.article_id == article.id, Review.status.in_(OPEN))
+        select(Review).where(Review.article_id == article_id, of_subject(site_id), Review.status.in_(OPEN))
     ):
         if review.content_hash not in kept:
             review.status = ReviewStatus.VOIDED

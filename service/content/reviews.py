@@ -17,7 +17,7 @@ from service.content.document import CHILD_MODELS
 from service.content.editing import ArticleConflict, claim, draft_matches_published, find_article
 from service.content.errors import InvalidDocument
 from service.content.mapping import draft_document
-from service.content.review_state import OPEN, content_hash
+from service.content.review_state import OPEN, content_hash, of_subject, with_author
 from service.models import Article, Review, ReviewComment, ReviewStatus, Revision
 from service.models.base import utcnow
 
@@ -63,32 +63,66 @@ def submit_for_review(
     claim(session, article, expected_version, move_on=False)
     if draft_matches_published(article):
         raise ReviewConflict("nothing to review: the draft is what delivery serves now")
-    document = draft_document(article)
+    return open_review(
+        session,
+        article,
+        None,
+        article.version,
+        draft_document(article),
+        article.draft_authors,
+        by=by,
+        note=note,
+    )
+
+
+def open_review(
+    session: Session,
+    article: Article,
+    site_id: int | None,
+    version: int,
+    document: dict[str, Any],
+    authors: list[int],
+    *,
+    by: Actor,
+    note: str | None,
+) -> Review:
+    """Put one version (of the article, or of a site's overlay for it) in review, unless it
+    is in review or approved already; `authors` changed it, and `by` submits it."""
     digest = content_hash(document)
     pending = session.scalar(
         select(Review).where(
-            Review.article_id == article.id, Review.content_hash == digest, Review.status.in_(OPEN)
+            Review.article_id == article.id,
+            of_subject(site_id),
+            Review.content_hash == digest,
+            Review.status.in_(OPEN),
         )
     )
     if pending is not None:
         raise ReviewConflict(
             f"this version is {pending.status.replace('_', ' ')} already (review {pending.id})"
         )
-    authors = set(article.draft_authors) | ({by.key.id} if by.key else set())
     review = Review(
         article_id=article.id,
+        site_id=site_id,
         status=ReviewStatus.IN_REVIEW,
-        version=article.version,
+        version=version,
         document=document,
         content_hash=digest,
         note=note,
         submitted_by=by.name,
-        authors=sorted(authors),
+        authors=with_author(authors, by.key.id if by.key else None),
     )
     session.add(review)
     session.flush()
+    details = {"site_id": site_id} if site_id is not None else {}
     by.record(
-        session, "review.submitted", article, review=review.id, content_hash=digest, version=article.version
+        session,
+        "review.submitted",
+        article,
+        review=review.id,
+        content_hash=digest,
+        version=version,
+        **details,
     )
     return review
 
@@ -132,6 +166,17 @@ def approve_review(
     return review
 
 
+def overlay_targets(overlay: dict[str, Any], prefix: str = "") -> set[str]:
+    """What a comment on an overlay may point at: each member, at any depth, by its path
+    (`fields.title`, `children.faqs.time-to-results.answer`), and "" for the whole."""
+    targets = {""} if not prefix else set()
+    for name, value in overlay.items():
+        targets.add(f"{prefix}{name}")
+        if isinstance(value, dict):
+            targets |= overlay_targets(value, f"{prefix}{name}.")
+    return targets
+
+
 def comment_targets(document: dict[str, Any]) -> set[str]:
     """What a comment may point at: the version as a whole (""), each field (and each field of
     an object field), each child by kind and key, and each field of a child."""
@@ -154,7 +199,7 @@ def request_changes(
     """Send the version back with comments, each on a field or a child of it; an approval not
     yet published may be taken back the same way."""
     _may_decide(review, by, policy, approving=False)
-    targets = comment_targets(review.document)
+    targets = comment_targets(review.document) if review.site_id is None else overlay_targets(review.document)
     unknown = {
         f"comments[{index}].target": [f"The version has no field or child {comment['target']!r}."]
         for index, comment in enumerate(comments)
@@ -170,13 +215,18 @@ def request_changes(
 
 
 def approval_for(
-    session: Session, article: Article, document: dict[str, Any], policy: ReviewPolicy
+    session: Session,
+    article: Article,
+    document: dict[str, Any],
+    policy: ReviewPolicy,
+    site_id: int | None = None,
 ) -> Review | None:
-    """The approved review of exactly this document; NotApproved if review is required and
-    there is none (None if it is not, and there is none)."""
+    """The approved review of exactly this document (or of a site's overlay, `site_id`);
+    NotApproved if review is required and there is none (None if it is not, and there is none)."""
     approved = session.scalar(
         select(Review).where(
             Review.article_id == article.id,
+            of_subject(site_id),
             Review.content_hash == content_hash(document),
             Review.status == ReviewStatus.APPROVED,
         )

@@ -17,7 +17,7 @@ from service.models.experiment import Event, EventKind, Experiment, ExperimentSt
 from service.models.freshness import DeliveryGeneration
 from service.models.review import Review, ReviewComment, ReviewStatus
 from service.models.schedule import Schedule, ScheduleAction
-from service.models.site import Site, SiteOverlay
+from service.models.site import OverlayVersion, Site, SiteOverlay
 from service.models.webhook import DeliveryStatus, Webhook, WebhookAttempt, WebhookDelivery
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "Experiment",
     "ExperimentStatus",
     "Faq",
+    "OverlayVersion",
     "Review",
     "ReviewComment",
     "ReviewStatus",

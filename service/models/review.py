@@ -31,8 +31,12 @@ class Review(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    # A review of a site's overlay for the article (its document is the overlay); none: of
+    # the article itself.
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
     status: Mapped[str] = mapped_column(String(STATUS_LENGTH), index=True)  # a ReviewStatus
-    # The draft as submitted: its version (the ETag then), its document and that document's hash.
+    # The draft as submitted: its version (the ETag then; an overlay's version number), its
+    # document (or overlay) and that document's hash.
     version: Mapped[int]
     document: Mapped[dict[str, Any]]
     content_hash: Mapped[str] = mapped_column(String(HASH_LENGTH))
