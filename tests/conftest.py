@@ -267,6 +267,27 @@ def publish_reviewed(client, approve, request: pytest.FixtureRequest):
 
 
 @pytest.fixture
+def publish_overlay(client, request: pytest.FixtureRequest):
+    """Save a site's overlay for an article, submit it, have the test's `reviewer` approve it
+    and publish it, with `headers` (by default the test's `admin` key): the publish's answer."""
+
+    def publish(site: str, article_id: int | str, overlay: dict, headers: dict | None = None):
+        headers = headers or request.getfixturevalue("admin")
+        url = f"/v1/manage/sites/{site}/overlays/{article_id}"
+        saved = client.put(url, json=overlay, headers=headers)
+        assert saved.status_code == 200, saved.json
+        submitted = client.post(f"{url}/reviews", json={}, headers=headers)
+        assert submitted.status_code == 201, submitted.json
+        approved = client.post(
+            f"{REVIEWS}/{submitted.json['id']}/approve", json={}, headers=request.getfixturevalue("reviewer")
+        )
+        assert approved.status_code == 200, approved.json
+        return client.post(f"{url}/publish", headers=headers)
+
+    return publish
+
+
+@pytest.fixture
 def create_draft(client, seed_document, request: pytest.FixtureRequest):
     """Create an article through the API: `document` (by default the seed) with `changes`, sent
     with `headers` (by default the test's `editor` key)."""

@@ -71,7 +71,7 @@ def test_a_site_cannot_drop_a_variable_a_live_article_shows(
 
 
 def test_a_site_overlay_changes_what_that_site_shows_only(
-    client, publish_reviewed, admin, two_sites, create_draft, seed_document
+    client, publish_reviewed, publish_overlay, admin, two_sites, create_draft, seed_document
 ):
     url = create_draft(headers=admin).url
     article_id = url.rsplit("/", 1)[1]
@@ -79,10 +79,7 @@ def test_a_site_overlay_changes_what_that_site_shows_only(
         "fields": {"call_to_action": {"heading": "Austin's spine team"}},
         "hide": {"sections": ["latest-insights"]},
     }
-    assert (
-        client.put(f"{SITES}/clinic-austin/overlays/{article_id}", json=overlay, headers=admin).status_code
-        == 200
-    )
+    assert publish_overlay("clinic-austin", article_id, overlay).status_code == 200
     publish_reviewed(url, admin)
     slug = seed_document["slug"]
 
@@ -173,15 +170,11 @@ def test_each_site_lists_its_articles_with_its_details(client, admin, two_sites,
 
 
 def test_publishing_is_refused_while_a_site_overlay_names_a_key_the_draft_lost(
-    client, publish_reviewed, admin, two_sites, create_draft
+    client, publish_reviewed, publish_overlay, admin, two_sites, create_draft
 ):
     url = create_draft(headers=admin).url
     article_id = url.rsplit("/", 1)[1]
-    client.put(
-        f"{SITES}/clinic-austin/overlays/{article_id}",
-        json={"hide": {"sections": ["latest-insights"]}},
-        headers=admin,
-    )
+    publish_overlay("clinic-austin", article_id, {"hide": {"sections": ["latest-insights"]}})
     client.delete(f"{url}/sections/latest-insights", headers={**admin, "If-Match": "*"})
 
     response = publish_reviewed(url, admin)
