@@ -23,6 +23,10 @@ from service.models import Article, OverlayVersion, Review, ReviewStatus, Site, 
 from service.models.base import utcnow
 
 
+# An overlay that changes nothing, in the shape a saved one has: what a diff starts from.
+NO_OVERLAY: dict[str, Any] = {"fields": {}, "children": {}, "hide": {}, "order": {}}
+
+
 class OverlayNotFound(LookupError):
     """The site has no overlay (or no such version of it) for the article."""
 
@@ -109,7 +113,7 @@ def save_overlay(
     one. Without REVIEW_REQUIRED it is published at once."""
     _check_fits(session, site, article, overlay)
     if find_overlay(session, site, article.id) is None:
-        session.add(SiteOverlay(site_id=site.id, article_id=article.id, overlay={}))
+        session.add(SiteOverlay(site_id=site.id, article_id=article.id, overlay=NO_OVERLAY))
         session.flush()
     row = _held(session, site, article.id)
     before = latest_overlay(session, site, article.id)
