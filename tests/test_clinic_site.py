@@ -62,8 +62,10 @@ def demo_api(app, database_url, published, site_server, tmp_path):
     """The API under gunicorn, seeded as `make demo` seeds it, its sites served from site_server."""
     with app.app_context():
         secret = create_key(db.session, "demo", "admin").secret
+        reviewer = create_key(db.session, "demo reviewer", "viewer", reviewer=True).secret
         db.session.commit()
-    demo.seed(app.test_client(), {"Authorization": f"Bearer {secret}"}, site_server)
+    bearer = {"Authorization": f"Bearer {secret}"}
+    demo.seed(app.test_client(), bearer, {"Authorization": f"Bearer {reviewer}"}, site_server)
     server = start(database_url, tmp_path / "api.log", DELIVERY_FRESHNESS_SECONDS="0.5")
     yield server.url, secret
     server.stop()

@@ -67,8 +67,9 @@ def experiment(article_id: int) -> dict:
     }
 
 
-def seed(client, admin: dict[str, str], origin: str) -> None:
-    """Make (or bring up to date) the sites and the running experiment through the API."""
+def seed(client, admin: dict[str, str], reviewer: dict[str, str], origin: str) -> None:
+    """Make (or bring up to date) the sites and the running experiment through the API; the
+    sites' overlays are approved with the `reviewer` key."""
 
     def call(method: str, url: str, expected: tuple[int, ...], **kwargs):
         response = getattr(client, method)(url, headers=admin, **kwargs)
@@ -82,8 +83,17 @@ def seed(client, admin: dict[str, str], origin: str) -> None:
         else:
             call("post", "/v1/manage/sites", (201,), json=site)
     article = next(a for a in call("get", "/v1/manage/articles", (200,)).json if a["slug"] == SLUG)
-    for site in sites(origin):  # each clinic's own booking link in the call to action
-        call("put", f"/v1/manage/sites/{site['key']}/overlays/{article['id']}", (200,), json=BOOKING_OVERLAY)
+    for site in sites(origin):  # each clinic's own booking link in the call to action, reviewed
+        overlay = f"/v1/manage/sites/{site['key']}/overlays/{article['id']}"
+        call("put", overlay, (200,), json=BOOKING_OVERLAY)
+        review = call("post", f"{overlay}/reviews", (201, 409), json={"note": "Booking link"})
+        if review.status_code == 201:
+            approved = client.post(
+                f"/v1/manage/reviews/{review.json['id']}/approve", json={}, headers=reviewer
+            )
+            if approved.status_code != 200:
+                sys.exit(f"approving {overlay}: {approved.status_code} {approved.get_data(as_text=True)}")
+            call("post", f"{overlay}/publish", (200,))
     if call("get", "/v1/manage/experiments/headline-and-cta", (200, 404)).status_code == 404:
         call("post", "/v1/manage/experiments", (201,), json=experiment(article["id"]))
     if call("get", "/v1/manage/experiments/headline-and-cta", (200,)).json["status"] != "running":
@@ -94,8 +104,10 @@ def main() -> None:
     app = create_app()
     with app.app_context():
         admin = {"Authorization": f"Bearer {create_key(db.session, 'demo seed', 'admin').secret}"}
+        secret = create_key(db.session, "demo reviewer", "viewer", reviewer=True).secret
+        reviewer = {"Authorization": f"Bearer {secret}"}
         db.session.commit()
-    seed(app.test_client(), admin, SITE_ORIGIN)
+    seed(app.test_client(), admin, reviewer, SITE_ORIGIN)
     print(f"demo: sites {', '.join(CLINICS)}; experiment headline-and-cta running on {SLUG}")
     print(f"open {SITE_ORIGIN}/?site=clinic-austin or {SITE_ORIGIN}/?site=clinic-denver")
 
