@@ -365,10 +365,30 @@ def live_article(client, admin, create_published):
 
 
 @pytest.fixture
-def running(client, publisher, live_article):
-    """The experiment cta-heading on the live article, started: as the API shows it."""
+def approve_variants(client, request: pytest.FixtureRequest):
+    """Submit an experiment's variants for review with `headers` (by default the test's
+    `publisher` key) and have the test's `reviewer` approve them: what starting it needs."""
+
+    def approve(key: str, headers: dict | None = None) -> dict:
+        headers = headers or request.getfixturevalue("publisher")
+        submitted = client.post(f"{EXPERIMENTS}/{key}/reviews", json={}, headers=headers)
+        assert submitted.status_code == 201, submitted.json
+        approved = client.post(
+            f"{REVIEWS}/{submitted.json['id']}/approve", json={}, headers=request.getfixturevalue("reviewer")
+        )
+        assert approved.status_code == 200, approved.json
+        return approved.json
+
+    return approve
+
+
+@pytest.fixture
+def running(client, publisher, live_article, approve_variants):
+    """The experiment cta-heading on the live article, its variants approved, started: as the
+    API shows it."""
     created = client.post(EXPERIMENTS, json=experiment(live_article), headers=publisher)
     assert created.status_code == 201, created.json
+    approve_variants("cta-heading")
     started = client.post(f"{EXPERIMENTS}/cta-heading/start", headers=publisher)
     assert started.json["status"] == "running"
     return started.json

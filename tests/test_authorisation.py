@@ -107,7 +107,7 @@ def test_management_operations_are_exactly_those_under_manage(spec):
 
 
 @pytest.fixture
-def hidden_material(client, auth, publish, seed_document):
+def hidden_material(client, auth, publish, seed_document, approve_variants):
     """A published article whose draft has moved on, with a note, a running experiment with
     odd weights, a preview-only variant, and a site."""
     admin = auth("admin")
@@ -134,6 +134,7 @@ def hidden_material(client, auth, publish, seed_document):
         ],
     }
     assert client.post("/v1/manage/experiments", json=experiment, headers=admin).status_code == 201
+    approve_variants("cta-wording", admin)
     started = client.post("/v1/manage/experiments/cta-wording/start", headers=admin)
     assert started.status_code == 200, started.json
     return article

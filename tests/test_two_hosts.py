@@ -95,6 +95,9 @@ def test_both_hosts_assign_each_visitor_the_same_variant(hosts):
         ],
     }
     assert first.post("/v1/manage/experiments", json=experiment).status_code == 201
+    submitted = first.post("/v1/manage/experiments/cta-wording/reviews", json={}).json()
+    approved = first.post(f"/v1/manage/reviews/{submitted['id']}/approve", json={}, headers=REVIEWER)
+    assert approved.status_code == 200, approved.text
     assert second.post("/v1/manage/experiments/cta-wording/start").status_code == 200
     time.sleep(FRESHNESS + 0.2)
 

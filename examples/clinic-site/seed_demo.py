@@ -77,6 +77,13 @@ def seed(client, admin: dict[str, str], reviewer: dict[str, str], origin: str) -
             sys.exit(f"{method.upper()} {url}: {response.status_code} {response.get_data(as_text=True)}")
         return response
 
+    def approve(review_id: int) -> None:
+        approved = client.post(f"/v1/manage/reviews/{review_id}/approve", json={}, headers=reviewer)
+        if approved.status_code != 200:
+            sys.exit(
+                f"approving review {review_id}: {approved.status_code} {approved.get_data(as_text=True)}"
+            )
+
     for site in sites(origin):
         if call("get", f"/v1/manage/sites/{site['key']}", (200, 404)).status_code == 200:
             call("put", f"/v1/manage/sites/{site['key']}", (200,), json=site)
@@ -85,17 +92,13 @@ def seed(client, admin: dict[str, str], reviewer: dict[str, str], origin: str) -
     article = next(a for a in call("get", "/v1/manage/articles", (200,)).json if a["slug"] == SLUG)
     for site in sites(origin):  # each clinic's own booking link in the call to action, reviewed
         overlay = f"/v1/manage/sites/{site['key']}/overlays/{article['id']}"
-        call("put", overlay, (200,), json=BOOKING_OVERLAY)
-        review = call("post", f"{overlay}/reviews", (201, 409), json={"note": "Booking link"})
-        if review.status_code == 201:
-            approved = client.post(
-                f"/v1/manage/reviews/{review.json['id']}/approve", json={}, headers=reviewer
-            )
-            if approved.status_code != 200:
-                sys.exit(f"approving {overlay}: {approved.status_code} {approved.get_data(as_text=True)}")
+        if call("get", overlay, (200,)).json.get("fields") != BOOKING_OVERLAY["fields"]:
+            call("put", overlay, (200,), json=BOOKING_OVERLAY)
+            approve(call("post", f"{overlay}/reviews", (201,), json={"note": "Booking link"}).json["id"])
             call("post", f"{overlay}/publish", (200,))
     if call("get", "/v1/manage/experiments/headline-and-cta", (200, 404)).status_code == 404:
         call("post", "/v1/manage/experiments", (201,), json=experiment(article["id"]))
+        approve(call("post", "/v1/manage/experiments/headline-and-cta/reviews", (201,), json={}).json["id"])
     if call("get", "/v1/manage/experiments/headline-and-cta", (200,)).json["status"] != "running":
         call("post", "/v1/manage/experiments/headline-and-cta/start", (200,))
 

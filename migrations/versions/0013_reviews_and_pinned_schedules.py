@@ -7,7 +7,7 @@ Create Date: 2026-12-02 04:40:00
 Nothing reaches a visitor unreviewed: a review pins a submitted version of an article's
 draft (its document and hash), keys may carry the reviewer capability, an article knows
 which keys changed its draft since it was published (four eyes), and a scheduled publish
-pins the version it publishes. A site's overlay is saved as numbered versions, of which
+pins the version it publishes; an experiment's variants are reviewed before it starts. A site's overlay is saved as numbered versions, of which
 delivery applies the published one: each overlay there is becomes its version 1, published.
 """
 import hashlib
@@ -34,6 +34,7 @@ def upgrade():
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('article_id', sa.Integer(), nullable=False),
         sa.Column('site_id', sa.Integer(), nullable=True),
+        sa.Column('experiment_id', sa.Integer(), nullable=True),
         sa.Column('status', sa.String(length=20), nullable=False),
         sa.Column('version', sa.Integer(), nullable=False),
         sa.Column('document', JSON, nullable=False),
@@ -49,6 +50,7 @@ def upgrade():
         sa.ForeignKeyConstraint(['article_id'], ['articles.id'], name=op.f('fk_reviews_article_id_articles'), ondelete='CASCADE'),
         sa.ForeignKeyConstraint(['decided_by_key_id'], ['api_keys.id'], name=op.f('fk_reviews_decided_by_key_id_api_keys'), ondelete='SET NULL'),
         sa.ForeignKeyConstraint(['site_id'], ['sites.id'], name=op.f('fk_reviews_site_id_sites'), ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['experiment_id'], ['experiments.id'], name=op.f('fk_reviews_experiment_id_experiments'), ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_reviews')),
     )
     op.create_index(op.f('ix_reviews_article_id'), 'reviews', ['article_id', 'content_hash'], unique=False)
@@ -68,6 +70,8 @@ def upgrade():
     with op.batch_alter_table('api_keys') as batch:
         batch.add_column(sa.Column('reviewer', sa.Boolean(), nullable=False, server_default=sa.false()))
     with op.batch_alter_table('articles') as batch:
+        batch.add_column(sa.Column('draft_authors', JSON, nullable=False, server_default='[]'))
+    with op.batch_alter_table('experiments') as batch:
         batch.add_column(sa.Column('draft_authors', JSON, nullable=False, server_default='[]'))
     with op.batch_alter_table('schedules') as batch:
         batch.add_column(sa.Column('document', JSON, nullable=True))
@@ -117,6 +121,8 @@ def downgrade():
     with op.batch_alter_table('schedules') as batch:
         batch.drop_column('content_hash')
         batch.drop_column('document')
+    with op.batch_alter_table('experiments') as batch:
+        batch.drop_column('draft_authors')
     with op.batch_alter_table('articles') as batch:
         batch.drop_column('draft_authors')
     with op.batch_alter_table('api_keys') as batch:

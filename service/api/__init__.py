@@ -8,6 +8,7 @@ from service.api import (
     audit,
     delivery,
     events,
+    experiment_reviews,  # noqa: F401 (its routes are on experiments.blp)
     experiments,
     keys,
     reviews,

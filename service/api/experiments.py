@@ -4,7 +4,7 @@ status, results, and a winner rolled out to the draft."""
 from flask import Response
 from flask.views import MethodView
 
-from service.api.auth import ManagementBlueprint, actor
+from service.api.auth import ManagementBlueprint, actor, review_policy
 from service.api.experiments_schemas import (
     EXPERIMENT_EXAMPLE,
     RESULTS_EXAMPLE,
@@ -101,10 +101,11 @@ class ExperimentStatus(MethodView):
 
         draft → running ⇄ paused → stopped; a stopped experiment restarts with a new seed
         (visitors are dealt again; results count from the restart). One experiment runs per
-        article at a time.
+        article at a time. With REVIEW_REQUIRED, starting needs the variants approved as they
+        are (submit them for review), unless they ran before or change nothing (409).
         """
         experiment = experiment_or_404(key)
-        experiments.transition(db.session, experiment, action, by=actor())
+        experiments.transition(db.session, experiment, action, by=actor(), policy=review_policy())
         db.session.commit()
         return experiment
 

@@ -64,6 +64,10 @@ class ReviewCommentSchema(ma.Schema):
 class ReviewSchema(ma.Schema):
     id = fields.Integer()
     article_id = fields.Integer()
+    site_id = fields.Integer(allow_none=True, metadata={"description": "A site overlay's review: the site."})
+    experiment_id = fields.Integer(
+        allow_none=True, metadata={"description": "An experiment's variants' review: the experiment."}
+    )
     status = fields.String(
         metadata={"description": "in_review, approved, changes_requested, voided or published."}
     )
@@ -89,6 +93,8 @@ class ReviewDocumentSchema(ReviewSchema):
 REVIEW_EXAMPLE = {
     "id": 3,
     "article_id": 1,
+    "site_id": None,
+    "experiment_id": None,
     "status": "changes_requested",
     "version": 4,
     "content_hash": "9f2c5d0e3b8a7c6d1e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d",

@@ -1,7 +1,7 @@
 """Experiments: configuration checks, the status machine, who sees which variant, rollout.
 
 The acts, one function each, logged: create_experiment, change_experiment, transition,
-roll_out."""
+roll_out. Variants go live reviewed (content.variant_reviews)."""
 
 import secrets
 from dataclasses import dataclass
@@ -17,7 +17,9 @@ from service.content.editing import claim, find_article, save_draft
 from service.content.errors import InvalidDocument
 from service.content.mapping import draft_document
 from service.content.overlay import apply_overlay, check_overlay
+from service.content.reviews import STRICT, ReviewPolicy
 from service.content.sites import check_variants_cover, list_sites
+from service.content.variant_reviews import variants_changed, variants_document, variants_go_live
 from service.models import Experiment, ExperimentStatus, Variant
 from service.models.base import utcnow
 
@@ -91,7 +93,8 @@ def create_experiment(session: Session, data: dict[str, Any], *, by: Actor) -> E
     configure(experiment, _checked(session, data))
     session.add(experiment)
     session.flush()
-    by.record(session, "experiment.created", experiment=experiment.key)
+    details = variants_changed(session, experiment, {"variants": []}, by.key.id if by.key else None)
+    by.record(session, "experiment.created", experiment=experiment.key, **details)
     return experiment
 
 
@@ -99,8 +102,11 @@ def change_experiment(session: Session, experiment: Experiment, data: dict[str, 
     """Change an experiment's configuration; it keeps its key and article."""
     if data["key"] != experiment.key or data["article_id"] != experiment.article_id:
         raise InvalidDocument({"key": ["An experiment keeps its key and article."]})
+    before = variants_document(experiment)
     configure(experiment, _checked(session, data))
-    by.record(session, "experiment.updated", experiment=experiment.key)
+    session.flush()
+    details = variants_changed(session, experiment, before, by.key.id if by.key else None)
+    by.record(session, "experiment.updated", experiment=experiment.key, **details)
 
 
 def configure(experiment: Experiment, data: dict[str, Any]) -> None:
@@ -142,8 +148,11 @@ def _current(experiment: Experiment, name: str) -> Any:
     return getattr(experiment, name)
 
 
-def transition(session: Session, experiment: Experiment, action: str, *, by: Actor) -> None:
-    """Start, pause, stop or restart; one experiment runs on an article at a time."""
+def transition(
+    session: Session, experiment: Experiment, action: str, *, by: Actor, policy: ReviewPolicy = STRICT
+) -> None:
+    """Start, pause, stop or restart; one experiment runs on an article at a time, and starts
+    only with its variants reviewed (under the policy)."""
     sources, target = TRANSITIONS[action]
     if experiment.status not in sources:
         raise ExperimentConflict(f"a {experiment.status} experiment cannot {action}")
@@ -157,6 +166,9 @@ def transition(session: Session, experiment: Experiment, action: str, *, by: Act
         )
         if other:
             raise ExperimentConflict(f"experiment {other!r} already runs on this article")
+    review = (
+        variants_go_live(session, experiment, policy) if target == RUNNING and action != "resume" else None
+    )
     if action == "restart":
         # A new seed re-deals visitors; results count from the restart on.
         experiment.seed = f"{experiment.key}-{secrets.token_hex(4)}"
@@ -167,7 +179,9 @@ def transition(session: Session, experiment: Experiment, action: str, *, by: Act
     elif action == "restart":
         experiment.stopped_at = None
     experiment.status = target
-    by.record(session, f"experiment.{action}", experiment=experiment.key)
+    by.record(
+        session, f"experiment.{action}", experiment=experiment.key, **({"review": review} if review else {})
+    )
 
 
 def roll_out(session: Session, experiment: Experiment, variant_key: str, *, by: Actor) -> None:

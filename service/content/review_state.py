@@ -7,7 +7,7 @@ import hashlib
 from typing import Any
 
 import orjson
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
 from service.models import Article, Review, ReviewStatus, Schedule, ScheduleAction
@@ -46,21 +46,29 @@ def draft_changed(
     )
 
 
-def of_subject(site_id: int | None) -> ColumnElement[bool]:
-    """Reviews of a site's overlay (its id), or of the article itself (None)."""
-    return Review.site_id.is_(None) if site_id is None else Review.site_id == site_id
+def of_subject(site_id: int | None, experiment_id: int | None = None) -> ColumnElement[bool]:
+    """Reviews of a site's overlay (its id), of an experiment's variants (its id), or of the
+    article itself (neither)."""
+    site = Review.site_id.is_(None) if site_id is None else Review.site_id == site_id
+    experiment = (
+        Review.experiment_id.is_(None) if experiment_id is None else Review.experiment_id == experiment_id
+    )
+    return and_(site, experiment)
 
 
 def with_author(authors: list[int], key_id: int | None) -> list[int]:
     return sorted({*authors, key_id}) if key_id is not None else authors
 
 
-def void_reviews(session: Session, article_id: int, site_id: int | None, kept: set[str]) -> list[int]:
-    """Void the reviews in review or approved of the article (or of a site's overlay for it)
-    but those of the content `kept` names: the ids of those voided."""
+def void_reviews(
+    session: Session, article_id: int, site_id: int | None, kept: set[str], experiment_id: int | None = None
+) -> list[int]:
+    """Void the reviews in review or approved of the article (or of a site's overlay for it,
+    or of an experiment's variants) but those of the content `kept` names: the ids voided."""
     voided = []
+    subject = of_subject(site_id, experiment_id)
     for review in session.scalars(
-        select(Review).where(Review.article_id == article_id, of_subject(site_id), Review.status.in_(OPEN))
+        select(Review).where(Review.article_id == article_id, subject, Review.status.in_(OPEN))
     ):
         if review.content_hash not in kept:
             review.status = ReviewStatus.VOIDED

@@ -85,14 +85,16 @@ def open_review(
     *,
     by: Actor,
     note: str | None,
+    experiment_id: int | None = None,
 ) -> Review:
-    """Put one version (of the article, or of a site's overlay for it) in review, unless it
-    is in review or approved already; `authors` changed it, and `by` submits it."""
+    """Put one version (of the article, of a site's overlay for it, or of an experiment's
+    variants) in review, unless it is in review or approved already; `authors` changed it,
+    and `by` submits it."""
     digest = content_hash(document)
     pending = session.scalar(
         select(Review).where(
             Review.article_id == article.id,
-            of_subject(site_id),
+            of_subject(site_id, experiment_id),
             Review.content_hash == digest,
             Review.status.in_(OPEN),
         )
@@ -104,6 +106,7 @@ def open_review(
     review = Review(
         article_id=article.id,
         site_id=site_id,
+        experiment_id=experiment_id,
         status=ReviewStatus.IN_REVIEW,
         version=version,
         document=document,
@@ -115,6 +118,7 @@ def open_review(
     session.add(review)
     session.flush()
     details = {"site_id": site_id} if site_id is not None else {}
+    details |= {"experiment_id": experiment_id} if experiment_id is not None else {}
     by.record(
         session,
         "review.submitted",
@@ -177,6 +181,19 @@ def overlay_targets(overlay: dict[str, Any], prefix: str = "") -> set[str]:
     return targets
 
 
+def review_targets(review: Review) -> set[str]:
+    """What a comment on this review's version may point at, whatever it is a version of."""
+    if review.site_id is not None:
+        return overlay_targets(review.document)
+    if review.experiment_id is not None:  # {"variants": [{"key", "name", "weight", "overlay"}]}
+        targets = {""}
+        for variant in review.document["variants"]:
+            targets |= {f"variants.{variant['key']}"}
+            targets |= overlay_targets(variant["overlay"], f"variants.{variant['key']}.overlay.")
+        return targets
+    return comment_targets(review.document)
+
+
 def comment_targets(document: dict[str, Any]) -> set[str]:
     """What a comment may point at: the version as a whole (""), each field (and each field of
     an object field), each child by kind and key, and each field of a child."""
@@ -199,7 +216,7 @@ def request_changes(
     """Send the version back with comments, each on a field or a child of it; an approval not
     yet published may be taken back the same way."""
     _may_decide(review, by, policy, approving=False)
-    targets = comment_targets(review.document) if review.site_id is None else overlay_targets(review.document)
+    targets = review_targets(review)
     unknown = {
         f"comments[{index}].target": [f"The version has no field or child {comment['target']!r}."]
         for index, comment in enumerate(comments)
@@ -220,13 +237,14 @@ def approval_for(
     document: dict[str, Any],
     policy: ReviewPolicy,
     site_id: int | None = None,
+    experiment_id: int | None = None,
 ) -> Review | None:
     """The approved review of exactly this document (or of a site's overlay, `site_id`);
     NotApproved if review is required and there is none (None if it is not, and there is none)."""
     approved = session.scalar(
         select(Review).where(
             Review.article_id == article.id,
-            of_subject(site_id),
+            of_subject(site_id, experiment_id),
             Review.content_hash == content_hash(document),
             Review.status == ReviewStatus.APPROVED,
         )

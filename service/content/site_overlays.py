@@ -22,7 +22,6 @@ from service.content.sites import needed_variables
 from service.models import Article, OverlayVersion, Review, ReviewStatus, Site, SiteOverlay
 from service.models.base import utcnow
 
-
 # An overlay that changes nothing, in the shape a saved one has: what a diff starts from.
 NO_OVERLAY: dict[str, Any] = {"fields": {}, "children": {}, "hide": {}, "order": {}}
 

@@ -34,6 +34,9 @@ class Review(Base):
     # A review of a site's overlay for the article (its document is the overlay); none: of
     # the article itself.
     site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    # A review of an experiment's variants (its document: their overlays), which visitors see
+    # once it starts.
+    experiment_id: Mapped[int | None] = mapped_column(ForeignKey("experiments.id", ondelete="CASCADE"))
     status: Mapped[str] = mapped_column(String(STATUS_LENGTH), index=True)  # a ReviewStatus
     # The draft as submitted: its version (the ETag then; an overlay's version number), its
     # document (or overlay) and that document's hash.
