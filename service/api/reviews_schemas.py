@@ -4,7 +4,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from service.api.delivery_schemas import SEED_DOCUMENT
-from service.content.document import ArticleDocumentSchema, text_field
+from service.content.document import text_field
 from service.models import ReviewStatus
 from service.models.lengths import COMMENT_TARGET_LENGTH
 from service.openapi import sent_in_full
@@ -87,7 +87,13 @@ class ReviewSchema(ma.Schema):
 
 @sent_in_full
 class ReviewDocumentSchema(ReviewSchema):
-    document = fields.Nested(ArticleDocumentSchema)
+    document = fields.Dict(
+        metadata={
+            "description": "The version as submitted: an article document (ArticleDocument), a "
+            'site\'s overlay, or an experiment\'s variants ({"variants": [{"key", "name", "weight", '
+            '"overlay"}]}).'
+        }
+    )
 
 
 REVIEW_EXAMPLE = {
