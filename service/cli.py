@@ -17,6 +17,7 @@ from service.content.json_input import UnreadableJson, read_json
 from service.content.keys import ROLES, issue_key
 from service.content.loading import DuplicateArticles, seed_articles, validate_documents
 from service.content.placeholders import MissingVariables
+from service.content.releases import apply_due_releases
 from service.content.reviews import ReviewPolicy
 from service.content.scheduling import apply_due_schedules
 from service.content.sites import SiteConflict
@@ -98,10 +99,13 @@ def create_key_command(name: str, role: str, expires_in_days: int | None, review
 @click.command("apply-schedules")
 @with_appcontext
 def apply_schedules_command() -> None:
-    """Apply the scheduled publishes and unpublishes that are due. Run it from cron (every
-    minute, say) on as many hosts as you like: each schedule is applied exactly once."""
-    for applied in apply_due_schedules(db.session, policy=ReviewPolicy.from_config(current_app.config)):
+    """Apply the scheduled publishes and unpublishes, and the releases, that are due. Run it
+    from cron (every minute, say) on as many hosts as you like: each is applied exactly once."""
+    policy = ReviewPolicy.from_config(current_app.config)
+    for applied in apply_due_schedules(db.session, policy=policy):
         click.echo(f"schedule {applied.schedule_id}: article {applied.article_id} {applied.outcome}")
+    for release_id, outcome in apply_due_releases(db.session, policy=policy):
+        click.echo(f"release {release_id}: {outcome}")
 
 
 @click.command("send-webhooks")

@@ -18,6 +18,7 @@ from service.content.experiments import ExperimentConflict
 from service.content.keys import KeyConflict
 from service.content.loading import DuplicateArticles
 from service.content.placeholders import MissingVariables
+from service.content.releases import ReleaseConflict
 from service.content.reviews import ReviewRefused
 from service.content.scheduling import ScheduleConflict
 from service.content.site_overlays import OverlayNotFound
@@ -169,3 +170,4 @@ def register_domain_errors(app: Flask) -> None:
     app.register_error_handler(ExperimentConflict, _problem_for(409))
     app.register_error_handler(KeyConflict, _problem_for(409))
     app.register_error_handler(ReviewRefused, _problem_for(403))
+    app.register_error_handler(ReleaseConflict, _problem_for(409))

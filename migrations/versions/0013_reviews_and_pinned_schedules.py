@@ -1,4 +1,4 @@
-"""reviews, the reviewer capability, schedules that pin a version, versioned site overlays
+"""reviews, the reviewer capability, schedules that pin a version, versioned site overlays, releases
 
 Revision ID: 0013
 Revises: 0012
@@ -76,6 +76,21 @@ def upgrade():
     with op.batch_alter_table('schedules') as batch:
         batch.add_column(sa.Column('document', JSON, nullable=True))
         batch.add_column(sa.Column('content_hash', sa.String(length=64), nullable=True))
+    op.create_table(
+        'releases',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('name', sa.String(length=200), nullable=False),
+        sa.Column('items', JSON, nullable=False),
+        sa.Column('status', sa.String(length=20), nullable=False),
+        sa.Column('at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('created_by', sa.String(length=ACTOR_LENGTH), nullable=True),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('outcome', sa.Text(), nullable=True),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_releases')),
+    )
+    op.create_index(op.f('ix_releases_status'), 'releases', ['status'], unique=False)
+    op.create_index(op.f('ix_releases_at'), 'releases', ['at'], unique=False)
     versions = op.create_table(
         'overlay_versions',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -113,6 +128,9 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index(op.f('ix_releases_at'), table_name='releases')
+    op.drop_index(op.f('ix_releases_status'), table_name='releases')
+    op.drop_table('releases')
     with op.batch_alter_table('site_overlays') as batch:
         batch.drop_column('draft_authors')
         batch.drop_column('published_version')

@@ -11,6 +11,7 @@ from service.api import (
     experiment_reviews,  # noqa: F401 (its routes are on experiments.blp)
     experiments,
     keys,
+    releases,
     reviews,
     site_delivery,
     site_overlays,  # noqa: F401 (its routes are on sites.blp)
@@ -39,6 +40,7 @@ def register_blueprints(app: Flask, api: Api) -> None:
     api.register_blueprint(site_delivery.blp)
     api.register_blueprint(articles.blp)
     api.register_blueprint(reviews.blp)
+    api.register_blueprint(releases.blp)
     api.register_blueprint(audit.blp)
     api.register_blueprint(keys.blp)
     api.register_blueprint(transfer.blp)

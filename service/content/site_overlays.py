@@ -167,16 +167,21 @@ def submit_overlay(
 
 
 def publish_overlay(
-    session: Session, site: Site, article: Article, *, by: Actor, policy: ReviewPolicy
+    session: Session,
+    site: Site,
+    article: Article,
+    *,
+    by: Actor,
+    policy: ReviewPolicy,
+    number: int | None = None,
 ) -> OverlayVersion:
-    """Make the overlay's latest version the one delivery applies; under the policy, only if
-    a reviewer approved exactly that version."""
+    """Make the overlay's latest version (or version `number`, a release's) the one delivery
+    applies; under the policy, only if a reviewer approved exactly that version."""
     row = _held(session, site, article.id)
-    if row.draft_version in (0, row.published_version):
-        raise NothingToPublishHere(
-            "nothing to publish: delivery applies the overlay's latest version already"
-        )
-    version = find_version(session, row, row.draft_version)
+    number = row.draft_version if number is None else number
+    if number in (0, row.published_version):
+        raise NothingToPublishHere("nothing to publish: delivery applies that overlay version already")
+    version = find_version(session, row, number)
     _check_fits(session, site, article, version.overlay)
     review = approval_for(session, article, version.overlay, policy, site_id=site.id)
     before = row.overlay

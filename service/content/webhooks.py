@@ -9,7 +9,8 @@ import hmac
 import json
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -22,7 +23,16 @@ from service.content import targets
 from service.models import Article, DeliveryStatus, Webhook, WebhookAttempt, WebhookDelivery
 from service.models.base import utcnow
 
-EVENTS = ("article.published", "article.unpublished", "article.deleted", "schedule.failed")
+EVENTS = (
+    "article.published",
+    "article.unpublished",
+    "article.deleted",
+    "schedule.failed",
+    "release.published",
+)
+# Session.info key: while a release publishes, the events its acts raise are gathered here, to
+# go out as one release.published naming everything it changed (see gathered_events).
+GATHERED = "webhook_events_gathered"
 SIGNATURE_HEADER = "X-CMS-Signature"
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(seconds=30)  # then 1, 2, 4... minutes: about an hour in all
@@ -58,19 +68,37 @@ def signature(secret: str, timestamp: int, body: bytes) -> str:
 
 
 def enqueue(
-    session: Session, event: str, article: Article, revision: int | None = None, **details: Any
+    session: Session, event: str, article: Article | None, revision: int | None = None, **details: Any
 ) -> None:
     """Add one delivery per webhook that listens for this event, in the caller's transaction;
-    `details` say more of the event (a failed schedule's id and reason, say)."""
-    payload = {
-        "event": event,
-        "occurred_at": utcnow().isoformat(),
-        "article": {"id": article.id, "slug": article.slug, "locale": article.locale, "revision": revision},
-        **details,
-    }
+    `details` say more of the event (a failed schedule's id and reason, a release's changes).
+    Within gathered_events, the event is gathered instead."""
+    payload: dict[str, Any] = {"event": event, "occurred_at": utcnow().isoformat()}
+    if article is not None:
+        payload["article"] = {
+            "id": article.id,
+            "slug": article.slug,
+            "locale": article.locale,
+            "revision": revision,
+        }
+    payload |= details
+    if GATHERED in session.info:
+        session.info[GATHERED].append(payload)
+        return
     for webhook in session.scalars(select(Webhook)):
         if event in webhook.events:
             session.add(WebhookDelivery(webhook_id=webhook.id, event=event, payload=payload))
+
+
+@contextmanager
+def gathered_events(session: Session) -> Iterator[list[dict[str, Any]]]:
+    """Within: the events enqueued are gathered in the list yielded instead of queued (a
+    release sends them as one)."""
+    session.info[GATHERED] = gathered = []
+    try:
+        yield gathered
+    finally:
+        del session.info[GATHERED]
 
 
 def _lease_next(session: Session, now: datetime, tried: set[int]) -> WebhookDelivery | None:

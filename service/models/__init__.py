@@ -15,6 +15,7 @@ from service.models.audit import AuditEntry
 from service.models.base import Base
 from service.models.experiment import Event, EventKind, Experiment, ExperimentStatus, Variant
 from service.models.freshness import DeliveryGeneration
+from service.models.release import Release, ReleaseStatus
 from service.models.review import Review, ReviewComment, ReviewStatus
 from service.models.schedule import Schedule, ScheduleAction
 from service.models.site import OverlayVersion, Site, SiteOverlay
@@ -37,6 +38,8 @@ __all__ = [
     "ExperimentStatus",
     "Faq",
     "OverlayVersion",
+    "Release",
+    "ReleaseStatus",
     "Review",
     "ReviewComment",
     "ReviewStatus",
