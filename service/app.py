@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from service import cli, docs, security
+from service import cli, desk, docs, security
 from service.api import register_blueprints
 from service.config import Config
 from service.content.freshness import DeliveryCache, track_changes
@@ -86,6 +86,7 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
         send_wildcard=True,
     )
     docs.init_app(app)
+    desk.init_app(app)
     security.init_app(app)
     cli.init_app(app)
     app.teardown_request(_discard_uncommitted_work)

@@ -6,12 +6,14 @@ made through the API, apps with other settings."""
 import copy
 import json
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
 import pytest
 from flask_migrate import upgrade
+from playwright.sync_api import sync_playwright
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -24,9 +26,11 @@ from service.models import Base
 from tests.databases import database_beside
 from tests.experiment_factories import EXPERIMENTS, SITE, experiment
 from tests.receivers import Receiver
-from tests.servers import start, start_nginx
+from tests.servers import ROOT, start, start_nginx
 
 DRAFTS = "/v1/manage/articles"
+ARTIFACTS = ROOT / "test-artifacts"  # browser tests' screenshots
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def drop_everything() -> None:
@@ -392,3 +396,22 @@ def running(client, publisher, live_article, approve_variants):
     started = client.post(f"{EXPERIMENTS}/cta-heading/start", headers=publisher)
     assert started.json["status"] == "running"
     return started.json
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's headless Chromium, driven by Playwright (skipped without it, but in CI)."""
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must install Debian's chromium (see .ci/run) for the browser tests")
+        pytest.skip("no Chromium on this machine (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+def screenshot(page, name: str) -> None:
+    """A full-page screenshot in test-artifacts/."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

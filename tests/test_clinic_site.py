@@ -5,25 +5,21 @@ Screenshots go to test-artifacts/."""
 
 import functools
 import importlib.util
-import os
-import shutil
 import threading
 import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
-from playwright.sync_api import sync_playwright
 
 from service.content.experiments import RunningExperiment, variant_for
 from service.content.keys import create_key
 from service.extensions import db
 from service.models import Experiment
+from tests.conftest import screenshot
 from tests.servers import ROOT, start
 
 SITE_DIR = ROOT / "examples" / "clinic-site"
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def load_demo_seed():
@@ -34,18 +30,6 @@ def load_demo_seed():
 
 
 demo = load_demo_seed()
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    if CHROMIUM is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI must install Debian's chromium (see .ci/run) for the browser tests")
-        pytest.skip("no Chromium on this machine (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -83,11 +67,6 @@ def open_article(browser, site_url, api_url, site, visitor=None):
     page.goto(f"{site_url}/?site={site}&api={api_url}")
     page.wait_for_selector("article h1")
     return context, page
-
-
-def screenshot(page, name):
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 @pytest.mark.browser

@@ -8,9 +8,11 @@ from service.api.auth import ManagementBlueprint, actor, review_policy
 from service.api.lookup import found_or_404
 from service.api.pagination import page_of
 from service.api.reviews_schemas import (
+    RENDITION_EXAMPLE,
     REVIEW_DOCUMENT_EXAMPLE,
     REVIEW_EXAMPLE,
     ApproveSchema,
+    RenditionSchema,
     RequestChangesSchema,
     ReviewDocumentSchema,
     ReviewQuerySchema,
@@ -18,6 +20,7 @@ from service.api.reviews_schemas import (
 )
 from service.config import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from service.content import reviews
+from service.content.review_renditions import review_renditions
 from service.extensions import db
 from service.models import Capability, Review, Role
 
@@ -60,6 +63,21 @@ class ReviewView(MethodView):
         With the document it pins, as submitted: what an approval publishes, word for word.
         """
         return review_or_404(review_id)
+
+
+@blp.route("/<id:review_id>/renditions")
+class Renditions(MethodView):
+    @blp.requires(Role.VIEWER)
+    @blp.response(200, RenditionSchema(many=True), example=[RENDITION_EXAMPLE])
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(operationId="listReviewRenditions")
+    def get(self, review_id):
+        """Read a version as each site shows it
+
+        For each site (and each experiment variant a visitor there may be dealt): the version
+        in review as delivery would send it, and what differs from what the site shows now.
+        """
+        return review_renditions(db.session, review_or_404(review_id))
 
 
 @blp.route("/<id:review_id>/approve")

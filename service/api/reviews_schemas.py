@@ -121,3 +121,27 @@ REVIEW_EXAMPLE = {
     ],
 }
 REVIEW_DOCUMENT_EXAMPLE = {**REVIEW_EXAMPLE, "document": SEED_DOCUMENT}
+
+
+@sent_in_full
+class RenditionSchema(ma.Schema):
+    site = fields.String()
+    variant = fields.String(allow_none=True, metadata={"description": "experiment/variant, if dealt one."})
+    document = fields.Dict(
+        allow_none=True,
+        metadata={"description": "As delivery would send it (with *_html); none if it cannot."},
+    )
+    changed = fields.List(
+        fields.String(),
+        metadata={"description": "What differs from what the site shows now: faqs.<key>.answer..."},
+    )
+    problem = fields.String(allow_none=True, metadata={"description": "Why the site cannot show it, if so."})
+
+
+RENDITION_EXAMPLE = {
+    "site": "clinic-austin",
+    "variant": None,
+    "document": {"title": SEED_DOCUMENT["title"], "faqs": SEED_DOCUMENT["faqs"][:1]},
+    "changed": ["faqs.time-to-results.answer"],
+    "problem": None,
+}
