@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import orjson
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
@@ -13,6 +14,7 @@ from service.config import SEED_PATH
 from service.content.audit import Actor
 from service.content.editing import ArticleConflict
 from service.content.errors import InvalidDocument
+from service.content.installation import NotEmpty, export_installation, import_installation
 from service.content.json_input import UnreadableJson, read_json
 from service.content.keys import ROLES, issue_key
 from service.content.loading import DuplicateArticles, seed_articles, validate_documents
@@ -118,6 +120,35 @@ def send_webhooks_command() -> None:
         click.echo(f"delivery {outcome.delivery_id}: {outcome.status} (HTTP {outcome.status_code})")
 
 
+@click.command("export-installation")
+@with_appcontext
+@click.argument("destination", type=click.Path(dir_okay=False, path_type=Path))
+def export_installation_command(destination: Path) -> None:
+    """Write everything the service holds to DESTINATION (JSON; a new file), for
+    import-installation into an empty database of either kind. Secrets are left out."""
+    if destination.exists():
+        raise click.ClickException(f"{destination} exists: an export never overwrites a file")
+    exported = export_installation(db.session)
+    destination.write_bytes(orjson.dumps(exported, option=orjson.OPT_INDENT_2))
+    rows = sum(len(rows) for rows in exported["tables"].values())
+    click.echo(f"Exported {rows} rows of {len(exported['tables'])} tables to {destination}.")
+
+
+@click.command("import-installation")
+@with_appcontext
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_installation_command(source: Path) -> None:
+    """Load an export-installation file into this empty (migrated) database, all or nothing.
+    API keys arrive unusable and webhooks with new secrets: issue new keys (create-key)."""
+    try:
+        counts = import_installation(db.session, read_json(source.read_bytes()))
+        db.session.commit()
+    except (UnreadableJson, ValueError, NotEmpty) as error:
+        db.session.rollback()
+        raise click.ClickException(f"Nothing was imported: {error}") from error
+    click.echo(f"Imported {sum(counts.values())} rows into {len(counts)} tables.")
+
+
 @click.command("backup")
 @with_appcontext
 @click.argument("destination", type=click.Path(dir_okay=False, path_type=Path))
@@ -136,6 +167,8 @@ def backup_command(destination: Path) -> None:
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(backup_command)
+    app.cli.add_command(export_installation_command)
+    app.cli.add_command(import_installation_command)
     app.cli.add_command(seed_command)
     app.cli.add_command(create_key_command)
     app.cli.add_command(apply_schedules_command)
