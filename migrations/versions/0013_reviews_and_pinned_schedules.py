@@ -141,7 +141,8 @@ def downgrade():
         batch.drop_column('document')
     with op.batch_alter_table('experiments') as batch:
         batch.drop_column('draft_authors')
-    with op.batch_alter_table('articles') as batch:
+    # (SQLite drops a column by rebuilding the table: it must keep AUTOINCREMENT, see 0005)
+    with op.batch_alter_table('articles', table_kwargs={'sqlite_autoincrement': True}) as batch:
         batch.drop_column('draft_authors')
     with op.batch_alter_table('api_keys') as batch:
         batch.drop_column('reviewer')
