@@ -18,7 +18,9 @@ from service.content import experiments
 from service.content.audit import Actor
 from service.content.keys import create_key
 from service.content.loading import seed_articles, validate_documents
-from service.content.sites import create_site, set_overlay
+from service.content.reviews import ReviewPolicy
+from service.content.site_overlays import save_overlay
+from service.content.sites import create_site
 from service.extensions import db
 from service.models import Site
 
@@ -73,11 +75,12 @@ def build(app: Flask, articles: int) -> BenchData:
         plain, tested = (result.article for result in results)
         austin = session.query(Site).filter_by(key="clinic-austin").one()
         overlay = {"fields": {"summary": "Austin's spine team answers: {{site.phone}}."}}
-        set_overlay(session, austin, plain, overlay, by=by)
+        # (generated data: the overlay is published as saved, as without REVIEW_REQUIRED)
+        save_overlay(session, austin, plain, overlay, by=by, policy=ReviewPolicy(required=False))
         experiment = experiments.create_experiment(
             session, {**EXPERIMENT_EXAMPLE, "article_id": tested.id}, by=by
         )
-        experiments.transition(session, experiment, "start", by=by)
+        experiments.transition(session, experiment, "start", by=by, policy=ReviewPolicy(required=False))
         admin = create_key(session, "bench", "admin")
         session.commit()
         return BenchData(plain.slug, tested.slug, experiment.key, admin.secret)

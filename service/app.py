@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from service import cli, docs, results_page, security, telemetry
+from service import cli, desk, docs, results_page, security, telemetry
 from service.api import register_blueprints
 from service.api.metrics import allowed_networks
 from service.config import Config
@@ -94,6 +94,7 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     )
     docs.init_app(app)
     results_page.init_app(app)
+    desk.init_app(app)
     security.init_app(app)
     telemetry.init_app(app)
     cli.init_app(app)

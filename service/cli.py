@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import orjson
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
@@ -15,11 +16,14 @@ from service.config import SEED_PATH
 from service.content.audit import Actor
 from service.content.editing import ArticleConflict
 from service.content.errors import InvalidDocument
+from service.content.installation import NotEmpty, export_installation, import_installation
 from service.content.json_input import UnreadableJson, read_json
 from service.content.keys import ROLES, KeyConflict, issue_key, list_keys, revoke_key
 from service.content.loading import DuplicateArticles, seed_articles, validate_documents
 from service.content.placeholders import MissingVariables
 from service.content.retention import purge_stopped_events
+from service.content.releases import apply_due_releases
+from service.content.reviews import ReviewPolicy
 from service.content.scheduling import apply_due_schedules
 from service.content.sites import SiteConflict
 from service.content.webhooks import send_due
@@ -85,13 +89,14 @@ def seed_command(files: tuple[Path, ...], publish: bool) -> None:
 @click.option("--name", required=True, help="Who or what will use the key, e.g. 'Ana (marketing)'.")
 @click.option("--role", type=click.Choice(ROLES), default=Role.ADMIN.value, show_default=True)
 @click.option("--expires-in-days", type=click.IntRange(min=1), help="Default: never expires.")
-def create_key_command(name: str, role: str, expires_in_days: int | None) -> None:
+@click.option("--reviewer", is_flag=True, help="The key may approve reviews or request changes.")
+def create_key_command(name: str, role: str, expires_in_days: int | None, reviewer: bool) -> None:
     """Create an API key and print it, once: only its hash is stored.
 
     The first admin key comes from here; admins then create keys through the API.
     """
     expires_at = utcnow() + timedelta(days=expires_in_days) if expires_in_days else None
-    new = issue_key(db.session, name, role, expires_at, by=Actor(None, "flask create-key"))
+    new = issue_key(db.session, name, role, expires_at, by=Actor(None, "flask create-key"), reviewer=reviewer)
     db.session.commit()
     click.echo(f"Created {role} key {new.key.prefix} for {name}. Keep it now; it cannot be shown again:")
     click.echo(new.secret)
@@ -155,10 +160,13 @@ def purge_events_command(days: int) -> None:
 @click.command("apply-schedules")
 @with_appcontext
 def apply_schedules_command() -> None:
-    """Apply the scheduled publishes and unpublishes that are due. Run it from cron (every
-    minute, say) on as many hosts as you like: each schedule is applied exactly once."""
-    for applied in apply_due_schedules(db.session):
+    """Apply the scheduled publishes and unpublishes, and the releases, that are due. Run it
+    from cron (every minute, say) on as many hosts as you like: each is applied exactly once."""
+    policy = ReviewPolicy.from_config(current_app.config)
+    for applied in apply_due_schedules(db.session, policy=policy):
         click.echo(f"schedule {applied.schedule_id}: article {applied.article_id} {applied.outcome}")
+    for release_id, outcome in apply_due_releases(db.session, policy=policy):
+        click.echo(f"release {release_id}: {outcome}")
 
 
 @click.command("send-webhooks")
@@ -185,15 +193,46 @@ def worker_command(period: float | None) -> None:
     """
     allow_private = current_app.config["WEBHOOK_ALLOW_PRIVATE_TARGETS"]
     period = period or current_app.config["WORKER_PERIOD_SECONDS"]
+    policy = ReviewPolicy.from_config(current_app.config)
     stop = threading.Event()
     stop_on_signals(stop)
     click.echo(f"Worker started: a round every {period:g} s; SIGTERM stops it.")
     jobs = {
-        "schedules": lambda: apply_due_schedules(db.session),
+        "schedules": lambda: apply_due_schedules(db.session, policy=policy),
+        "releases": lambda: apply_due_releases(db.session, policy=policy),
         "webhooks": lambda: send_due(db.session, allow_private=allow_private),
     }
     rounds = run_rounds(jobs, period, stop, end=db.session.remove)
     click.echo(f"Worker stopped after {rounds} rounds.")
+
+
+@click.command("export-installation")
+@with_appcontext
+@click.argument("destination", type=click.Path(dir_okay=False, path_type=Path))
+def export_installation_command(destination: Path) -> None:
+    """Write everything the service holds to DESTINATION (JSON; a new file), for
+    import-installation into an empty database of either kind. Secrets are left out."""
+    if destination.exists():
+        raise click.ClickException(f"{destination} exists: an export never overwrites a file")
+    exported = export_installation(db.session)
+    destination.write_bytes(orjson.dumps(exported, option=orjson.OPT_INDENT_2))
+    rows = sum(len(rows) for rows in exported["tables"].values())
+    click.echo(f"Exported {rows} rows of {len(exported['tables'])} tables to {destination}.")
+
+
+@click.command("import-installation")
+@with_appcontext
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_installation_command(source: Path) -> None:
+    """Load an export-installation file into this empty (migrated) database, all or nothing.
+    API keys arrive unusable and webhooks with new secrets: issue new keys (create-key)."""
+    try:
+        counts = import_installation(db.session, read_json(source.read_bytes()))
+        db.session.commit()
+    except (UnreadableJson, ValueError, NotEmpty) as error:
+        db.session.rollback()
+        raise click.ClickException(f"Nothing was imported: {error}") from error
+    click.echo(f"Imported {sum(counts.values())} rows into {len(counts)} tables.")
 
 
 @click.command("backup")
@@ -214,6 +253,8 @@ def backup_command(destination: Path) -> None:
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(backup_command)
+    app.cli.add_command(export_installation_command)
+    app.cli.add_command(import_installation_command)
     app.cli.add_command(seed_command)
     app.cli.add_command(create_key_command)
     app.cli.add_command(list_keys_command)

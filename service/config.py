@@ -81,6 +81,13 @@ class Config:
     # is applied, and a webhook first tried, at most this late.
     WORKER_PERIOD_SECONDS = float(os.environ.get("WORKER_PERIOD_SECONDS", "5"))
 
+    # Nothing reaches a visitor unreviewed: publishing (now, by schedule or in a release)
+    # needs a version a key with the reviewer capability approved, and with four eyes on,
+    # not a key that changed or submitted it. Turn either off ("0") only where one person
+    # writes and vouches alike; `flask seed` and imports record a system approval either way.
+    REVIEW_REQUIRED = os.environ.get("REVIEW_REQUIRED", "1").lower() not in {"0", "false", "no"}
+    REVIEW_FOUR_EYES = os.environ.get("REVIEW_FOUR_EYES", "1").lower() not in {"0", "false", "no"}
+
     # Locale served when a frontend asks for an article without naming one.
     DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "en")
 

@@ -19,7 +19,10 @@ from service.content.keys import KeyConflict
 from service.content.loading import DuplicateArticles
 from service.content.placeholders import MissingVariables
 from service.content.planning import PlanTooLong
+from service.content.releases import ReleaseConflict
+from service.content.reviews import ReviewRefused
 from service.content.scheduling import ScheduleConflict
+from service.content.site_overlays import OverlayNotFound
 from service.content.sites import SiteConflict
 from service.metrics import DEPENDENCY_FAILURES
 
@@ -175,9 +178,12 @@ def register_domain_errors(app: Flask) -> None:
     app.register_error_handler(ArticleConflict, _problem_for(409))
     app.register_error_handler(DuplicateArticles, _problem_for(409))
     app.register_error_handler(ChildNotFound, _problem_for(404))
+    app.register_error_handler(OverlayNotFound, _problem_for(404))
     app.register_error_handler(ScheduleConflict, _problem_for(409))
     app.register_error_handler(MissingVariables, _problem_for(409))
     app.register_error_handler(SiteConflict, _problem_for(409))
     app.register_error_handler(ExperimentConflict, _problem_for(409))
     app.register_error_handler(PlanTooLong, _plan_too_long)
     app.register_error_handler(KeyConflict, _problem_for(409))
+    app.register_error_handler(ReviewRefused, _problem_for(403))
+    app.register_error_handler(ReleaseConflict, _problem_for(409))

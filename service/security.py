@@ -25,6 +25,12 @@ DOCS_POLICY = (
     "img-src 'self' data:; frame-ancestors 'none'"
 )
 DOCS_HEADERS = (("Content-Security-Policy", DOCS_POLICY), *SECURITY_HEADERS)
+# The review desk is a page too, all its own files: no inline script or style at all.
+DESK_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'"
+)
+DESK_HEADERS = (("Content-Security-Policy", DESK_POLICY), *SECURITY_HEADERS)
 
 
 class SecurityHeaders:
@@ -34,7 +40,14 @@ class SecurityHeaders:
         self.wsgi_app = wsgi_app
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        wanted = DOCS_HEADERS if environ.get("PATH_INFO", "").startswith("/docs") else SECURITY_HEADERS
+        path = environ.get("PATH_INFO", "")
+        wanted = (
+            DOCS_HEADERS
+            if path.startswith("/docs")
+            else DESK_HEADERS
+            if path.startswith("/desk")
+            else SECURITY_HEADERS
+        )
 
         def start_with_headers(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             present = {name.lower() for name, _ in headers}

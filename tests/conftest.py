@@ -14,6 +14,7 @@ from typing import NamedTuple
 import pytest
 import redis
 from flask_migrate import upgrade
+from playwright.sync_api import sync_playwright
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
@@ -28,10 +29,11 @@ from service.ratelimits import RateLimits
 from tests.databases import database_beside
 from tests.experiment_factories import EXPERIMENTS, SITE, experiment
 from tests.receivers import Receiver
-from tests.servers import BROWSER_USER_AGENT, CHROMIUM, start, start_nginx
+from tests.servers import BROWSER_USER_AGENT, CHROMIUM, ROOT, start, start_nginx
 
 DRAFTS = "/v1/manage/articles"
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+ARTIFACTS = ROOT / "test-artifacts"  # browser tests' screenshots
 
 
 def drop_everything() -> None:
@@ -166,12 +168,15 @@ def publish(app):
 
 @pytest.fixture
 def auth(app):
-    """Authorization headers for a new key with the given role. The key is made in an app
+    """Authorization headers for a new key with the given role (and the reviewer capability,
+    if asked). The key is made in an app
     context of its own, so that each request the test sends has its own too, as in production."""
 
-    def headers(role: str = "admin", **extra: str) -> dict:
+    def headers(role: str = "admin", *, reviewer: bool = False, **extra: str) -> dict:
         with app.app_context():
-            new = create_key(db.session, f"test {role}", role)
+            new = create_key(
+                db.session, f"test {role}{' reviewer' if reviewer else ''}", role, reviewer=reviewer
+            )
             db.session.commit()
         return {"Authorization": f"Bearer {new.secret}", **extra}
 
@@ -228,6 +233,68 @@ def admin(auth) -> dict:
 
 
 @pytest.fixture
+def reviewer(auth) -> dict:
+    """A clinician's key: the viewer role, with the reviewer capability."""
+    return auth("viewer", reviewer=True)
+
+
+REVIEWS = "/v1/manage/reviews"
+
+
+@pytest.fixture
+def approve(client, request: pytest.FixtureRequest):
+    """Submit an article's draft as it is now for review, with `headers` (by default the test's
+    `editor` key), and approve it with the test's `reviewer` key: REVIEW_REQUIRED's way to a
+    publishable version. The review as approved."""
+
+    def approve(url: str, *, headers: dict | None = None) -> dict:
+        headers = headers or request.getfixturevalue("editor")
+        submitted = client.post(f"{url}/reviews", json={}, headers={**headers, "If-Match": "*"})
+        assert submitted.status_code == 201, submitted.json
+        approved = client.post(
+            f"{REVIEWS}/{submitted.json['id']}/approve", json={}, headers=request.getfixturevalue("reviewer")
+        )
+        assert approved.status_code == 200, approved.json
+        return approved.json
+
+    return approve
+
+
+@pytest.fixture
+def publish_reviewed(client, approve, request: pytest.FixtureRequest):
+    """Have the article's draft approved as it is (see approve) and publish it, with `headers`
+    (by default the test's `publisher` key) and If-Match: *: the publish's answer."""
+
+    def publish(url: str, headers: dict | None = None, **body):
+        headers = headers or request.getfixturevalue("publisher")
+        approve(url, headers=headers)
+        return client.post(f"{url}/publish", json=body, headers={**headers, "If-Match": "*"})
+
+    return publish
+
+
+@pytest.fixture
+def publish_overlay(client, request: pytest.FixtureRequest):
+    """Save a site's overlay for an article, submit it, have the test's `reviewer` approve it
+    and publish it, with `headers` (by default the test's `admin` key): the publish's answer."""
+
+    def publish(site: str, article_id: int | str, overlay: dict, headers: dict | None = None):
+        headers = headers or request.getfixturevalue("admin")
+        url = f"/v1/manage/sites/{site}/overlays/{article_id}"
+        saved = client.put(url, json=overlay, headers=headers)
+        assert saved.status_code == 200, saved.json
+        submitted = client.post(f"{url}/reviews", json={}, headers=headers)
+        assert submitted.status_code == 201, submitted.json
+        approved = client.post(
+            f"{REVIEWS}/{submitted.json['id']}/approve", json={}, headers=request.getfixturevalue("reviewer")
+        )
+        assert approved.status_code == 200, approved.json
+        return client.post(f"{url}/publish", headers=headers)
+
+    return publish
+
+
+@pytest.fixture
 def create_draft(client, seed_document, request: pytest.FixtureRequest):
     """Create an article through the API: `document` (by default the seed) with `changes`, sent
     with `headers` (by default the test's `editor` key)."""
@@ -248,14 +315,15 @@ def draft(create_draft) -> ManagedArticle:
 
 
 @pytest.fixture
-def create_published(client, create_draft, request: pytest.FixtureRequest):
-    """Create an article as create_draft does, then publish it whatever its version (If-Match:
-    *); `headers` by default the test's `publisher` key. As the publish answered."""
+def create_published(create_draft, publish_reviewed, request: pytest.FixtureRequest):
+    """Create an article as create_draft does, have a reviewer approve it and publish it
+    whatever its version (If-Match: *); `headers` by default the test's `publisher` key. As
+    the publish answered."""
 
     def create(document: dict | None = None, *, headers: dict | None = None, **changes) -> ManagedArticle:
         headers = headers or request.getfixturevalue("publisher")
         url = create_draft(document, headers=headers, **changes).url
-        response = client.post(f"{url}/publish", json={}, headers={**headers, "If-Match": "*"})
+        response = publish_reviewed(url, headers)
         assert response.status_code == 200, response.json
         return ManagedArticle(url, response.json, response.headers["ETag"])
 
@@ -304,10 +372,30 @@ def live_article(client, admin, create_published):
 
 
 @pytest.fixture
-def running(client, publisher, live_article):
-    """The experiment cta-heading on the live article, started: as the API shows it."""
+def approve_variants(client, request: pytest.FixtureRequest):
+    """Submit an experiment's variants for review with `headers` (by default the test's
+    `publisher` key) and have the test's `reviewer` approve them: what starting it needs."""
+
+    def approve(key: str, headers: dict | None = None) -> dict:
+        headers = headers or request.getfixturevalue("publisher")
+        submitted = client.post(f"{EXPERIMENTS}/{key}/reviews", json={}, headers=headers)
+        assert submitted.status_code == 201, submitted.json
+        approved = client.post(
+            f"{REVIEWS}/{submitted.json['id']}/approve", json={}, headers=request.getfixturevalue("reviewer")
+        )
+        assert approved.status_code == 200, approved.json
+        return approved.json
+
+    return approve
+
+
+@pytest.fixture
+def running(client, publisher, live_article, approve_variants):
+    """The experiment cta-heading on the live article, its variants approved, started: as the
+    API shows it."""
     created = client.post(EXPERIMENTS, json=experiment(live_article), headers=publisher)
     assert created.status_code == 201, created.json
+    approve_variants("cta-heading")
     started = client.post(f"{EXPERIMENTS}/cta-heading/start", headers=publisher)
     assert started.json["status"] == "running"
     return started.json
@@ -335,7 +423,6 @@ def chromium():
         if os.environ.get("CI"):
             pytest.fail("CI must install Debian's chromium (see .ci/run) for the browser tests")
         pytest.skip("no Chromium on this machine (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -353,3 +440,9 @@ def live_server(app) -> Iterator[str]:
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+
+
+def screenshot(page, name: str) -> None:
+    """A full-page screenshot in test-artifacts/."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

@@ -41,9 +41,11 @@ def concrete(path, operation):
 
 @pytest.fixture
 def keys(app):
-    """A key per role, and dead ones: revoked and expired admins."""
+    """A key per role, the same with the reviewer capability ("<role>+reviewer"), and dead
+    ones: revoked and expired admins."""
     with app.app_context():
         made = {role: create_key(db.session, role, role) for role in ROLES}
+        made |= {f"{role}+reviewer": create_key(db.session, role, role, reviewer=True) for role in ROLES}
         revoked = create_key(db.session, "revoked", "admin")
         revoke_key(db.session, revoked.key, by=Actor(None, "test"))
         expired = create_key(db.session, "expired", "admin", expires_at=utcnow() - timedelta(seconds=1))
@@ -75,17 +77,24 @@ def test_every_management_operation_refuses_a_missing_bad_revoked_or_expired_key
 
 
 def test_each_role_gets_past_authorisation_exactly_where_its_rank_allows(client, spec, keys):
+    """...and, where an operation needs a capability (deciding a review), only with it."""
+    capable = 0
     for method, path, operation in operations(spec):
         required = operation.get("x-required-role")
         if required is None:
             continue
         url = concrete(path, operation)
+        capability = operation.get("x-required-capability")
+        capable += capability is not None
         for role in ROLES:
-            status = call(client, method, url, keys[role]).status_code
-            if ROLES.index(role) < ROLES.index(required):
-                assert status == 403, (method, path, role)
-            else:
-                assert status not in (401, 403), (method, path, role, status)
+            for key in (role, f"{role}+reviewer"):
+                status = call(client, method, url, keys[key]).status_code
+                lacks_capability = capability is not None and not key.endswith(f"+{capability}")
+                if ROLES.index(role) < ROLES.index(required) or lacks_capability:
+                    assert status == 403, (method, path, key)
+                else:
+                    assert status not in (401, 403), (method, path, key, status)
+    assert capable == 2  # approve and request changes
 
 
 def test_management_operations_are_exactly_those_under_manage(spec):
@@ -98,7 +107,7 @@ def test_management_operations_are_exactly_those_under_manage(spec):
 
 
 @pytest.fixture
-def hidden_material(client, auth, publish, seed_document):
+def hidden_material(client, auth, publish, seed_document, approve_variants):
     """A published article whose draft has moved on, with a note, a running experiment with
     odd weights, a preview-only variant, and a site."""
     admin = auth("admin")
@@ -125,6 +134,7 @@ def hidden_material(client, auth, publish, seed_document):
         ],
     }
     assert client.post("/v1/manage/experiments", json=experiment, headers=admin).status_code == 201
+    approve_variants("cta-wording", admin)
     started = client.post("/v1/manage/experiments/cta-wording/start", headers=admin)
     assert started.status_code == 200, started.json
     return article

@@ -16,6 +16,7 @@ from service.content.experiments import RunningExperiment, variant_for
 from service.content.keys import create_key
 from service.extensions import db
 from service.models import Experiment
+from tests.conftest import screenshot
 from tests.servers import ROOT, start
 
 SITE_DIR = ROOT / "examples" / "clinic-site"
@@ -46,8 +47,10 @@ def demo_api(app, database_url, published, site_server, tmp_path):
     """The API under gunicorn, seeded as `make demo` seeds it, its sites served from site_server."""
     with app.app_context():
         secret = create_key(db.session, "demo", "admin").secret
+        reviewer = create_key(db.session, "demo reviewer", "viewer", reviewer=True).secret
         db.session.commit()
-    demo.seed(app.test_client(), {"Authorization": f"Bearer {secret}"}, site_server)
+    bearer = {"Authorization": f"Bearer {secret}"}
+    demo.seed(app.test_client(), bearer, {"Authorization": f"Bearer {reviewer}"}, site_server)
     server = start(database_url, tmp_path / "api.log", DELIVERY_FRESHNESS_SECONDS="0.5")
     yield server.url, secret
     server.stop()
@@ -65,11 +68,6 @@ def open_article(browser, site_url, api_url, site, visitor=None):
     page.goto(f"{site_url}/?site={site}&api={api_url}")
     page.wait_for_selector("article h1")
     return context, page
-
-
-def screenshot(page, name):
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 @pytest.mark.browser

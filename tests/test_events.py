@@ -99,11 +99,12 @@ def test_an_event_from_an_unknown_site_is_rejected(client, running):
 
 
 def test_an_experiment_on_some_sites_takes_events_from_those_sites_only(
-    client, auth, publisher, live_article
+    client, auth, publisher, live_article, approve_variants
 ):
     dallas = {**SITE, "key": "clinic-dallas", "name": "Renova Dallas"}
     assert client.post("/v1/manage/sites", json=dallas, headers=auth("admin")).status_code == 201
     client.post(EXPERIMENTS, json=experiment(live_article, sites=["clinic-austin"]), headers=publisher)
+    approve_variants("cta-heading")
     seed = client.post(f"{EXPERIMENTS}/cta-heading/start", headers=publisher).json["seed"]
     (visitor,) = visitors(seed, "control", 1)
 

@@ -43,8 +43,11 @@ def test_visitors_get_their_variant_deterministically_as_a_growthbook_sdk_would(
         assert shared.headers["Cache-Control"].startswith("public")
 
 
-def test_outside_coverage_visitors_see_control_and_are_not_in_the_experiment(client, publisher, live_article):
+def test_outside_coverage_visitors_see_control_and_are_not_in_the_experiment(
+    client, publisher, live_article, approve_variants
+):
     client.post(EXPERIMENTS, json=experiment(live_article, coverage=0.0), headers=publisher)
+    approve_variants("cta-heading")
     client.post(f"{EXPERIMENTS}/cta-heading/start", headers=publisher)
 
     assignment = article_for(client, "anyone").json["assignment"]
@@ -191,7 +194,9 @@ def test_an_experiment_naming_an_unknown_site_is_422(client, publisher, live_art
     assert response.json["errors"][0]["field"] == "sites"
 
 
-def test_variant_text_is_filled_with_the_sites_variables(client, auth, publisher, live_article):
+def test_variant_text_is_filled_with_the_sites_variables(
+    client, auth, publisher, live_article, approve_variants
+):
     client.put(
         "/v1/manage/sites/clinic-austin",
         json={**SITE, "variables": {"phone": "512-555-0100"}},
@@ -200,6 +205,7 @@ def test_variant_text_is_filled_with_the_sites_variables(client, auth, publisher
     config = experiment(live_article)
     config["variants"][1]["overlay"] = {"fields": {"call_to_action": {"heading": "Call {{site.phone}}"}}}
     assert client.post(EXPERIMENTS, json=config, headers=publisher).status_code == 201
+    approve_variants("cta-heading")
     client.post(f"{EXPERIMENTS}/cta-heading/start", headers=publisher)
 
     forced = client.get(f"{ARTICLE}?variant=heading")

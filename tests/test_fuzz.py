@@ -73,6 +73,10 @@ RULES_BEYOND_THE_SPEC = {
     "PUT /v1/manage/articles/{article_id}/order/{kind}": {"keys"},  # each current key, once
     "POST /v1/manage/articles/{article_id}/schedules": {"at"},  # in the future
     "POST /v1/manage/keys": {"expires_at"},  # in the future
+    # a comment points at a field or child the reviewed version has
+    "POST /v1/manage/reviews/{review_id}/request-changes": {"comments"},
+    # a release's items name reviews and experiments that exist; exactly one kind each
+    "POST /v1/manage/releases": {"items", "at"},
     "POST /v1/manage/webhooks": {"url"},  # its host resolves, to public addresses only
     # variable names are lowercase identifiers; page_url holds {slug} (see api.sites)
     "POST /v1/manage/sites": {"variables", "page_url"},

@@ -6,7 +6,7 @@ from openapi_spec_validator import validate
 
 from tests.walk import members
 
-# Pages for people, not API operations: the docs browser and the experiment results page.
+# Pages for people, not API operations: the docs browser, the results page and the review desk.
 UNDOCUMENTED = {
     "/openapi.json",
     "/docs",
@@ -14,6 +14,8 @@ UNDOCUMENTED = {
     "/",
     "/results/",
     "/results/<path:filename>",
+    "/desk",
+    "/desk/<path:filename>",
 }
 
 

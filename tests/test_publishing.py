@@ -8,10 +8,17 @@ LIVE = f"/v1/articles/{SLUG}"
 
 
 class Editor:
-    """A marketer's session: remembers the last ETag, as a frontend would."""
+    """A marketer's session: remembers the last ETag, as a frontend would; `approve` has the
+    draft approved as it is (conftest), for `publish`."""
 
-    def __init__(self, client, headers, url, etag):
+    def __init__(self, client, headers, url, etag, approve=None):
         self.client, self.headers, self.url, self.etag = client, headers, url, etag
+        self.approve = approve
+
+    def publish(self, **kwargs):
+        """Have the draft as it is approved by a reviewer, then publish it."""
+        self.approve(self.url, headers=self.headers)
+        return self.send("post", "/publish", **kwargs)
 
     def send(self, method, path="", **kwargs):
         response = getattr(self.client, method)(
@@ -25,14 +32,14 @@ class Editor:
 
 
 @pytest.fixture
-def as_publisher(client, publisher, create_draft):
+def as_publisher(client, publisher, create_draft, approve):
     """The seed article as a draft, and a session with the publisher's key that created it."""
     created = create_draft(headers=publisher)
-    return Editor(client, publisher, created.url, created.etag)
+    return Editor(client, publisher, created.url, created.etag, approve)
 
 
 def test_publishing_freezes_a_revision_that_delivery_serves(client, as_publisher):
-    response = as_publisher.send("post", "/publish", json={"note": "First publication"})
+    response = as_publisher.publish(json={"note": "First publication"})
 
     assert response.status_code == 200
     assert response.json["status"] == "published" and response.json["published_revision"] == 1
@@ -42,7 +49,7 @@ def test_publishing_freezes_a_revision_that_delivery_serves(client, as_publisher
     as_publisher.send("patch", json={"title": "A draft title"})
     assert client.get(LIVE).json["title"] != "A draft title"
 
-    as_publisher.send("post", "/publish", json={})
+    as_publisher.publish(json={})
     assert client.get(LIVE).json["title"] == "A draft title"
     assert client.get(LIVE).json["revision"] == 2
 
@@ -53,7 +60,7 @@ def test_an_editor_cannot_publish(client, auth, as_publisher):
 
 
 def test_unpublishing_hides_the_article_and_keeps_its_history(client, as_publisher):
-    as_publisher.send("post", "/publish", json={})
+    as_publisher.publish(json={})
 
     response = as_publisher.send("post", "/unpublish")
 
@@ -63,16 +70,16 @@ def test_unpublishing_hides_the_article_and_keeps_its_history(client, as_publish
 
 
 def test_a_published_article_must_be_unpublished_before_deletion(as_publisher):
-    as_publisher.send("post", "/publish", json={})
+    as_publisher.publish(json={})
     assert as_publisher.send("delete").status_code == 409
     as_publisher.send("post", "/unpublish")
     assert as_publisher.send("delete").status_code == 204
 
 
 def test_history_lists_who_published_when_and_why(as_publisher):
-    as_publisher.send("post", "/publish", json={"note": "Launch"})
+    as_publisher.publish(json={"note": "Launch"})
     as_publisher.send("patch", json={"summary": "Shorter."})
-    as_publisher.send("post", "/publish", json={"note": "Tighter summary"})
+    as_publisher.publish(json={"note": "Tighter summary"})
 
     history = as_publisher.get("/revisions").json
 
@@ -87,7 +94,7 @@ def test_history_lists_who_published_when_and_why(as_publisher):
 
 
 def test_two_revisions_diff_by_field_and_child(as_publisher, seed_document):
-    as_publisher.send("post", "/publish", json={})
+    as_publisher.publish(json={})
     faqs = [faq["key"] for faq in seed_document["faqs"]]
     as_publisher.send("patch", json={"title": "New title", "seo": {"title": "SEO"}})
     as_publisher.send(
@@ -96,7 +103,7 @@ def test_two_revisions_diff_by_field_and_child(as_publisher, seed_document):
     as_publisher.send("delete", "/conditions/advanced-disc-collapse")
     as_publisher.send("patch", "/faqs/time-to-results", json={"answer": "Weeks."})
     as_publisher.send("put", "/order/faqs", json={"keys": [faqs[4], *faqs[:4], faqs[5]]})
-    as_publisher.send("post", "/publish", json={})
+    as_publisher.publish(json={})
 
     diff = as_publisher.get("/diff?from=1&to=2").json
 
@@ -119,9 +126,9 @@ def test_two_revisions_diff_by_field_and_child(as_publisher, seed_document):
 
 
 def test_restoring_a_revision_makes_it_the_draft_and_can_publish_it(client, as_publisher, seed_document):
-    as_publisher.send("post", "/publish", json={})
+    as_publisher.publish(json={})
     as_publisher.send("patch", json={"title": "Second"})
-    as_publisher.send("post", "/publish", json={})
+    as_publisher.publish(json={})
 
     restored = as_publisher.send("post", "/revisions/1/restore", json={"publish": True, "note": "Back to 1"})
 
@@ -139,7 +146,7 @@ def test_preview_shows_the_draft_as_delivery_will(client, as_publisher):
     assert preview.headers["Cache-Control"] == "private, no-store"
     assert preview.json["title"] == "Coming soon" and preview.json["revision"] is None
 
-    as_publisher.send("post", "/publish", json={})
+    as_publisher.publish(json={})
     live = client.get(LIVE).json
     skip = {"revision", "published_at", "etag"}
     assert {k: v for k, v in live.items() if k not in skip} == {
@@ -149,21 +156,28 @@ def test_preview_shows_the_draft_as_delivery_will(client, as_publisher):
 
 def test_every_change_is_in_the_audit_log(client, auth, as_publisher):
     as_publisher.send("patch", json={"title": "Audited"})
-    as_publisher.send("post", "/publish", json={"note": "go"})
+    as_publisher.publish(json={"note": "go"})
     admin = auth("viewer")
     article_id = int(as_publisher.url.rsplit("/", 1)[1])
 
     entries = client.get(f"/v1/manage/audit?article_id={article_id}", headers=admin).json
 
-    assert [e["action"] for e in entries] == ["article.published", "article.updated", "article.created"]
-    published = entries[0]
+    assert [e["action"] for e in entries] == [
+        "article.published",
+        "review.approved",
+        "review.submitted",
+        "article.updated",
+        "article.created",
+    ]
+    published, approved = entries[0], entries[1]
     assert published["key_prefix"].startswith("cms_")
     assert (published["revision_before"], published["revision_after"]) == (None, 1)
-    assert published["details"] == {"note": "go"}
+    assert published["details"] == {"note": "go", "review": approved["details"]["review"]}
+    assert approved["key_id"] != published["key_id"]  # the reviewer's key, not the publisher's
 
 
 def test_a_diff_names_revisions_by_number_or_draft(as_publisher):
-    as_publisher.send("post", "/publish", json={})
+    as_publisher.publish(json={})
     bad = as_publisher.get("/diff?from=latest")
     assert bad.status_code == 422
     assert bad.json["errors"] == [
@@ -189,7 +203,7 @@ def test_the_audit_log_filters_by_key(client, auth, as_publisher, create_draft):
 def test_a_draft_moving_to_a_new_slug_changes_nothing_for_visitors_until_published(
     client, as_publisher, seed_document
 ):
-    as_publisher.send("post", "/publish", json={})
+    as_publisher.publish(json={})
     moved = as_publisher.send("patch", json={"slug": "stem-cells-and-back-pain", "locale": "en-GB"})
     assert moved.status_code == 200
 
@@ -197,7 +211,7 @@ def test_a_draft_moving_to_a_new_slug_changes_nothing_for_visitors_until_publish
     assert client.get("/v1/articles/stem-cells-and-back-pain").status_code == 404
     assert [card["slug"] for card in client.get("/v1/articles?locale=en").json] == [seed_document["slug"]]
 
-    as_publisher.send("post", "/publish", json={})
+    as_publisher.publish(json={})
     assert client.get(LIVE).status_code == 404
     moved_live = client.get("/v1/articles/stem-cells-and-back-pain?locale=en-gb")
     assert moved_live.json["revision"] == 2 and moved_live.headers["Content-Language"] == "en-GB"
@@ -206,7 +220,7 @@ def test_a_draft_moving_to_a_new_slug_changes_nothing_for_visitors_until_publish
 def test_a_slug_still_served_for_one_article_cannot_be_taken_by_another(
     client, auth, as_publisher, seed_document
 ):
-    as_publisher.send("post", "/publish", json={})
+    as_publisher.publish(json={})
     as_publisher.send("patch", json={"slug": "moved-away"})
 
     taken = client.post(DRAFTS, json=seed_document, headers=auth("editor"))
@@ -230,12 +244,12 @@ def test_a_deleted_articles_id_is_never_given_to_a_new_one(client, auth, as_publ
 
 
 def test_publishing_what_is_already_live_or_unpublishing_twice_is_409(as_publisher):
-    as_publisher.send("post", "/publish", json={})
+    as_publisher.publish(json={})
     again = as_publisher.send("post", "/publish", json={})
     assert again.status_code == 409
     assert "Nothing to publish" in again.json["detail"]
 
     assert as_publisher.send("post", "/unpublish").status_code == 200
     assert as_publisher.send("post", "/unpublish").status_code == 409
-    assert as_publisher.send("post", "/publish", json={}).status_code == 200  # republishing is fine
+    assert as_publisher.publish(json={}).status_code == 200  # republishing is fine
     assert [r["number"] for r in as_publisher.get("/revisions").json] == [2, 1]

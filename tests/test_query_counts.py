@@ -69,7 +69,7 @@ PATHS = [
 
 
 @pytest.fixture
-def experiments_on_both(app, client, short_and_long, auth):
+def experiments_on_both(app, client, short_and_long, auth, approve_variants):
     admin = auth("admin")
     articles = client.get("/v1/manage/articles", headers=admin).get_json()
     for article in articles:
@@ -80,6 +80,7 @@ def experiments_on_both(app, client, short_and_long, auth):
             headers=admin,
         )
         assert created.status_code == 201, created.get_json()
+        approve_variants(key, admin)
         assert client.post(f"/v1/manage/experiments/{key}/start", headers=admin).status_code == 200
 
 

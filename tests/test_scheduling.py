@@ -18,15 +18,19 @@ def make_due(app) -> None:
         db.session.commit()
 
 
-def schedule(client, headers, url, action):
+def schedule(client, headers, url, action, if_match="*"):
+    """Schedule `action` in an hour, of the draft's version `if_match` names."""
     at = (utcnow() + timedelta(hours=1)).isoformat()
-    return client.post(f"{url}/schedules", json={"action": action, "at": at}, headers=headers)
+    return client.post(
+        f"{url}/schedules", json={"action": action, "at": at}, headers={**headers, "If-Match": if_match}
+    )
 
 
 def test_a_due_publish_is_applied_once_by_the_command(
-    app, client, runner, publisher, create_draft, seed_document
+    app, client, runner, publisher, create_draft, seed_document, approve
 ):
     url = create_draft(headers=publisher).url
+    approve(url, headers=publisher)
     created = schedule(client, publisher, url, "publish")
     assert created.status_code == 201 and created.json["applied_at"] is None
 
@@ -67,9 +71,13 @@ def test_schedules_must_be_in_the_future_and_can_be_cancelled(client, auth, publ
     assert schedule(client, auth("editor"), url, "publish").status_code == 403
 
 
-def test_several_hosts_applying_at_once_apply_each_schedule_once(app, client, publisher, create_draft):
+def test_several_hosts_applying_at_once_apply_each_schedule_once(
+    app, client, publisher, create_draft, approve
+):
     for number in range(6):
-        schedule(client, publisher, create_draft(headers=publisher, slug=f"article-{number}").url, "publish")
+        url = create_draft(headers=publisher, slug=f"article-{number}").url
+        approve(url, headers=publisher)
+        schedule(client, publisher, url, "publish")
     make_due(app)
     barrier = threading.Barrier(4)
     applied = []
@@ -93,11 +101,12 @@ def test_several_hosts_applying_at_once_apply_each_schedule_once(app, client, pu
 
 
 def test_a_schedule_that_cannot_apply_says_why_and_holds_back_nothing(
-    app, client, runner, admin, create_draft
+    app, client, runner, admin, create_draft, approve
 ):
     blocked = create_draft(headers=admin, slug="blocked", summary="Call {{site.phone}}")
     fine = create_draft(headers=admin, slug="fine")
     for created in (blocked, fine):
+        approve(created.url, headers=admin)
         schedule(client, admin, created.url, "publish")
     make_due(app)
 
@@ -111,9 +120,10 @@ def test_a_schedule_that_cannot_apply_says_why_and_holds_back_nothing(
 
 
 def test_a_schedule_acts_for_whoever_made_it_and_is_logged_under_it(
-    app, client, runner, publisher, create_draft
+    app, client, runner, publisher, create_draft, approve
 ):
     url = create_draft(headers=publisher).url
+    approve(url, headers=publisher)
     entry = schedule(client, publisher, url, "publish").json
     make_due(app)
 
@@ -134,11 +144,13 @@ def test_a_schedule_acts_for_whoever_made_it_and_is_logged_under_it(
 
 
 def test_a_schedule_that_does_not_apply_leaves_the_article_as_it_was(
-    app, client, runner, admin, create_draft, create_published
+    app, client, runner, admin, create_draft, create_published, approve
 ):
-    """Neither the version (an editor's If-Match still holds) nor the log moves."""
+    """Neither the version (an editor's If-Match still holds) nor the article's history moves:
+    the log only says why the schedule failed."""
     live = create_published(headers=admin).url
     unpublished = create_draft(headers=admin, slug="blocked", summary="Call {{site.phone}}").url
+    approve(unpublished, headers=admin)
     etags = {url: client.get(url, headers=admin).headers["ETag"] for url in (live, unpublished)}
     for url, action in ((live, "publish"), (unpublished, "publish"), (unpublished, "unpublish")):
         schedule(client, admin, url, action)
@@ -151,4 +163,77 @@ def test_a_schedule_that_does_not_apply_leaves_the_article_as_it_was(
     assert "already unpublished" in output
     assert {url: client.get(url, headers=admin).headers["ETag"] for url in etags} == etags
     actions = {entry["action"] for entry in client.get("/v1/manage/audit", headers=admin).json}
-    assert actions == {"article.created", "article.published", "schedule.created"}
+    assert actions == {
+        "article.created",
+        "review.submitted",
+        "review.approved",
+        "article.published",
+        "schedule.created",
+        "schedule.failed",
+    }
+
+
+def test_a_scheduled_publish_publishes_the_version_it_names_not_later_edits(
+    app, client, runner, editor, publisher, create_draft, approve, seed_document
+):
+    url = create_draft(headers=editor).url
+    approved = approve(url, headers=editor)
+    entry = schedule(client, publisher, url, "publish").json
+    assert entry["content_hash"] == approved["content_hash"]
+
+    etag = client.get(url, headers=editor).headers["ETag"]
+    later = client.patch(url, json={"title": "A later edit"}, headers={**editor, "If-Match": etag})
+    assert later.status_code == 200
+    make_due(app)
+    assert "published revision 1" in runner.invoke(args=["apply-schedules"]).output
+
+    assert client.get(f"/v1/articles/{seed_document['slug']}").json["title"] == seed_document["title"]
+    draft = client.get(url, headers=editor).json
+    assert draft["title"] == "A later edit" and draft["published_revision"] == 1  # the next draft
+    (review,) = client.get(f"{url}/reviews", headers=editor).json
+    assert (review["status"], review["published_revision"]) == ("published", 1)
+
+
+def test_a_scheduled_version_no_longer_approved_fails_with_a_reason_and_a_webhook(
+    app, client, runner, admin, editor, publisher, reviewer, create_draft, approve, private_targets, receiver
+):
+    hook = client.post(
+        "/v1/manage/webhooks", json={"url": receiver().url, "events": ["schedule.failed"]}, headers=admin
+    ).json
+    url = create_draft(headers=editor).url
+    approved = approve(url, headers=editor)
+    entry = schedule(client, publisher, url, "publish").json
+    taken_back = client.post(
+        f"/v1/manage/reviews/{approved['id']}/request-changes",
+        json={"comments": [{"target": "title", "body": "Not this wording after all."}]},
+        headers=reviewer,
+    )
+    assert taken_back.status_code == 200
+    make_due(app)
+
+    output = runner.invoke(args=["apply-schedules"]).output
+
+    assert "failed: publishing needs an approved version" in output
+    assert client.get(f"{url}/revisions", headers=editor).json == []
+    (applied,) = client.get(f"{url}/schedules", headers=editor).json
+    assert applied["outcome"].startswith("failed: publishing needs an approved version")
+    (delivery,) = client.get(f"/v1/manage/webhooks/{hook['id']}/deliveries", headers=admin).json
+    assert delivery["event"] == "schedule.failed"
+    assert delivery["payload"]["schedule"] == {"id": entry["id"], "action": "publish"}
+    assert delivery["payload"]["reason"].startswith("publishing needs an approved version")
+    failed = client.get("/v1/manage/audit", headers=admin).json[0]
+    assert (failed["action"], failed["details"]["schedule"]) == ("schedule.failed", entry["id"])
+
+
+def test_a_publish_is_scheduled_for_the_version_if_match_names(client, publisher, create_draft):
+    created = create_draft(headers=publisher)
+    client.patch(created.url, json={"title": "Moved on"}, headers={**publisher, "If-Match": created.etag})
+    assert schedule(client, publisher, created.url, "publish", if_match=created.etag).status_code == 412
+    assert (
+        client.post(
+            f"{created.url}/schedules",
+            json={"action": "publish", "at": "2099-01-01T00:00:00Z"},
+            headers=publisher,
+        ).status_code
+        == 428
+    )

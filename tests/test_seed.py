@@ -180,9 +180,14 @@ def test_each_article_a_seed_changes_is_logged_as_the_commands_doing(runner, cli
     runner.invoke(args=["seed"])  # changes nothing, so logs nothing
     headers = auth("viewer")
 
-    (entry,) = client.get("/v1/manage/audit", headers=headers).json
+    approval, entry = client.get("/v1/manage/audit", headers=headers).json
 
     assert (entry["action"], entry["key_id"], entry["article_slug"]) == ("article.seeded", None, SLUG)
+    assert (approval["action"], approval["key_id"], approval["details"]["system"]) == (
+        "review.approved",
+        None,
+        True,
+    )
     assert (entry["revision_before"], entry["revision_after"]) == (None, 1)
     (revision,) = client.get(f"/v1/manage/articles/{entry['article_id']}/revisions", headers=headers).json
     assert revision["published_by"] == "flask seed"

@@ -31,14 +31,10 @@ def article_with_placeholders(admin, create_draft, seed_document):
     return create_draft(seed_document, headers=admin).url
 
 
-def publish(client, headers, url):
-    return client.post(f"{url}/publish", json={}, headers={**headers, "If-Match": "*"})
-
-
 def test_each_site_gets_the_article_with_its_own_details(
-    client, admin, two_sites, article_with_placeholders, seed_document
+    client, publish_reviewed, admin, two_sites, article_with_placeholders, seed_document
 ):
-    assert publish(client, admin, article_with_placeholders).status_code == 200
+    assert publish_reviewed(article_with_placeholders, admin).status_code == 200
     slug = seed_document["slug"]
 
     austin = client.get(f"/v1/sites/clinic-austin/articles/{slug}").json
@@ -53,20 +49,20 @@ def test_each_site_gets_the_article_with_its_own_details(
 
 
 def test_a_placeholder_without_a_value_is_caught_at_publish_time(
-    client, admin, two_sites, article_with_placeholders
+    client, publish_reviewed, admin, two_sites, article_with_placeholders
 ):
     client.put(f"{SITES}/clinic-dallas", json={**DALLAS, "variables": {"phone": "214"}}, headers=admin)
 
-    response = publish(client, admin, article_with_placeholders)
+    response = publish_reviewed(article_with_placeholders, admin)
 
     assert response.status_code == 409
     assert "clinic-dallas lacks booking_url" in response.json["detail"]
 
 
 def test_a_site_cannot_drop_a_variable_a_live_article_shows(
-    client, admin, two_sites, article_with_placeholders
+    client, publish_reviewed, admin, two_sites, article_with_placeholders
 ):
-    publish(client, admin, article_with_placeholders)
+    publish_reviewed(article_with_placeholders, admin)
     response = client.put(
         f"{SITES}/clinic-austin", json={**AUSTIN, "variables": {"phone": "512"}}, headers=admin
     )
@@ -75,7 +71,7 @@ def test_a_site_cannot_drop_a_variable_a_live_article_shows(
 
 
 def test_a_site_overlay_changes_what_that_site_shows_only(
-    client, admin, two_sites, create_draft, seed_document
+    client, publish_reviewed, publish_overlay, admin, two_sites, create_draft, seed_document
 ):
     url = create_draft(headers=admin).url
     article_id = url.rsplit("/", 1)[1]
@@ -83,11 +79,8 @@ def test_a_site_overlay_changes_what_that_site_shows_only(
         "fields": {"call_to_action": {"heading": "Austin's spine team"}},
         "hide": {"sections": ["latest-insights"]},
     }
-    assert (
-        client.put(f"{SITES}/clinic-austin/overlays/{article_id}", json=overlay, headers=admin).status_code
-        == 200
-    )
-    publish(client, admin, url)
+    assert publish_overlay("clinic-austin", article_id, overlay).status_code == 200
+    publish_reviewed(url, admin)
     slug = seed_document["slug"]
 
     austin = client.get(f"/v1/sites/clinic-austin/articles/{slug}").json
@@ -139,18 +132,18 @@ def test_sites_are_for_admins_and_unique_by_key(client, admin, two_sites, auth):
 
 
 def test_a_new_site_must_have_the_variables_live_articles_use(
-    client, admin, two_sites, article_with_placeholders
+    client, publish_reviewed, admin, two_sites, article_with_placeholders
 ):
-    publish(client, admin, article_with_placeholders)
+    publish_reviewed(article_with_placeholders, admin)
     response = client.post(SITES, json={"key": "clinic-houston", "name": "Houston"}, headers=admin)
     assert response.status_code == 409
     assert "clinic-houston lacks booking_url, phone" in response.json["detail"]
 
 
 def test_a_site_overlay_may_not_use_a_variable_the_site_lacks(
-    client, admin, two_sites, article_with_placeholders
+    client, publish_reviewed, admin, two_sites, article_with_placeholders
 ):
-    publish(client, admin, article_with_placeholders)
+    publish_reviewed(article_with_placeholders, admin)
     article_id = article_with_placeholders.rsplit("/", 1)[1]
     overlay = {"fields": {"title": "Back pain in {{site.city}}"}}
     response = client.put(f"{SITES}/clinic-austin/overlays/{article_id}", json=overlay, headers=admin)
@@ -177,18 +170,14 @@ def test_each_site_lists_its_articles_with_its_details(client, admin, two_sites,
 
 
 def test_publishing_is_refused_while_a_site_overlay_names_a_key_the_draft_lost(
-    client, admin, two_sites, create_draft
+    client, publish_reviewed, publish_overlay, admin, two_sites, create_draft
 ):
     url = create_draft(headers=admin).url
     article_id = url.rsplit("/", 1)[1]
-    client.put(
-        f"{SITES}/clinic-austin/overlays/{article_id}",
-        json={"hide": {"sections": ["latest-insights"]}},
-        headers=admin,
-    )
+    publish_overlay("clinic-austin", article_id, {"hide": {"sections": ["latest-insights"]}})
     client.delete(f"{url}/sections/latest-insights", headers={**admin, "If-Match": "*"})
 
-    response = publish(client, admin, url)
+    response = publish_reviewed(url, admin)
 
     assert response.status_code == 409
     assert "clinic-austin's overlay no longer fits" in response.json["detail"]

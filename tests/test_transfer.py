@@ -87,9 +87,10 @@ def test_an_import_logs_each_article_it_changes_with_the_key(client, auth, seed_
     client.post("/v1/manage/import", json=body, headers=headers)
     client.post("/v1/manage/import", json=body, headers=headers)  # changes nothing, so logs nothing
 
-    (entry,) = client.get("/v1/manage/audit", headers=headers).json
+    approval, entry = client.get("/v1/manage/audit", headers=headers).json
 
     assert entry["action"] == "article.imported" and entry["key_prefix"].startswith("cms_")
+    assert approval["action"] == "review.approved" and approval["details"]["system"] is True
     assert entry["details"] == {"slug": seed_document["slug"], "locale": "en", "published": 1}
     article_id = client.get(DRAFTS, headers=headers).json[0]["id"]
     (revision,) = client.get(f"{DRAFTS}/{article_id}/revisions", headers=headers).json

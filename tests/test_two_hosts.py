@@ -24,10 +24,16 @@ SITE = {
 }
 
 
+REVIEWER: dict[str, str] = {}  # the running test's reviewer key (as Authorization)
+
+
 @pytest.fixture
 def hosts(app, database_url, published, tmp_path):
     with app.app_context():
         secret = create_key(db.session, "two hosts", "admin").secret
+        REVIEWER["Authorization"] = (
+            f"Bearer {create_key(db.session, 'clinician', 'viewer', reviewer=True).secret}"
+        )
         db.session.commit()
     env = {"DELIVERY_FRESHNESS_SECONDS": str(FRESHNESS)}
     first = start(database_url, tmp_path / "first.log", **env)
@@ -54,6 +60,9 @@ def change_title(client, title: str) -> None:
         headers={"Content-Type": "application/merge-patch+json", "If-Match": etag},
     )
     assert patched.status_code == 200, patched.text
+    submitted = client.post(f"{url}/reviews", json={}, headers={"If-Match": patched.headers["ETag"]})
+    approved = client.post(f"/v1/manage/reviews/{submitted.json()['id']}/approve", json={}, headers=REVIEWER)
+    assert approved.status_code == 200, approved.text
     published = client.post(f"{url}/publish", json={}, headers={"If-Match": patched.headers["ETag"]})
     assert published.status_code == 200, published.text
 
@@ -86,6 +95,9 @@ def test_both_hosts_assign_each_visitor_the_same_variant(hosts):
         ],
     }
     assert first.post("/v1/manage/experiments", json=experiment).status_code == 201
+    submitted = first.post("/v1/manage/experiments/cta-wording/reviews", json={}).json()
+    approved = first.post(f"/v1/manage/reviews/{submitted['id']}/approve", json={}, headers=REVIEWER)
+    assert approved.status_code == 200, approved.text
     assert second.post("/v1/manage/experiments/cta-wording/start").status_code == 200
     time.sleep(FRESHNESS + 0.2)
 

@@ -71,7 +71,7 @@ def test_an_overlay_purges_that_article_on_that_site_only(client, admin, listeni
     client.put(f"{SITES}/clinic-austin/overlays/{article.body['id']}", json=overlay, headers=admin)
 
     (event,) = listening()
-    assert event["type"] == "site.overlay_set"
+    assert event["type"] == "site.overlay_published"
     assert event["data"]["purge_keys"] == [f"site-clinic-austin-article-{article.body['id']}"]
     assert set(event["data"]["purge_keys"]) <= purge_keys(answer)
 

@@ -73,8 +73,9 @@ def experiment(article_id: int) -> dict:
     }
 
 
-def seed(client, admin: dict[str, str], origin: str) -> None:
-    """Make (or bring up to date) the sites and the running experiment through the API."""
+def seed(client, admin: dict[str, str], reviewer: dict[str, str], origin: str) -> None:
+    """Make (or bring up to date) the sites and the running experiment through the API; the
+    sites' overlays are approved with the `reviewer` key."""
 
     def call(method: str, url: str, expected: tuple[int, ...], **kwargs):
         response = getattr(client, method)(url, headers=admin, **kwargs)
@@ -82,16 +83,28 @@ def seed(client, admin: dict[str, str], origin: str) -> None:
             sys.exit(f"{method.upper()} {url}: {response.status_code} {response.get_data(as_text=True)}")
         return response
 
+    def approve(review_id: int) -> None:
+        approved = client.post(f"/v1/manage/reviews/{review_id}/approve", json={}, headers=reviewer)
+        if approved.status_code != 200:
+            sys.exit(
+                f"approving review {review_id}: {approved.status_code} {approved.get_data(as_text=True)}"
+            )
+
     for site in sites(origin):
         if call("get", f"/v1/manage/sites/{site['key']}", (200, 404)).status_code == 200:
             call("put", f"/v1/manage/sites/{site['key']}", (200,), json=site)
         else:
             call("post", "/v1/manage/sites", (201,), json=site)
     article = next(a for a in call("get", "/v1/manage/articles", (200,)).json if a["slug"] == SLUG)
-    for site in sites(origin):  # each clinic's own booking link in the call to action
-        call("put", f"/v1/manage/sites/{site['key']}/overlays/{article['id']}", (200,), json=BOOKING_OVERLAY)
+    for site in sites(origin):  # each clinic's own booking link in the call to action, reviewed
+        overlay = f"/v1/manage/sites/{site['key']}/overlays/{article['id']}"
+        if call("get", overlay, (200,)).json.get("fields") != BOOKING_OVERLAY["fields"]:
+            call("put", overlay, (200,), json=BOOKING_OVERLAY)
+            approve(call("post", f"{overlay}/reviews", (201,), json={"note": "Booking link"}).json["id"])
+            call("post", f"{overlay}/publish", (200,))
     if call("get", "/v1/manage/experiments/headline-and-cta", (200, 404)).status_code == 404:
         call("post", "/v1/manage/experiments", (201,), json=experiment(article["id"]))
+        approve(call("post", "/v1/manage/experiments/headline-and-cta/reviews", (201,), json={}).json["id"])
     if call("get", "/v1/manage/experiments/headline-and-cta", (200,)).json["status"] != "running":
         call("post", "/v1/manage/experiments/headline-and-cta/start", (200,))
 
@@ -100,9 +113,14 @@ def main() -> None:
     app = create_app()
     with app.app_context():
         demo = create_key(db.session, "demo seed", "admin", expires_at=utcnow() + timedelta(minutes=10))
+        reviewer_key = create_key(
+            db.session, "demo reviewer", "viewer", reviewer=True, expires_at=utcnow() + timedelta(minutes=10)
+        )
         db.session.commit()
-        seed(app.test_client(), {"Authorization": f"Bearer {demo.secret}"}, SITE_ORIGIN)
+        reviewer = {"Authorization": f"Bearer {reviewer_key.secret}"}
+        seed(app.test_client(), {"Authorization": f"Bearer {demo.secret}"}, reviewer, SITE_ORIGIN)
         try:
+            revoke_key(db.session, reviewer_key.key, by=Actor(None, "make demo"))
             revoke_key(db.session, demo.key, by=Actor(None, "make demo"))
             db.session.commit()
         except KeyConflict:  # the only admin key: it expires by itself

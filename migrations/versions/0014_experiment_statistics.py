@@ -1,7 +1,7 @@
 """experiments: sequential tuning, a plan, bot events; results read the site from the index
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-02 05:00:00
 
 Results are counted per site (stratified by site): the covering index of the results query
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0014"
-down_revision = "0012"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

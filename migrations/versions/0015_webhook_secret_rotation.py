@@ -1,7 +1,7 @@
 """webhook secrets rotate: the previous one signs too until it expires
 
 Revision ID: 0015
-Revises: 0012
+Revises: 0014
 Create Date: 2026-12-02 00:00:00
 
 Deliveries are signed the Standard Webhooks way from now on; a webhook whose secret is rotated
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015'
-down_revision = '0012'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 

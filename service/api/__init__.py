@@ -8,11 +8,15 @@ from service.api import (
     audit,
     delivery,
     events,
+    experiment_reviews,  # noqa: F401 (its routes are on experiments.blp)
     experiments,
     health,
     keys,
     metrics,
+    releases,
+    reviews,
     site_delivery,
+    site_overlays,  # noqa: F401 (its routes are on sites.blp)
     sites,
     transfer,
     webhooks,
@@ -37,11 +41,13 @@ def register_blueprints(app: Flask, api: Api) -> None:
     api.register_blueprint(delivery.blp)
     api.register_blueprint(site_delivery.blp)
     api.register_blueprint(articles.blp)
+    api.register_blueprint(reviews.blp)
+    api.register_blueprint(releases.blp)
     api.register_blueprint(audit.blp)
     api.register_blueprint(keys.blp)
     api.register_blueprint(transfer.blp)
     api.register_blueprint(webhooks.blp)
-    api.register_blueprint(sites.blp)
+    api.register_blueprint(sites.blp)  # (site_overlays' routes included)
     api.register_blueprint(experiments.blp)
     api.register_blueprint(events.blp)
     api.register_blueprint(health.blp)

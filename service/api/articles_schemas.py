@@ -201,6 +201,10 @@ class ScheduleSchema(ma.Schema):
     created_at = fields.DateTime()
     applied_at = fields.DateTime(allow_none=True)
     outcome = fields.String(allow_none=True, metadata={"example": "published revision 3"})
+    content_hash = fields.String(
+        allow_none=True,
+        metadata={"description": "A publish's version: its document's SHA-256 (as its review's)."},
+    )
 
 
 SCHEDULE_EXAMPLE = {
@@ -211,4 +215,5 @@ SCHEDULE_EXAMPLE = {
     "created_at": "2026-11-26T09:00:00+00:00",
     "applied_at": None,
     "outcome": None,
+    "content_hash": "9f2c5d0e3b8a7c6d1e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d",
 }

@@ -4,23 +4,24 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import g, request
+from flask import current_app, g, request
 from flask_smorest import abort
 
 from service.api.blueprint import ServiceBlueprint
 from service.api.limits import count_failure, refuse_when_over
 from service.content.audit import Actor
 from service.content.keys import authenticate, has_role
+from service.content.reviews import ReviewPolicy
 from service.extensions import db
-from service.models import ApiKey
+from service.models import ApiKey, Capability
 from service.telemetry import KEY_PREFIX
 
 BEARER_SCHEME = "bearerAuth"
 BODY_TYPES = ("application/json", "application/merge-patch+json")
 
 
-def current_key(role: str) -> ApiKey:
-    """The request's valid API key, if it has `role`; 401 or 403 otherwise."""
+def current_key(role: str, capability: Capability | None = None) -> ApiKey:
+    """The request's valid API key, if it has `role` (and `capability`); 401 or 403 otherwise."""
     scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         abort(
@@ -40,6 +41,8 @@ def current_key(role: str) -> ApiKey:
     request.environ[KEY_PREFIX] = key.prefix  # for the access line
     if not has_role(key, role):
         abort(403, message=f"This needs the {role} role; the key {key.prefix} is {key.role}.")
+    if capability is not None and not getattr(key, capability):
+        abort(403, message=f"This needs a key with the {capability} capability; {key.prefix} has not.")
     return key
 
 
@@ -48,23 +51,37 @@ def actor() -> Actor:
     return Actor.with_key(g.api_key)
 
 
+def review_policy() -> ReviewPolicy:
+    """The review rules the app is configured with (REVIEW_REQUIRED, REVIEW_FOUR_EYES)."""
+    return ReviewPolicy.from_config(current_app.config)
+
+
 class ManagementBlueprint(ServiceBlueprint):
     """A blueprint for authenticated resources: `@blp.requires(role)` checks the key and
-    documents the role, the bearer scheme and the 401/403 answers on the operation."""
+    documents the role (and a capability, `x-required-capability`), the bearer scheme and the
+    401/403 answers on the operation."""
 
     BODY_ERRORS = ((400, "BAD_REQUEST"), (413, "REQUEST_ENTITY_TOO_LARGE"), (415, "UNSUPPORTED_MEDIA_TYPE"))
 
-    def requires(self, role: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def requires(
+        self, role: str, capability: Capability | None = None
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
             @wraps(view)
             def checked(*args: Any, **kwargs: Any) -> Any:
-                g.api_key = current_key(role)
+                g.api_key = current_key(role, capability)
                 refuse_non_json_bodies()
                 return view(*args, **kwargs)
 
             summary, _, description = (view.__doc__ or "").strip().partition("\n")
-            checked.__doc__ = f"{summary}\n\n**Role: {role}** or above. {description.strip()}"
-            documented = self.doc(security=[{BEARER_SCHEME: []}], **{"x-required-role": role})(checked)
+            needs = f"**Role: {role}** or above" + (
+                f", with the **{capability}** capability" if capability else ""
+            )
+            checked.__doc__ = f"{summary}\n\n{needs}. {description.strip()}"
+            extensions = {"x-required-role": role} | (
+                {"x-required-capability": capability} if capability else {}
+            )
+            documented = self.doc(security=[{BEARER_SCHEME: []}], **extensions)(checked)
             documented = self.alt_response(401, response="UNAUTHORIZED")(documented)
             documented = self.alt_response(429, response="TOO_MANY_REQUESTS")(documented)
             return self.alt_response(403, response="FORBIDDEN")(documented)

@@ -4,7 +4,7 @@ status, results, and a winner rolled out to the draft."""
 from flask import Response, current_app
 from flask.views import MethodView
 
-from service.api.auth import ManagementBlueprint, actor
+from service.api.auth import ManagementBlueprint, actor, review_policy
 from service.api.experiments_schemas import (
     EXPERIMENT_EXAMPLE,
     PLAN_EXAMPLE,
@@ -156,6 +156,7 @@ class ExperimentStatus(MethodView):
             experiment,
             action,
             by=actor(),
+            policy=review_policy(),
             max_days=current_app.config["MAX_EXPERIMENT_DAYS"],
             forced_because=body["force_reason"],
         )

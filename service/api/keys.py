@@ -5,7 +5,7 @@ from flask.views import MethodView
 from marshmallow import fields, validate
 
 from service.api.auth import ManagementBlueprint, actor
-from service.api.fields import Instant, in_the_future
+from service.api.fields import Instant, StrictBoolean, in_the_future
 from service.content.document import text_field
 from service.content.keys import ROLES, issue_key, list_keys, revoke_key
 from service.extensions import db
@@ -26,6 +26,10 @@ class NewKeySchema(ma.Schema):
         validate=in_the_future,
         metadata={"description": "Default: never."},
     )
+    reviewer = StrictBoolean(
+        load_default=False,
+        metadata={"description": "May approve reviews or request changes (a clinician's key, say)."},
+    )
 
 
 class KeySchema(ma.Schema):
@@ -33,6 +37,7 @@ class KeySchema(ma.Schema):
     name = fields.String()
     prefix = fields.String(metadata={"description": "The visible start of the key, to tell keys apart."})
     role = fields.String()
+    reviewer = fields.Boolean(metadata={"description": "Has the reviewer capability."})
     created_at = fields.DateTime()
     expires_at = fields.DateTime(allow_none=True)
     revoked_at = fields.DateTime(allow_none=True)
@@ -47,6 +52,7 @@ KEY_EXAMPLE = {
     "name": "Ana, marketing",
     "prefix": "cms_1a2b3c4d",
     "role": "editor",
+    "reviewer": False,
     "created_at": "2026-11-26T09:00:00+00:00",
     "expires_at": None,
     "revoked_at": None,
@@ -74,7 +80,9 @@ class Keys(MethodView):
 
         The answer holds the whole key, this once: store it now.
         """
-        created = issue_key(db.session, new["name"], new["role"], new["expires_at"], by=actor())
+        created = issue_key(
+            db.session, new["name"], new["role"], new["expires_at"], by=actor(), reviewer=new["reviewer"]
+        )
         db.session.commit()
         return {name: getattr(created.key, name) for name in KeySchema().fields} | {"key": created.secret}
 

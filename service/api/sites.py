@@ -6,7 +6,7 @@ from flask_smorest import abort
 from marshmallow import fields, validate
 
 from service.api.auth import ManagementBlueprint, actor
-from service.api.lookup import article_or_404, found_or_404
+from service.api.lookup import found_or_404
 from service.config import MAX_LIST_ITEMS
 from service.content import sites
 from service.content.document import (
@@ -14,7 +14,6 @@ from service.content.document import (
     URL_LENGTH,
     text_field,
 )
-from service.content.overlay import OverlaySchema
 from service.content.patterns import SERVICE_URL, Pattern, url_pattern
 from service.content.placeholders import VARIABLE_NAME
 from service.extensions import db
@@ -95,10 +94,6 @@ SITE_EXAMPLE = {
     "created_at": "2026-11-26T09:00:00+00:00",
     "updated_at": "2026-11-26T09:00:00+00:00",
 }
-OVERLAY_EXAMPLE = {
-    "fields": {"call_to_action": {"button_label": "Book in Austin", "button_url": "{{site.booking_url}}"}},
-    "hide": {"sections": ["latest-insights"]},
-}
 
 
 def site_or_404(key: str) -> Site:
@@ -166,35 +161,3 @@ class SiteView(MethodView):
         """Delete a site"""
         sites.delete_site(db.session, site_or_404(key), by=actor())
         db.session.commit()
-
-
-@blp.route("/<slug:key>/overlays/<id:article_id>")
-class SiteOverlayView(MethodView):
-    @blp.requires(Role.ADMIN)
-    @blp.response(200, OverlaySchema, example=OVERLAY_EXAMPLE)
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.doc(operationId="getSiteOverlay")
-    def get(self, key, article_id):
-        """Get a site's overlay for an article
-
-        Empty when the site shows the article as it is.
-        """
-        site = site_or_404(key)
-        article_or_404(article_id)
-        return sites.overlay_for(db.session, site, article_id)
-
-    @blp.requires(Role.ADMIN)
-    @blp.arguments(OverlaySchema, example=OVERLAY_EXAMPLE)
-    @blp.response(200, OverlaySchema, example=OVERLAY_EXAMPLE)
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.doc(operationId="setSiteOverlay")
-    def put(self, overlay, key, article_id):
-        """Set a site's overlay for an article
-
-        Changes any field of the article or of a child (by key), hides children, reorders
-        them. Checked against the article's draft: a key it lacks is a 422.
-        """
-        site = site_or_404(key)
-        sites.set_overlay(db.session, site, article_or_404(article_id), overlay, by=actor())
-        db.session.commit()
-        return overlay

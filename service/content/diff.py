@@ -55,3 +55,9 @@ def diff_documents(before: dict[str, Any], after: dict[str, Any]) -> dict[str, A
             ],
         }
     return {"fields": _field_changes(top_before, top_after), "children": children}
+
+
+def diff_overlays(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
+    """What changed between two overlays, member by member at any depth (`fields.title`,
+    `children.faqs.cost.answer`), each with its value before and after."""
+    return _field_changes(before, after)

@@ -18,6 +18,7 @@ from service.content.document import CHILD_MODELS, load_document, merge_patch
 from service.content.document_types import ArticleDocument
 from service.content.errors import InvalidDocument
 from service.content.mapping import draft_document, write_draft
+from service.content.review_state import draft_changed
 from service.content.webhooks import announce
 from service.models import Article, ArticleStatus, Revision, WebhookEvent
 from service.models.base import utcnow
@@ -66,20 +67,21 @@ def drafts_query(locale: str | None = None, status: str | None = None) -> Any:
     return query
 
 
-def claim(session: Session, article: Article, expected_version: int | None) -> None:
+def claim(session: Session, article: Article, expected_version: int | None, *, move_on: bool = True) -> None:
     """Claim the article for one change, before anything else is written:
     UPDATE ... SET version = version + 1 WHERE id = ? AND version = expected. It checks and
     locks at once: of two writers holding the same version, the second waits for the first,
     then matches no row. With no expected version (If-Match: *) it takes whatever is current.
-    The article is read again afterwards, as it is once claimed."""
+    The article is read again afterwards, as it is once claimed. An act that reads the
+    version without changing the draft (a submission for review) holds it, `move_on=False`:
+    the same lock and check, and the version (the editor's ETag) stays."""
     claim = update(Article).where(Article.id == article.id)
     if expected_version is not None:
         claim = claim.where(Article.version == expected_version)
-    claimed = session.execute(
-        claim.values(version=Article.version + 1, updated_at=utcnow()).execution_options(
-            synchronize_session=False
-        )
+    values = (
+        {"version": Article.version + 1, "updated_at": utcnow()} if move_on else {"version": Article.version}
     )
+    claimed = session.execute(claim.values(**values).execution_options(synchronize_session=False))
     if claimed.rowcount != 1:
         raise VersionConflict("the article changed while this change was being made")
     session.expire(article)
@@ -111,11 +113,13 @@ def ensure_identity_free(session: Session, document: ArticleDocument, article_id
             raise ArticleConflict(f"article {taken} already has the slug {slug!r} in locale {locale!r}")
 
 
-def save_draft(session: Session, article: Article, document: ArticleDocument) -> None:
-    """Replace the draft by a loaded document (the article must be claimed)."""
+def save_draft(session: Session, article: Article, document: ArticleDocument, *, by: Actor) -> list[int]:
+    """Replace the draft by a loaded document (the article must be claimed), for `by`: the
+    ids of the reviews this voids (content.review_state)."""
     ensure_identity_free(session, document, article.id)
     write_draft(article, document)
     session.flush()
+    return draft_changed(session, article, draft_document(article), by.key.id if by.key else None)
 
 
 @dataclass(frozen=True)
@@ -231,7 +235,7 @@ def _find(children: list[dict[str, Any]], kind: str, key: str) -> int:
 def create_article(session: Session, document: ArticleDocument, *, by: Actor) -> Article:
     """A new article from a loaded document, unpublished."""
     ensure_identity_free(session, document, None)
-    article = Article()
+    article = Article(draft_authors=[by.key.id] if by.key else [])
     write_draft(article, document)
     session.add(article)
     session.flush()
@@ -245,11 +249,10 @@ def change_draft(
     """Claim the article at the version its caller read (None: whatever is current), save the
     document the edit makes of the draft as claimed, and log the edit."""
     claim(session, article, expected_version)
-    save_draft(session, article, edit.document(article))
+    voided = save_draft(session, article, edit.document(article), by=by)
     published = published_number(article)
-    by.record(
-        session, edit.action, article, revision_before=published, revision_after=published, **edit.details
-    )
+    details = {**edit.details, "voided_reviews": voided} if voided else edit.details
+    by.record(session, edit.action, article, revision_before=published, revision_after=published, **details)
 
 
 def delete_article(

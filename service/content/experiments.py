@@ -1,7 +1,7 @@
 """Experiments: configuration checks, the status machine, who sees which variant, rollout.
 
 The acts, one function each, logged: create_experiment, change_experiment, transition,
-roll_out."""
+roll_out. Variants go live reviewed (content.variant_reviews)."""
 
 import math
 import secrets
@@ -19,7 +19,9 @@ from service.content.errors import InvalidDocument
 from service.content.mapping import draft_document
 from service.content.overlay import apply_overlay, check_overlay
 from service.content.planning import check_experiment_fits
+from service.content.reviews import STRICT, ReviewPolicy
 from service.content.sites import check_variants_cover, list_sites
+from service.content.variant_reviews import variants_changed, variants_document, variants_go_live
 from service.content.webhooks import announce
 from service.models import Experiment, ExperimentStatus, Variant, WebhookEvent
 from service.models.base import utcnow
@@ -100,7 +102,8 @@ def create_experiment(session: Session, data: dict[str, Any], *, by: Actor) -> E
     configure(experiment, _checked(session, data))
     session.add(experiment)
     session.flush()
-    by.record(session, "experiment.created", experiment=experiment.key)
+    details = variants_changed(session, experiment, {"variants": []}, by.key.id if by.key else None)
+    by.record(session, "experiment.created", experiment=experiment.key, **details)
     return experiment
 
 
@@ -108,8 +111,11 @@ def change_experiment(session: Session, experiment: Experiment, data: dict[str, 
     """Change an experiment's configuration; it keeps its key and article."""
     if data["key"] != experiment.key or data["article_id"] != experiment.article_id:
         raise InvalidDocument({"key": ["An experiment keeps its key and article."]})
+    before = variants_document(experiment)
     configure(experiment, _checked(session, data))
-    by.record(session, "experiment.updated", experiment=experiment.key)
+    session.flush()
+    details = variants_changed(session, experiment, before, by.key.id if by.key else None)
+    by.record(session, "experiment.updated", experiment=experiment.key, **details)
 
 
 def configure(experiment: Experiment, data: dict[str, Any]) -> None:
@@ -157,12 +163,14 @@ def transition(
     action: str,
     *,
     by: Actor,
+    policy: ReviewPolicy = STRICT,
     max_days: float = math.inf,
     forced_because: str | None = None,
 ) -> None:
-    """Start, pause, stop or restart; one experiment runs on an article at a time. Starting
-    one whose plan cannot finish within `max_days` at its sites' traffic is refused
-    (PlanTooLong) unless forced, with a reason that the audit log keeps."""
+    """Start, pause, stop or restart; one experiment runs on an article at a time, and starts
+    only with its variants reviewed (under the policy). Starting one whose plan cannot finish
+    within `max_days` at its sites' traffic is refused (PlanTooLong) unless forced, with a
+    reason that the audit log keeps."""
     sources, target = TRANSITIONS[action]
     if experiment.status not in sources:
         raise ExperimentConflict(f"a {experiment.status} experiment cannot {action}")
@@ -183,6 +191,9 @@ def transition(
         )
         if other:
             raise ExperimentConflict(f"experiment {other!r} already runs on this article")
+    review = (
+        variants_go_live(session, experiment, policy) if target == RUNNING and action != "resume" else None
+    )
     if action == "restart":
         # A new seed re-deals visitors; results count from the restart on.
         experiment.seed = f"{experiment.key}-{secrets.token_hex(4)}"
@@ -193,6 +204,8 @@ def transition(
     elif action == "restart":
         experiment.stopped_at = None
     experiment.status = target
+    if review:
+        details["review"] = review
     by.record(session, f"experiment.{action}", experiment=experiment.key, **details)
     article = find_article(session, experiment.article_id)
     announce(session, TRANSITION_EVENTS[action], article=article, experiment=experiment.key)
@@ -208,7 +221,9 @@ def roll_out(session: Session, experiment: Experiment, variant_key: str, *, by: 
         raise InvalidDocument({"variant": [f"The experiment has no variant {variant_key!r}."]})
     article = find_article(session, experiment.article_id)
     claim(session, article, None)
-    save_draft(session, article, load_document(apply_overlay(draft_document(article), variant.overlay)))
+    save_draft(
+        session, article, load_document(apply_overlay(draft_document(article), variant.overlay)), by=by
+    )
     experiment.winner = variant.key
     by.record(session, "experiment.rolled_out", article, experiment=experiment.key, variant=variant.key)
     announce(session, WebhookEvent.EXPERIMENT_ROLLED_OUT, article=article, experiment=experiment.key)

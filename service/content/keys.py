@@ -34,13 +34,23 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def create_key(session: Session, name: str, role: str, expires_at: datetime | None = None) -> NewKey:
-    """A new key, unlogged: for issue_key, and for test and demo data."""
+def create_key(
+    session: Session, name: str, role: str, expires_at: datetime | None = None, *, reviewer: bool = False
+) -> NewKey:
+    """A new key, unlogged: for issue_key, and for test and demo data; `reviewer` gives it the
+    capability to decide reviews."""
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
     prefix = KEY_PREFIX + secrets.token_hex(4)
     secret = f"{prefix}_{secrets.token_urlsafe(32)}"
-    key = ApiKey(name=name, prefix=prefix, secret_hash=_hash(secret), role=role, expires_at=expires_at)
+    key = ApiKey(
+        name=name,
+        prefix=prefix,
+        secret_hash=_hash(secret),
+        role=role,
+        expires_at=expires_at,
+        reviewer=reviewer,
+    )
     session.add(key)
     session.flush()
     return NewKey(key, secret)
@@ -72,15 +82,21 @@ def _is_valid(key: ApiKey, now: datetime) -> bool:
 
 
 def issue_key(
-    session: Session, name: str, role: str, expires_at: datetime | None = None, *, by: Actor
+    session: Session,
+    name: str,
+    role: str,
+    expires_at: datetime | None = None,
+    *,
+    by: Actor,
+    reviewer: bool = False,
 ) -> NewKey:
     """A new key, made by `by`. One made by a command (`flask create-key`, with no key to
     name) is logged as made by itself, with its name."""
-    new = create_key(session, name, role, expires_at)
+    new = create_key(session, name, role, expires_at, reviewer=reviewer)
     if by.key is None:
-        Actor.with_key(new.key).record(session, "key.created", name=name, role=role)
+        Actor.with_key(new.key).record(session, "key.created", name=name, role=role, reviewer=reviewer)
     else:
-        by.record(session, "key.created", key_id=new.key.id, role=role)
+        by.record(session, "key.created", key_id=new.key.id, role=role, reviewer=reviewer)
     return new
 
 

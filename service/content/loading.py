@@ -1,5 +1,6 @@
 """Loading article documents: validate everything, then write. Two acts load: an import
-through the API and `flask seed`, each logging every article it changed."""
+through the API and `flask seed`, each logging every article it changed, and a system
+approval of what it published (whoever loads vouches for the documents)."""
 
 from collections import Counter
 from dataclasses import dataclass
@@ -13,8 +14,10 @@ from service.content.document import dump_document, load_document
 from service.content.document_types import ArticleDocument
 from service.content.editing import claim, ensure_identity_free, with_children
 from service.content.errors import InvalidDocument
-from service.content.mapping import document_from_article, write_draft
+from service.content.mapping import document_from_article, draft_document, write_draft
 from service.content.publishing import freeze_revision
+from service.content.review_state import draft_changed
+from service.content.reviews import record_system_approval
 from service.models import Article
 
 
@@ -77,12 +80,14 @@ def upsert_article(
         session.add(article)
     elif republish or document_from_article(article) != document:
         claim(session, article, article.version)
-    draft_changed = write_draft(article, document)
+    changed = write_draft(article, document)
     session.flush()
+    if changed and not created:
+        draft_changed(session, article, draft_document(article), None)
     published = (
         freeze_revision(session, article, by=by, note="Loaded from a document").number if republish else None
     )
-    return LoadResult(article, document["slug"], document["locale"], created, draft_changed, published)
+    return LoadResult(article, document["slug"], document["locale"], created, changed, published)
 
 
 def load_articles(
@@ -111,7 +116,14 @@ def import_articles(
             locale=result.locale,
             published=result.published_revision,
         )
+    _approve_what_was_published(session, results, by)
     return results
+
+
+def _approve_what_was_published(session: Session, results: list[LoadResult], by: Actor) -> None:
+    for result in results:
+        if result.published_revision is not None:
+            record_system_approval(session, result.article, result.article.published_revision, by=by)
 
 
 def seed_articles(
@@ -121,4 +133,5 @@ def seed_articles(
     results = load_articles(session, documents, publish, by.name)
     for result in (r for r in results if r.changed):
         by.record(session, "article.seeded", result.article, revision_after=result.published_revision)
+    _approve_what_was_published(session, results, by)
     return results

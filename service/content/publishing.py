@@ -2,7 +2,8 @@
 
 The acts, one function each: publish_article, unpublish_article, restore_revision. Each claims
 the article at the version its caller read (None: whatever is current), checks, writes, queues
-the webhooks and logs the change, for the HTTP view and the schedule runner alike."""
+the webhooks and logs the change, for the HTTP view and the schedule runner alike. Under
+REVIEW_REQUIRED what is published is an approved version (content.reviews), word for word."""
 
 import hashlib
 from datetime import datetime
@@ -18,15 +19,17 @@ from service.content.editing import (
     ArticleConflict,
     claim,
     draft_matches_published,
+    ensure_identity_free,
     published_number,
     save_draft,
 )
 from service.content.mapping import draft_document
 from service.content.markdown import with_html
 from service.content.placeholders import placeholders_in
+from service.content.reviews import STRICT, ReviewPolicy, approval_for
 from service.content.sites import check_sites_cover
 from service.content.webhooks import announce
-from service.models import Article, Revision, RevisionTag, WebhookEvent
+from service.models import Article, ReviewStatus, Revision, RevisionTag, WebhookEvent
 from service.models.base import utcnow
 
 
@@ -70,12 +73,20 @@ class NotPublished(ArticleConflict):
     """The article has no revision served."""
 
 
-def freeze_revision(session: Session, article: Article, *, by: str | None, note: str | None) -> Revision:
-    """Freeze the claimed draft as the article's next numbered revision, make that the one
-    visitors see, and queue its webhooks. The step every publishing act takes (loading a
-    document included); `by` is how the history names who published it."""
+def freeze_revision(
+    session: Session,
+    article: Article,
+    *,
+    by: str | None,
+    note: str | None,
+    document: dict[str, Any] | None = None,
+) -> Revision:
+    """Freeze the claimed draft (or `document`, a version of it pinned earlier) as the
+    article's next numbered revision, make that the one visitors see, and queue its webhooks.
+    The step every publishing act takes (loading a document included); `by` is how the
+    history names who published it."""
     published_at = utcnow()
-    document = draft_document(article)
+    document = draft_document(article) if document is None else document
     check_sites_cover(session, article.id, document)
     last = session.scalar(select(func.max(Revision.number)).where(Revision.article_id == article.id))
     number = (last or 0) + 1
@@ -83,21 +94,23 @@ def freeze_revision(session: Session, article: Article, *, by: str | None, note:
     revision = Revision(
         article_id=article.id,
         number=number,
-        slug=article.slug,
-        locale=article.locale,
+        slug=document["slug"],
+        locale=document["locale"],
         per_site=bool(placeholders_in(document)),
         document=document,
         body=body,
         etag=etag,
-        title=article.title,
-        summary=article.summary,
+        title=document["title"],
+        summary=document["summary"],
         published_at=published_at,
         published_by=by,
         note=note,
-        tags=[RevisionTag(tag=tag) for tag in article.tags],
+        tags=[RevisionTag(tag=tag) for tag in document["tags"]],
     )
     session.add(revision)
     article.published_revision = revision
+    if draft_matches_published(article):
+        article.draft_authors = []  # a new draft starts with no authors
     session.flush()
     announce(session, WebhookEvent.ARTICLE_PUBLISHED, article=article, revision=revision.number)
     return revision
@@ -115,13 +128,23 @@ def publish_article(
     by: Actor,
     expected_version: int | None = None,
     note: str | None = None,
+    policy: ReviewPolicy = STRICT,
+    version: dict[str, Any] | None = None,
 ) -> Revision:
-    """Publish the draft as the next revision, unless it is what delivery serves already."""
+    """Publish the draft (or `version`, a document of it a schedule pinned) as the next
+    revision, unless it is what delivery serves already; under the policy, only if a
+    reviewer approved exactly that document, whose review is then published."""
     claim(session, article, expected_version)
-    if draft_matches_published(article):
-        raise NothingToPublish("nothing to publish: the draft is what delivery serves now")
+    document = draft_document(article) if version is None else version
+    published = article.published_revision
+    if published is not None and published.document == document:
+        raise NothingToPublish("nothing to publish: this version is what delivery serves now")
+    ensure_identity_free(session, document, article.id)  # (a pinned version's slug may be taken since)
+    review = approval_for(session, article, document, policy)
     before = published_number(article)
-    revision = freeze_revision(session, article, by=by.name, note=note)
+    revision = freeze_revision(session, article, by=by.name, note=note, document=document)
+    if review is not None:
+        review.status, review.published_revision = ReviewStatus.PUBLISHED, revision.number
     by.record(
         session,
         "article.published",
@@ -129,6 +152,7 @@ def publish_article(
         revision_before=before,
         revision_after=revision.number,
         note=note,
+        review=review.id if review else None,
     )
     return revision
 
@@ -158,10 +182,11 @@ def restore_revision(
     note: str | None = None,
 ) -> None:
     """Make a revision's document the draft again; publish it too if asked (and if it is not
-    what delivery serves already)."""
+    what delivery serves already). A revision went live once, reviewed then: publishing it
+    again needs no new review."""
     claim(session, article, expected_version)
     before = published_number(article)
-    save_draft(session, article, load_document(revision.document))
+    save_draft(session, article, load_document(revision.document), by=by)
     if publish and not draft_matches_published(article):
         freeze_revision(session, article, by=by.name, note=note)
     by.record(

@@ -1,6 +1,6 @@
 """Sites: each clinic frontend's details ({{site.*}} variables), origins and overlays, and
-the article as that site serves it. The acts, logged: create_site, replace_site, delete_site,
-set_overlay."""
+the article as that site serves it. The acts, logged: create_site, replace_site, delete_site
+(an overlay's are in content.site_overlays)."""
 
 import re
 from typing import Any
@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from service.content.audit import Actor
 from service.content.errors import InvalidDocument
-from service.content.mapping import draft_document
 from service.content.overlay import apply_overlay, check_overlay
 from service.content.patterns import WEB_URL
 from service.content.placeholders import MissingVariables, fill, placeholders_in
@@ -175,33 +174,6 @@ def delete_site(session: Session, site: Site, *, by: Actor) -> None:
     announce(session, WebhookEvent.SITE_DELETED, site=site.key)
     session.delete(site)
     session.flush()
-
-
-def set_overlay(
-    session: Session, site: Site, article: Article, overlay: dict[str, Any], *, by: Actor
-) -> None:
-    """Save a site's overlay for an article, checked against the article's draft document."""
-    article_id = article.id
-    check_overlay(draft_document(article), overlay)
-    published = session.scalar(
-        select(Revision.document)
-        .join(Article, Article.published_revision_id == Revision.id)
-        .where(Article.id == article_id)
-    )
-    if published is not None:
-        lacking = needed_variables(session, site, article_id, published, overlay) - site.variables.keys()
-        if lacking:
-            raise MissingVariables({site.key: sorted(lacking)})
-    row = session.scalar(
-        select(SiteOverlay).where(SiteOverlay.site_id == site.id, SiteOverlay.article_id == article_id)
-    )
-    if row is None:
-        row = SiteOverlay(site_id=site.id, article_id=article_id)
-        session.add(row)
-    row.overlay = overlay
-    session.flush()
-    by.record(session, "site.overlay_set", article, site=site.key)
-    announce(session, WebhookEvent.OVERLAY_SET, article=article, site=site.key)
 
 
 def check_variants_cover(session: Session, site_keys: list[str], overlays: list[dict[str, Any]]) -> None:

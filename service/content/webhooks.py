@@ -11,7 +11,8 @@ import binascii
 import json
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -33,6 +34,9 @@ LIST_EVENTS = frozenset(
 )
 SECRET_PREFIX = "whsec_"
 SECRET_BYTES = 32
+# Session.info key: while a release publishes, the events its acts raise are gathered here, to
+# go out as one release.published naming everything it changed (see gathered_events).
+GATHERED = "webhook_events_gathered"
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(seconds=30)  # then 1, 2, 4... minutes: about an hour in all
 # While one worker sends a delivery, others leave it alone; if that worker dies, it is retried.
@@ -114,9 +118,13 @@ def announce(
     revision: int | None = None,
     site: str | None = None,
     experiment: str | None = None,
+    purge_keys: Iterable[str] = (),
+    **details: Any,
 ) -> None:
     """Queue `event` for every webhook that listens for it, in the caller's transaction: what
-    changed, and the surrogate keys of every delivery answer it makes stale (`purge_keys`)."""
+    changed (`details` say more: a failed schedule's reason, a release's changes), and the
+    surrogate keys of every delivery answer it makes stale (`purge_keys`, those it names too).
+    Within gathered_events, the event is gathered instead."""
     data: dict[str, Any] = {}
     purge = []
     if article is not None:
@@ -138,10 +146,29 @@ def announce(
         purge.append(purging.experiment_key(experiment))
     if event in LIST_EVENTS:
         purge.append(purging.LISTS)
-    payload = {"type": event.value, "timestamp": utcnow().isoformat(), "data": data | {"purge_keys": purge}}
+    purge += [key for key in purge_keys if key not in purge]
+    payload = {
+        "type": event.value,
+        "timestamp": utcnow().isoformat(),
+        "data": data | details | {"purge_keys": purge},
+    }
+    if GATHERED in session.info:
+        session.info[GATHERED].append(payload)
+        return
     for webhook in session.scalars(select(Webhook)):
         if event in webhook.events:
             session.add(WebhookDelivery(webhook_id=webhook.id, event=event.value, payload=payload))
+
+
+@contextmanager
+def gathered_events(session: Session) -> Iterator[list[dict[str, Any]]]:
+    """Within: the events announced are gathered in the list yielded instead of queued (a
+    release sends them as one)."""
+    session.info[GATHERED] = gathered = []
+    try:
+        yield gathered
+    finally:
+        del session.info[GATHERED]
 
 
 def _lease_next(session: Session, now: datetime, tried: set[int]) -> WebhookDelivery | None:

@@ -1,6 +1,6 @@
 """SQLAlchemy 2 typed models, one module per aggregate."""
 
-from service.models.apikey import ApiKey, Role
+from service.models.apikey import ApiKey, Capability, Role
 from service.models.article import (
     Article,
     ArticleStatus,
@@ -15,8 +15,10 @@ from service.models.audit import AuditEntry
 from service.models.base import Base
 from service.models.experiment import Event, EventKind, Experiment, ExperimentStatus, Variant
 from service.models.freshness import DeliveryGeneration
+from service.models.release import Release, ReleaseStatus
+from service.models.review import Review, ReviewComment, ReviewStatus
 from service.models.schedule import Schedule, ScheduleAction
-from service.models.site import Site, SiteOverlay
+from service.models.site import OverlayVersion, Site, SiteOverlay
 from service.models.webhook import DeliveryStatus, Webhook, WebhookAttempt, WebhookDelivery, WebhookEvent
 
 __all__ = [
@@ -26,6 +28,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Benefit",
+    "Capability",
     "Condition",
     "DeliveryGeneration",
     "DeliveryStatus",
@@ -34,6 +37,12 @@ __all__ = [
     "Experiment",
     "ExperimentStatus",
     "Faq",
+    "OverlayVersion",
+    "Release",
+    "ReleaseStatus",
+    "Review",
+    "ReviewComment",
+    "ReviewStatus",
     "Revision",
     "RevisionTag",
     "Role",

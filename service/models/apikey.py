@@ -19,6 +19,12 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+class Capability(StrEnum):
+    """What a key may do beside its role: each is a boolean column of the key, by this name."""
+
+    REVIEWER = "reviewer"
+
+
 class ApiKey(Base):
     __tablename__ = "api_keys"
 
@@ -28,6 +34,9 @@ class ApiKey(Base):
     prefix: Mapped[str] = mapped_column(String(16), unique=True)
     secret_hash: Mapped[str] = mapped_column(String(64))
     role: Mapped[str] = mapped_column(String(STATUS_LENGTH))  # a Role
+    # A capability beside the role: this key may approve or send back changes in review
+    # (a clinician's key, say). Roles do not imply it: an admin is not a clinical reviewer.
+    reviewer: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]

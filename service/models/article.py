@@ -70,6 +70,9 @@ class Article(Base):
     # the article for it (content.editing.claim): two writers cannot both win one version.
     version: Mapped[int] = mapped_column(default=1)
     # Indexed: delivery finds a published revision by its slug, then checks it is this one.
+    # The keys that changed the draft since it last matched what delivery serves: who may
+    # not approve it (content.reviews, four eyes).
+    draft_authors: Mapped[list[int]] = mapped_column(default=list)
     published_revision_id: Mapped[int | None] = mapped_column(
         ForeignKey("article_revisions.id", ondelete="SET NULL", use_alter=True), index=True
     )

@@ -48,6 +48,7 @@ class Base(DeclarativeBase):
             datetime: UTCDateTime(),
             dict[str, Any]: JSONDocument,
             list[str]: JSONDocument,
+            list[int]: JSONDocument,
             list[dict[str, Any]]: JSONDocument,
         },
     )

@@ -54,6 +54,8 @@ class Experiment(Base):
     # The hashing seed: assignment is fnv1a32(fnv1a32(seed + visitor)); a restart takes a new one.
     seed: Mapped[str] = mapped_column(String(100))
     winner: Mapped[str | None] = mapped_column(String(KEY_LENGTH))
+    # The keys that configured its variants since it last started (four eyes on their review).
+    draft_authors: Mapped[list[int]] = mapped_column(default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     stopped_at: Mapped[datetime | None]

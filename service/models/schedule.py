@@ -2,12 +2,13 @@
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.models.base import Base, utcnow
-from service.models.lengths import ACTOR_LENGTH, STATUS_LENGTH
+from service.models.lengths import ACTOR_LENGTH, HASH_LENGTH, STATUS_LENGTH
 
 
 class ScheduleAction(StrEnum):
@@ -26,3 +27,7 @@ class Schedule(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     applied_at: Mapped[datetime | None]
     outcome: Mapped[str | None] = mapped_column(Text)
+    # A publish names the version it publishes: the draft's document when it was scheduled,
+    # and its hash (the review that approves it has the same). Later edits do not ride along.
+    document: Mapped[dict[str, Any] | None]
+    content_hash: Mapped[str | None] = mapped_column(String(HASH_LENGTH))

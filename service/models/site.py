@@ -4,10 +4,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.models.base import Base, utcnow
-from service.models.lengths import KEY_LENGTH, NAME_LENGTH
+from service.models.lengths import ACTOR_LENGTH, HASH_LENGTH, KEY_LENGTH, NAME_LENGTH
 
 
 class Site(Base):
@@ -24,7 +24,9 @@ class Site(Base):
 
 
 class SiteOverlay(Base):
-    """A site's own changes to one article (its CTA, a hidden section...): an overlay."""
+    """A site's own changes to one article (its CTA, a hidden section...): an overlay. Content
+    like an article's: edits make numbered versions, and visitors see only the one published
+    (`overlay`), reviewed as any version is."""
 
     __tablename__ = "site_overlays"
     __table_args__ = (UniqueConstraint("site_id", "article_id"),)
@@ -32,5 +34,31 @@ class SiteOverlay(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
-    overlay: Mapped[dict[str, Any]]
+    overlay: Mapped[dict[str, Any]]  # the published overlay: what delivery applies
+    # The latest version, the working copy: an edit adds one, publishing serves it.
+    draft_version: Mapped[int] = mapped_column(default=0)
+    published_version: Mapped[int | None]
+    # The keys that changed it since it was last published (four eyes, as for articles).
+    draft_authors: Mapped[list[int]] = mapped_column(default=list)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    versions: Mapped[list["OverlayVersion"]] = relationship(
+        order_by="OverlayVersion.number", cascade="all, delete-orphan", passive_deletes=True, lazy="raise"
+    )
+
+
+class OverlayVersion(Base):
+    """One saved state of a site's overlay, numbered: its history, diffs and restores."""
+
+    __tablename__ = "overlay_versions"
+    __table_args__ = (UniqueConstraint("site_overlay_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_overlay_id: Mapped[int] = mapped_column(ForeignKey("site_overlays.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    overlay: Mapped[dict[str, Any]]
+    content_hash: Mapped[str] = mapped_column(String(HASH_LENGTH))
+    created_by: Mapped[str | None] = mapped_column(String(ACTOR_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    published_at: Mapped[datetime | None]
+    published_by: Mapped[str | None] = mapped_column(String(ACTOR_LENGTH))

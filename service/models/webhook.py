@@ -21,12 +21,14 @@ class WebhookEvent(StrEnum):
     SITE_CREATED = "site.created"
     SITE_UPDATED = "site.updated"
     SITE_DELETED = "site.deleted"
-    OVERLAY_SET = "site.overlay_set"
+    OVERLAY_PUBLISHED = "site.overlay_published"
     EXPERIMENT_STARTED = "experiment.started"
     EXPERIMENT_PAUSED = "experiment.paused"
     EXPERIMENT_STOPPED = "experiment.stopped"
     EXPERIMENT_RESTARTED = "experiment.restarted"
     EXPERIMENT_ROLLED_OUT = "experiment.rolled_out"
+    SCHEDULE_FAILED = "schedule.failed"  # a scheduled publish or release that published nothing
+    RELEASE_PUBLISHED = "release.published"
 
 
 class DeliveryStatus(StrEnum):

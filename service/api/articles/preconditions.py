@@ -64,14 +64,21 @@ def edited_draft(article_id: int, edit: editing.Edit) -> tuple[dict[str, Any], i
     return draft_reply(article)
 
 
-def change_docs(operation_id: str, errors: tuple[int, ...] = (400, 404, 409, 412, 428), status: int = 200):
-    """What every change of an article documents: If-Match, its answers, and the new draft."""
+def change_docs(
+    operation_id: str,
+    errors: tuple[int, ...] = (400, 404, 409, 412, 428),
+    status: int = 200,
+    schema: Any = DraftSchema,
+    example: Any = DRAFT_EXAMPLE,
+):
+    """What every change of an article documents: If-Match, its answers, and the new draft
+    (or what else the change answers with: `schema`, `example`)."""
 
     def decorate(view):
         if status == 204:
             view = blp.response(204)(view)
         else:
-            view = blp.response(status, DraftSchema, example=DRAFT_EXAMPLE)(view)
+            view = blp.response(status, schema, example=example)(view)
         view = blp.doc(operationId=operation_id, **{EXTRA_PARAMETERS: [IF_MATCH]})(view)
         for error in errors:
             view = blp.alt_response(error, response=RESPONSE_NAMES[error])(view)

@@ -5,7 +5,7 @@ from flask.views import MethodView
 from service.api.articles.preconditions import article_for_write, change_docs
 from service.api.articles.resource import blp, draft_reply
 from service.api.articles_schemas import PublishSchema
-from service.api.auth import actor
+from service.api.auth import actor, review_policy
 from service.content.publishing import publish_article, unpublish_article
 from service.extensions import db
 from service.models import Role
@@ -20,10 +20,19 @@ class Publish(MethodView):
         """Publish the draft
 
         Freezes it as the next numbered revision, which delivery serves from now on. The
-        draft can then change freely without touching what visitors see.
+        draft can then change freely without touching what visitors see. With
+        REVIEW_REQUIRED (the default), only a draft a reviewer approved as it is now (409
+        otherwise).
         """
         article, version = article_for_write(article_id)
-        publish_article(db.session, article, by=actor(), expected_version=version, note=options.get("note"))
+        publish_article(
+            db.session,
+            article,
+            by=actor(),
+            expected_version=version,
+            note=options.get("note"),
+            policy=review_policy(),
+        )
         db.session.commit()
         return draft_reply(article)
 

@@ -2,6 +2,7 @@
 
 from flask.views import MethodView
 
+from service.api.articles.preconditions import article_for_write, change_docs
 from service.api.articles.resource import blp
 from service.api.articles_schemas import SCHEDULE_EXAMPLE, NewScheduleSchema, ScheduleSchema
 from service.api.auth import actor
@@ -26,17 +27,26 @@ class Schedules(MethodView):
 
     @blp.requires(Role.PUBLISHER)
     @blp.arguments(NewScheduleSchema, example={"action": "publish", "at": "2026-12-01T08:00:00+00:00"})
-    @blp.response(201, ScheduleSchema, example=SCHEDULE_EXAMPLE)
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.doc(operationId="scheduleAction")
+    @change_docs(
+        "scheduleAction",
+        errors=(400, 404, 412, 428),
+        status=201,
+        schema=ScheduleSchema,
+        example=SCHEDULE_EXAMPLE,
+    )
     def post(self, new, article_id):
         """Schedule a publish or unpublish
 
-        Applied by `flask apply-schedules` once due (run it from cron). A scheduled publish
-        publishes the draft as it is then.
+        Applied by `flask apply-schedules` once due (run it from cron). A publish pins the
+        version If-Match names (`content_hash`): edits made after are the next draft, not
+        part of it. If that version cannot be published when due (with REVIEW_REQUIRED: it
+        is not approved), nothing is: the schedule's outcome says why, and webhooks get
+        `schedule.failed`.
         """
-        article = article_or_404(article_id)
-        entry = scheduling.schedule(db.session, article, new["action"], new["at"], by=actor())
+        article, version = article_for_write(article_id)
+        entry = scheduling.schedule(
+            db.session, article, new["action"], new["at"], by=actor(), expected_version=version
+        )
         db.session.commit()
         return entry
 

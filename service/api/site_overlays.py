@@ -1,0 +1,216 @@
+"""A site's overlay for an article, as content: saved as versions (history, diff, restore),
+submitted for review and published like an article. Delivery applies the published version
+only. Routes of the Sites blueprint."""
+
+from typing import Any
+
+import marshmallow as ma
+from flask.views import MethodView
+from marshmallow import fields
+
+from service.api.articles_schemas import DiffQuerySchema
+from service.api.auth import actor, review_policy
+from service.api.lookup import article_or_404
+from service.api.reviews_schemas import REVIEW_EXAMPLE, ReviewSchema, SubmitSchema
+from service.api.sites import blp, site_or_404
+from service.content import site_overlays
+from service.content.diff import diff_overlays
+from service.content.overlay import OverlaySchema
+from service.extensions import db
+from service.models import OverlayVersion, Role, SiteOverlay
+from service.openapi import sent_in_full
+
+OVERLAY = "/<slug:key>/overlays/<id:article_id>"
+OVERLAY_EXAMPLE = {
+    "fields": {"call_to_action": {"button_label": "Book in Austin", "button_url": "{{site.booking_url}}"}},
+    "hide": {"sections": ["latest-insights"]},
+}
+
+
+@sent_in_full
+class OverlayVersionSchema(ma.Schema):
+    number = fields.Integer()
+    content_hash = fields.String(metadata={"description": "SHA-256 of the overlay: what a review approves."})
+    created_by = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    published_at = fields.DateTime(allow_none=True)
+    published_by = fields.String(allow_none=True)
+    live = fields.Boolean(metadata={"description": "Whether delivery applies this version now."})
+    overlay = fields.Nested(OverlaySchema)
+
+
+class OverlayChangeSchema(ma.Schema):
+    field = fields.String(metadata={"example": "fields.title"})
+    before = fields.Raw()
+    after = fields.Raw()
+
+
+VERSION_EXAMPLE = {
+    "number": 2,
+    "content_hash": REVIEW_EXAMPLE["content_hash"],
+    "created_by": "Ana, marketing (cms_1a2b3c4d)",
+    "created_at": "2026-11-26T09:00:00+00:00",
+    "published_at": None,
+    "published_by": None,
+    "live": False,
+    "overlay": OVERLAY_EXAMPLE,
+}
+
+
+def described(version: OverlayVersion, row: SiteOverlay) -> dict[str, Any]:
+    fields_ = (
+        "number",
+        "content_hash",
+        "created_by",
+        "created_at",
+        "published_at",
+        "published_by",
+        "overlay",
+    )
+    return {name: getattr(version, name) for name in fields_} | {
+        "live": version.number == row.published_version
+    }
+
+
+def overlay_or_404(key: str, article_id: int) -> tuple[Any, Any, SiteOverlay]:
+    site, article = site_or_404(key), article_or_404(article_id)
+    row = site_overlays.find_overlay(db.session, site, article.id)
+    if row is None:
+        raise site_overlays.OverlayNotFound(f"site {key} has no overlay for article {article_id}")
+    return site, article, row
+
+
+@blp.route(OVERLAY)
+class SiteOverlayView(MethodView):
+    @blp.requires(Role.ADMIN)
+    @blp.response(200, OverlaySchema, example=OVERLAY_EXAMPLE)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(operationId="getSiteOverlay")
+    def get(self, key, article_id):
+        """Get a site's overlay for an article
+
+        As last saved (delivery may still apply an earlier, published version: see its
+        versions). Empty when the site shows the article as it is.
+        """
+        site, article = site_or_404(key), article_or_404(article_id)
+        return site_overlays.latest_overlay(db.session, site, article.id)
+
+    @blp.requires(Role.ADMIN)
+    @blp.arguments(OverlaySchema, example=OVERLAY_EXAMPLE)
+    @blp.response(200, OverlaySchema, example=OVERLAY_EXAMPLE)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(operationId="setSiteOverlay")
+    def put(self, overlay, key, article_id):
+        """Set a site's overlay for an article
+
+        Changes any field of the article or of a child (by key), hides children, reorders
+        them. Checked against the article's draft: a key it lacks is a 422. Saved as the
+        overlay's next version, a draft: with REVIEW_REQUIRED delivery keeps applying the
+        published version until this one is approved and published.
+        """
+        site = site_or_404(key)
+        site_overlays.save_overlay(
+            db.session, site, article_or_404(article_id), overlay, by=actor(), policy=review_policy()
+        )
+        db.session.commit()
+        return overlay
+
+
+@blp.route(f"{OVERLAY}/versions")
+class OverlayVersions(MethodView):
+    @blp.requires(Role.VIEWER)
+    @blp.response(200, OverlayVersionSchema(many=True), example=[VERSION_EXAMPLE])
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(operationId="listOverlayVersions")
+    def get(self, key, article_id):
+        """List an overlay's versions
+
+        Newest first: who saved each, and which one delivery applies (`live`).
+        """
+        _site, _article, row = overlay_or_404(key, article_id)
+        return [described(version, row) for version in site_overlays.overlay_versions(db.session, row)]
+
+
+@blp.route(f"{OVERLAY}/diff")
+class OverlayDiff(MethodView):
+    @blp.requires(Role.VIEWER)
+    @blp.arguments(DiffQuerySchema, location="query")
+    @blp.response(
+        200,
+        OverlayChangeSchema(many=True),
+        example=[{"field": "fields.title", "before": None, "after": "Back pain in Austin"}],
+    )
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(operationId="diffOverlayVersions")
+    def get(self, query, key, article_id):
+        """Compare two versions of an overlay
+
+        Member by member; `draft` is the latest version.
+        """
+        _site, _article, row = overlay_or_404(key, article_id)
+
+        def overlay_of(name: str) -> dict[str, Any]:
+            number = row.draft_version if name == "draft" else int(name)
+            return site_overlays.find_version(db.session, row, number).overlay
+
+        return diff_overlays(overlay_of(query["from_revision"]), overlay_of(query["to_revision"]))
+
+
+@blp.route(f"{OVERLAY}/versions/<id:number>/restore")
+class RestoreOverlayVersion(MethodView):
+    @blp.requires(Role.ADMIN)
+    @blp.response(200, OverlaySchema, example=OVERLAY_EXAMPLE)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.doc(operationId="restoreOverlayVersion")
+    def post(self, key, article_id, number):
+        """Restore an overlay version
+
+        Saves it again as the next version: a draft to review and publish like any.
+        """
+        site, article, _row = overlay_or_404(key, article_id)
+        version = site_overlays.restore_overlay(
+            db.session, site, article, number, by=actor(), policy=review_policy()
+        )
+        db.session.commit()
+        return version.overlay
+
+
+@blp.route(f"{OVERLAY}/reviews")
+class SubmitOverlay(MethodView):
+    @blp.requires(Role.ADMIN)
+    @blp.arguments(SubmitSchema, example={"note": "Austin's booking link"})
+    @blp.response(201, ReviewSchema, example=REVIEW_EXAMPLE | {"status": "in_review", "comments": []})
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.doc(operationId="submitOverlayForReview")
+    def post(self, submission, key, article_id):
+        """Submit an overlay for review
+
+        Its latest version goes to the review queue, pinned; a later save voids the review.
+        """
+        site, article, _row = overlay_or_404(key, article_id)
+        review = site_overlays.submit_overlay(
+            db.session, site, article, by=actor(), note=submission.get("note")
+        )
+        db.session.commit()
+        return review
+
+
+@blp.route(f"{OVERLAY}/publish")
+class PublishOverlay(MethodView):
+    @blp.requires(Role.ADMIN)
+    @blp.response(200, OverlayVersionSchema, example=VERSION_EXAMPLE | {"live": True})
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.doc(operationId="publishOverlay")
+    def post(self, key, article_id):
+        """Publish an overlay
+
+        Delivery applies its latest version from now on; with REVIEW_REQUIRED only if a
+        reviewer approved that version exactly (409 otherwise).
+        """
+        site, article, row = overlay_or_404(key, article_id)
+        version = site_overlays.publish_overlay(db.session, site, article, by=actor(), policy=review_policy())
+        db.session.commit()
+        return described(version, row)

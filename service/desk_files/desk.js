@@ -1,0 +1,174 @@
+// The review desk: the queue of versions in review, each as every site (and variant) shows
+// it with what changed marked in place, and the reviewer's decision. Plain ES module; it
+// talks to the management API with the key the reviewer gives (kept for this tab only).
+
+const API = "/v1/manage";
+const $ = (selector) => document.querySelector(selector);
+let current = null; // { review, renditions, shown }
+
+function key() {
+  return sessionStorage.getItem("desk-key") || "";
+}
+
+async function call(path, options = {}) {
+  const response = await fetch(`${API}${path}`, {
+    ...options,
+    headers: { Authorization: `Bearer ${key()}`, "Content-Type": "application/json", ...(options.headers || {}) },
+  });
+  const body = response.status === 204 ? null : await response.json();
+  if (!response.ok) throw new Error(body.detail || response.statusText);
+  return body;
+}
+
+function say(message) {
+  $("#status").textContent = message;
+}
+
+function kind(review) {
+  if (review.site_id !== null) return "Site overlay";
+  if (review.experiment_id !== null) return "Experiment variants";
+  return "Article";
+}
+
+async function loadQueue() {
+  const queue = await call("/reviews");
+  const list = $("#queue");
+  list.replaceChildren();
+  for (const review of queue) {
+    const item = document.createElement("li");
+    const button = document.createElement("button");
+    button.dataset.review = review.id;
+    button.textContent = `${kind(review)} · article ${review.article_id} · review ${review.id} · ${review.submitted_by}`;
+    button.addEventListener("click", () => openReview(review.id));
+    item.append(button);
+    list.append(item);
+  }
+  say(queue.length ? `${queue.length} in review` : "Nothing in review");
+}
+
+function element(tag, path, text, html) {
+  const node = document.createElement(tag);
+  if (path) node.dataset.path = path;
+  if (html !== undefined) node.innerHTML = html; // sanitised by the service, as delivery's
+  else if (text !== undefined && text !== null) node.textContent = text;
+  return node;
+}
+
+function renderArticle(doc) {
+  const article = $("#article");
+  article.replaceChildren();
+  article.append(element("h1", "title", doc.title), element("p", "summary", doc.summary));
+  article.append(element("div", "intro", null, doc.intro_html));
+  for (const section of doc.sections) {
+    const path = `sections.${section.key}`;
+    const part = element("section", path);
+    part.append(element("h2", `${path}.heading`, section.heading));
+    if (section.body_html) part.append(element("div", `${path}.body`, null, section.body_html));
+    const items = element("ul", `${path}.items`);
+    for (const text of section.items || []) items.append(element("li", null, text));
+    if (items.children.length) part.append(items);
+    article.append(part);
+  }
+  for (const [kind, title, body] of [["conditions", "name", "summary"], ["benefits", "title", "description"]]) {
+    for (const child of doc[kind]) {
+      const path = `${kind}.${child.key}`;
+      const part = element("div", path);
+      part.append(element("h3", `${path}.${title}`, child[title]), element("p", `${path}.${body}`, child[body]));
+      article.append(part);
+    }
+  }
+  const cta = doc.call_to_action || {};
+  const action = element("aside", "call_to_action");
+  action.append(element("h2", "call_to_action.heading", cta.heading), element("div", "call_to_action.body", null, cta.body_html));
+  article.append(action);
+  for (const faq of doc.faqs) {
+    const path = `faqs.${faq.key}`;
+    const part = element("div", path);
+    part.className = "faq";
+    part.append(element("h3", `${path}.question`, faq.question), element("div", `${path}.answer`, null, faq.answer_html));
+    article.append(part);
+  }
+}
+
+function markChanged(paths) {
+  for (const node of document.querySelectorAll("#article [data-path]")) {
+    const own = node.dataset.path;
+    if (paths.some((path) => path === own || path.startsWith(`${own}.`) && !node.querySelector("[data-path]"))) {
+      node.classList.add("changed");
+    }
+  }
+}
+
+function show(index) {
+  const rendition = current.renditions[index];
+  current.shown = index;
+  for (const [number, tab] of [...$("#renditions").children].entries()) {
+    tab.setAttribute("aria-selected", String(number === index));
+  }
+  $("#problem").hidden = !rendition.problem;
+  $("#problem").textContent = rendition.problem || "";
+  if (rendition.document) {
+    renderArticle(rendition.document);
+    markChanged(rendition.changed);
+  } else {
+    $("#article").replaceChildren();
+  }
+}
+
+function targets(review) {
+  const paths = new Set([""]);
+  for (const rendition of current.renditions) for (const path of rendition.changed) paths.add(path);
+  for (const faq of review.document.faqs || []) paths.add(`faqs.${faq.key}.answer`);
+  return [...paths];
+}
+
+async function openReview(id) {
+  const [review, renditions] = await Promise.all([call(`/reviews/${id}`), call(`/reviews/${id}/renditions`)]);
+  current = { review, renditions, shown: 0 };
+  $("#review").hidden = false;
+  $("#review").dataset.review = id;
+  $("#review-title").textContent = `${kind(review)} · review ${review.id} (${review.status.replace("_", " ")})`;
+  $("#review-note").textContent = review.note || "";
+  const tabs = $("#renditions");
+  tabs.replaceChildren();
+  renditions.forEach((rendition, index) => {
+    const tab = document.createElement("button");
+    tab.type = "button";
+    tab.setAttribute("role", "tab");
+    tab.dataset.site = rendition.site;
+    tab.textContent = rendition.variant ? `${rendition.site} · ${rendition.variant}` : rendition.site;
+    tab.addEventListener("click", () => show(index));
+    tabs.append(tab);
+  });
+  const comments = $("#comments");
+  comments.replaceChildren(...review.comments.map((c) => element("li", null, `${c.target || "(all)"}: ${c.body} (${c.by})`)));
+  $("#targets").replaceChildren(...targets(review).map((path) => Object.assign(document.createElement("option"), { value: path })));
+  if (renditions.length) show(0);
+}
+
+async function decide(action) {
+  const id = current.review.id;
+  const body =
+    action === "approve"
+      ? { comment: $("#comment").value || undefined }
+      : { comments: [{ target: $("#target").value, body: $("#comment").value }] };
+  try {
+    const review = await call(`/reviews/${id}/${action}`, { method: "POST", body: JSON.stringify(body) });
+    $("#comment").value = "";
+    $("#review").hidden = true;
+    await loadQueue();
+    say(`Review ${id}: ${review.status.replace("_", " ")}`);
+  } catch (error) {
+    say(`Review ${id}: ${error.message}`);
+  }
+}
+
+$("#key-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  sessionStorage.setItem("desk-key", $("#key").value.trim());
+  $("#key").value = "";
+  await loadQueue().catch((error) => say(error.message));
+});
+$("#approve").addEventListener("click", () => decide("approve"));
+$("#request-changes").addEventListener("click", () => decide("request-changes"));
+if (key()) loadQueue().catch((error) => say(error.message));

@@ -1,0 +1,106 @@
+"""The review desk (/desk) in headless Chromium, as a clinic team uses it: an editor submits a
+change to a FAQ, the reviewer sees it rendered as each site shows it with the change marked,
+requests a change on that FAQ, the editor fixes it, the reviewer approves, the publisher
+publishes and delivery serves it. Screenshots go to test-artifacts/."""
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.conftest import screenshot
+
+SLUG = "are-all-types-of-back-pain-treatable-with-stem-cells"
+DENVER = {"key": "clinic-denver", "name": "Renova Denver", "origins": [], "variables": {}}
+
+
+@pytest.fixture
+def live_server(app) -> Iterator[str]:
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def secret_of(headers: dict) -> str:
+    return headers["Authorization"].removeprefix("Bearer ")
+
+
+def open_desk(chromium, url, reviewer):
+    page = chromium.new_page()
+    page.goto(f"{url}/desk")
+    page.fill("#key", secret_of(reviewer))
+    page.click("#use-key")
+    page.wait_for_selector("#queue button")
+    return page
+
+
+def test_the_page_is_served_whole_by_the_service_and_loads_nothing_from_outside(client):
+    page = client.get("/desk")
+    assert page.status_code == 200 and "text/html" in page.headers["Content-Type"]
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    for asset in ("desk.js", "desk.css"):
+        assert client.get(f"/desk/{asset}").status_code == 200
+    text = page.get_data(as_text=True) + client.get("/desk/desk.js").get_data(as_text=True)
+    assert "http://" not in text and "https://" not in text
+
+
+@pytest.mark.browser
+def test_a_reviewer_sends_back_a_faq_then_approves_the_fix_and_it_is_published(
+    client, chromium, live_server, admin, editor, reviewer, publisher, live_article, seed_document
+):
+    client.post("/v1/manage/sites", json=DENVER, headers=admin)
+    faq = seed_document["faqs"][0]["key"]
+    url = f"/v1/manage/articles/{live_article}"
+    changed = client.patch(
+        f"{url}/faqs/{faq}",
+        json={"answer": "Most patients are pain-free in days."},
+        headers={**editor, "If-Match": "*"},
+    )
+    assert changed.status_code == 200
+    first = client.post(
+        f"{url}/reviews", json={"note": "Quicker answer"}, headers={**editor, "If-Match": "*"}
+    ).json
+
+    page = open_desk(chromium, live_server, reviewer)
+    page.click(f"#queue button[data-review='{first['id']}']")
+    page.wait_for_selector("#article h1")
+    assert page.locator("#renditions button").all_text_contents() == ["clinic-austin", "clinic-denver"]
+    marked = page.locator("#article .changed")
+    assert marked.count() == 1 and marked.get_attribute("data-path") == f"faqs.{faq}.answer"
+    assert "pain-free in days" in marked.text_content()
+    page.click("#renditions button[data-site='clinic-denver']")
+    assert page.locator("#article .changed").get_attribute("data-path") == f"faqs.{faq}.answer"
+    screenshot(page, "desk-in-review")
+
+    page.fill("#target", f"faqs.{faq}.answer")
+    page.fill("#comment", "No promise of how soon: results vary.")
+    page.click("#request-changes")
+    page.wait_for_selector("#status:has-text('changes requested')")
+    comments = client.get(f"/v1/manage/reviews/{first['id']}", headers=editor).json["comments"]
+    assert [(c["target"], c["body"]) for c in comments] == [
+        (f"faqs.{faq}.answer", "No promise of how soon: results vary.")
+    ]
+
+    client.patch(
+        f"{url}/faqs/{faq}",
+        json={"answer": "Results vary from patient to patient."},
+        headers={**editor, "If-Match": "*"},
+    )
+    second = client.post(f"{url}/reviews", json={}, headers={**editor, "If-Match": "*"}).json
+    page.reload()
+    page.wait_for_selector(f"#queue button[data-review='{second['id']}']")
+    page.click(f"#queue button[data-review='{second['id']}']")
+    page.wait_for_selector("#article .changed")
+    assert "Results vary" in page.locator("#article .changed").text_content()
+    screenshot(page, "desk-fixed")
+    page.click("#approve")
+    page.wait_for_selector("#status:has-text('approved')")
+    screenshot(page, "desk-approved")
+    page.close()
+
+    published = client.post(f"{url}/publish", json={}, headers={**publisher, "If-Match": "*"})
+    assert published.status_code == 200
+    served = client.get(f"/v1/sites/clinic-austin/articles/{SLUG}").json
+    assert served["faqs"][0]["answer"] == "Results vary from patient to patient."

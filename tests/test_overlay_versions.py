@@ -1,0 +1,121 @@
+"""Site overlays as content: every save is a numbered version with history, diff and restore;
+an edited overlay is a draft until a reviewer approves it and it is published, and delivery
+keeps applying the published one meanwhile; the audit log holds each change's diff."""
+
+import pytest
+
+from tests.conftest import REVIEWS
+
+SITES = "/v1/manage/sites"
+SLUG = "are-all-types-of-back-pain-treatable-with-stem-cells"
+AUSTIN = f"/v1/sites/clinic-austin/articles/{SLUG}"
+
+
+@pytest.fixture
+def overlay_url(client, admin, live_article):
+    return f"{SITES}/clinic-austin/overlays/{live_article}"
+
+
+def titled(title):
+    return {"fields": {"title": title}}
+
+
+def test_an_edited_overlay_is_a_draft_until_approved_and_published(
+    client, admin, reviewer, overlay_url, publish_overlay, live_article
+):
+    assert publish_overlay("clinic-austin", live_article, titled("Back pain in Austin")).status_code == 200
+    assert client.get(AUSTIN).json["title"] == "Back pain in Austin"
+
+    assert client.put(overlay_url, json=titled("Unreviewed claim"), headers=admin).status_code == 200
+
+    assert client.get(AUSTIN).json["title"] == "Back pain in Austin"  # delivery keeps the published
+    assert client.get(overlay_url, headers=admin).json["fields"] == {"title": "Unreviewed claim"}
+    refused = client.post(f"{overlay_url}/publish", headers=admin)
+    assert refused.status_code == 409 and "approved version" in refused.json["detail"]
+    versions = client.get(f"{overlay_url}/versions", headers=admin).json
+    assert [(v["number"], v["live"]) for v in versions] == [(2, False), (1, True)]
+
+    review = client.post(f"{overlay_url}/reviews", json={}, headers=admin).json
+    assert review["status"] == "in_review"
+    assert client.post(f"{REVIEWS}/{review['id']}/approve", json={}, headers=reviewer).status_code == 200
+    published = client.post(f"{overlay_url}/publish", headers=admin)
+    assert published.status_code == 200 and published.json["number"] == 2 and published.json["live"]
+    assert client.get(AUSTIN).json["title"] == "Unreviewed claim"
+
+
+def test_the_audit_log_and_the_diff_say_what_changed(
+    client, admin, overlay_url, publish_overlay, live_article
+):
+    publish_overlay("clinic-austin", live_article, titled("First"))
+    client.put(overlay_url, json={"fields": {"title": "Second", "summary": "Shorter."}}, headers=admin)
+
+    entry = client.get("/v1/manage/audit", headers=admin).json[0]
+
+    assert (entry["action"], entry["details"]["version"]) == ("site.overlay_saved", 2)
+    assert entry["details"]["diff"] == [
+        {"field": "fields.summary", "before": None, "after": "Shorter."},
+        {"field": "fields.title", "before": "First", "after": "Second"},
+    ]
+    diff = client.get(f"{overlay_url}/diff?from=1", headers=admin).json
+    assert diff == entry["details"]["diff"]
+    assert client.get(f"{overlay_url}/diff?from=9", headers=admin).status_code == 404
+    published = [
+        e
+        for e in client.get("/v1/manage/audit", headers=admin).json
+        if e["action"] == "site.overlay_published"
+    ]
+    assert published[0]["details"]["diff"] == [{"field": "fields.title", "before": None, "after": "First"}]
+
+
+def test_restoring_an_overlay_version_saves_it_again_for_review(
+    client, admin, reviewer, overlay_url, publish_overlay, live_article
+):
+    publish_overlay("clinic-austin", live_article, titled("First"))
+    client.put(overlay_url, json=titled("Second"), headers=admin)
+    pending = client.post(f"{overlay_url}/reviews", json={}, headers=admin).json
+
+    restored = client.post(f"{overlay_url}/versions/1/restore", headers=admin)
+
+    assert restored.status_code == 200 and restored.json["fields"] == {"title": "First"}
+    assert [v["number"] for v in client.get(f"{overlay_url}/versions", headers=admin).json] == [3, 2, 1]
+    assert client.get(f"{REVIEWS}/{pending['id']}", headers=admin).json["status"] == "voided"
+    assert client.post(f"{overlay_url}/versions/7/restore", headers=admin).status_code == 404
+
+
+def test_an_overlay_review_keeps_four_eyes_and_comments_on_its_members(
+    client, auth, overlay_url, live_article, reviewer
+):
+    clinician_admin = auth("admin", reviewer=True)
+    client.put(overlay_url, json=titled("Mine"), headers=clinician_admin)
+    review = client.post(f"{overlay_url}/reviews", json={}, headers=clinician_admin).json
+
+    own = client.post(f"{REVIEWS}/{review['id']}/approve", json={}, headers=clinician_admin)
+    assert own.status_code == 403
+    unknown = client.post(
+        f"{REVIEWS}/{review['id']}/request-changes",
+        json={"comments": [{"target": "fields.summary", "body": "?"}]},
+        headers=reviewer,
+    )
+    assert unknown.status_code == 422
+    sent_back = client.post(
+        f"{REVIEWS}/{review['id']}/request-changes",
+        json={"comments": [{"target": "fields.title", "body": "Name the clinic."}]},
+        headers=reviewer,
+    )
+    assert sent_back.status_code == 200 and sent_back.json["comments"][0]["target"] == "fields.title"
+
+
+def test_nothing_to_submit_or_publish_and_no_overlay_is_404(
+    client, admin, overlay_url, publish_overlay, live_article
+):
+    assert client.post(f"{overlay_url}/publish", headers=admin).status_code == 404
+    assert client.get(f"{overlay_url}/versions", headers=admin).status_code == 404
+    publish_overlay("clinic-austin", live_article, titled("First"))
+    assert client.post(f"{overlay_url}/publish", headers=admin).status_code == 409
+    assert client.post(f"{overlay_url}/reviews", json={}, headers=admin).status_code == 409
+
+
+def test_without_review_required_an_overlay_is_published_as_saved(app_with, admin, overlay_url, client):
+    lenient = app_with(REVIEW_REQUIRED=False).test_client()
+    assert lenient.put(overlay_url, json=titled("At once"), headers=admin).status_code == 200
+    assert client.get(AUSTIN).json["title"] == "At once"

@@ -1,0 +1,163 @@
+"""Releases: approved versions across sites and an experiment start, published all or nothing
+in one transaction (one change of the delivery generation), with one webhook naming it all."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, update
+
+from service.content.webhooks import send_due
+from service.extensions import db
+from service.models import DeliveryGeneration, Release
+from service.models.base import utcnow
+from tests.conftest import REVIEWS
+from tests.experiment_factories import EXPERIMENTS, experiment
+
+RELEASES = "/v1/manage/releases"
+SITES = "/v1/manage/sites"
+SLUG = "are-all-types-of-back-pain-treatable-with-stem-cells"
+DENVER = {"key": "clinic-denver", "name": "Renova Denver", "origins": [], "variables": {}}
+
+
+def generation(app):
+    with app.app_context():
+        return db.session.scalar(select(DeliveryGeneration.generation)) or 0
+
+
+@pytest.fixture
+def prepared(client, admin, editor, publisher, reviewer, live_article, approve, approve_variants):
+    """An approved new version of the live article, approved overlays for two sites, and an
+    approved experiment: the reviews' ids, and the experiment's key."""
+    client.post(SITES, json=DENVER, headers=admin)
+    url = f"/v1/manage/articles/{live_article}"
+    client.patch(
+        url, json={"title": "Stem cells and back pain, reviewed"}, headers={**editor, "If-Match": "*"}
+    )
+    reviews = [approve(url, headers=editor)["id"]]
+    for site in ("clinic-austin", "clinic-denver"):
+        overlay = f"{SITES}/{site}/overlays/{live_article}"
+        client.put(overlay, json={"fields": {"summary": f"At {site}."}}, headers=admin)
+        submitted = client.post(f"{overlay}/reviews", json={}, headers=admin).json
+        assert (
+            client.post(f"{REVIEWS}/{submitted['id']}/approve", json={}, headers=reviewer).status_code == 200
+        )
+        reviews.append(submitted["id"])
+    client.post(EXPERIMENTS, json=experiment(live_article), headers=publisher)
+    approve_variants("cta-heading")
+    return reviews
+
+
+def items(reviews):
+    return [{"review": review} for review in reviews] + [{"experiment": "cta-heading", "action": "start"}]
+
+
+def test_a_release_publishes_everything_at_once_with_one_webhook(
+    app, client, admin, publisher, prepared, private_targets, receiver
+):
+    endpoint = receiver()
+    hook = client.post(
+        "/v1/manage/webhooks",
+        json={"url": endpoint.url, "events": ["release.published", "article.published"]},
+        headers=admin,
+    ).json
+    release = client.post(
+        RELEASES, json={"name": "December", "items": items(prepared)}, headers=publisher
+    ).json
+    assert release["status"] == "pending"
+    assert client.get(f"/v1/articles/{SLUG}").json["title"] != "Stem cells and back pain, reviewed"
+    before = generation(app)
+
+    published = client.post(f"{RELEASES}/{release['id']}/publish", headers=publisher)
+
+    assert published.status_code == 200 and published.json["status"] == "published"
+    assert generation(app) == before + 1  # one change of the delivery generation
+    assert client.get(f"/v1/articles/{SLUG}").json["title"] == "Stem cells and back pain, reviewed"
+    assert client.get(f"/v1/sites/clinic-austin/articles/{SLUG}").json["summary"] == "At clinic-austin."
+    assert client.get(f"/v1/sites/clinic-denver/articles/{SLUG}").json["summary"] == "At clinic-denver."
+    assert client.get(f"{EXPERIMENTS}/cta-heading", headers=publisher).json["status"] == "running"
+    (delivery,) = client.get(f"/v1/manage/webhooks/{hook['id']}/deliveries", headers=admin).json
+    assert delivery["event"] == "release.published"
+    changes = delivery["payload"]["changes"]
+    assert [c.get("site") for c in changes] == [None, "clinic-austin", "clinic-denver", None]
+    assert changes[0]["revision"] == 2 and changes[3] == {"experiment": "cta-heading", "action": "start"}
+    with app.app_context():
+        (sent,) = send_due(db.session, allow_private=True)
+    assert sent.status == "delivered" and json.loads(endpoint.received[0][1])["release"]["name"] == "December"
+    assert client.post(f"{RELEASES}/{release['id']}/publish", headers=publisher).status_code == 409
+
+
+def test_a_release_whose_any_item_fails_publishes_nothing(client, publisher, reviewer, prepared, app):
+    # The reviewer takes back the Denver overlay's approval: that item no longer passes.
+    client.post(
+        f"{REVIEWS}/{prepared[2]}/request-changes",
+        json={"comments": [{"target": "fields.summary", "body": "Not yet."}]},
+        headers=reviewer,
+    )
+    release = client.post(
+        RELEASES, json={"name": "December", "items": items(prepared)}, headers=publisher
+    ).json
+    before = generation(app)
+
+    refused = client.post(f"{RELEASES}/{release['id']}/publish", headers=publisher)
+
+    assert refused.status_code == 409 and "items[2]" in refused.json["detail"]
+    assert generation(app) == before
+    assert client.get(f"/v1/articles/{SLUG}").json["title"] != "Stem cells and back pain, reviewed"
+    assert client.get(f"/v1/sites/clinic-austin/articles/{SLUG}").json["summary"] != "At clinic-austin."
+    assert client.get(f"{EXPERIMENTS}/cta-heading", headers=publisher).json["status"] == "draft"
+    assert client.get(f"{RELEASES}/{release['id']}", headers=publisher).json["status"] == "pending"
+
+
+def test_a_release_at_a_time_is_published_by_the_schedule_runner(app, client, runner, publisher, prepared):
+    at = (utcnow() + timedelta(hours=1)).isoformat()
+    release = client.post(
+        RELEASES, json={"name": "Later", "items": items(prepared), "at": at}, headers=publisher
+    ).json
+    assert "release" not in runner.invoke(args=["apply-schedules"]).output  # not due yet
+    with app.app_context():
+        db.session.execute(update(Release).values(at=utcnow() - timedelta(seconds=1)))
+        db.session.commit()
+
+    output = runner.invoke(args=["apply-schedules"]).output
+
+    assert f"release {release['id']}: published 4 changes" in output
+    assert client.get(f"/v1/sites/clinic-denver/articles/{SLUG}").json["summary"] == "At clinic-denver."
+    assert runner.invoke(args=["apply-schedules"]).output == ""
+
+
+def test_a_scheduled_release_that_fails_is_marked_failed_and_says_why(
+    app, client, runner, publisher, prepared
+):
+    client.post(f"{EXPERIMENTS}/cta-heading/start", headers=publisher)  # started already: "start" fails
+    at = (utcnow() + timedelta(hours=1)).isoformat()
+    release = client.post(
+        RELEASES, json={"name": "Later", "items": items(prepared), "at": at}, headers=publisher
+    ).json
+    with app.app_context():
+        db.session.execute(update(Release).values(at=utcnow() - timedelta(seconds=1)))
+        db.session.commit()
+
+    runner.invoke(args=["apply-schedules"])
+
+    failed = client.get(f"{RELEASES}/{release['id']}", headers=publisher).json
+    assert failed["status"] == "failed" and "items[3]" in failed["outcome"]
+    assert client.get(f"/v1/articles/{SLUG}").json["title"] != "Stem cells and back pain, reviewed"
+    assert client.get("/v1/manage/audit", headers=publisher).json[0]["action"] == "release.failed"
+
+
+def test_a_release_names_what_exists_and_is_cancelled_while_pending(client, publisher, prepared):
+    bad = client.post(
+        RELEASES,
+        json={"name": "x", "items": [{"review": 2147483647}, {"experiment": "nope", "action": "stop"}]},
+        headers=publisher,
+    )
+    assert bad.status_code == 422
+    assert {e["field"] for e in bad.json["errors"]} == {"items[0].review", "items[1].experiment"}
+    shape = client.post(
+        RELEASES, json={"name": "x", "items": [{"experiment": "cta-heading"}]}, headers=publisher
+    )
+    assert shape.status_code == 422
+    release = client.post(RELEASES, json={"name": "x", "items": items(prepared)}, headers=publisher).json
+    assert client.delete(f"{RELEASES}/{release['id']}", headers=publisher).status_code == 204
+    assert client.get(f"{RELEASES}/{release['id']}", headers=publisher).status_code == 404
