@@ -40,8 +40,30 @@ IF_NONE_MATCH = {
     "schema": {"type": "string"},
     "description": "An ETag from an earlier response: 304 with no body while it is current.",
 }
+ACCEPT_ENCODING = {
+    "in": "header",
+    "name": "Accept-Encoding",
+    "required": False,
+    "schema": {"type": "string", "example": "gzip, deflate, br, zstd"},
+    "description": "Codings the client reads: the answer comes in br or gzip by its preference "
+    "(ties go to br), else as it is.",
+}
+# Every delivery URL's parameters (as headers, beside the path's and the query's).
+DELIVERY_PARAMETERS = [IF_NONE_MATCH, ACCEPT_ENCODING]
 CACHE_HEADERS = {
-    "ETag": {"description": "Strong validator of this exact content.", "schema": {"type": "string"}},
+    "ETag": {
+        "description": "Strong validator of this exact representation: the bytes' hash, with "
+        "-br or -gzip appended when compressed.",
+        "schema": {"type": "string"},
+    },
+    "Content-Encoding": {
+        "description": "br or gzip when the body is compressed (see Accept-Encoding); absent otherwise.",
+        "schema": {"type": "string", "enum": ["br", "gzip"]},
+    },
+    "Vary": {
+        "description": "What else the answer depends on: Accept-Encoding, and Origin where CORS is per site.",
+        "schema": {"type": "string", "example": "Accept-Encoding, Origin"},
+    },
     "Cache-Control": {
         "description": "How long browsers and CDNs may reuse it, and serve it stale while revalidating.",
         "schema": {"type": "string", "example": "public, max-age=60, stale-while-revalidate=600"},
@@ -106,7 +128,7 @@ def send_page(key: Key, compute: Callable[[], CardPage], pagination: PaginationP
     return public(page.answer)
 
 
-@blp.route("/articles", parameters=[IF_NONE_MATCH])
+@blp.route("/articles", parameters=DELIVERY_PARAMETERS)
 class PublishedArticleList(MethodView):
     @cached_view
     @blp.arguments(ArticleListQuerySchema, location="query")
@@ -128,7 +150,7 @@ class PublishedArticleList(MethodView):
         )
 
 
-@blp.route("/articles/<slug:slug>", parameters=[IF_NONE_MATCH])
+@blp.route("/articles/<slug:slug>", parameters=DELIVERY_PARAMETERS)
 class PublishedArticleBySlug(MethodView):
     @cached_view
     @blp.arguments(ArticleQuerySchema, location="query")
