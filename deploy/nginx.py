@@ -44,6 +44,7 @@ def prepare(prefix: Path, listen: str, upstream: str, directives: str = "daemon 
         raise FileNotFoundError("nginx is not installed (apt-get install nginx)")
     (prefix / "logs").mkdir(parents=True, exist_ok=True)
     (prefix / "temp").mkdir(exist_ok=True)
+    (prefix / "cache").mkdir(exist_ok=True)  # the micro-cache's (proxy_cache_path)
     config = prefix / "nginx.conf"
     config.write_text(render(listen, upstream))
     return [
