@@ -58,6 +58,18 @@ def section(results: dict[str, Any]) -> list[str]:
             f"{ratio(figures['p99_ratio'])} | {figures['ours_per_second']['median']:,.0f} | "
             f"{figures.get('wire_bytes', 0):,} | {verdict(figures['met'])} |"
         )
+    lines += [
+        "",
+        "| behind nginx's micro-cache (deploy/nginx.conf) | throughput / nginx sending the same "
+        "bytes as a static file | target | p99 / static's | req/s | met |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, figures in results.get("stack", {}).items():
+        lines.append(
+            f"| {name} | {ratio(figures['throughput_ratio'])} | {at_least(figures['target'])} | "
+            f"{ratio(figures['p99_ratio'])} | {figures['ours_per_second']['median']:,.0f} | "
+            f"{verdict(figures['throughput_ratio']['median'] >= figures['target'])} |"
+        )
     scaling = results["list_scaling"]
     events = results["events"]
     query = results["results_query"]

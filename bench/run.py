@@ -33,7 +33,7 @@ import httpx
 from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import make_url
 
-from bench import floors
+from bench import floors, stack
 from bench.generate import BenchData, build
 from bench.report import write_report
 from service import create_app
@@ -47,6 +47,9 @@ REPORT_SCRIPT = ROOT / "bench" / "wrk" / "report.lua"
 WRK_THREADS = 2
 VISITORS = 1000  # distinct visitor ids in the experiment scenario
 BATCH = 500  # events per request in the batch scenario (the API's maximum)
+# Measured behind nginx too, and the name of their bytes' file on the static nginx.
+STACK_FILES = {"site article": "article", "list page of 20 (page 3)": "list"}
+STACK_TARGET = 0.5  # the production stack's throughput over static nginx's, at least
 P99_TARGET = 1.5  # the most a delivery scenario's p99 may be, over the floor's
 FLOOR_EVENTS = 20_000  # rows the ingestion floor inserts per round
 SMALL = 100  # articles in the database the list page is compared against
@@ -154,7 +157,10 @@ def wrk(
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     summary = json.loads(output.strip().splitlines()[-1])
     if summary["errors"] or summary["status_errors"]:
-        raise SystemExit(f"wrk saw errors on {path}: {summary}")
+        sample = httpx.get(url + path, headers=headers)
+        raise SystemExit(
+            f"wrk saw errors on {path}: {summary}; one answer: {sample.status_code} {sample.text[:300]}"
+        )
     summary["per_second"] = summary["requests"] / summary["seconds"]
     return summary
 
@@ -452,6 +458,44 @@ def bench_results_query(server: Server, app, data: BenchData, events: int) -> di
     }
 
 
+def answering(url: str, process: subprocess.Popen) -> None:
+    """Wait until a server started outside `gunicorn` answers anything at `url`."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"{url} did not start:\n{process.stderr.read().decode()}")
+        try:
+            httpx.get(url, timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise SystemExit(f"{url} did not answer within 30 s")
+
+
+def bench_stack(ours: Server, scenarios: list[Scenario], answers: dict, work: Path, args) -> dict[str, Any]:
+    """The production stack (deploy/nginx.conf's micro-cache in front of `ours`) against nginx
+    sending the same bytes as static files, for the public article and the list page."""
+    measured = {file: next(s for s in scenarios if s.name == name) for name, file in STACK_FILES.items()}
+    files = {file: answers[floor_key(scenario.path, scenario.headers)] for file, scenario in measured.items()}
+    results = {}
+    with (
+        stack.production_stack(work, f"127.0.0.1:{ours.port}", free_port(), answering) as proxied,
+        stack.static_limit(work, files, free_port(), answering) as static,
+    ):
+        for file, scenario in measured.items():
+
+            def run(url: str, path: str, headers=scenario.headers) -> dict[str, Any]:
+                return wrk(url, args.seconds, args.connections, path=path, headers=headers)
+
+            pairs = ab_rounds(
+                lambda path=scenario.path: run(proxied, path),
+                lambda file=file: run(static, f"/{file}"),
+                args.rounds,
+            )
+            results[scenario.name] = compare(pairs, STACK_TARGET, path=scenario.path)
+    return results
+
+
 def rss_kib(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -652,6 +696,9 @@ def main() -> None:
             report["delivery"][scenario.name] = compare(
                 pairs, scenario.target, path=scenario.path, wire_bytes=sent["wire_bytes"]
             )
+
+        print("the production stack (nginx's micro-cache) against nginx serving the bytes", flush=True)
+        report["stack"] = bench_stack(ours, scenarios, answers, work, args)
 
         print(f"list page: {args.articles} articles against {SMALL}, cached and not", flush=True)
         list_path = next(scenario.path for scenario in scenarios if "articles?" in scenario.path)
