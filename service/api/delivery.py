@@ -10,7 +10,7 @@ from flask_smorest import Blueprint, abort
 from flask_smorest.pagination import PaginationParameters
 
 from service.api.blueprint import ServiceBlueprint
-from service.api.caching import Key, article_key, cached, cached_view, cards_key, public
+from service.api.caching import Key, article_key, cached, cached_view, cards_key, public, vary_on
 from service.api.delivery_schemas import (
     ArticleCardSchema,
     ArticleListQuerySchema,
@@ -108,7 +108,7 @@ def delivered_article_docs(
 def vary_on_restricted_origins(response: Response) -> Response:
     """With CORS_ORIGINS a list, the CORS answer depends on the Origin: so must a shared cache."""
     if current_app.config["CORS_ORIGINS"].strip() != "*":
-        response.vary.add("Origin")  # (flask-cors may have added it already)
+        vary_on(response, "Origin")  # (flask-cors may have added it already)
     return response
 
 

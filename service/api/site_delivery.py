@@ -22,6 +22,7 @@ from service.api.caching import (
     public,
     site_article_key,
     variant_key,
+    vary_on,
 )
 from service.api.delivery import (
     CACHE_HEADERS,
@@ -71,7 +72,7 @@ def site_origins(key: str) -> frozenset[str]:
 def allow_site_origins(response: Response) -> Response:
     """CORS per site: only the site's own origins may read its articles from a browser. A
     failure (5xx) is not looked up: the database its lookup needs may be why it failed."""
-    response.vary.add("Origin")
+    vary_on(response, "Origin")
     current = request._get_current_object()  # (as in caching.cached_view)
     origin = current.headers.get("Origin")
     if (
