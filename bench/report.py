@@ -34,7 +34,7 @@ def section(results: dict[str, Any]) -> list[str]:
     machine = results["machine"]
     if "batch_over_floor" not in results["events"]:
         return [
-            f"## {machine['database']}",
+            f"## {machine['database']}, {machine.get('server', 'gunicorn')}",
             "",
             f"{machine['date']}: a run before the events and results "
             "floors and compression (bench/results-*.json keeps its figures); rerun `make bench`.",
@@ -44,8 +44,8 @@ def section(results: dict[str, Any]) -> list[str]:
         f"## {machine['database']}",
         "",
         f"{machine['date']}: {machine['cpu']}, {machine['cores']} cores, {machine['system']}, "
-        f"Python {machine['python']}; {machine['load_generator']}; gunicorn "
-        f"{machine['gunicorn_workers']} sync workers; {machine['connections']} connections, "
+        f"Python {machine['python']}; {machine['load_generator']}; {machine.get('server', 'gunicorn')} "
+        f"{machine['gunicorn_workers']} workers; {machine['connections']} connections, "
         f"{machine['rounds']} rounds of {machine['seconds_per_run']:g} s; {machine['articles']:,} articles.",
         "",
         "| delivery | throughput ours / floor | target | p99 ours / floor (≤ 1.5) | ours req/s "

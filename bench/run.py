@@ -51,6 +51,7 @@ BATCH = 500  # events per request in the batch scenario (the API's maximum)
 STACK_FILES = {"site article": "article", "list page of 20 (page 3)": "list"}
 STACK_TARGET = 0.5  # the production stack's throughput over static nginx's, at least
 P99_TARGET = 1.5  # the most a delivery scenario's p99 may be, over the floor's
+SERVER = "gunicorn"  # the WSGI server every side runs under (--server)
 FLOOR_EVENTS = 20_000  # rows the ingestion floor inserts per round
 SMALL = 100  # articles in the database the list page is compared against
 ORIGIN = "https://austin.example"  # a clinic site's own origin (bench.generate)
@@ -85,9 +86,22 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def server_command(server: str, app: str, port: int, workers: int) -> list[str]:
+    """How each server compared runs `app` (module:attribute) with `workers` processes: gunicorn
+    with the production configuration (gunicorn.conf.py), granian with one thread per worker,
+    as a sync worker has (and, like gunicorn's output here, no access log)."""
+    if server == "granian":
+        return [
+            str(BIN / "granian"),
+            *("--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port)),
+            *("--workers", str(workers), "--blocking-threads", "1", "--log-level", "warning", app),
+        ]
+    return [str(BIN / "gunicorn"), "--config", "gunicorn.conf.py", app]
+
+
 @contextmanager
-def gunicorn(name: str, app: str, workers: int, **env: str):
-    """The production configuration (gunicorn.conf.py), on a free port; stopped on exit."""
+def serving(name: str, app: str, workers: int, **env: str):
+    """`app` under the server this run measures (SERVER), on a free port; stopped on exit."""
     port = free_port()
     environment = {
         **os.environ,
@@ -98,7 +112,7 @@ def gunicorn(name: str, app: str, workers: int, **env: str):
         **env,
     }
     process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--config", "gunicorn.conf.py", app],
+        server_command(SERVER, app, port, workers),
         cwd=ROOT,
         env=environment,
         stdout=subprocess.DEVNULL,  # the access log: written by both sides alike, read by neither
@@ -608,6 +622,7 @@ def machine(database_url: str, args) -> dict[str, Any]:
         "load_generator": " ".join(
             subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split()[:2]
         ),
+        "server": args.server,
         "gunicorn_workers": args.workers,
         "connections": args.connections,
         "seconds_per_run": args.seconds,
@@ -641,10 +656,18 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="A/B rounds per figure (default 5)")
     parser.add_argument("--seconds", type=float, default=4, help="seconds per wrk run (default 4)")
     parser.add_argument("--connections", type=int, default=16, help="concurrent connections (default 16)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server (default 2)")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes per server (default 2)")
+    parser.add_argument(
+        "--server",
+        choices=("gunicorn", "granian"),
+        default="gunicorn",
+        help="the WSGI server (default gunicorn)",
+    )
     parser.add_argument("--events", type=int, default=1_000_000, help="events for the results query")
     parser.add_argument("--memory-requests", type=int, default=100_000)
     args = parser.parse_args()
+    global SERVER
+    SERVER = args.server
 
     with tempfile.TemporaryDirectory(prefix="cms-bench-") as temporary, ExitStack() as stack:
         work = Path(temporary)
@@ -657,7 +680,7 @@ def main() -> None:
             settle(url)
 
         def serve(name: str, url: str, **env: str) -> Server:
-            return stack.enter_context(gunicorn(name, "wsgi:app", args.workers, DATABASE_URL=url, **env))
+            return stack.enter_context(serving(name, "wsgi:app", args.workers, DATABASE_URL=url, **env))
 
         ours, small = serve("ours", main_url), serve("ours-small", small_url)
         uncached, small_uncached = (
@@ -669,7 +692,7 @@ def main() -> None:
         answers_file = work / "floor.json"
         answers_file.write_text(json.dumps(answers), encoding="utf-8")
         floor = stack.enter_context(
-            gunicorn("floor", "bench.floor:app", args.workers, FLOOR_RESPONSES=str(answers_file))
+            serving("floor", "bench.floor:app", args.workers, FLOOR_RESPONSES=str(answers_file))
         )
         check_floor_replays(floor, answers)
 
@@ -721,11 +744,12 @@ def main() -> None:
             server.process.wait(timeout=30)
 
         print(f"memory: one worker over {args.memory_requests:,} requests", flush=True)
-        lone = stack.enter_context(gunicorn("ours-memory", "wsgi:app", 1, DATABASE_URL=main_url))
+        lone = stack.enter_context(serving("ours-memory", "wsgi:app", 1, DATABASE_URL=main_url))
         report["memory"] = bench_memory(lone, data, work, args)
 
     dialect = report["machine"]["database"].split()[0]
-    out = ROOT / "bench" / f"results-{dialect}-{args.articles}.json"
+    server = "" if args.server == "gunicorn" else f"-{args.server}"
+    out = ROOT / "bench" / f"results-{dialect}-{args.articles}{server}.json"
     out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     write_report(ROOT / "bench")
     print(f"wrote {out.relative_to(ROOT)} and bench/RESULTS.md", flush=True)
