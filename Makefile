@@ -70,10 +70,12 @@ lint: install
 # `make bench`: delivery and events under gunicorn + wrk against a bare-Flask floor; writes
 # bench/RESULTS.md. ARTICLES=10000 for the large database; BENCH_DATABASE_URL=postgresql+psycopg://
 # postgres@127.0.0.1:5432/postgres to run it on PostgreSQL (it creates and drops its own databases).
+# SERVER=granian runs every side (ours and the floor) under granian instead of gunicorn.
 ARTICLES ?= 1000
+SERVER ?= gunicorn
 bench: install
 	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install wrk"; exit 1; }
-	$(BIN)/python -m bench.run --articles $(ARTICLES) $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))
+	$(BIN)/python -m bench.run --articles $(ARTICLES) --server $(SERVER) $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))
 
 # `make profile`: where a cached delivery request spends its time (pyinstrument, in-process).
 profile: install

@@ -9,6 +9,7 @@ keep running); nginx's logs are in <prefix>/logs. The tests start it the same wa
 
 import argparse
 import os
+import pwd
 import shutil
 from pathlib import Path
 
@@ -44,6 +45,7 @@ def prepare(prefix: Path, listen: str, upstream: str, directives: str = "daemon 
         raise FileNotFoundError("nginx is not installed (apt-get install nginx)")
     (prefix / "logs").mkdir(parents=True, exist_ok=True)
     (prefix / "temp").mkdir(exist_ok=True)
+    (prefix / "cache").mkdir(exist_ok=True)  # the micro-cache's (proxy_cache_path)
     config = prefix / "nginx.conf"
     config.write_text(render(listen, upstream))
     return [
@@ -55,8 +57,15 @@ def prepare(prefix: Path, listen: str, upstream: str, directives: str = "daemon 
         "-e",
         str(prefix / "logs" / "error.log"),
         "-g",
-        directives,
+        directives + workers_user(prefix),
     ]
+
+
+def workers_user(prefix: Path) -> str:
+    """Started as root, nginx's workers would run as nobody; this makes them run as the
+    prefix's owner: the prefix is the one place they write (the micro-cache, bodies being
+    buffered), and its owner the one user who surely may."""
+    return f" user {pwd.getpwuid(prefix.stat().st_uid).pw_name};" if os.geteuid() == 0 else ""
 
 
 def main() -> None:

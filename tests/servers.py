@@ -79,9 +79,9 @@ def start_nginx(upstream: Server, prefix: Path) -> Server:
             pytest.fail("CI must install Debian's nginx (see .ci/run) for the reverse-proxy tests")
         pytest.skip("no nginx on this machine (apt-get install nginx): the reverse proxy is not tested")
     port = free_port()
-    # Under root, nginx's workers would run as nobody, who cannot reach pytest's private tmp_path.
-    directives = "daemon off; user root;" if os.geteuid() == 0 else "daemon off;"
-    command = nginx.prepare(prefix, f"127.0.0.1:{port}", upstream.url.removeprefix("http://"), directives)
+    # (Under root, prepare has nginx's workers run as the prefix's owner: pytest's tmp_path is
+    # private, nobody could not reach it.)
+    command = nginx.prepare(prefix, f"127.0.0.1:{port}", upstream.url.removeprefix("http://"))
     errors = prefix / "logs" / "error.log"
     process = _spawn(command, errors, dict(os.environ))
     return _answering(Server(f"http://127.0.0.1:{port}", process, prefix / "logs" / "access.log"), errors)

@@ -10,7 +10,7 @@ from flask_smorest import Blueprint, abort
 from flask_smorest.pagination import PaginationParameters
 
 from service.api.blueprint import ServiceBlueprint
-from service.api.caching import Key, article_key, cached, cached_view, cards_key, public
+from service.api.caching import Key, article_key, cached, cached_view, cards_key, public, vary_on
 from service.api.delivery_schemas import (
     ArticleCardSchema,
     ArticleListQuerySchema,
@@ -41,8 +41,30 @@ IF_NONE_MATCH = {
     "schema": {"type": "string"},
     "description": "An ETag from an earlier response: 304 with no body while it is current.",
 }
+ACCEPT_ENCODING = {
+    "in": "header",
+    "name": "Accept-Encoding",
+    "required": False,
+    "schema": {"type": "string", "example": "gzip, deflate, br, zstd"},
+    "description": "Codings the client reads: the answer comes in br or gzip by its preference "
+    "(ties go to br), else as it is.",
+}
+# Every delivery URL's parameters (as headers, beside the path's and the query's).
+DELIVERY_PARAMETERS = [IF_NONE_MATCH, ACCEPT_ENCODING]
 CACHE_HEADERS = {
-    "ETag": {"description": "Strong validator of this exact content.", "schema": {"type": "string"}},
+    "ETag": {
+        "description": "Strong validator of this exact representation: the bytes' hash, with "
+        "-br or -gzip appended when compressed.",
+        "schema": {"type": "string"},
+    },
+    "Content-Encoding": {
+        "description": "br or gzip when the body is compressed (see Accept-Encoding); absent otherwise.",
+        "schema": {"type": "string", "enum": ["br", "gzip"]},
+    },
+    "Vary": {
+        "description": "What else the answer depends on: Accept-Encoding, and Origin where CORS is per site.",
+        "schema": {"type": "string", "example": "Accept-Encoding, Origin"},
+    },
     "Cache-Control": {
         "description": "How long browsers and CDNs may reuse it, and serve it stale while revalidating.",
         "schema": {
@@ -100,7 +122,7 @@ def delivered_article_docs(
 def vary_on_restricted_origins(response: Response) -> Response:
     """With CORS_ORIGINS a list, the CORS answer depends on the Origin: so must a shared cache."""
     if current_app.config["CORS_ORIGINS"].strip() != "*":
-        response.vary.add("Origin")  # (flask-cors may have added it already)
+        vary_on(response, "Origin")  # (flask-cors may have added it already)
     return response
 
 
@@ -125,7 +147,7 @@ def send_page(
     return public(page.answer)
 
 
-@blp.route("/articles", parameters=[IF_NONE_MATCH])
+@blp.route("/articles", parameters=DELIVERY_PARAMETERS)
 class PublishedArticleList(MethodView):
     @cached_view
     @blp.arguments(ArticleListQuerySchema, location="query")
@@ -147,7 +169,7 @@ class PublishedArticleList(MethodView):
         )
 
 
-@blp.route("/articles/<slug:slug>", parameters=[IF_NONE_MATCH])
+@blp.route("/articles/<slug:slug>", parameters=DELIVERY_PARAMETERS)
 class PublishedArticleBySlug(MethodView):
     @cached_view
     @blp.arguments(ArticleQuerySchema, location="query")

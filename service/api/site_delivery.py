@@ -22,11 +22,12 @@ from service.api.caching import (
     public,
     site_article_key,
     variant_key,
+    vary_on,
 )
 from service.api.delivery import (
     CACHE_HEADERS,
     CARD_EXAMPLE,
-    IF_NONE_MATCH,
+    DELIVERY_PARAMETERS,
     NOT_MODIFIED,
     delivered_article_docs,
     send_page,
@@ -73,7 +74,7 @@ def site_origins(key: str) -> frozenset[str]:
 def allow_site_origins(response: Response) -> Response:
     """CORS per site: only the site's own origins may read its articles from a browser. A
     failure (5xx) is not looked up: the database its lookup needs may be why it failed."""
-    response.headers.add("Vary", "Origin")
+    vary_on(response, "Origin")
     current = request._get_current_object()  # (as in caching.cached_view)
     origin = current.headers.get("Origin")
     if (
@@ -163,7 +164,7 @@ def variant_or_404(experiment: RunningExperiment, key: str) -> Arm:
     return found_or_404(experiment.variant(key), f"Experiment {experiment.key!r} has no variant {key!r}.")
 
 
-@blp.route("/<slug:site>/articles", parameters=[IF_NONE_MATCH])
+@blp.route("/<slug:site>/articles", parameters=DELIVERY_PARAMETERS)
 class SiteArticles(MethodView):
     @cached_view
     @blp.arguments(ArticleListQuerySchema, location="query")
@@ -193,7 +194,7 @@ def site_page(site: str, first: int, size: int, filters: dict) -> CardPage:
     return CardPage(site_cards(db.session, found_site, page.cards), page.total)
 
 
-@blp.route("/<slug:site>/articles/<slug:slug>", parameters=[IF_NONE_MATCH])
+@blp.route("/<slug:site>/articles/<slug:slug>", parameters=DELIVERY_PARAMETERS)
 class SiteArticle(MethodView):
     @cached_view(per_visitor=["visitor"])
     @blp.arguments(SiteArticleQuerySchema, location="query")
@@ -245,7 +246,8 @@ class SiteArticle(MethodView):
 
 
 @blp.route(
-    "/<slug:site>/articles/<slug:slug>/variants/<slug:experiment>/<slug:variant>", parameters=[IF_NONE_MATCH]
+    "/<slug:site>/articles/<slug:slug>/variants/<slug:experiment>/<slug:variant>",
+    parameters=DELIVERY_PARAMETERS,
 )
 class SiteArticleVariant(MethodView):
     @cached_view

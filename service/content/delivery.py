@@ -1,18 +1,20 @@
 """What the public delivery API reads: published revisions only, never drafts."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from service.content import purging
+from service.content.compression import encodings
 from service.models import Article, Revision, RevisionTag
 
 
 @dataclass(frozen=True)
 class Answer:
-    """A delivered article (or list), serialised once: the bytes sent, their ETag, the locale."""
+    """A delivered article (or list), serialised once: the bytes sent, their ETag, the locale,
+    and the same bytes compressed (`encoded`, by coding), made with it."""
 
     body: bytes
     etag: str
@@ -20,10 +22,14 @@ class Answer:
     per_site: bool = False  # its text has {{site.*}} placeholders: served only per site
     # Its surrogate keys (content.purging): what a CDN files it under, to purge it by.
     tags: tuple[str, ...] = ()
+    encoded: dict[str, bytes] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "encoded", encodings(self.body))  # (frozen: set once, here)
 
     @property
     def size(self) -> int:
-        return len(self.body) + 200
+        return len(self.body) + sum(map(len, self.encoded.values())) + 200
 
 
 @dataclass(frozen=True)

@@ -157,6 +157,12 @@ class DeliveryCache:
             if generation != self._generation:
                 self._empty()
                 self._generation = generation
+                # This transaction read the new generation, so all it reads is at least as new:
+                # what it computes may be kept in the new epoch (the first request after a
+                # change would otherwise fill nothing).
+                at_begin = _epochs_at_begin.get()
+                if at_begin is not None:
+                    at_begin[id(self)] = self._epoch
             self._checked_at = checked_at
 
     def _empty(self) -> None:
