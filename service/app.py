@@ -16,6 +16,7 @@ from service import cli, docs, security
 from service.api import register_blueprints
 from service.config import Config
 from service.content.freshness import DeliveryCache, track_changes
+from service.content.guardrails import policy as guardrails
 from service.errors import register_domain_errors
 from service.extensions import api, cors, db, migrate
 from service.ratelimits import RateLimits
@@ -66,6 +67,7 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     with app.app_context():
         _configure_sqlite(app, db.engine)
     api.init_app(app)
+    guardrails.configure(app.config["CLAIM_RULES_PATH"], app.config["REVIEW_MAX_AGE_DAYS"])
     register_domain_errors(app)
     register_blueprints(app, api)
     cors.init_app(

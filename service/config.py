@@ -63,6 +63,11 @@ class Config:
 
     # Locale served when a frontend asks for an article without naming one.
     DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "en")
+    # Health-claim guardrails (docs/guardrails.md): a deployment's rule file, read over the
+    # repository's (service/content/guardrails/rules.yaml), and how long a medical review
+    # stays valid before the article is due for re-review and its publishing is blocked.
+    CLAIM_RULES_PATH = os.environ.get("CLAIM_RULES_PATH") or None
+    REVIEW_MAX_AGE_DAYS = int(os.environ.get("REVIEW_MAX_AGE_DAYS", "365"))
 
     # Largest request body accepted (bytes): articles are text, a few hundred KB at most.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(1024 * 1024)))

@@ -10,6 +10,7 @@ from service.api import (
     events,
     experiments,
     keys,
+    reviews,
     site_delivery,
     sites,
     transfer,
@@ -36,6 +37,7 @@ def register_blueprints(app: Flask, api: Api) -> None:
     api.register_blueprint(site_delivery.blp)
     api.register_blueprint(articles.blp)
     api.register_blueprint(audit.blp)
+    api.register_blueprint(reviews.blp)
     api.register_blueprint(keys.blp)
     api.register_blueprint(transfer.blp)
     api.register_blueprint(webhooks.blp)

@@ -2,6 +2,7 @@
 through the API and `flask seed`, each logging every article it changed."""
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +14,7 @@ from service.content.document import dump_document, load_document
 from service.content.document_types import ArticleDocument
 from service.content.editing import claim, ensure_identity_free, with_children
 from service.content.errors import InvalidDocument
+from service.content.guardrails.gate import ClaimsBlocked, Passage, check_gate, override_findings
 from service.content.mapping import document_from_article, write_draft
 from service.content.publishing import freeze_revision
 from service.models import Article
@@ -26,6 +28,7 @@ class LoadResult:
     created: bool
     draft_changed: bool
     published_revision: int | None  # the number of the revision this load published, if any
+    passage: Passage | None = None  # the guardrails' gate its publishing passed, if it was checked
 
     @property
     def changed(self) -> bool:
@@ -58,11 +61,20 @@ def validate_documents(raw: Any) -> list[ArticleDocument]:
     return documents
 
 
+# What a loading act checks before it publishes an article (content.guardrails.gate).
+Gate = Callable[[Article], Passage]
+
+
 def upsert_article(
-    session: Session, document: ArticleDocument, publish: bool = True, by: str | None = None
+    session: Session,
+    document: ArticleDocument,
+    publish: bool = True,
+    by: str | None = None,
+    gate: Gate | None = None,
 ) -> LoadResult:
     """Create or update the article with the document's slug and locale; publish it if asked
-    and what is published differs. Loading the same document twice changes nothing."""
+    and what is published differs, once it passes `gate`. Loading the same document twice
+    changes nothing."""
     article = session.scalar(
         with_children(
             select(Article).where(Article.slug == document["slug"], Article.locale == document["locale"])
@@ -79,14 +91,23 @@ def upsert_article(
         claim(session, article, article.version)
     draft_changed = write_draft(article, document)
     session.flush()
+    passage = gate(article) if republish and gate is not None else None
     published = (
-        freeze_revision(session, article, by=by, note="Loaded from a document").number if republish else None
+        freeze_revision(session, article, by=by, note="Loaded from a document", passage=passage).number
+        if republish
+        else None
     )
-    return LoadResult(article, document["slug"], document["locale"], created, draft_changed, published)
+    return LoadResult(
+        article, document["slug"], document["locale"], created, draft_changed, published, passage
+    )
 
 
 def load_articles(
-    session: Session, documents: list[ArticleDocument], publish: bool = True, by: str | None = None
+    session: Session,
+    documents: list[ArticleDocument],
+    publish: bool = True,
+    by: str | None = None,
+    gate: Gate | None = None,
 ) -> list[LoadResult]:
     """Load validated documents, refusing a load that names one article twice (which would
     publish a revision nobody meant to publish): the step under both acts, which log it."""
@@ -94,7 +115,7 @@ def load_articles(
     duplicated = [f"{slug} ({locale})" for (slug, locale), count in counts.items() if count > 1]
     if duplicated:
         raise DuplicateArticles(duplicated)
-    return [upsert_article(session, document, publish, by) for document in documents]
+    return [upsert_article(session, document, publish, by, gate) for document in documents]
 
 
 def import_articles(
@@ -102,7 +123,9 @@ def import_articles(
 ) -> list[LoadResult]:
     """Import validated documents (POST /v1/manage/import), logging each article that changed
     by its slug and locale."""
-    results = load_articles(session, documents, publish, by.name)
+    results = load_articles(
+        session, documents, publish, by.name, gate=lambda article: check_gate(session, article, "publish")
+    )
     for result in (r for r in results if r.changed):
         by.record(
             session,
@@ -117,8 +140,26 @@ def import_articles(
 def seed_articles(
     session: Session, documents: list[ArticleDocument], *, by: Actor, publish: bool
 ) -> list[LoadResult]:
-    """Load validated documents from files (`flask seed`), logging each article that changed."""
-    results = load_articles(session, documents, publish, by.name)
+    """Load validated documents from files (`flask seed`), logging each article that changed.
+    A seed is loaded as its files have it: what blocks publishing is let through by an
+    override in the seed's name (audited, and reported by the command)."""
+    results = load_articles(
+        session, documents, publish, by.name, gate=lambda article: _seed_gate(session, article, by)
+    )
     for result in (r for r in results if r.changed):
         by.record(session, "article.seeded", result.article, revision_after=result.published_revision)
     return results
+
+
+SEED_OVERRIDE_REASON = (
+    "Loaded by flask seed as its source has it; the blocking findings stand until a reviewer "
+    "rewrites or reviews the article."
+)
+
+
+def _seed_gate(session: Session, article: Article, by: Actor) -> Passage:
+    try:
+        return check_gate(session, article, "publish")
+    except ClaimsBlocked:
+        override_findings(session, article, reason=SEED_OVERRIDE_REASON, by=by)
+        return check_gate(session, article, "publish")

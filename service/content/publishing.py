@@ -21,6 +21,7 @@ from service.content.editing import (
     published_number,
     save_draft,
 )
+from service.content.guardrails.gate import Passage, check_gate
 from service.content.mapping import draft_document
 from service.content.markdown import with_html
 from service.content.placeholders import placeholders_in
@@ -70,10 +71,13 @@ class NotPublished(ArticleConflict):
     """The article has no revision served."""
 
 
-def freeze_revision(session: Session, article: Article, *, by: str | None, note: str | None) -> Revision:
+def freeze_revision(
+    session: Session, article: Article, *, by: str | None, note: str | None, passage: Passage | None = None
+) -> Revision:
     """Freeze the claimed draft as the article's next numbered revision, make that the one
     visitors see, and queue its webhooks. The step every publishing act takes (loading a
-    document included); `by` is how the history names who published it."""
+    document included); `by` is how the history names who published it, `passage` the
+    guardrails' gate it passed (the acts check it first)."""
     published_at = utcnow()
     document = draft_document(article)
     check_sites_cover(session, article.id, document)
@@ -94,6 +98,8 @@ def freeze_revision(session: Session, article: Article, *, by: str | None, note:
         published_at=published_at,
         published_by=by,
         note=note,
+        rules_version=passage.rules_version if passage else None,
+        override_id=passage.override_id if passage else None,
         tags=[RevisionTag(tag=tag) for tag in article.tags],
     )
     session.add(revision)
@@ -120,8 +126,9 @@ def publish_article(
     claim(session, article, expected_version)
     if draft_matches_published(article):
         raise NothingToPublish("nothing to publish: the draft is what delivery serves now")
+    passage = check_gate(session, article, "publish")
     before = published_number(article)
-    revision = freeze_revision(session, article, by=by.name, note=note)
+    revision = freeze_revision(session, article, by=by.name, note=note, passage=passage)
     by.record(
         session,
         "article.published",
@@ -163,7 +170,8 @@ def restore_revision(
     before = published_number(article)
     save_draft(session, article, load_document(revision.document))
     if publish and not draft_matches_published(article):
-        freeze_revision(session, article, by=by.name, note=note)
+        passage = check_gate(session, article, "publish")
+        freeze_revision(session, article, by=by.name, note=note, passage=passage)
     by.record(
         session,
         "revision.restored",

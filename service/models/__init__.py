@@ -15,6 +15,7 @@ from service.models.audit import AuditEntry
 from service.models.base import Base
 from service.models.experiment import Event, EventKind, Experiment, ExperimentStatus, Variant
 from service.models.freshness import DeliveryGeneration
+from service.models.guardrails import FindingOverride
 from service.models.schedule import Schedule, ScheduleAction
 from service.models.site import Site, SiteOverlay
 from service.models.webhook import DeliveryStatus, Webhook, WebhookAttempt, WebhookDelivery
@@ -34,6 +35,7 @@ __all__ = [
     "Experiment",
     "ExperimentStatus",
     "Faq",
+    "FindingOverride",
     "Revision",
     "RevisionTag",
     "Role",

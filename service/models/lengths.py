@@ -13,3 +13,5 @@ TAG_LENGTH = 64
 EVENT_ID_LENGTH = 100  # a frontend's id of one event (a UUID fits with room to spare)
 VISITOR_LENGTH = 200  # a frontend's stable visitor id
 STATUS_LENGTH = 20  # a status, kind, action or role (a StrEnum value)
+FINGERPRINT_LENGTH = 16  # a rule set's fingerprint (hex of its hash)
+OVERRIDE_REASON_LENGTH = 2000  # why a reviewer let blocking findings through

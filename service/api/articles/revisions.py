@@ -35,6 +35,8 @@ def revision_summary(article: Article, revision: Revision) -> dict[str, Any]:
         "note": revision.note,
         "etag": revision.etag,
         "live": revision.id == article.published_revision_id,
+        "rules_version": revision.rules_version,
+        "override": revision.override,
     }
 
 
