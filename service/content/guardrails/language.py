@@ -8,135 +8,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from service.content.guardrails.rules import RuleSet
+import yaml
 
-# NegEx's clinical termset, fitted to marketing copy: commas, colons and dashes end a
-# negation's scope as "but" does ("No surgery, no downtime: it cures pain"), and phrases that
-# read as negations but are not ("don't wait", "not only") are pseudo-negations.
-NEGATION_CHANGES = {
-    "add": {
-        "pseudo_negations": [
-            "not just",
-            "don't just",
-            "doesn't just",
-            "no more",
-            "no longer",
-            "don't wait",
-            "do not wait",
-            "don't miss",
-            "don't let",
-            "no wonder",
-            "not to mention",
-            "no doubt",
-            "without a doubt",
-            "never been easier",
-            "no matter",
-        ],
-        "preceding_negations": [
-            "nothing",
-            "no one",
-            "nobody",
-            "none",
-            "neither",
-            "nor",
-            "does not",
-            "do not",
-            "will not",
-            "won't",
-            "wo n't",
-            "is not",
-            "are not",
-            "cannot promise",
-            "rather than",
-            "instead of claiming",
-            "beware of",
-            "be wary of",
-            "wary of",
-            "be cautious of",
-            "skeptical of",
-            "sceptical of",
-            "avoid clinics that",
-            "avoid any clinic that",
-            "unproven claims",
-            "claims that",
-            "claim that",
-            "claiming that",
-            "claim to",
-            "claims to",
-            "promise to",
-            "promises to",
-            "promises of",
-            "promise of",
-            "unlikely to",
-            "not be",
-            "isn't",
-            "aren't",
-            "doesn't",
-            "don't",
-            "never",
-            "no",
-            "not",
-            "without",
-            "lack of",
-            "little evidence",
-            "no evidence",
-            "not yet",
-        ],
-        "following_negations": ["is unlikely", "are unlikely", "is not possible", "is a myth", "are myths"],
-        "termination": [
-            ",",
-            ";",
-            ":",
-            "—",
-            "–",
-            "(",
-            "so",
-            "because",
-            "while",
-            "whereas",
-            "and can",
-            "and may",
-        ],
-    },
-    "remove": {
-        "preceding_negations": ["versus", "doubt", "evaluate for", "free of", "rule out", "rules out"],
-        "following_negations": ["free", "declined"],
-    },
-}
-
-# ConText's possible-existence triggers, in marketing's words.
-HEDGES = {
-    "pseudo_negations": ["may not", "might not", "could not", "can not", "cannot"],
-    "preceding_negations": [
-        "may",
-        "might",
-        "could",
-        "can help",
-        "can",
-        "possibly",
-        "potentially",
-        "potential",
-        "some patients",
-        "some people",
-        "in some cases",
-        "for some",
-        "aims to",
-        "designed to",
-        "hope",
-        "hopes",
-        "promising",
-        "appears to",
-        "seems to",
-        "likely",
-        "often",
-        "sometimes",
-        "may help",
-        "ask whether",
-        "whether",
-    ],
-    "following_negations": ["in some patients", "for some patients", "in some cases"],
-    "termination": [",", ";", ":", "—", "–", "but", "however", "although", "though", "yet"],
-}
+from service.content.guardrails.rules import CONTEXT_PATH, RuleSet
 
 
 @dataclass(frozen=True)
@@ -152,13 +26,16 @@ class ClaimMatch:
     question: bool
 
 
-def _negation_termset() -> dict[str, list[str]]:
+def _termsets() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """(negation, hedges): the clinical negation termset with context.yaml's changes, and the
+    hedging triggers."""
     from negspacy.termsets import termset
 
-    terms = termset("en_clinical")
-    terms.remove_patterns(NEGATION_CHANGES["remove"])
-    terms.add_patterns(NEGATION_CHANGES["add"])
-    return terms.get_patterns()
+    context = yaml.safe_load(CONTEXT_PATH.read_text(encoding="utf-8"))
+    negation = termset("en_clinical")
+    negation.remove_patterns(context["negation"]["remove"])
+    negation.add_patterns(context["negation"]["add"])
+    return negation.get_patterns(), context["hedges"]
 
 
 @lru_cache(maxsize=4)
@@ -173,8 +50,9 @@ def _pipeline(rules: RuleSet) -> Any:
     ruler.add_patterns(
         [{"label": rule.id, "pattern": pattern} for rule in rules.claims for pattern in rule.patterns]
     )
-    nlp.add_pipe("negex", config={"neg_termset": _negation_termset(), "extension_name": "negex"})
-    nlp.add_pipe("negex", name="hedges", config={"neg_termset": HEDGES, "extension_name": "hedged"})
+    negation, hedges = _termsets()
+    nlp.add_pipe("negex", config={"neg_termset": negation, "extension_name": "negex"})
+    nlp.add_pipe("negex", name="hedges", config={"neg_termset": hedges, "extension_name": "hedged"})
     return nlp
 
 

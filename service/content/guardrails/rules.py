@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 DEFAULT_RULES_PATH = Path(__file__).with_name("rules.yaml")
+CONTEXT_PATH = Path(__file__).with_name("context.yaml")  # the negation and hedging triggers
 
 
 class Severity(StrEnum):
@@ -108,7 +109,9 @@ def load_rules(extra_path: str | None = None) -> RuleSet:
         guards = {rule["id"]: Rule.of(rule) for rule in safeguards}
     except (KeyError, ValueError, TypeError) as error:
         raise InvalidRules(f"a rule lacks or misspells a field: {error}") from error
-    canonical = json.dumps([claims, safeguards, readability], sort_keys=True).encode()
+    # The triggers decide what counts as a claim too: a change to them is a change of rules.
+    context = yaml.safe_load(CONTEXT_PATH.read_text(encoding="utf-8"))
+    canonical = json.dumps([claims, safeguards, readability, context], sort_keys=True).encode()
     return RuleSet(
         claims=rules,
         safeguards=guards,
