@@ -6,7 +6,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, appcontext_pushed, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError
@@ -67,7 +67,10 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     with app.app_context():
         _configure_sqlite(app, db.engine)
     api.init_app(app)
-    guardrails.configure(app.config["CLAIM_RULES_PATH"], app.config["REVIEW_MAX_AGE_DAYS"])
+    # Each app's guardrails are in force in its app contexts (requests and commands alike).
+    policy = guardrails.Policy(app.config["CLAIM_RULES_PATH"], app.config["REVIEW_MAX_AGE_DAYS"])
+    guardrails.load_rules(policy.rules_path)  # a bad rule file stops the app here, not a request later
+    appcontext_pushed.connect(lambda _app, **_: guardrails.use(policy), app, weak=False)
     register_domain_errors(app)
     register_blueprints(app, api)
     cors.init_app(

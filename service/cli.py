@@ -75,13 +75,13 @@ def seed_command(files: tuple[Path, ...], publish: bool) -> None:
         state = "created" if result.created else ("updated" if result.draft_changed else "unchanged")
         published = f", published revision {result.published_revision}" if result.published_revision else ""
         click.echo(f"{result.slug} ({result.locale}): {state}{published}")
-        if result.passage is not None and result.passage.override_id is not None:
+        if result.override is not None:
             click.echo(
-                f"  published with an override (audited, in its history) of "
-                f"{len(result.passage.overridden)} blocking finding(s), which stand until a reviewer acts:"
+                f"  published with override {result.override.id} (audited, in its history) of "
+                f"{len(result.override.findings)} blocking finding(s), which stand until a reviewer acts:"
             )
-            for finding in result.passage.overridden:
-                click.echo(f"    {finding}")
+            for finding in result.override.findings:
+                click.echo(f"    {finding['rule']} at {finding['path']} ({finding['where']})")
 
 
 @click.command("create-key")

@@ -2,7 +2,6 @@
 through the API and `flask seed`, each logging every article it changed."""
 
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,10 +13,17 @@ from service.content.document import dump_document, load_document
 from service.content.document_types import ArticleDocument
 from service.content.editing import claim, ensure_identity_free, with_children
 from service.content.errors import InvalidDocument
-from service.content.guardrails.gate import ClaimsBlocked, Passage, check_gate, override_findings
+from service.content.guardrails.gate import (
+    ClaimsBlocked,
+    Gate,
+    Passage,
+    check_gate,
+    gate_for,
+    override_findings,
+)
 from service.content.mapping import document_from_article, write_draft
 from service.content.publishing import freeze_revision
-from service.models import Article
+from service.models import Article, FindingOverride
 
 
 @dataclass(frozen=True)
@@ -28,7 +34,7 @@ class LoadResult:
     created: bool
     draft_changed: bool
     published_revision: int | None  # the number of the revision this load published, if any
-    passage: Passage | None = None  # the guardrails' gate its publishing passed, if it was checked
+    override: FindingOverride | None = None  # what let the published revision's blocking findings through
 
     @property
     def changed(self) -> bool:
@@ -61,10 +67,6 @@ def validate_documents(raw: Any) -> list[ArticleDocument]:
     return documents
 
 
-# What a loading act checks before it publishes an article (content.guardrails.gate).
-Gate = Callable[[Article], Passage]
-
-
 def upsert_article(
     session: Session,
     document: ArticleDocument,
@@ -91,14 +93,15 @@ def upsert_article(
         claim(session, article, article.version)
     draft_changed = write_draft(article, document)
     session.flush()
-    passage = gate(article) if republish and gate is not None else None
-    published = (
-        freeze_revision(session, article, by=by, note="Loaded from a document", passage=passage).number
+    revision = (
+        freeze_revision(session, article, by=by, note="Loaded from a document", gate=gate)
         if republish
         else None
     )
+    published = revision.number if revision is not None else None
+    override = revision.override if revision is not None else None
     return LoadResult(
-        article, document["slug"], document["locale"], created, draft_changed, published, passage
+        article, document["slug"], document["locale"], created, draft_changed, published, override
     )
 
 
@@ -123,9 +126,7 @@ def import_articles(
 ) -> list[LoadResult]:
     """Import validated documents (POST /v1/manage/import), logging each article that changed
     by its slug and locale."""
-    results = load_articles(
-        session, documents, publish, by.name, gate=lambda article: check_gate(session, article, "publish")
-    )
+    results = load_articles(session, documents, publish, by.name, gate=gate_for(session, "publish"))
     for result in (r for r in results if r.changed):
         by.record(
             session,

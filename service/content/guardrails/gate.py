@@ -3,6 +3,7 @@ restore and publish, a publishing import, an experiment start; submit-for-review
 call it too): no blocking finding may stand unless a reviewer's override names it. Overriding
 is an act of its own, logged, kept with the article version it was made on."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,7 +43,15 @@ class Passage:
 
     rules_version: str
     override_id: int | None
-    overridden: tuple[str, ...] = ()  # "<rule> at <path>" of each blocking finding let through
+
+
+# What a publishing act checks an article with, once the rest of publishing's checks pass.
+Gate = Callable[[Article], Passage]
+
+
+def gate_for(session: Session, act: str) -> Gate:
+    """The gate of `act` ("publish"), for freeze_revision to pass the article through."""
+    return lambda article: check_gate(session, article, act)
 
 
 def latest_override(session: Session, article_id: int) -> FindingOverride | None:
@@ -71,12 +80,8 @@ def passage_for(session: Session, article_id: int | None, act: str, findings: li
     standing = [finding for finding in findings if finding.blocks and finding.id not in accepted]
     if standing:
         raise ClaimsBlocked(act, standing)
-    let_through = tuple(f"{finding.rule.id} at {finding.path}" for finding in findings if finding.blocks)
-    return Passage(
-        current_policy().rules.fingerprint,
-        override.id if override is not None and let_through else None,
-        let_through,
-    )
+    used = override is not None and any(finding.blocks for finding in findings)
+    return Passage(current_policy().rules.fingerprint, override.id if used else None)
 
 
 def named(finding: Finding) -> dict[str, Any]:
