@@ -107,18 +107,30 @@ def test_a_claim_is_found_at_its_path_with_offsets_why_and_a_rewrite(
     assert (report["gate"], report["blocking"], report["revision"]) == ("blocked", 1, None)
 
 
-def test_the_seed_source_lacks_its_safeguards_and_says_so(client, editor, create_draft, seed_document):
+def test_the_seed_is_judged_as_docs_guardrails_shows_it(client, editor, create_draft, seed_document):
+    """Its source has no disclaimer and no reviewer, cites research without references, and
+    promises to avoid surgery; its hedged and negated sentences ("not a universal cure",
+    "may not cure arthritis") are no claims."""
     url = create_draft(seed_document).url
 
-    found = blocking(findings(client, url, editor))
+    report = findings(client, url, editor)
 
-    assert {
+    assert blocking(report) == {
         ("disclaimer-missing", "medical_disclaimer", "article"),
         ("reviewer-missing", "reviewed_by", "article"),
         ("review-missing", "reviewed_at", "article"),
+        ("research-without-references", "sections[conditions-that-may-respond].body", "article"),
         ("research-without-references", "sections[latest-insights].items[0]", "article"),
+        ("research-without-references", "sections[latest-insights].closing", "article"),
         ("avoid-surgery", "sections[final-thoughts].body", "article"),
-    } <= found
+    }
+    warned = {(f["rule"], f["path"]) for f in report["findings"] if f["severity"] == "warn"}
+    assert {
+        ("alternative-to-surgery", "sections[how-stem-cell-therapy-works].closing"),
+        ("soft-safety", "faqs[risks-and-side-effects].answer"),
+        ("soft-safety", "faqs[compared-to-surgery].answer"),
+    } <= warned
+    assert not any(f["rule"] == "cure-claim" for f in report["findings"])
 
 
 def test_a_reviewer_needs_credentials_and_a_recent_review(client, editor, create_draft, reviewed_document):
