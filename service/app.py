@@ -37,6 +37,10 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_object(Config)
     if config:
         app.config.from_mapping(config)
+    # Each app's guardrails are in force in its app contexts (requests and commands alike).
+    policy = guardrails.Policy(app.config["CLAIM_RULES_PATH"], app.config["REVIEW_MAX_AGE_DAYS"])
+    guardrails.load_rules(policy.rules_path)  # a bad rule file stops the app here, not a request later
+    appcontext_pushed.connect(lambda _app, **_: guardrails.use(policy), app, weak=False)
 
     if make_url(app.config["SQLALCHEMY_DATABASE_URI"]).get_driver_name() == "psycopg":
         # psycopg prepares a statement run five times on a connection, and PostgreSQL may then
@@ -67,10 +71,6 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     with app.app_context():
         _configure_sqlite(app, db.engine)
     api.init_app(app)
-    # Each app's guardrails are in force in its app contexts (requests and commands alike).
-    policy = guardrails.Policy(app.config["CLAIM_RULES_PATH"], app.config["REVIEW_MAX_AGE_DAYS"])
-    guardrails.load_rules(policy.rules_path)  # a bad rule file stops the app here, not a request later
-    appcontext_pushed.connect(lambda _app, **_: guardrails.use(policy), app, weak=False)
     register_domain_errors(app)
     register_blueprints(app, api)
     cors.init_app(

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import update
 
 from service.content.guardrails.checks import check_claims
-from service.content.guardrails.rules import load_rules
+from service.content.guardrails.rules import InvalidRules, load_rules
 from service.content.keys import create_key
 from service.extensions import db
 from service.models import Schedule
@@ -388,3 +388,44 @@ def test_a_change_of_rules_makes_published_articles_due(
     output = app_with(CLAIM_RULES_PATH=str(rules)).test_cli_runner().invoke(args=["reviews-due"]).output
 
     assert "rules_changed" in output
+
+
+def test_a_deployment_rule_file_overrides_adds_and_disables_rules(app_with, tmp_path):
+    path = tmp_path / "clinic-rules.yaml"
+    path.write_text(
+        """
+rules:
+  - id: urgency
+    severity: block
+  - id: miracle
+    disabled: true
+  - id: stem-cell-tourism
+    category: pressure
+    catches: Sends patients abroad for unapproved treatment.
+    severity: warn
+    why: FDA consumer update on stem-cell clinics abroad.
+    suggestion: Do not advertise treatment abroad.
+    patterns:
+      - [{LOWER: "treatment"}, {LOWER: "abroad"}]
+""",
+        encoding="utf-8",
+    )
+    rules = load_rules(str(path))
+
+    def severities(sentence):
+        return [(f.rule.id, f.severity) for f in check_claims(rules, {"intro": sentence})]
+
+    assert severities("Act now.") == [("urgency", "block")]
+    assert severities("A miracle for your knees.") == []
+    assert severities("Our treatment abroad is affordable.") == [("stem-cell-tourism", "warn")]
+    assert rules.fingerprint != load_rules().fingerprint
+
+
+def test_an_unreadable_rule_file_stops_the_app_at_start(app_with, tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text(
+        "rules:\n  - id: new-rule\n    severity: block\n", encoding="utf-8"
+    )  # no why, no patterns
+
+    with pytest.raises(InvalidRules, match="lacks or misspells a field"):
+        app_with(CLAIM_RULES_PATH=str(path))

@@ -5,7 +5,7 @@ document, rules and day give the same findings."""
 import hashlib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
@@ -71,7 +71,7 @@ class Finding:
         }
 
     def rendered_in(self, where: str) -> "Finding":
-        return Finding(**{**self.__dict__, "where": where})
+        return replace(self, where=where)
 
 
 def text_fields(document: dict[str, Any]) -> Iterator[tuple[str, str]]:

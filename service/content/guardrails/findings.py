@@ -2,6 +2,7 @@
 each site serves it (overlays and {{site.*}} values change the text) and as each variant of
 its experiments shows it. A rendering adds only the findings the article itself lacks."""
 
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -18,47 +19,46 @@ from service.models import Experiment, ExperimentStatus
 from service.models.base import utcnow
 
 
+def _experiments(session: Session, article_id: int | None) -> list[Experiment]:
+    """The article's experiments that visitors may be assigned to (any not stopped)."""
+    if article_id is None:
+        return []
+    return list(
+        session.scalars(
+            select(Experiment)
+            .options(selectinload(Experiment.variants))
+            .where(Experiment.article_id == article_id, Experiment.status != ExperimentStatus.STOPPED)
+            .order_by(Experiment.key)
+        )
+    )
+
+
 def _renderings(
     session: Session, article_id: int | None, document: dict[str, Any]
-) -> list[tuple[str, dict[str, Any]]]:
-    """(where, document) for each variant, each site, and each variant on each site."""
-    experiments = (
-        list(
-            session.scalars(
-                select(Experiment)
-                .options(selectinload(Experiment.variants))
-                .where(Experiment.article_id == article_id, Experiment.status != ExperimentStatus.STOPPED)
-                .order_by(Experiment.key)
-            )
-        )
-        if article_id is not None
-        else []
-    )
-    variants = [(experiment, variant) for experiment in experiments for variant in experiment.variants]
-    renderings = []
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(where, document) for each variant, each site, and each variant on each site that
+    shows it; a rendering that cannot be made is left to publishing's own checks, which name
+    what is missing."""
+    variants = [
+        (experiment, variant)
+        for experiment in _experiments(session, article_id)
+        for variant in experiment.variants
+    ]
     for experiment, variant in variants:
-        renderings.append(
-            (f"variant {experiment.key}/{variant.key}", lambda v=variant: apply_overlay(document, v.overlay))
-        )
+        yield f"variant {experiment.key}/{variant.key}", apply_overlay(document, variant.overlay)
     overlays = overlays_of(session, article_id) if article_id is not None else {}
     for site in list_sites(session):
-        overlay = overlays.get(site.id, {})
-        renderings.append((f"site {site.key}", lambda s=site, o=overlay: site_document(document, s, o)))
-        for experiment, variant in variants:
-            if not experiment.sites or site.key in experiment.sites:
-                renderings.append(
-                    (
-                        f"site {site.key}, variant {experiment.key}/{variant.key}",
-                        lambda s=site, o=overlay, v=variant: site_document(document, s, o, v.overlay),
-                    )
-                )
-    rendered = []
-    for where, render in renderings:
-        try:
-            rendered.append((where, render()))
-        except (MissingVariables, InvalidDocument):
-            continue  # publishing refuses these on its own, naming what is missing
-    return rendered
+        layers = [(f"site {site.key}", ())]
+        layers += [
+            (f"site {site.key}, variant {experiment.key}/{variant.key}", (variant.overlay,))
+            for experiment, variant in variants
+            if not experiment.sites or site.key in experiment.sites
+        ]
+        for where, variant_overlays in layers:
+            try:
+                yield where, site_document(document, site, overlays.get(site.id, {}), *variant_overlays)
+            except (MissingVariables, InvalidDocument):
+                continue
 
 
 def findings_for(

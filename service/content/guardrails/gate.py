@@ -1,7 +1,8 @@
 """The gate every act that puts text before patients passes (publish, a schedule's publish,
-restore and publish, a publishing import, an experiment start; submit-for-review and releases
-call it too): no blocking finding may stand unless a reviewer's override names it. Overriding
-is an act of its own, logged, kept with the article version it was made on."""
+restore and publish, a publishing import, an experiment start; submitting for review and a
+release are to call it the same way): no blocking finding may stand unless a reviewer's
+override names it. Overriding is an act of its own, logged, kept with the article version it
+was made on."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
