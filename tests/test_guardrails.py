@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
+from service.content.guardrails import language
 from service.content.guardrails.checks import check_claims
 from service.content.guardrails.rules import InvalidRules, load_rules
 from service.content.keys import create_key
@@ -429,3 +430,15 @@ def test_an_unreadable_rule_file_stops_the_app_at_start(app_with, tmp_path):
 
     with pytest.raises(InvalidRules, match="lacks or misspells a field"):
         app_with(CLAIM_RULES_PATH=str(path))
+
+
+def test_the_pipeline_is_built_once_per_process_and_rule_set(client, editor, create_draft):
+    url = create_draft().url
+    findings(client, url, editor)
+    built = language._pipeline.cache_info().misses
+
+    for _ in range(3):
+        findings(client, url, editor)
+    check_claims(load_rules(), {"intro": "A sentence never seen before cures nothing new."})
+
+    assert language._pipeline.cache_info().misses == built

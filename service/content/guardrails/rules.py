@@ -95,10 +95,14 @@ def _read(path: Path) -> dict[str, Any]:
     return data
 
 
-@lru_cache(maxsize=8)
 def load_rules(extra_path: str | None = None) -> RuleSet:
     """The rule set in force: the repository's, with the deployment's file over it. Read once
-    per process and path."""
+    per process and path (one object, so one NLP pipeline, however it is asked for)."""
+    return _load_rules(extra_path or None)
+
+
+@lru_cache(maxsize=8)
+def _load_rules(extra_path: str | None) -> RuleSet:
     data = _read(DEFAULT_RULES_PATH)
     extra = _read(Path(extra_path)) if extra_path else {}
     claims = _merged(data["rules"], extra.get("rules", []))
