@@ -96,7 +96,7 @@ def text_fields(document: dict[str, Any]) -> Iterator[tuple[str, str]]:
                     yield path, value
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=4096)  # a few hundred articles of texts; each entry keeps its text
 def _claims(rules: RuleSet, text: str) -> tuple[ClaimMatch, ...]:
     return find_claims(rules, [text])[0]
 
