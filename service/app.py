@@ -6,7 +6,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, appcontext_pushed, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError
@@ -17,6 +17,7 @@ from service.api import register_blueprints
 from service.api.metrics import allowed_networks
 from service.config import Config
 from service.content.freshness import DeliveryCache, track_changes
+from service.content.guardrails import policy as guardrails
 from service.errors import register_domain_errors
 from service.extensions import api, cors, db, migrate
 from service.health import migration_heads
@@ -41,6 +42,10 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(config)
     configure_logging(app.config["LOG_LEVEL"])
     app.extensions["metrics_networks"] = allowed_networks(app.config["METRICS_ALLOWED_NETWORKS"])
+    # Each app's guardrails are in force in its app contexts (requests and commands alike).
+    policy = guardrails.Policy(app.config["CLAIM_RULES_PATH"], app.config["REVIEW_MAX_AGE_DAYS"])
+    guardrails.load_rules(policy.rules_path)  # a bad rule file stops the app here, not a request later
+    appcontext_pushed.connect(lambda _app, **_: guardrails.use(policy), app, weak=False)
 
     if make_url(app.config["SQLALCHEMY_DATABASE_URI"]).get_driver_name() == "psycopg":
         # psycopg prepares a statement run five times on a connection, and PostgreSQL may then

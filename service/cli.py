@@ -17,6 +17,7 @@ from service.content.audit import Actor
 from service.content.editing import ArticleConflict
 from service.content.errors import InvalidDocument
 from service.content.installation import NotEmpty, export_installation, import_installation
+from service.content.guardrails.reviews import reviews_due_query, why_due
 from service.content.json_input import UnreadableJson, read_json
 from service.content.keys import ROLES, KeyConflict, issue_key, list_keys, revoke_key
 from service.content.loading import DuplicateArticles, seed_articles, validate_documents
@@ -82,6 +83,13 @@ def seed_command(files: tuple[Path, ...], publish: bool) -> None:
         state = "created" if result.created else ("updated" if result.draft_changed else "unchanged")
         published = f", published revision {result.published_revision}" if result.published_revision else ""
         click.echo(f"{result.slug} ({result.locale}): {state}{published}")
+        if result.override is not None:
+            click.echo(
+                f"  published with override {result.override.id} (audited, in its history) of "
+                f"{len(result.override.findings)} blocking finding(s), which stand until a reviewer acts:"
+            )
+            for finding in result.override.findings:
+                click.echo(f"    {finding['rule']} at {finding['path']} ({finding['where']})")
 
 
 @click.command("create-key")
@@ -167,6 +175,25 @@ def apply_schedules_command() -> None:
         click.echo(f"schedule {applied.schedule_id}: article {applied.article_id} {applied.outcome}")
     for release_id, outcome in apply_due_releases(db.session, policy=policy):
         click.echo(f"release {release_id}: {outcome}")
+
+
+@click.command("reviews-due")
+@with_appcontext
+def reviews_due_command() -> None:
+    """List the articles due for a medical re-review (as GET /v1/manage/reviews/due does):
+    their last review is older than REVIEW_MAX_AGE_DAYS or missing, or the rules changed since
+    what is published was checked. Exits with status 1 when any is due, for cron to mail."""
+    today = utcnow().date()
+    due = [why_due(article, today) for article in db.session.scalars(reviews_due_query(today))]
+    for review in due:
+        reviewed = review.reviewed_at.isoformat() if review.reviewed_at else "never"
+        click.echo(
+            f"{review.slug} ({review.locale}), article {review.article_id}: reviewed {reviewed}; "
+            f"{', '.join(review.reasons)}"
+        )
+    if not due:
+        click.echo("No article is due for re-review.")
+    raise SystemExit(1 if due else 0)
 
 
 @click.command("send-webhooks")
@@ -263,3 +290,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(apply_schedules_command)
     app.cli.add_command(send_webhooks_command)
     app.cli.add_command(worker_command)
+    app.cli.add_command(reviews_due_command)

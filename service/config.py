@@ -90,6 +90,11 @@ class Config:
 
     # Locale served when a frontend asks for an article without naming one.
     DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "en")
+    # Health-claim guardrails (docs/guardrails.md): a deployment's rule file, read over the
+    # repository's (service/content/guardrails/rules.yaml), and how long a medical review
+    # stays valid before the article is due for re-review and its publishing is blocked.
+    CLAIM_RULES_PATH = os.environ.get("CLAIM_RULES_PATH") or None
+    REVIEW_MAX_AGE_DAYS = int(os.environ.get("REVIEW_MAX_AGE_DAYS", "365"))
 
     # The longest an experiment may be planned to run: starting one whose plan needs more days
     # at its sites' traffic is refused (409, with the plan) unless forced with a reason. Eight

@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, default_exce
 from service.content.editing import ArticleConflict, ChildNotFound, VersionConflict
 from service.content.errors import InvalidDocument, field_errors
 from service.content.experiments import ExperimentConflict
+from service.content.guardrails.gate import ClaimsBlocked
 from service.content.keys import KeyConflict
 from service.content.loading import DuplicateArticles
 from service.content.placeholders import MissingVariables
@@ -42,6 +43,33 @@ class FieldErrorSchema(ma.Schema):
     message = ma.fields.String()
 
 
+class FindingSchema(ma.Schema):
+    """One health-claim guardrail finding (content.guardrails): the rule, where, and what to do."""
+
+    id = ma.fields.String(metadata={"description": "Stable while the text is; what an override names."})
+    rule = ma.fields.String(metadata={"example": "avoid-surgery"})
+    category = ma.fields.String(metadata={"example": "comparative"})
+    severity = ma.fields.String(metadata={"enum": ["block", "warn", "info"]})
+    path = ma.fields.String(metadata={"example": "conditions[degenerative-disc-disease].points[1]"})
+    where = ma.fields.String(
+        metadata={
+            "description": "article, or the rendering that adds it: site <key>, variant <exp>/<variant>."
+        }
+    )
+    text = ma.fields.String(metadata={"description": "The matched text (a grade for readability)."})
+    start = ma.fields.Integer(
+        allow_none=True, metadata={"description": "Offset of the match in the field's text."}
+    )
+    end = ma.fields.Integer(allow_none=True)
+    hedged = ma.fields.Boolean(metadata={"description": 'Made with a hedge ("may", "could").'})
+    grade = ma.fields.Float(
+        allow_none=True, metadata={"description": "Flesch-Kincaid grade (readability only)."}
+    )
+    catches = ma.fields.String()
+    why = ma.fields.String(metadata={"description": "The guidance the rule comes from."})
+    suggestion = ma.fields.String()
+
+
 class ProblemSchema(ma.Schema):
     """An RFC 9457 problem document."""
 
@@ -55,6 +83,10 @@ class ProblemSchema(ma.Schema):
     errors = ma.fields.List(
         ma.fields.Nested(FieldErrorSchema),
         metadata={"description": "Validation errors, one per bad field (422 only)."},
+    )
+    findings = ma.fields.List(
+        ma.fields.Nested(FindingSchema),
+        metadata={"description": "The blocking findings that stand (409 from the guardrails' gate only)."},
     )
 
 
@@ -137,6 +169,15 @@ def _plan_too_long(error: PlanTooLong) -> Response:
     return problem_response(409, f"{message[:1].upper()}{message[1:]}.", members={"plan": error.plan})
 
 
+def _claims_blocked(error: ClaimsBlocked) -> Response:
+    """409 with the blocking findings as an extension member, for the desk to show inline."""
+    response = _problem_for(409)(error)
+    problem = json.loads(response.get_data())
+    problem["findings"] = [finding.as_dict() for finding in error.findings]
+    response.set_data(json.dumps(problem))
+    return response
+
+
 def _invalid_document(error: InvalidDocument) -> Response:
     errors = [{"location": "json", **e} for e in error.errors]
     return problem_response(422, VALIDATION_DETAIL, errors)
@@ -176,6 +217,7 @@ def register_domain_errors(app: Flask) -> None:
     app.register_error_handler(InvalidDocument, _invalid_document)
     app.register_error_handler(VersionConflict, _problem_for(412))
     app.register_error_handler(ArticleConflict, _problem_for(409))
+    app.register_error_handler(ClaimsBlocked, _claims_blocked)
     app.register_error_handler(DuplicateArticles, _problem_for(409))
     app.register_error_handler(ChildNotFound, _problem_for(404))
     app.register_error_handler(OverlayNotFound, _problem_for(404))

@@ -8,6 +8,7 @@ import json
 import os
 import threading
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
@@ -189,6 +190,40 @@ def seed_document() -> dict:
     return copy.deepcopy(json.loads(SEED_PATH.read_text(encoding="utf-8")))
 
 
+REVIEWED = {
+    "medical_disclaimer": (
+        "This article is general information, not medical advice. Stem cell therapy for back pain is "
+        "not approved by the FDA, and results vary from patient to patient: ask a doctor about your case."
+    ),
+    "reviewed_by": "Dana Whitfield, MD",
+    "references": [
+        {
+            "title": "Mesenchymal stem cells for degenerative disc disease: a systematic review",
+            "url": "https://pubmed.ncbi.nlm.nih.gov/",
+        }
+    ],
+}
+FINAL_THOUGHTS_BEFORE = "helping them avoid surgery"
+FINAL_THOUGHTS_AFTER = "and for some it may be a way to delay surgery"
+
+
+def reviewed(document: dict) -> dict:
+    """The document as a reviewer passes it: a disclaimer, a credentialed reviewer, a review
+    today, references for the research it cites, and the seed's one promise (to avoid surgery)
+    rewritten. The guardrails find nothing that blocks it (tests/test_guardrails.py holds it)."""
+    document = {**copy.deepcopy(document), **copy.deepcopy(REVIEWED), "reviewed_at": date.today().isoformat()}
+    for section in document["sections"]:
+        if section["body"]:
+            section["body"] = section["body"].replace(FINAL_THOUGHTS_BEFORE, FINAL_THOUGHTS_AFTER)
+    return document
+
+
+@pytest.fixture
+def reviewed_document(seed_document) -> dict:
+    """The seed as a reviewer passed it (see `reviewed`): what drafts are made of by default."""
+    return reviewed(seed_document)
+
+
 @pytest.fixture
 def write_json(tmp_path: Path):
     """Write a JSON value to a file and return its path."""
@@ -295,13 +330,13 @@ def publish_overlay(client, request: pytest.FixtureRequest):
 
 
 @pytest.fixture
-def create_draft(client, seed_document, request: pytest.FixtureRequest):
-    """Create an article through the API: `document` (by default the seed) with `changes`, sent
-    with `headers` (by default the test's `editor` key)."""
+def create_draft(client, reviewed_document, request: pytest.FixtureRequest):
+    """Create an article through the API: `document` (by default the seed as a reviewer passed
+    it) with `changes`, sent with `headers` (by default the test's `editor` key)."""
 
     def create(document: dict | None = None, *, headers: dict | None = None, **changes) -> ManagedArticle:
         headers = headers or request.getfixturevalue("editor")
-        response = client.post(DRAFTS, json={**(document or seed_document), **changes}, headers=headers)
+        response = client.post(DRAFTS, json={**(document or reviewed_document), **changes}, headers=headers)
         assert response.status_code == 201, response.json
         return ManagedArticle(response.headers["Location"], response.json, response.headers["ETag"])
 

@@ -107,12 +107,12 @@ def test_management_operations_are_exactly_those_under_manage(spec):
 
 
 @pytest.fixture
-def hidden_material(client, auth, publish, seed_document, approve_variants):
+def hidden_material(client, auth, publish, reviewed_document, approve_variants):
     """A published article whose draft has moved on, with a note, a running experiment with
     odd weights, a preview-only variant, and a site."""
     admin = auth("admin")
     client.post("/v1/manage/sites", json={"key": "clinic-austin", "name": "Austin"}, headers=admin)
-    publish([seed_document])
+    publish([reviewed_document])
     article = client.get("/v1/manage/articles", headers=admin).json[0]
     url = f"/v1/manage/articles/{article['id']}"
     etag = client.get(url, headers=admin).headers["ETag"]

@@ -4,13 +4,13 @@ DRAFTS = "/v1/manage/articles"
 SLUG = "are-all-types-of-back-pain-treatable-with-stem-cells"
 
 
-def test_creating_an_article_returns_the_draft_with_its_etag(client, draft, seed_document):
+def test_creating_an_article_returns_the_draft_with_its_etag(client, draft, reviewed_document):
     url, body, etag = draft
 
     assert url == f"{DRAFTS}/{body['id']}"
     assert etag == f'"{body["etag"]}"'
     assert body["status"] == "draft" and body["published_revision"] is None
-    assert {k: body[k] for k in seed_document} == seed_document
+    assert {k: body[k] for k in reviewed_document} == reviewed_document
     assert client.get(f"/v1/articles/{SLUG}").status_code == 404  # not published
 
 

@@ -23,6 +23,7 @@ from service.models import (
     DeliveryGeneration,
     Event,
     Faq,
+    FindingOverride,
     OverlayVersion,
     Release,
     Review,
@@ -55,6 +56,7 @@ NOT_DELIVERED = {
     Webhook: "where to tell rebuilders",
     WebhookAttempt: "the sender's bookkeeping",
     WebhookDelivery: "the sender's bookkeeping",
+    FindingOverride: "a reviewer's decision, checked when publishing: the act itself changes revisions",
 }
 
 

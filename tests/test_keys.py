@@ -139,11 +139,11 @@ def test_a_key_request_is_validated(client, auth):
     assert {e["field"] for e in response.json["errors"]} == {"name", "role", "expires_at"}
 
 
-def test_a_key_with_the_longest_name_can_publish_and_schedule(client, auth, seed_document, approve):
+def test_a_key_with_the_longest_name_can_publish_and_schedule(client, auth, reviewed_document, approve):
     """History names the key as "<name> (<prefix>)": it must fit however long the name."""
     made = client.post(KEYS, json={"name": "n" * 100, "role": "publisher"}, headers=auth()).json
     headers = {"Authorization": f"Bearer {made['key']}", "If-Match": "*"}
-    url = client.post(DRAFTS, json=seed_document, headers=headers).headers["Location"]
+    url = client.post(DRAFTS, json=reviewed_document, headers=headers).headers["Location"]
     approve(url, headers=headers)  # (the review names the submitter the same way)
 
     assert client.post(f"{url}/publish", json={}, headers=headers).status_code == 200

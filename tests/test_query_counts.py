@@ -51,11 +51,12 @@ def long_version(document):
 
 
 @pytest.fixture
-def short_and_long(client, publish, auth, seed_document):
+def short_and_long(client, publish, auth, reviewed_document):
     client.post("/v1/manage/sites", json=SITE, headers=auth("admin"))
-    short = {**seed_document, "slug": "short-article", "sections": seed_document["sections"][:1], "faqs": []}
+    document = reviewed_document
+    short = {**document, "slug": "short-article", "sections": document["sections"][:1], "faqs": []}
     short["sections"][0] = {**short["sections"][0], "includes": None}
-    publish([short, long_version(seed_document)])
+    publish([short, long_version(document)])
 
 
 PATHS = [

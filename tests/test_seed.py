@@ -180,7 +180,7 @@ def test_each_article_a_seed_changes_is_logged_as_the_commands_doing(runner, cli
     runner.invoke(args=["seed"])  # changes nothing, so logs nothing
     headers = auth("viewer")
 
-    approval, entry = client.get("/v1/manage/audit", headers=headers).json
+    approval, entry, override = client.get("/v1/manage/audit", headers=headers).json
 
     assert (entry["action"], entry["key_id"], entry["article_slug"]) == ("article.seeded", None, SLUG)
     assert (approval["action"], approval["key_id"], approval["details"]["system"]) == (
@@ -188,6 +188,9 @@ def test_each_article_a_seed_changes_is_logged_as_the_commands_doing(runner, cli
         None,
         True,
     )
+    # The seed's source has no disclaimer and no reviewer: what blocks is let through, audited.
+    assert (override["action"], override["key_id"]) == ("findings.overridden", None)
+    assert "disclaimer-missing at medical_disclaimer" in override["details"]["findings"]
     assert (entry["revision_before"], entry["revision_after"]) == (None, 1)
     (revision,) = client.get(f"/v1/manage/articles/{entry['article_id']}/revisions", headers=headers).json
     assert revision["published_by"] == "flask seed"

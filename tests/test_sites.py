@@ -25,10 +25,10 @@ def two_sites(client, admin):
 
 
 @pytest.fixture
-def article_with_placeholders(admin, create_draft, seed_document):
-    seed_document["call_to_action"]["button_url"] = "{{site.booking_url}}"
-    seed_document["call_to_action"]["button_label"] = "Call {{site.phone}}"
-    return create_draft(seed_document, headers=admin).url
+def article_with_placeholders(admin, create_draft, reviewed_document):
+    reviewed_document["call_to_action"]["button_url"] = "{{site.booking_url}}"
+    reviewed_document["call_to_action"]["button_label"] = "Call {{site.phone}}"
+    return create_draft(reviewed_document, headers=admin).url
 
 
 def test_each_site_gets_the_article_with_its_own_details(

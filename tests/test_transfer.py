@@ -29,18 +29,18 @@ def test_export_then_import_is_lossless(client, publisher, create_draft, seed_do
     assert [r["draft_changed"] for r in again] == [False, False]
 
 
-def test_one_article_exports_as_the_seed_shape(client, draft, editor, seed_document):
-    assert client.get(f"{draft.url}/export", headers=editor).json == seed_document
+def test_one_article_exports_as_the_seed_shape(client, draft, editor, reviewed_document):
+    assert client.get(f"{draft.url}/export", headers=editor).json == reviewed_document
 
 
-def test_import_with_publish_needs_a_publisher_and_publishes(client, auth, seed_document):
-    body = {"documents": [seed_document], "publish": True}
+def test_import_with_publish_needs_a_publisher_and_publishes(client, auth, reviewed_document):
+    body = {"documents": [reviewed_document], "publish": True}
     assert client.post("/v1/manage/import", json=body, headers=auth("editor")).status_code == 403
 
     response = client.post("/v1/manage/import", json=body, headers=auth("publisher"))
 
     assert response.json[0]["published_revision"] == 1
-    assert client.get(f"/v1/articles/{seed_document['slug']}").status_code == 200
+    assert client.get(f"/v1/articles/{reviewed_document['slug']}").status_code == 200
 
 
 def test_an_invalid_import_names_the_document_and_loads_nothing(client, auth, seed_document):
@@ -81,9 +81,9 @@ def test_an_import_of_more_documents_than_the_cap_is_refused(client, auth):
     assert response.json["errors"][0]["field"] == "documents"
 
 
-def test_an_import_logs_each_article_it_changes_with_the_key(client, auth, seed_document):
+def test_an_import_logs_each_article_it_changes_with_the_key(client, auth, reviewed_document):
     headers = auth("publisher")
-    body = {"documents": [seed_document], "publish": True}
+    body = {"documents": [reviewed_document], "publish": True}
     client.post("/v1/manage/import", json=body, headers=headers)
     client.post("/v1/manage/import", json=body, headers=headers)  # changes nothing, so logs nothing
 
@@ -91,7 +91,7 @@ def test_an_import_logs_each_article_it_changes_with_the_key(client, auth, seed_
 
     assert entry["action"] == "article.imported" and entry["key_prefix"].startswith("cms_")
     assert approval["action"] == "review.approved" and approval["details"]["system"] is True
-    assert entry["details"] == {"slug": seed_document["slug"], "locale": "en", "published": 1}
+    assert entry["details"] == {"slug": reviewed_document["slug"], "locale": "en", "published": 1}
     article_id = client.get(DRAFTS, headers=headers).json[0]["id"]
     (revision,) = client.get(f"{DRAFTS}/{article_id}/revisions", headers=headers).json
     assert revision["published_by"] == f"test publisher ({entry['key_prefix']})"

@@ -110,12 +110,12 @@ def hostile(document: dict, payload: str, per_site: bool) -> dict:
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_no_payload_survives_create_publish_and_delivery(
-    client, admin, create_published, seed_document, payload
+    client, admin, create_published, reviewed_document, payload
 ):
     assert client.post("/v1/manage/sites", json=SITE, headers=admin).status_code == 201
-    slug = seed_document["slug"]
+    slug = reviewed_document["slug"]
     for per_site in (True, False):
-        create_published(hostile(copy.deepcopy(seed_document), payload, per_site), headers=admin)
+        create_published(hostile(copy.deepcopy(reviewed_document), payload, per_site), headers=admin)
 
     delivered = [
         client.get(f"/v1/sites/clinic-austin/articles/{slug}"),

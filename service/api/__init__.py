@@ -15,6 +15,7 @@ from service.api import (
     metrics,
     releases,
     reviews,
+    reviews_due,
     site_delivery,
     site_overlays,  # noqa: F401 (its routes are on sites.blp)
     sites,
@@ -44,6 +45,7 @@ def register_blueprints(app: Flask, api: Api) -> None:
     api.register_blueprint(reviews.blp)
     api.register_blueprint(releases.blp)
     api.register_blueprint(audit.blp)
+    api.register_blueprint(reviews_due.blp)
     api.register_blueprint(keys.blp)
     api.register_blueprint(transfer.blp)
     api.register_blueprint(webhooks.blp)

@@ -5,6 +5,7 @@ from marshmallow import fields, validate
 
 from service.api.delivery_schemas import SEED_DOCUMENT
 from service.api.fields import Instant, StrictBoolean, in_the_future
+from service.api.findings_schemas import OverrideSchema
 from service.config import MAX_CHILDREN
 from service.content.document import CHILD_MODELS, ArticleDocumentSchema, Locale, text_field
 from service.content.patterns import Pattern
@@ -84,6 +85,15 @@ class RevisionSchema(ma.Schema):
     note = fields.String(allow_none=True)
     etag = fields.String()
     live = fields.Boolean(metadata={"description": "Whether delivery serves this revision now."})
+    rules_version = fields.String(
+        allow_none=True,
+        metadata={"description": "The health-claim rule set it was checked under (null: never checked)."},
+    )
+    override = fields.Nested(
+        OverrideSchema,
+        allow_none=True,
+        metadata={"description": "The override that let its blocking findings through, if any."},
+    )
 
 
 @sent_in_full
@@ -160,6 +170,8 @@ REVISION_EXAMPLE = {
     "note": "First publication",
     "etag": "6be336541140dbbd52e9c939415225008f85f9b1470f5dc827a1341560566dc1",
     "live": True,
+    "rules_version": "5d41402abc4b2a76",
+    "override": None,
 }
 DIFF_EXAMPLE = {
     "from_revision": "1",

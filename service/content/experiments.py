@@ -16,6 +16,7 @@ from service.content.audit import Actor
 from service.content.document import load_document
 from service.content.editing import claim, find_article, save_draft
 from service.content.errors import InvalidDocument
+from service.content.guardrails.gate import check_gate
 from service.content.mapping import draft_document
 from service.content.overlay import apply_overlay, check_overlay
 from service.content.planning import check_experiment_fits
@@ -191,6 +192,10 @@ def transition(
         )
         if other:
             raise ExperimentConflict(f"experiment {other!r} already runs on this article")
+        # Its variants go out over what is published (the draft if nothing is yet).
+        article = find_article(session, experiment.article_id)
+        shown = article.published_revision.document if article.published_revision else None
+        check_gate(session, article, f"{action} the experiment", document=shown)
     review = (
         variants_go_live(session, experiment, policy) if target == RUNNING and action != "resume" else None
     )

@@ -14,11 +14,19 @@ from service.content.document import dump_document, load_document
 from service.content.document_types import ArticleDocument
 from service.content.editing import claim, ensure_identity_free, with_children
 from service.content.errors import InvalidDocument
+from service.content.guardrails.gate import (
+    ClaimsBlocked,
+    Gate,
+    Passage,
+    check_gate,
+    gate_for,
+    override_findings,
+)
 from service.content.mapping import document_from_article, draft_document, write_draft
 from service.content.publishing import freeze_revision
 from service.content.review_state import draft_changed
 from service.content.reviews import record_system_approval
-from service.models import Article
+from service.models import Article, FindingOverride
 
 
 @dataclass(frozen=True)
@@ -29,6 +37,7 @@ class LoadResult:
     created: bool
     draft_changed: bool
     published_revision: int | None  # the number of the revision this load published, if any
+    override: FindingOverride | None = None  # what let the published revision's blocking findings through
 
     @property
     def changed(self) -> bool:
@@ -62,10 +71,15 @@ def validate_documents(raw: Any) -> list[ArticleDocument]:
 
 
 def upsert_article(
-    session: Session, document: ArticleDocument, publish: bool = True, by: str | None = None
+    session: Session,
+    document: ArticleDocument,
+    publish: bool = True,
+    by: str | None = None,
+    gate: Gate | None = None,
 ) -> LoadResult:
     """Create or update the article with the document's slug and locale; publish it if asked
-    and what is published differs. Loading the same document twice changes nothing."""
+    and what is published differs, once it passes `gate`. Loading the same document twice
+    changes nothing."""
     article = session.scalar(
         with_children(
             select(Article).where(Article.slug == document["slug"], Article.locale == document["locale"])
@@ -84,14 +98,22 @@ def upsert_article(
     session.flush()
     if changed and not created:
         draft_changed(session, article, draft_document(article), None)
-    published = (
-        freeze_revision(session, article, by=by, note="Loaded from a document").number if republish else None
+    revision = (
+        freeze_revision(session, article, by=by, note="Loaded from a document", gate=gate)
+        if republish
+        else None
     )
-    return LoadResult(article, document["slug"], document["locale"], created, changed, published)
+    published = revision.number if revision is not None else None
+    override = revision.override if revision is not None else None
+    return LoadResult(article, document["slug"], document["locale"], created, changed, published, override)
 
 
 def load_articles(
-    session: Session, documents: list[ArticleDocument], publish: bool = True, by: str | None = None
+    session: Session,
+    documents: list[ArticleDocument],
+    publish: bool = True,
+    by: str | None = None,
+    gate: Gate | None = None,
 ) -> list[LoadResult]:
     """Load validated documents, refusing a load that names one article twice (which would
     publish a revision nobody meant to publish): the step under both acts, which log it."""
@@ -99,7 +121,7 @@ def load_articles(
     duplicated = [f"{slug} ({locale})" for (slug, locale), count in counts.items() if count > 1]
     if duplicated:
         raise DuplicateArticles(duplicated)
-    return [upsert_article(session, document, publish, by) for document in documents]
+    return [upsert_article(session, document, publish, by, gate) for document in documents]
 
 
 def import_articles(
@@ -107,7 +129,7 @@ def import_articles(
 ) -> list[LoadResult]:
     """Import validated documents (POST /v1/manage/import), logging each article that changed
     by its slug and locale."""
-    results = load_articles(session, documents, publish, by.name)
+    results = load_articles(session, documents, publish, by.name, gate=gate_for(session, "publish"))
     for result in (r for r in results if r.changed):
         by.record(
             session,
@@ -129,9 +151,27 @@ def _approve_what_was_published(session: Session, results: list[LoadResult], by:
 def seed_articles(
     session: Session, documents: list[ArticleDocument], *, by: Actor, publish: bool
 ) -> list[LoadResult]:
-    """Load validated documents from files (`flask seed`), logging each article that changed."""
-    results = load_articles(session, documents, publish, by.name)
+    """Load validated documents from files (`flask seed`), logging each article that changed.
+    A seed is loaded as its files have it: what blocks publishing is let through by an
+    override in the seed's name (audited, and reported by the command)."""
+    results = load_articles(
+        session, documents, publish, by.name, gate=lambda article, document: _seed_gate(session, article, document, by)
+    )
     for result in (r for r in results if r.changed):
         by.record(session, "article.seeded", result.article, revision_after=result.published_revision)
     _approve_what_was_published(session, results, by)
     return results
+
+
+SEED_OVERRIDE_REASON = (
+    "Loaded by flask seed as its source has it; the blocking findings stand until a reviewer "
+    "rewrites or reviews the article."
+)
+
+
+def _seed_gate(session: Session, article: Article, document: dict[str, Any], by: Actor) -> Passage:
+    try:
+        return check_gate(session, article, "publish", document)
+    except ClaimsBlocked:
+        override_findings(session, article, reason=SEED_OVERRIDE_REASON, by=by)
+        return check_gate(session, article, "publish", document)

@@ -23,6 +23,7 @@ from service.content.editing import (
     published_number,
     save_draft,
 )
+from service.content.guardrails.gate import Gate, gate_for
 from service.content.mapping import draft_document
 from service.content.markdown import with_html
 from service.content.placeholders import placeholders_in
@@ -80,14 +81,17 @@ def freeze_revision(
     by: str | None,
     note: str | None,
     document: dict[str, Any] | None = None,
+    gate: Gate | None = None,
 ) -> Revision:
     """Freeze the claimed draft (or `document`, a version of it pinned earlier) as the
     article's next numbered revision, make that the one visitors see, and queue its webhooks.
     The step every publishing act takes (loading a document included); `by` is how the
-    history names who published it."""
+    history names who published it. What every site would show is checked first, then the
+    guardrails' `gate` (the acts pass theirs; a test's loader may pass none)."""
     published_at = utcnow()
     document = draft_document(article) if document is None else document
     check_sites_cover(session, article.id, document)
+    passage = gate(article, document) if gate is not None else None
     last = session.scalar(select(func.max(Revision.number)).where(Revision.article_id == article.id))
     number = (last or 0) + 1
     body, etag = delivery_body(article.id, number, published_at, document)
@@ -105,6 +109,8 @@ def freeze_revision(
         published_at=published_at,
         published_by=by,
         note=note,
+        rules_version=passage.rules_version if passage else None,
+        override_id=passage.override_id if passage else None,
         tags=[RevisionTag(tag=tag) for tag in document["tags"]],
     )
     session.add(revision)
@@ -142,7 +148,9 @@ def publish_article(
     ensure_identity_free(session, document, article.id)  # (a pinned version's slug may be taken since)
     review = approval_for(session, article, document, policy)
     before = published_number(article)
-    revision = freeze_revision(session, article, by=by.name, note=note, document=document)
+    revision = freeze_revision(
+        session, article, by=by.name, note=note, document=document, gate=gate_for(session, "publish")
+    )
     if review is not None:
         review.status, review.published_revision = ReviewStatus.PUBLISHED, revision.number
     by.record(
@@ -188,7 +196,7 @@ def restore_revision(
     before = published_number(article)
     save_draft(session, article, load_document(revision.document), by=by)
     if publish and not draft_matches_published(article):
-        freeze_revision(session, article, by=by.name, note=note)
+        freeze_revision(session, article, by=by.name, note=note, gate=gate_for(session, "publish"))
     by.record(
         session,
         "revision.restored",

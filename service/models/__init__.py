@@ -15,6 +15,7 @@ from service.models.audit import AuditEntry
 from service.models.base import Base
 from service.models.experiment import Event, EventKind, Experiment, ExperimentStatus, Variant
 from service.models.freshness import DeliveryGeneration
+from service.models.guardrails import FindingOverride
 from service.models.release import Release, ReleaseStatus
 from service.models.review import Review, ReviewComment, ReviewStatus
 from service.models.schedule import Schedule, ScheduleAction
@@ -37,6 +38,7 @@ __all__ = [
     "Experiment",
     "ExperimentStatus",
     "Faq",
+    "FindingOverride",
     "OverlayVersion",
     "Release",
     "ReleaseStatus",

@@ -11,8 +11,10 @@ from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from service.models.base import Base, utcnow
+from service.models.guardrails import FindingOverride
 from service.models.lengths import (
     ACTOR_LENGTH,
+    FINGERPRINT_LENGTH,
     KEY_LENGTH,
     LOCALE_LENGTH,
     SLUG_LENGTH,
@@ -171,6 +173,13 @@ class Revision(Base):
     published_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_by: Mapped[str | None] = mapped_column(String(ACTOR_LENGTH))  # the key's name and prefix
     note: Mapped[str | None] = mapped_column(Text)
+    # The rule set it was checked under (None: published without the check, before it
+    # existed), and the override that let its blocking findings through, if any.
+    rules_version: Mapped[str | None] = mapped_column(String(FINGERPRINT_LENGTH))
+    override_id: Mapped[int | None] = mapped_column(
+        ForeignKey("finding_overrides.id", ondelete="SET NULL", use_alter=True)
+    )
+    override: Mapped[FindingOverride | None] = relationship()
 
     tags: Mapped[list[RevisionTag]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, lazy="raise"

@@ -19,3 +19,5 @@ SECRET_LENGTH = 80
 HASH_LENGTH = 64  # a SHA-256, in hex: a document's content hash
 # Where a review comment points: a field, a child ("faqs.<key>") or a child's field.
 COMMENT_TARGET_LENGTH = 40 + 1 + KEY_LENGTH + 1 + 40
+FINGERPRINT_LENGTH = 16  # a rule set's fingerprint (hex of its hash)
+OVERRIDE_REASON_LENGTH = 2000  # why a reviewer let blocking findings through

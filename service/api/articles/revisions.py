@@ -20,6 +20,7 @@ from service.api.auth import actor
 from service.api.delivery_schemas import SEED_DOCUMENT
 from service.api.lookup import article_or_404, found_or_404
 from service.content.diff import diff_documents
+from service.content.document import load_document
 from service.content.mapping import draft_document
 from service.content.publishing import find_revision, list_revisions, restore_revision
 from service.extensions import db
@@ -35,6 +36,8 @@ def revision_summary(article: Article, revision: Revision) -> dict[str, Any]:
         "note": revision.note,
         "etag": revision.etag,
         "live": revision.id == article.published_revision_id,
+        "rules_version": revision.rules_version,
+        "override": revision.override,
     }
 
 
@@ -72,7 +75,8 @@ class RevisionView(MethodView):
         """
         article = article_or_404(article_id)
         revision = revision_or_404(article, number)
-        return revision_summary(article, revision) | {"document": revision.document}
+        # Loaded, so that it dumps as the draft does (its reviewed_at is stored as text).
+        return revision_summary(article, revision) | {"document": load_document(revision.document)}
 
 
 @blp.route("/<id:article_id>/revisions/<id:number>/restore")

@@ -1,0 +1,212 @@
+"""Checking one article document: every text field for claims (language.py), the safeguards
+an article must carry, and the reading grade of each section and FAQ answer. Pure: the same
+document, rules and day give the same findings."""
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Any
+
+from service.content.guardrails.language import ClaimMatch, find_claims
+from service.content.guardrails.rules import Rule, RuleSet, Safeguard, Severity
+
+# Postnominal clinical credentials a medical reviewer's name should carry.
+CREDENTIALS = re.compile(
+    r"\b(MD|M\.D\.|DO|D\.O\.|PhD|Ph\.D\.|DPT|PT|RN|NP|APRN|FNP|DNP|PA-C|DC|MBBS|MBChB|FRCS|FRCP|"
+    r"FACS|FAAOS|FAAPMR|PharmD|DMD|DDS|MPH|MSN)\b"
+)
+RESULTS_DISCLOSURE = re.compile(
+    r"results\s+(?:may\s+|can\s+|will\s+)?(?:vary|differ)|individual\s+results|not\s+typical|"
+    r"results\s+are\s+not\s+guaranteed|outcomes\s+(?:may\s+)?vary",
+    re.IGNORECASE,
+)
+READABLE_WORDS = 20  # under this, a reading grade says more about the formula than the text
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing a reviewer should look at: which rule, where (`path` in the document, and in
+    which rendering: the article itself, a site's, or a variant's), what text and why."""
+
+    rule: Rule
+    severity: Severity
+    path: str
+    text: str
+    start: int | None = None
+    end: int | None = None
+    where: str = "article"
+    hedged: bool = False
+    grade: float | None = None
+
+    @property
+    def id(self) -> str:
+        """Stable while the text is: what an override names."""
+        key = f"{self.rule.id}|{self.where}|{self.path}|{self.text}|{self.start}"
+        return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+    @property
+    def blocks(self) -> bool:
+        return self.severity == Severity.BLOCK
+
+    def as_dict(self) -> dict[str, Any]:
+        """What the API shows of it."""
+        return {
+            "id": self.id,
+            "rule": self.rule.id,
+            "category": self.rule.category,
+            "severity": self.severity,
+            "path": self.path,
+            "where": self.where,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "hedged": self.hedged,
+            "grade": self.grade,
+            "catches": self.rule.catches,
+            "why": self.rule.why,
+            "suggestion": self.rule.suggestion,
+        }
+
+    def rendered_in(self, where: str) -> "Finding":
+        return replace(self, where=where)
+
+
+def text_fields(document: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """Every text of the document a visitor reads, with its path: children by key, list items
+    by index (`conditions[degenerative-disc-disease].points[1]`)."""
+    for name in ("title", "summary", "intro"):
+        yield name, document.get(name)
+    for group in ("seo", "call_to_action"):
+        for name, value in (document.get(group) or {}).items():
+            if name != "button_url":
+                yield f"{group}.{name}", value
+    yield "medical_disclaimer", document.get("medical_disclaimer")
+    for kind in ("sections", "conditions", "benefits", "faqs"):
+        for child in document.get(kind) or []:
+            for name, value in child.items():
+                if name in ("key", "outlook", "includes"):
+                    continue
+                path = f"{kind}[{child['key']}].{name}"
+                if isinstance(value, list):
+                    yield from ((f"{path}[{index}]", item) for index, item in enumerate(value))
+                else:
+                    yield path, value
+
+
+@lru_cache(maxsize=4096)  # a few hundred articles of texts; each entry keeps its text
+def _claims(rules: RuleSet, text: str) -> tuple[ClaimMatch, ...]:
+    return find_claims(rules, [text])[0]
+
+
+def claims_in(rules: RuleSet, texts: list[str]) -> list[tuple[ClaimMatch, ...]]:
+    """The claims in each text; a text seen before in this process is not parsed again."""
+    return [_claims(rules, text) for text in texts]
+
+
+def claim_severity(rule: Rule, match: ClaimMatch, lifted: set[Safeguard]) -> Severity | None:
+    """What a match weighs: nothing when negated, asked about, or lifted by a safeguard."""
+    if match.negated or (match.question and not rule.questions) or rule.unless in lifted:
+        return None
+    return (rule.hedged or rule.severity) if match.hedged else rule.severity
+
+
+def safeguards_present(document: dict[str, Any], texts: list[str]) -> set[Safeguard]:
+    present = set()
+    if document.get("references"):
+        present.add(Safeguard.REFERENCES)
+    if any(RESULTS_DISCLOSURE.search(text) for text in texts):
+        present.add(Safeguard.RESULTS_DISCLOSURE)
+    return present
+
+
+def check_claims(rules: RuleSet, document: dict[str, Any]) -> list[Finding]:
+    fields = [(path, text) for path, text in text_fields(document) if text and text.strip()]
+    texts = [text for _, text in fields]
+    lifted = safeguards_present(document, texts)
+    findings = []
+    for (path, _), matches in zip(fields, claims_in(rules, texts), strict=True):
+        for match in matches:
+            rule = rules.claim(match.rule)
+            severity = claim_severity(rule, match, lifted)
+            if severity is not None:
+                findings.append(
+                    Finding(rule, severity, path, match.text, match.start, match.end, hedged=match.hedged)
+                )
+    return findings
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
+
+
+def check_safeguards(
+    rules: RuleSet, document: dict[str, Any], today: date, max_age_days: int
+) -> list[Finding]:
+    """The disclaimer, the reviewer and their credentials, and a recent enough review date.
+    A safeguard a deployment disabled is not checked."""
+    missing: list[tuple[str, str, str]] = []  # (rule, path, text)
+    if not (document.get("medical_disclaimer") or "").strip():
+        missing.append(("disclaimer-missing", "medical_disclaimer", ""))
+    reviewer = (document.get("reviewed_by") or "").strip()
+    if not reviewer:
+        missing.append(("reviewer-missing", "reviewed_by", ""))
+    elif not CREDENTIALS.search(reviewer):
+        missing.append(("reviewer-credentials-missing", "reviewed_by", reviewer))
+    reviewed_at = _as_date(document.get("reviewed_at"))
+    if reviewed_at is None:
+        missing.append(("review-missing", "reviewed_at", ""))
+    elif today - reviewed_at > timedelta(days=max_age_days):
+        missing.append(("review-expired", "reviewed_at", reviewed_at.isoformat()))
+    guards = rules.safeguards
+    return [
+        Finding(guards[rule], guards[rule].severity, path, text)
+        for rule, path, text in missing
+        if rule in guards
+    ]
+
+
+@lru_cache(maxsize=4096)
+def reading_grade(text: str) -> float:
+    """Flesch-Kincaid grade (textstat; imported here, as it reads the CMU dictionary)."""
+    import textstat
+
+    return float(textstat.flesch_kincaid_grade(text))
+
+
+def readable_parts(document: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    for section in document.get("sections") or []:
+        parts = [section.get("body"), *(section.get("items") or []), section.get("closing")]
+        yield f"sections[{section['key']}]", "\n".join(part for part in parts if part)
+    for faq in document.get("faqs") or []:
+        yield f"faqs[{faq['key']}].answer", faq.get("answer") or ""
+
+
+def check_readability(rules: RuleSet, document: dict[str, Any]) -> list[Finding]:
+    found = []
+    for path, text in readable_parts(document):
+        if len(text.split()) < READABLE_WORDS:
+            continue
+        grade = round(reading_grade(text), 1)
+        if grade > rules.hard_grade:
+            rule = rules.safeguards.get("readability-hard")
+        elif grade > rules.target_grade:
+            rule = rules.safeguards.get("readability-above-target")
+        else:
+            continue
+        if rule is not None:
+            found.append(Finding(rule, rule.severity, path, f"grade {grade}", grade=grade))
+    return found
+
+
+def check_document(rules: RuleSet, document: dict[str, Any], today: date, max_age_days: int) -> list[Finding]:
+    """Every finding on one rendering of an article, in document order within each kind."""
+    return [
+        *check_safeguards(rules, document, today, max_age_days),
+        *check_claims(rules, document),
+        *check_readability(rules, document),
+    ]

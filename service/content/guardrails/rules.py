@@ -1,0 +1,125 @@
+"""The health-claim rule set: data (rules.yaml beside this module), which a deployment extends
+or overrides rule by rule with a file of its own (CLAIM_RULES_PATH)."""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DEFAULT_RULES_PATH = Path(__file__).with_name("rules.yaml")
+CONTEXT_PATH = Path(__file__).with_name("context.yaml")  # the negation and hedging triggers
+
+
+class Severity(StrEnum):
+    BLOCK = "block"
+    WARN = "warn"
+    INFO = "info"
+
+
+class Safeguard(StrEnum):
+    """What lifts an `unless` rule: the article lists references, or says results vary."""
+
+    REFERENCES = "references"
+    RESULTS_DISCLOSURE = "results_disclosure"
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    category: str
+    catches: str
+    severity: Severity
+    why: str
+    suggestion: str
+    hedged: Severity | None = None  # the severity of a hedged claim ("may ..."); None: the same
+    unless: Safeguard | None = None
+    questions: bool = False  # whether a claim in a question counts
+    patterns: tuple[Any, ...] = field(default=(), compare=False)
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> "Rule":
+        return cls(
+            id=data["id"],
+            category=data["category"],
+            catches=data["catches"],
+            severity=Severity(data["severity"]),
+            why=data["why"],
+            suggestion=data["suggestion"],
+            hedged=Severity(data["hedged"]) if data.get("hedged") else None,
+            unless=Safeguard(data["unless"]) if data.get("unless") else None,
+            questions=bool(data.get("questions", False)),
+            patterns=tuple(data.get("patterns", ())),
+        )
+
+
+@dataclass(frozen=True, eq=False)  # one object per load (load_rules caches it): hashed by identity
+class RuleSet:
+    """The claim rules (matched in text) and the safeguard rules (checked on the document),
+    with a fingerprint that moves whenever any of it changes: what periodic review compares."""
+
+    claims: tuple[Rule, ...]
+    safeguards: dict[str, Rule]
+    target_grade: float
+    hard_grade: float
+    fingerprint: str
+
+    def claim(self, rule_id: str) -> Rule:
+        return next(rule for rule in self.claims if rule.id == rule_id)
+
+
+class InvalidRules(ValueError):
+    """A rule file that cannot be read as a rule set (a deployment's, most likely)."""
+
+
+def _merged(base: list[dict[str, Any]], extra: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A deployment's rules replace the fields they give of a rule with the same id, add new
+    ones, and drop those marked `disabled: true`."""
+    by_id = {rule["id"]: dict(rule) for rule in base}
+    for rule in extra:
+        by_id[rule["id"]] = {**by_id.get(rule["id"], {}), **rule}
+    return [rule for rule in by_id.values() if not rule.get("disabled")]
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as error:
+        raise InvalidRules(f"cannot read the rule file {path}: {error}") from error
+    if not isinstance(data, dict):
+        raise InvalidRules(f"{path}: a rule file is a mapping with `rules` and `safeguards`")
+    return data
+
+
+def load_rules(extra_path: str | None = None) -> RuleSet:
+    """The rule set in force: the repository's, with the deployment's file over it. Read once
+    per process and path (one object, so one NLP pipeline, however it is asked for)."""
+    return _load_rules(extra_path or None)
+
+
+@lru_cache(maxsize=8)
+def _load_rules(extra_path: str | None) -> RuleSet:
+    data = _read(DEFAULT_RULES_PATH)
+    extra = _read(Path(extra_path)) if extra_path else {}
+    claims = _merged(data["rules"], extra.get("rules", []))
+    safeguards = _merged(data["safeguards"], extra.get("safeguards", []))
+    readability = {**data["readability"], **extra.get("readability", {})}
+    try:
+        rules = tuple(Rule.of(rule) for rule in claims)
+        guards = {rule["id"]: Rule.of(rule) for rule in safeguards}
+    except (KeyError, ValueError, TypeError) as error:
+        raise InvalidRules(f"a rule lacks or misspells a field: {error}") from error
+    # The triggers decide what counts as a claim too: a change to them is a change of rules.
+    context = yaml.safe_load(CONTEXT_PATH.read_text(encoding="utf-8"))
+    canonical = json.dumps([claims, safeguards, readability, context], sort_keys=True).encode()
+    return RuleSet(
+        claims=rules,
+        safeguards=guards,
+        target_grade=float(readability["target_grade"]),
+        hard_grade=float(readability["hard_grade"]),
+        fingerprint=hashlib.sha256(canonical).hexdigest()[:16],
+    )

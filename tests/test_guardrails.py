@@ -1,0 +1,444 @@
+"""Health-claim guardrails through the API and the CLI: findings with their paths, offsets and
+renderings (sites, variants), the safeguards, the gate on every act that puts text out and the
+reviewer's override, periodic review; and the check measured on a labelled corpus."""
+
+import copy
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import update
+
+from service.content.guardrails import language
+from service.content.guardrails.checks import check_claims
+from service.content.guardrails.rules import InvalidRules, load_rules
+from service.content.keys import create_key
+from service.extensions import db
+from service.models import Schedule
+from service.models.base import utcnow
+from tests.experiment_factories import EXPERIMENTS, SITE, experiment
+
+CORPUS = Path(__file__).parent / "data" / "claims-corpus.tsv"
+CURE_POINT = "conditions[degenerative-disc-disease].points[1]"
+
+
+def findings(client, url, headers):
+    response = client.get(f"{url}/findings", headers=headers)
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+def blocking(report):
+    return {(f["rule"], f["path"], f["where"]) for f in report["findings"] if f["severity"] == "block"}
+
+
+def with_point(document, text):
+    document = copy.deepcopy(document)
+    document["conditions"][0]["points"][1] = text
+    return document
+
+
+def override(client, url, headers, reason="Reviewed with the clinic's medical director."):
+    etag = client.get(url, headers=headers).headers["ETag"]
+    return client.post(
+        f"{url}/findings/override", json={"reason": reason}, headers={**headers, "If-Match": etag}
+    )
+
+
+def publish(client, url, headers):
+    return client.post(f"{url}/publish", json={}, headers={**headers, "If-Match": "*"})
+
+
+def corpus():
+    rows = [line.rstrip("\n").split("\t") for line in CORPUS.read_text(encoding="utf-8").splitlines()]
+    return [
+        (label, sentence)
+        for label, sentence in (row for row in rows if row[0] and not row[0].startswith("#"))
+    ]
+
+
+def worst_severity(sentence):
+    severities = {finding.severity for finding in check_claims(load_rules(), {"intro": sentence})}
+    return next((level for level in ("block", "warn") if level in severities), "safe")
+
+
+def test_the_corpus_is_caught_with_the_recall_and_precision_the_docs_report():
+    labelled = corpus()
+    assert len(labelled) >= 200 and {label for label, _ in labelled} == {"block", "warn", "safe"}
+    judged = [(label, worst_severity(sentence)) for label, sentence in labelled]
+    blocks = [got for label, got in judged if label == "block"]
+    flagged = [label for label, got in judged if got != "safe"]
+
+    recall = sum(got == "block" for got in blocks) / len(blocks)
+    precision = sum(label != "safe" for label in flagged) / len(flagged)
+
+    assert recall >= 0.95, f"recall on block sentences {recall:.3f}"
+    assert precision >= 0.90, f"precision overall {precision:.3f}"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Stem cell therapy is not a cure.",
+        "Stem cell therapy may not cure disc degeneration.",
+        "Stem cell therapy is not suitable in these cases.",
+    ],
+)
+def test_a_negated_claim_is_no_finding(client, editor, create_draft, reviewed_document, sentence):
+    url = create_draft(with_point(reviewed_document, sentence)).url
+
+    report = findings(client, url, editor)
+
+    assert [f for f in report["findings"] if f["path"] == CURE_POINT] == []
+    assert report["gate"] == "open"
+
+
+def test_a_claim_is_found_at_its_path_with_offsets_why_and_a_rewrite(
+    client, editor, create_draft, reviewed_document
+):
+    sentence = "Our stem cell therapy cures disc degeneration."
+    url = create_draft(with_point(reviewed_document, sentence)).url
+
+    report = findings(client, url, editor)
+
+    (finding,) = [f for f in report["findings"] if f["path"] == CURE_POINT]
+    assert (finding["rule"], finding["severity"], finding["where"]) == ("cure-claim", "block", "article")
+    assert sentence[finding["start"] : finding["end"]] == finding["text"] == "cures"
+    assert "FTC" in finding["why"] and finding["suggestion"]
+    assert (report["gate"], report["blocking"], report["revision"]) == ("blocked", 1, None)
+
+
+def test_the_seed_is_judged_as_docs_guardrails_shows_it(client, editor, create_draft, seed_document):
+    """Its source has no disclaimer and no reviewer, cites research without references, and
+    promises to avoid surgery; its hedged and negated sentences ("not a universal cure",
+    "may not cure arthritis") are no claims."""
+    url = create_draft(seed_document).url
+
+    report = findings(client, url, editor)
+
+    assert blocking(report) == {
+        ("disclaimer-missing", "medical_disclaimer", "article"),
+        ("reviewer-missing", "reviewed_by", "article"),
+        ("review-missing", "reviewed_at", "article"),
+        ("research-without-references", "sections[conditions-that-may-respond].body", "article"),
+        ("research-without-references", "sections[latest-insights].items[0]", "article"),
+        ("research-without-references", "sections[latest-insights].closing", "article"),
+        ("avoid-surgery", "sections[final-thoughts].body", "article"),
+    }
+    warned = {(f["rule"], f["path"]) for f in report["findings"] if f["severity"] == "warn"}
+    assert {
+        ("alternative-to-surgery", "sections[how-stem-cell-therapy-works].closing"),
+        ("soft-safety", "faqs[risks-and-side-effects].answer"),
+        ("soft-safety", "faqs[compared-to-surgery].answer"),
+    } <= warned
+    assert not any(f["rule"] == "cure-claim" for f in report["findings"])
+
+
+def test_a_reviewer_needs_credentials_and_a_recent_review(client, editor, create_draft, reviewed_document):
+    stale = (date.today() - timedelta(days=400)).isoformat()
+    url = create_draft({**reviewed_document, "reviewed_by": "Dana Whitfield", "reviewed_at": stale}).url
+
+    found = blocking(findings(client, url, editor))
+
+    assert found == {
+        ("reviewer-credentials-missing", "reviewed_by", "article"),
+        ("review-expired", "reviewed_at", "article"),
+    }
+
+
+def test_review_max_age_days_sets_when_a_review_expires(app_with, reviewed_document):
+    app = app_with(REVIEW_MAX_AGE_DAYS=30)
+    client = app.test_client()
+    with app.app_context():
+        secret = create_key(db.session, "editor", "editor").secret
+        db.session.commit()
+    headers = {"Authorization": f"Bearer {secret}"}
+    month_ago = (date.today() - timedelta(days=45)).isoformat()
+    url = client.post(
+        "/v1/manage/articles", json={**reviewed_document, "reviewed_at": month_ago}, headers=headers
+    ).headers["Location"]
+
+    assert ("review-expired", "reviewed_at", "article") in blocking(findings(client, url, headers))
+
+
+def test_research_needs_references_and_a_testimonial_a_disclosure(
+    client, editor, create_draft, reviewed_document
+):
+    document = with_point(
+        reviewed_document, "My back pain is gone after one treatment, and studies show why."
+    )
+    disclosed = create_draft(document).url  # references, and an FAQ that says results vary
+    document["medical_disclaimer"] = "This article is general information, not medical advice."
+    for faq in document["faqs"]:
+        faq["answer"] = faq["answer"].replace("Results vary", "Outcomes depend")
+    bare = create_draft({**document, "slug": "bare", "references": []}).url
+
+    def rules_at_the_point(url):
+        return {f["rule"] for f in findings(client, url, editor)["findings"] if f["path"] == CURE_POINT}
+
+    assert rules_at_the_point(disclosed) == set()
+    assert rules_at_the_point(bare) == {"testimonial-without-disclosure", "research-without-references"}
+
+
+def test_sections_and_faq_answers_get_a_reading_grade(client, editor, create_draft):
+    url = create_draft().url
+
+    graded = [f for f in findings(client, url, editor)["findings"] if f["category"] == "readability"]
+
+    assert graded and all(f["grade"] > 8 for f in graded)
+    assert {f["severity"] for f in graded} <= {"info", "warn"}
+    assert any(f["path"].startswith("faqs[") and f["path"].endswith(".answer") for f in graded)
+
+
+def test_a_site_overlay_and_placeholders_are_checked_as_the_site_renders_them(
+    client, admin, create_draft, reviewed_document
+):
+    site = {**SITE, "variables": {"promise": "Guaranteed results"}}
+    assert client.post("/v1/manage/sites", json=site, headers=admin).status_code == 201
+    url = create_draft({**reviewed_document, "summary": "{{site.promise}} for back pain."}, headers=admin).url
+    article_id = int(url.rsplit("/", 1)[1])
+    overlay = {"fields": {"intro": "A miracle for your spine."}}
+    assert (
+        client.put(
+            f"/v1/manage/sites/clinic-austin/overlays/{article_id}", json=overlay, headers=admin
+        ).status_code
+        == 200
+    )
+
+    found = blocking(findings(client, url, admin))
+
+    assert ("guarantee", "summary", "site clinic-austin") in found
+    assert ("miracle", "intro", "site clinic-austin") in found
+    assert not any(where == "article" for _, _, where in found)
+
+
+def test_a_variant_is_checked_and_its_claim_blocks_the_start_until_overridden(
+    client, admin, publisher, editor, live_article
+):
+    variant = {"fields": {"call_to_action": {"heading": "100% effective, or your money back"}}}
+    body = experiment(live_article)
+    body["variants"][1]["overlay"] = variant
+    assert client.post(EXPERIMENTS, json=body, headers=publisher).status_code == 201
+    url = f"/v1/manage/articles/{live_article}"
+    assert ("percent-effective", "call_to_action.heading", "variant cta-heading/heading") in blocking(
+        findings(client, url, editor)
+    )
+
+    refused = client.post(f"{EXPERIMENTS}/cta-heading/start", headers=publisher)
+    assert refused.status_code == 409 and refused.content_type == "application/problem+json"
+    assert {f["rule"] for f in refused.json["findings"]} >= {"percent-effective", "guarantee"}
+
+    assert override(client, url, publisher).status_code == 201
+    assert client.post(f"{EXPERIMENTS}/cta-heading/start", headers=publisher).json["status"] == "running"
+
+
+def test_publishing_is_refused_with_the_findings_until_a_publisher_overrides(
+    client, editor, publisher, create_draft, reviewed_document
+):
+    url = create_draft(with_point(reviewed_document, "Stem cells reverse disc degeneration.")).url
+
+    refused = publish(client, url, publisher)
+    assert refused.status_code == 409 and refused.content_type == "application/problem+json"
+    ((rule, path),) = {(f["rule"], f["path"]) for f in refused.json["findings"]}
+    assert (rule, path) == ("reverses-disease", CURE_POINT)
+    assert "reverses-disease at " + CURE_POINT in refused.json["detail"]
+
+    assert override(client, url, editor).status_code == 403
+    assert (
+        client.post(f"{url}/findings/override", json={"reason": "ok"}, headers=publisher).status_code == 428
+    )
+    made = override(client, url, publisher, reason="The director approved this wording for the launch.")
+    assert made.status_code == 201, made.json
+    assert made.json["findings"][0]["rule"] == "reverses-disease" and made.json["created_by"].startswith(
+        "test publisher"
+    )
+    assert findings(client, url, editor)["gate"] == "overridden"
+
+    published = publish(client, url, publisher)
+    assert published.status_code == 200
+    (revision,) = client.get(f"{url}/revisions", headers=editor).json
+    assert revision["override"]["reason"] == "The director approved this wording for the launch."
+    assert revision["rules_version"] == findings(client, url, editor)["rules_version"]
+    actions = [entry["action"] for entry in client.get("/v1/manage/audit", headers=editor).json]
+    assert actions[:2] == ["article.published", "findings.overridden"]
+
+
+def test_an_override_does_not_cover_a_claim_written_after_it(
+    client, publisher, create_draft, reviewed_document
+):
+    url = create_draft(
+        with_point(reviewed_document, "Stem cells reverse disc degeneration."), headers=publisher
+    ).url
+    assert override(client, url, publisher).status_code == 201
+    etag = client.get(url, headers=publisher).headers["ETag"]
+    changed = client.patch(
+        url, json={"summary": "A miracle for your back."}, headers={**publisher, "If-Match": etag}
+    )
+    assert changed.status_code == 200
+
+    refused = publish(client, url, publisher)
+
+    assert refused.status_code == 409
+    assert [(f["rule"], f["path"]) for f in refused.json["findings"]] == [("miracle", "summary")]
+
+
+def test_nothing_to_override_is_a_conflict(client, publisher, create_draft):
+    response = override(client, create_draft(headers=publisher).url, publisher)
+
+    assert response.status_code == 409 and "no blocking finding" in response.json["detail"]
+
+
+def test_a_scheduled_publish_of_a_blocked_draft_fails_and_says_why(
+    app, client, runner, publisher, create_draft, reviewed_document
+):
+    url = create_draft(with_point(reviewed_document, "No side effects, ever."), headers=publisher).url
+    at = (utcnow() + timedelta(hours=1)).isoformat()
+    assert (
+        client.post(f"{url}/schedules", json={"action": "publish", "at": at}, headers=publisher).status_code
+        == 201
+    )
+    with app.app_context():
+        db.session.execute(update(Schedule).values(at=utcnow() - timedelta(seconds=1)))
+        db.session.commit()
+
+    result = runner.invoke(args=["apply-schedules"])
+
+    assert "failed: cannot publish: 1 blocking finding(s) stand (no-side-effects at " in result.output
+    assert client.get(f"/v1/articles/{reviewed_document['slug']}").status_code == 404
+
+
+def test_an_import_that_publishes_a_blocked_document_loads_nothing(client, publisher, seed_document):
+    response = client.post(
+        "/v1/manage/import", json={"documents": [seed_document], "publish": True}, headers=publisher
+    )
+
+    assert response.status_code == 409
+    assert "disclaimer-missing" in {f["rule"] for f in response.json["findings"]}
+    assert client.get("/v1/manage/articles", headers=publisher).json == []
+
+
+def test_a_restore_that_publishes_passes_the_gate_too(client, publisher, create_published, reviewed_document):
+    url = create_published().url
+    etag = client.get(url, headers=publisher).headers["ETag"]
+    client.patch(url, json={"summary": "Guaranteed relief."}, headers={**publisher, "If-Match": etag})
+    publish_blocked = publish(client, url, publisher)
+    assert publish_blocked.status_code == 409
+    restored = client.post(
+        f"{url}/revisions/1/restore", json={"publish": True}, headers={**publisher, "If-Match": "*"}
+    )
+    assert restored.status_code == 200  # revision 1 had nothing blocking
+
+
+def test_a_revision_has_findings_of_its_own(client, editor, create_published):
+    url = create_published().url
+
+    report = client.get(f"{url}/revisions/1/findings", headers=editor).json
+
+    assert (report["revision"], report["gate"]) == (1, "open")
+    assert client.get(f"{url}/revisions/2/findings", headers=editor).status_code == 404
+
+
+def test_the_seed_command_overrides_each_blocking_finding_and_says_so(client, runner, auth):
+    result = runner.invoke(args=["seed"])
+
+    assert result.exit_code == 0, result.output
+    assert "(audited, in its history) of 7 blocking finding(s)" in result.output
+    assert "avoid-surgery at sections[final-thoughts].body (article)" in result.output
+    viewer = auth("viewer")
+    (article,) = client.get("/v1/manage/articles", headers=viewer).json
+    (revision,) = client.get(f"/v1/manage/articles/{article['id']}/revisions", headers=viewer).json
+    assert f"published with override {revision['override']['id']} " in result.output
+    assert revision["override"]["created_by"] == "flask seed"
+    assert len(revision["override"]["findings"]) == 7
+    delivered = client.get("/v1/articles/are-all-types-of-back-pain-treatable-with-stem-cells").json
+    # The override reviews nothing: delivery (and its lastReviewed) still says no one reviewed it.
+    assert (delivered["reviewed_at"], delivered["reviewed_by"], delivered["medical_disclaimer"]) == (
+        None,
+        None,
+        None,
+    )
+
+
+def test_articles_due_for_review_are_listed_by_the_api_and_the_command(
+    client, runner, editor, create_draft, create_published, reviewed_document
+):
+    create_published()  # reviewed today, checked under today's rules: not due
+    stale = (date.today() - timedelta(days=400)).isoformat()
+    create_draft({**reviewed_document, "slug": "stale", "reviewed_at": stale})
+    create_draft({**reviewed_document, "slug": "never", "reviewed_at": None})
+
+    due = client.get("/v1/manage/reviews/due", headers=editor).json
+    command = runner.invoke(args=["reviews-due"])
+
+    assert [(d["slug"], d["reasons"]) for d in due] == [
+        ("never", ["never_reviewed"]),
+        ("stale", ["review_expired"]),
+    ]
+    assert due[1]["due_since"] == (date.fromisoformat(stale) + timedelta(days=365)).isoformat()
+    assert command.exit_code == 1
+    assert "stale (en)" in command.output and "review_expired" in command.output
+
+
+def test_a_change_of_rules_makes_published_articles_due(
+    app_with, tmp_path, runner, publish, reviewed_document
+):
+    publish([reviewed_document])  # loaded as a test arranges it: never checked
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("rules:\n  - id: urgency\n    severity: block\n", encoding="utf-8")
+
+    output = app_with(CLAIM_RULES_PATH=str(rules)).test_cli_runner().invoke(args=["reviews-due"]).output
+
+    assert "rules_changed" in output
+
+
+def test_a_deployment_rule_file_overrides_adds_and_disables_rules(app_with, tmp_path):
+    path = tmp_path / "clinic-rules.yaml"
+    path.write_text(
+        """
+rules:
+  - id: urgency
+    severity: block
+  - id: miracle
+    disabled: true
+  - id: stem-cell-tourism
+    category: pressure
+    catches: Sends patients abroad for unapproved treatment.
+    severity: warn
+    why: FDA consumer update on stem-cell clinics abroad.
+    suggestion: Do not advertise treatment abroad.
+    patterns:
+      - [{LOWER: "treatment"}, {LOWER: "abroad"}]
+""",
+        encoding="utf-8",
+    )
+    rules = load_rules(str(path))
+
+    def severities(sentence):
+        return [(f.rule.id, f.severity) for f in check_claims(rules, {"intro": sentence})]
+
+    assert severities("Act now.") == [("urgency", "block")]
+    assert severities("A miracle for your knees.") == []
+    assert severities("Our treatment abroad is affordable.") == [("stem-cell-tourism", "warn")]
+    assert rules.fingerprint != load_rules().fingerprint
+
+
+def test_an_unreadable_rule_file_stops_the_app_at_start(app_with, tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text(
+        "rules:\n  - id: new-rule\n    severity: block\n", encoding="utf-8"
+    )  # no why, no patterns
+
+    with pytest.raises(InvalidRules, match="lacks or misspells a field"):
+        app_with(CLAIM_RULES_PATH=str(path))
+
+
+def test_the_pipeline_is_built_once_per_process_and_rule_set(client, editor, create_draft):
+    url = create_draft().url
+    findings(client, url, editor)
+    built = language._pipeline.cache_info().misses
+
+    for _ in range(3):
+        findings(client, url, editor)
+    check_claims(load_rules(), {"intro": "A sentence never seen before cures nothing new."})
+
+    assert language._pipeline.cache_info().misses == built
