@@ -16,14 +16,14 @@ from service.config import SEED_PATH
 from service.content.audit import Actor
 from service.content.editing import ArticleConflict
 from service.content.errors import InvalidDocument
-from service.content.installation import NotEmpty, export_installation, import_installation
 from service.content.guardrails.reviews import reviews_due_query, why_due
+from service.content.installation import NotEmpty, export_installation, import_installation
 from service.content.json_input import UnreadableJson, read_json
 from service.content.keys import ROLES, KeyConflict, issue_key, list_keys, revoke_key
 from service.content.loading import DuplicateArticles, seed_articles, validate_documents
 from service.content.placeholders import MissingVariables
-from service.content.retention import purge_stopped_events
 from service.content.releases import apply_due_releases
+from service.content.retention import purge_stopped_events
 from service.content.reviews import ReviewPolicy
 from service.content.scheduling import apply_due_schedules
 from service.content.sites import SiteConflict

@@ -155,7 +155,11 @@ def seed_articles(
     A seed is loaded as its files have it: what blocks publishing is let through by an
     override in the seed's name (audited, and reported by the command)."""
     results = load_articles(
-        session, documents, publish, by.name, gate=lambda article, document: _seed_gate(session, article, document, by)
+        session,
+        documents,
+        publish,
+        by.name,
+        gate=lambda article, document: _seed_gate(session, article, document, by),
     )
     for result in (r for r in results if r.changed):
         by.record(session, "article.seeded", result.article, revision_after=result.published_revision)
