@@ -191,19 +191,14 @@ def test_sections_and_faq_answers_get_a_reading_grade(client, editor, create_dra
 
 
 def test_a_site_overlay_and_placeholders_are_checked_as_the_site_renders_them(
-    client, admin, create_draft, reviewed_document
+    client, admin, create_draft, reviewed_document, publish_overlay
 ):
     site = {**SITE, "variables": {"promise": "Guaranteed results"}}
     assert client.post("/v1/manage/sites", json=site, headers=admin).status_code == 201
     url = create_draft({**reviewed_document, "summary": "{{site.promise}} for back pain."}, headers=admin).url
     article_id = int(url.rsplit("/", 1)[1])
     overlay = {"fields": {"intro": "A miracle for your spine."}}
-    assert (
-        client.put(
-            f"/v1/manage/sites/clinic-austin/overlays/{article_id}", json=overlay, headers=admin
-        ).status_code
-        == 200
-    )
+    assert publish_overlay("clinic-austin", article_id, overlay, headers=admin).status_code == 200
 
     found = blocking(findings(client, url, admin))
 
@@ -213,12 +208,13 @@ def test_a_site_overlay_and_placeholders_are_checked_as_the_site_renders_them(
 
 
 def test_a_variant_is_checked_and_its_claim_blocks_the_start_until_overridden(
-    client, admin, publisher, editor, live_article
+    client, admin, publisher, editor, live_article, approve_variants
 ):
     variant = {"fields": {"call_to_action": {"heading": "100% effective, or your money back"}}}
     body = experiment(live_article)
     body["variants"][1]["overlay"] = variant
     assert client.post(EXPERIMENTS, json=body, headers=publisher).status_code == 201
+    approve_variants("cta-heading")
     url = f"/v1/manage/articles/{live_article}"
     assert ("percent-effective", "call_to_action.heading", "variant cta-heading/heading") in blocking(
         findings(client, url, editor)
@@ -233,11 +229,11 @@ def test_a_variant_is_checked_and_its_claim_blocks_the_start_until_overridden(
 
 
 def test_publishing_is_refused_with_the_findings_until_a_publisher_overrides(
-    client, editor, publisher, create_draft, reviewed_document
+    client, editor, publisher, create_draft, reviewed_document, publish_reviewed
 ):
     url = create_draft(with_point(reviewed_document, "Stem cells reverse disc degeneration.")).url
 
-    refused = publish(client, url, publisher)
+    refused = publish_reviewed(url, publisher)  # (approved as it is: the guardrails still refuse)
     assert refused.status_code == 409 and refused.content_type == "application/problem+json"
     ((rule, path),) = {(f["rule"], f["path"]) for f in refused.json["findings"]}
     assert (rule, path) == ("reverses-disease", CURE_POINT)
@@ -264,7 +260,7 @@ def test_publishing_is_refused_with_the_findings_until_a_publisher_overrides(
 
 
 def test_an_override_does_not_cover_a_claim_written_after_it(
-    client, publisher, create_draft, reviewed_document
+    client, publisher, create_draft, reviewed_document, publish_reviewed
 ):
     url = create_draft(
         with_point(reviewed_document, "Stem cells reverse disc degeneration."), headers=publisher
@@ -276,7 +272,7 @@ def test_an_override_does_not_cover_a_claim_written_after_it(
     )
     assert changed.status_code == 200
 
-    refused = publish(client, url, publisher)
+    refused = publish_reviewed(url, publisher)
 
     assert refused.status_code == 409
     assert [(f["rule"], f["path"]) for f in refused.json["findings"]] == [("miracle", "summary")]
@@ -289,14 +285,15 @@ def test_nothing_to_override_is_a_conflict(client, publisher, create_draft):
 
 
 def test_a_scheduled_publish_of_a_blocked_draft_fails_and_says_why(
-    app, client, runner, publisher, create_draft, reviewed_document
+    app, client, runner, publisher, create_draft, reviewed_document, approve
 ):
     url = create_draft(with_point(reviewed_document, "No side effects, ever."), headers=publisher).url
+    approve(url, headers=publisher)  # (reviewed as it is: the guardrails still refuse it when due)
     at = (utcnow() + timedelta(hours=1)).isoformat()
-    assert (
-        client.post(f"{url}/schedules", json={"action": "publish", "at": at}, headers=publisher).status_code
-        == 201
+    scheduled = client.post(
+        f"{url}/schedules", json={"action": "publish", "at": at}, headers={**publisher, "If-Match": "*"}
     )
+    assert scheduled.status_code == 201
     with app.app_context():
         db.session.execute(update(Schedule).values(at=utcnow() - timedelta(seconds=1)))
         db.session.commit()

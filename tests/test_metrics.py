@@ -61,10 +61,10 @@ def test_requests_are_counted_and_timed_by_route_template_and_status(client, pub
 
 
 def test_the_delivery_cache_counts_hits_misses_evictions_bytes_and_freshness_reads(
-    app_with, client, create_published, seed_document
+    app_with, client, create_published, reviewed_document
 ):
     small = app_with(DELIVERY_CACHE_BYTES=40_000, DELIVERY_FRESHNESS_SECONDS=0)
-    slugs = [create_published(seed_document, slug=f"article-{n}").body["slug"] for n in range(3)]
+    slugs = [create_published(reviewed_document, slug=f"article-{n}").body["slug"] for n in range(3)]
     visitor = small.test_client()
     before = scrape(visitor)
     for slug in slugs * 2:
@@ -114,11 +114,11 @@ def test_an_unreachable_database_is_counted_and_metrics_still_answer(app_with, t
 
 
 def test_the_outbox_and_schedule_lag_are_read_from_the_database(
-    app, client, admin, runner, draft, private_targets
+    app, client, admin, runner, draft, private_targets, publish_reviewed
 ):
     dead = f"http://127.0.0.1:{closed_port()}/hook"
     client.post(HOOKS, json={"url": dead, "events": ["article.published"]}, headers=admin)
-    client.post(f"{draft.url}/publish", json={}, headers={**admin, "If-Match": "*"})
+    assert publish_reviewed(draft.url, headers=admin).status_code == 200
     with app.app_context():
         db.session.add(
             Schedule(article_id=draft.body["id"], action="unpublish", at=utcnow() - timedelta(minutes=5))

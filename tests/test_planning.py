@@ -103,7 +103,7 @@ def test_a_bad_plan_is_422(client, auth, body):
 
 
 def test_an_experiment_that_cannot_finish_in_time_does_not_start_unless_forced(
-    client, auth, publisher, running, live_article
+    client, auth, publisher, running, live_article, approve_variants
 ):
     post_counts(
         client,
@@ -113,6 +113,7 @@ def test_an_experiment_that_cannot_finish_in_time_does_not_start_unless_forced(
     client.post(f"{EXPERIMENTS}/cta-heading/stop", headers=publisher)
     planned = experiment(live_article, key="small-effect", baseline_rate=0.05, minimum_detectable_effect=0.05)
     assert client.post(EXPERIMENTS, json=planned, headers=publisher).status_code == 201
+    approve_variants("small-effect")
 
     refused = client.post(f"{EXPERIMENTS}/small-effect/start", headers=publisher)
     unexplained = client.post(

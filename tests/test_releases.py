@@ -78,12 +78,15 @@ def test_a_release_publishes_everything_at_once_with_one_webhook(
     assert client.get(f"{EXPERIMENTS}/cta-heading", headers=publisher).json["status"] == "running"
     (delivery,) = client.get(f"/v1/manage/webhooks/{hook['id']}/deliveries", headers=admin).json
     assert delivery["event"] == "release.published"
-    changes = delivery["payload"]["changes"]
+    changes = delivery["payload"]["data"]["changes"]
     assert [c.get("site") for c in changes] == [None, "clinic-austin", "clinic-denver", None]
     assert changes[0]["revision"] == 2 and changes[3] == {"experiment": "cta-heading", "action": "start"}
     with app.app_context():
         (sent,) = send_due(db.session, allow_private=True)
-    assert sent.status == "delivered" and json.loads(endpoint.received[0][1])["release"]["name"] == "December"
+    assert (
+        sent.status == "delivered"
+        and json.loads(endpoint.received[0][1])["data"]["release"]["name"] == "December"
+    )
     assert client.post(f"{RELEASES}/{release['id']}/publish", headers=publisher).status_code == 409
 
 

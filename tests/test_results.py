@@ -146,7 +146,7 @@ def test_three_variants_get_holm_adjusted_p_values(client, auth, publisher, live
 
 
 @pytest.fixture
-def two_sites(client, admin, publisher, live_article):
+def two_sites(client, admin, publisher, live_article, approve_variants):
     """cta-heading on Austin and Denver, started: Austin converts better and got mostly the
     heading; Denver mostly control (an allocation gone wrong on each)."""
     client.post("/v1/manage/sites", json=DENVER, headers=admin)
@@ -155,6 +155,7 @@ def two_sites(client, admin, publisher, live_article):
         json=experiment(live_article, sites=["clinic-austin", "clinic-denver"]),
         headers=publisher,
     )
+    approve_variants("cta-heading")
     seed = client.post(f"{EXPERIMENTS}/cta-heading/start", headers=publisher).json["seed"]
     counts = {
         ("clinic-austin", "control"): (200, 30),
@@ -224,8 +225,11 @@ def test_the_chart_has_an_axis_and_draws_no_bar_for_an_arm_below_the_minimums(cl
     assert 'class="rate"' in svg and ">10.0%</text>" in svg
 
 
-def test_each_experiment_may_tune_its_sequential_test(client, auth, publisher, live_article):
+def test_each_experiment_may_tune_its_sequential_test(
+    client, auth, publisher, live_article, approve_variants
+):
     client.post(EXPERIMENTS, json=experiment(live_article, sequential_tuning=500), headers=publisher)
+    approve_variants("cta-heading")
     seed = client.post(f"{EXPERIMENTS}/cta-heading/start", headers=publisher).json["seed"]
     post_counts(
         client, seed, {("clinic-austin", "control"): (300, 30), ("clinic-austin", "heading"): (320, 52)}

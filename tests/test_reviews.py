@@ -134,14 +134,16 @@ def test_approval_needs_the_reviewer_capability_and_four_eyes(client, auth, desk
     assert desk.approve(mine["id"]).status_code == 200  # the other reviewer
 
 
-def test_four_eyes_and_review_itself_can_be_turned_off(app_with, auth, draft, seed_document):
+def test_four_eyes_and_review_itself_can_be_turned_off(app_with, auth, draft, reviewed_document):
     author = auth("admin", reviewer=True)
     lenient = app_with(REVIEW_FOUR_EYES=False).test_client()
     review = lenient.post(f"{draft.url}/reviews", json={}, headers={**author, "If-Match": "*"}).json
     assert lenient.post(f"{REVIEWS}/{review['id']}/approve", json={}, headers=author).status_code == 200
 
     unreviewed = app_with(REVIEW_REQUIRED=False).test_client()
-    other = unreviewed.post("/v1/manage/articles", json={**seed_document, "slug": "other"}, headers=author)
+    other = unreviewed.post(
+        "/v1/manage/articles", json={**reviewed_document, "slug": "other"}, headers=author
+    )
     published = unreviewed.post(
         f"{other.headers['Location']}/publish", json={}, headers={**author, "If-Match": "*"}
     )

@@ -219,8 +219,8 @@ def test_a_scheduled_version_no_longer_approved_fails_with_a_reason_and_a_webhoo
     assert applied["outcome"].startswith("failed: publishing needs an approved version")
     (delivery,) = client.get(f"/v1/manage/webhooks/{hook['id']}/deliveries", headers=admin).json
     assert delivery["event"] == "schedule.failed"
-    assert delivery["payload"]["schedule"] == {"id": entry["id"], "action": "publish"}
-    assert delivery["payload"]["reason"].startswith("publishing needs an approved version")
+    assert delivery["payload"]["data"]["schedule"] == {"id": entry["id"], "action": "publish"}
+    assert delivery["payload"]["data"]["reason"].startswith("publishing needs an approved version")
     failed = client.get("/v1/manage/audit", headers=admin).json[0]
     assert (failed["action"], failed["details"]["schedule"]) == ("schedule.failed", entry["id"])
 

@@ -62,13 +62,15 @@ def test_publishing_purges_the_article_and_every_list(client, admin, listening, 
     assert event["data"]["purge_keys"] == [f"article-{article_id}", "articles"]
 
 
-def test_an_overlay_purges_that_article_on_that_site_only(client, admin, listening, create_published):
+def test_an_overlay_purges_that_article_on_that_site_only(
+    client, admin, listening, create_published, publish_overlay
+):
     client.post(SITES, json=SITE, headers=admin)
     article = create_published(headers=admin)
     listening()
     answer = client.get(f"/v1/sites/clinic-austin/articles/{article.body['slug']}")
     overlay = {"fields": {"call_to_action": {"heading": "Austin's spine team"}}}
-    client.put(f"{SITES}/clinic-austin/overlays/{article.body['id']}", json=overlay, headers=admin)
+    publish_overlay("clinic-austin", article.body["id"], overlay, headers=admin)
 
     (event,) = listening()
     assert event["type"] == "site.overlay_published"

@@ -9,10 +9,10 @@ unusable, webhooks with a new secret; issue new keys), visitors' events, the web
 bookkeeping and delivery's change counter. The acts: export_installation, import_installation."""
 
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Table, func, insert, select, text, update
+from sqlalchemy import Date, DateTime, Table, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from service.models import Base
@@ -44,7 +44,7 @@ def _dumped(table: Table, row: Any) -> dict[str, Any]:
     values = {}
     for column in table.columns:
         value = None if (table.name, column.name) in SECRETS else row[column.name]
-        values[str(column.name)] = value.isoformat() if isinstance(value, datetime) else value
+        values[str(column.name)] = value.isoformat() if isinstance(value, date) else value  # (datetimes too)
     return values
 
 
@@ -71,6 +71,8 @@ def _loaded(table: Table, row: dict[str, Any]) -> dict[str, Any]:
             value = SECRETS[(table.name, column.name)]()
         elif value is not None and _is_time(column):
             value = datetime.fromisoformat(value)
+        elif value is not None and isinstance(column.type, Date):
+            value = date.fromisoformat(value)
         values[column.name] = value
     return values
 
