@@ -18,13 +18,14 @@ DENVER = {**SITE, "key": "clinic-denver", "name": "Renova Denver"}
 
 
 @pytest.fixture
-def two_site_results(app, client, admin, publisher, live_article):
+def two_site_results(app, client, admin, publisher, live_article, approve_variants):
     client.post("/v1/manage/sites", json=DENVER, headers=admin)
     client.post(
         EXPERIMENTS,
         json=experiment(live_article, sites=["clinic-austin", "clinic-denver"]),
         headers=publisher,
     )
+    approve_variants("cta-heading")
     seed = client.post(f"{EXPERIMENTS}/cta-heading/start", headers=publisher).json["seed"]
     post_counts(
         client,

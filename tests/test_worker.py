@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from service.extensions import db
 from service.models import Schedule
@@ -52,14 +53,18 @@ def eventually(condition, seconds: float = 30) -> None:
 
 
 def test_the_worker_applies_schedules_and_sends_webhooks_until_sigterm(
-    app, client, admin, receiver, draft, database_url, tmp_path
+    app, client, admin, receiver, draft, database_url, tmp_path, approve
 ):
     endpoint = receiver()
     client.post(HOOKS, json={"url": endpoint.url, "events": ["article.published"]}, headers=admin)
+    approve(draft.url)  # a schedule publishes the reviewed version it pins
+    at = (utcnow() + timedelta(hours=1)).isoformat()
+    scheduled = client.post(
+        f"{draft.url}/schedules", json={"action": "publish", "at": at}, headers={**admin, "If-Match": "*"}
+    )
+    assert scheduled.status_code == 201, scheduled.json
     with app.app_context():
-        db.session.add(
-            Schedule(article_id=draft.body["id"], action="publish", at=utcnow() - timedelta(seconds=1))
-        )
+        db.session.execute(update(Schedule).values(at=utcnow() - timedelta(seconds=1)))
         db.session.commit()
     log = tmp_path / "worker.log"
     worker = start_worker(database_url, log)
@@ -74,12 +79,12 @@ def test_the_worker_applies_schedules_and_sends_webhooks_until_sigterm(
 
 
 def test_two_workers_at_once_do_each_delivery_once(
-    client, admin, receiver, create_published, seed_document, database_url, tmp_path
+    client, admin, receiver, create_published, reviewed_document, database_url, tmp_path
 ):
     endpoint = receiver()
     client.post(HOOKS, json={"url": endpoint.url, "events": ["article.published"]}, headers=admin)
     for n in range(8):
-        create_published(seed_document, slug=f"article-{n}", headers=admin)
+        create_published(reviewed_document, slug=f"article-{n}", headers=admin)
     workers = [start_worker(database_url, tmp_path / f"worker-{n}.log") for n in range(2)]
     try:
         for n in range(2):
