@@ -134,7 +134,9 @@ class Plan(MethodView):
 class ExperimentStatus(MethodView):
     @blp.requires(Role.PUBLISHER)
     @blp.arguments(
-        StatusChangeSchema, required=False, example={"force": True, "reason": "A campaign starts."}
+        StatusChangeSchema,
+        required=False,
+        example={"force_reason": "A spring campaign: the clinic accepts the longer test."},
     )
     @blp.response(200, ExperimentSchema, example=EXPERIMENT_EXAMPLE | {"status": "running"})
     @blp.alt_response(404, response="NOT_FOUND")
