@@ -28,7 +28,8 @@ class ExperimentInputSchema(ma.Schema):
     key = fields.String(
         required=True,
         validate=[*SLUG, validate.NoneOf(RESERVED_KEYS, error="Reserved for the API: choose another key.")],
-        metadata={"example": "cta-wording"},
+        # (The spec says so too: /experiments/plan is the planner's.)
+        metadata={"example": "cta-wording", "not": {"enum": list(RESERVED_KEYS)}},
     )
     article_id = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_ID))
     hypothesis = text_field(required=False)
