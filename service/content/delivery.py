@@ -27,10 +27,6 @@ class Answer:
     def __post_init__(self) -> None:
         object.__setattr__(self, "encoded", encodings(self.body))  # (frozen: set once, here)
 
-    @property
-    def size(self) -> int:
-        return len(self.body) + sum(map(len, self.encoded.values())) + 200
-
 
 @dataclass(frozen=True)
 class CardPage:
@@ -46,10 +42,6 @@ class PageAnswer:
 
     answer: Answer
     total: int
-
-    @property
-    def size(self) -> int:
-        return self.answer.size
 
 
 def published_at_slug(query: Select[Any], slug: str, locale: str | None, default_locale: str) -> Select[Any]:
