@@ -95,3 +95,17 @@ def test_the_cache_serves_its_copy_while_the_service_is_down(behind_nginx):
         stale = client.get(ARTICLE)
     assert stale.status_code == 200 and status(stale) == "STALE"
     assert stale.content == kept.content
+
+
+def test_a_kept_answer_carries_its_own_requests_id_not_the_one_that_filled_it(behind_nginx):
+    proxy, _ = behind_nginx
+    with httpx.Client(base_url=proxy.url, timeout=10) as client:
+        filled = client.get(ARTICLE, headers={"X-Request-ID": "fill-1"})
+        kept = client.get(ARTICLE, headers={"X-Request-ID": "visit-2"})
+        made = client.get(ARTICLE)
+    assert status(filled) == "MISS" and status(kept) == "HIT" and status(made) == "HIT"
+    assert filled.headers.get_list("X-Request-ID") == ["fill-1"]
+    assert kept.headers.get_list("X-Request-ID") == ["visit-2"]
+    # Without one, the id is nginx's own (the one its access log names), not a kept one.
+    assert made.headers["X-Request-ID"] not in {"fill-1", "visit-2"}
+    assert len(made.headers.get_list("X-Request-ID")) == 1
