@@ -27,7 +27,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import httpx
 from sqlalchemy import create_engine, insert, text
@@ -74,6 +74,7 @@ class Server:
     name: str
     port: int
     process: subprocess.Popen
+    log: IO[bytes]  # its stderr
 
     @property
     def url(self) -> str:
@@ -111,27 +112,36 @@ def serving(name: str, app: str, workers: int, **env: str):
         "EVENTS_RATE_LIMIT": "1000000/second",
         **env,
     }
-    process = subprocess.Popen(
-        server_command(SERVER, app, port, workers),
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.DEVNULL,  # the access log: written by both sides alike, read by neither
-        stderr=subprocess.PIPE,
-    )
-    server = Server(name, port, process)
-    try:
-        wait_until_up(server)
-        yield server
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
+    # A file, not a pipe, for stderr: the service logs a line per request there, and a pipe
+    # nobody reads fills after a few hundred, blocking every worker mid-request.
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            server_command(SERVER, app, port, workers),
+            cwd=ROOT,
+            env=environment,
+            stdout=subprocess.DEVNULL,  # the access log: written by both sides alike, read by neither
+            stderr=log,
+        )
+        server = Server(name, port, process, log)
+        try:
+            wait_until_up(server)
+            yield server
+        finally:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=30)
+
+
+def written(log: IO[bytes]) -> str:
+    """What a stopped server wrote to its stderr file."""
+    log.seek(0)
+    return log.read().decode(errors="replace")
 
 
 def wait_until_up(server: Server) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
-            raise SystemExit(f"{server.name} did not start:\n{server.process.stderr.read().decode()}")
+            raise SystemExit(f"{server.name} did not start:\n{written(server.log)}")
         try:
             httpx.get(server.url + "/openapi.json" if server.name != "floor" else server.url, timeout=1)
             return
@@ -211,7 +221,7 @@ def wire_bytes(response: httpx.Response, body: bytes) -> int:
 def capture(server: Server, scenarios: list[Scenario]) -> dict[str, Any]:
     """The service's exact answers (status, headers, body as sent) to every benchmarked request."""
     answers = {}
-    with httpx.Client(base_url=server.url) as client:
+    with httpx.Client(base_url=server.url, timeout=60) as client:
         for scenario in scenarios:
             for path in scenario.paths or [scenario.path]:
                 response, body = raw_get(client, path, scenario.headers)
@@ -231,7 +241,7 @@ def scenarios_for(data: BenchData, base: str) -> list[Scenario]:
     """What clinic frontends ask, as a browser does (with its Origin)."""
     browser = {"Origin": ORIGIN, "Accept-Encoding": BROWSER_ACCEPT_ENCODING}
     site_article = f"/v1/sites/clinic-austin/articles/{data.plain_slug}"
-    with httpx.Client(base_url=base) as client:
+    with httpx.Client(base_url=base, timeout=60) as client:
         etag = client.get(site_article, headers=browser).headers["ETag"]  # (the br representation's)
     tested = f"/v1/sites/clinic-austin/articles/{data.experiment_slug}"
     visitors = [f"{tested}?visitor=v-{number}" for number in range(VISITORS)]

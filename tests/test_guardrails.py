@@ -208,7 +208,7 @@ def test_a_site_overlay_and_placeholders_are_checked_as_the_site_renders_them(
 
 
 def test_a_variant_is_checked_and_its_claim_blocks_the_start_until_overridden(
-    client, admin, publisher, editor, live_article, approve_variants
+    client, admin, publisher, reviewer, editor, live_article, approve_variants
 ):
     variant = {"fields": {"call_to_action": {"heading": "100% effective, or your money back"}}}
     body = experiment(live_article)
@@ -224,12 +224,12 @@ def test_a_variant_is_checked_and_its_claim_blocks_the_start_until_overridden(
     assert refused.status_code == 409 and refused.content_type == "application/problem+json"
     assert {f["rule"] for f in refused.json["findings"]} >= {"percent-effective", "guarantee"}
 
-    assert override(client, url, publisher).status_code == 201
+    assert override(client, url, reviewer).status_code == 201
     assert client.post(f"{EXPERIMENTS}/cta-heading/start", headers=publisher).json["status"] == "running"
 
 
-def test_publishing_is_refused_with_the_findings_until_a_publisher_overrides(
-    client, editor, publisher, create_draft, reviewed_document, publish_reviewed
+def test_publishing_is_refused_with_the_findings_until_a_reviewer_overrides(
+    client, editor, publisher, reviewer, create_draft, reviewed_document, publish_reviewed
 ):
     url = create_draft(with_point(reviewed_document, "Stem cells reverse disc degeneration.")).url
 
@@ -239,14 +239,16 @@ def test_publishing_is_refused_with_the_findings_until_a_publisher_overrides(
     assert (rule, path) == ("reverses-disease", CURE_POINT)
     assert "reverses-disease at " + CURE_POINT in refused.json["detail"]
 
+    # The reviewer capability, the one that approves reviews, not a rank: a publisher cannot.
     assert override(client, url, editor).status_code == 403
+    assert override(client, url, publisher).status_code == 403
     assert (
-        client.post(f"{url}/findings/override", json={"reason": "ok"}, headers=publisher).status_code == 428
+        client.post(f"{url}/findings/override", json={"reason": "ok"}, headers=reviewer).status_code == 428
     )
-    made = override(client, url, publisher, reason="The director approved this wording for the launch.")
+    made = override(client, url, reviewer, reason="The director approved this wording for the launch.")
     assert made.status_code == 201, made.json
     assert made.json["findings"][0]["rule"] == "reverses-disease" and made.json["created_by"].startswith(
-        "test publisher"
+        "test viewer reviewer"
     )
     assert findings(client, url, editor)["gate"] == "overridden"
 
@@ -260,12 +262,12 @@ def test_publishing_is_refused_with_the_findings_until_a_publisher_overrides(
 
 
 def test_an_override_does_not_cover_a_claim_written_after_it(
-    client, publisher, create_draft, reviewed_document, publish_reviewed
+    client, publisher, reviewer, create_draft, reviewed_document, publish_reviewed
 ):
     url = create_draft(
         with_point(reviewed_document, "Stem cells reverse disc degeneration."), headers=publisher
     ).url
-    assert override(client, url, publisher).status_code == 201
+    assert override(client, url, reviewer).status_code == 201
     etag = client.get(url, headers=publisher).headers["ETag"]
     changed = client.patch(
         url, json={"summary": "A miracle for your back."}, headers={**publisher, "If-Match": etag}
@@ -278,8 +280,8 @@ def test_an_override_does_not_cover_a_claim_written_after_it(
     assert [(f["rule"], f["path"]) for f in refused.json["findings"]] == [("miracle", "summary")]
 
 
-def test_nothing_to_override_is_a_conflict(client, publisher, create_draft):
-    response = override(client, create_draft(headers=publisher).url, publisher)
+def test_nothing_to_override_is_a_conflict(client, publisher, reviewer, create_draft):
+    response = override(client, create_draft(headers=publisher).url, reviewer)
 
     assert response.status_code == 409 and "no blocking finding" in response.json["detail"]
 

@@ -15,9 +15,9 @@ from service.api.findings_schemas import (
     OverrideSchema,
 )
 from service.api.lookup import article_or_404
-from service.content.guardrails.gate import OVERRIDE_ROLE, findings_report, override_findings
+from service.content.guardrails.gate import findings_report, override_findings
 from service.extensions import db
-from service.models import Role
+from service.models import Capability, Role
 from service.openapi import EXTRA_PARAMETERS
 
 
@@ -54,7 +54,7 @@ class RevisionFindings(MethodView):
 
 @blp.route("/<id:article_id>/findings/override")
 class Override(MethodView):
-    @blp.requires(Role(OVERRIDE_ROLE))
+    @blp.requires(Role.VIEWER, Capability.REVIEWER)
     @blp.arguments(OverrideRequestSchema)
     @blp.response(201, OverrideSchema, example=OVERRIDE_EXAMPLE)
     @blp.doc(operationId="overrideFindings", **{EXTRA_PARAMETERS: [IF_MATCH]})

@@ -19,9 +19,6 @@ from service.content.guardrails.policy import current_policy
 from service.content.mapping import draft_document
 from service.models import Article, FindingOverride, Revision
 
-OVERRIDE_ROLE = "publisher"  # the reviewer capability, until the review desk brings its own
-
-
 class ClaimsBlocked(ArticleConflict):
     """Blocking findings stand and no override names them: a 409 that lists them."""
 
@@ -30,7 +27,7 @@ class ClaimsBlocked(ArticleConflict):
         listed = "; ".join(f"{finding.rule.id} at {finding.path}" for finding in findings)
         super().__init__(
             f"cannot {act}: {len(findings)} blocking finding(s) stand ({listed}). Fix them, or have a "
-            f"{OVERRIDE_ROLE} record an override with a reason"
+            "reviewer (a key with the reviewer capability) record an override with a reason"
         )
 
 
