@@ -242,9 +242,7 @@ def test_publishing_is_refused_with_the_findings_until_a_reviewer_overrides(
     # The reviewer capability, the one that approves reviews, not a rank: a publisher cannot.
     assert override(client, url, editor).status_code == 403
     assert override(client, url, publisher).status_code == 403
-    assert (
-        client.post(f"{url}/findings/override", json={"reason": "ok"}, headers=reviewer).status_code == 428
-    )
+    assert client.post(f"{url}/findings/override", json={"reason": "ok"}, headers=reviewer).status_code == 428
     made = override(client, url, reviewer, reason="The director approved this wording for the launch.")
     assert made.status_code == 201, made.json
     assert made.json["findings"][0]["rule"] == "reverses-disease" and made.json["created_by"].startswith(

@@ -19,6 +19,7 @@ from service.content.guardrails.policy import current_policy
 from service.content.mapping import draft_document
 from service.models import Article, FindingOverride, Revision
 
+
 class ClaimsBlocked(ArticleConflict):
     """Blocking findings stand and no override names them: a 409 that lists them."""
 
