@@ -221,7 +221,7 @@ def wire_bytes(response: httpx.Response, body: bytes) -> int:
 def capture(server: Server, scenarios: list[Scenario]) -> dict[str, Any]:
     """The service's exact answers (status, headers, body as sent) to every benchmarked request."""
     answers = {}
-    with httpx.Client(base_url=server.url, timeout=60) as client:
+    with httpx.Client(base_url=server.url) as client:
         for scenario in scenarios:
             for path in scenario.paths or [scenario.path]:
                 response, body = raw_get(client, path, scenario.headers)
@@ -241,7 +241,7 @@ def scenarios_for(data: BenchData, base: str) -> list[Scenario]:
     """What clinic frontends ask, as a browser does (with its Origin)."""
     browser = {"Origin": ORIGIN, "Accept-Encoding": BROWSER_ACCEPT_ENCODING}
     site_article = f"/v1/sites/clinic-austin/articles/{data.plain_slug}"
-    with httpx.Client(base_url=base, timeout=60) as client:
+    with httpx.Client(base_url=base) as client:
         etag = client.get(site_article, headers=browser).headers["ETag"]  # (the br representation's)
     tested = f"/v1/sites/clinic-austin/articles/{data.experiment_slug}"
     visitors = [f"{tested}?visitor=v-{number}" for number in range(VISITORS)]
