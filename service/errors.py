@@ -25,6 +25,7 @@ from service.content.reviews import ReviewRefused
 from service.content.scheduling import ScheduleConflict
 from service.content.site_overlays import OverlayNotFound
 from service.content.sites import SiteConflict
+from service.content.variant_versions import VariantsVersionNotFound
 from service.metrics import DEPENDENCY_FAILURES
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -221,6 +222,7 @@ def register_domain_errors(app: Flask) -> None:
     app.register_error_handler(DuplicateArticles, _problem_for(409))
     app.register_error_handler(ChildNotFound, _problem_for(404))
     app.register_error_handler(OverlayNotFound, _problem_for(404))
+    app.register_error_handler(VariantsVersionNotFound, _problem_for(404))
     app.register_error_handler(ScheduleConflict, _problem_for(409))
     app.register_error_handler(MissingVariables, _problem_for(409))
     app.register_error_handler(SiteConflict, _problem_for(409))

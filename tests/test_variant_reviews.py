@@ -41,14 +41,13 @@ def test_changing_the_variants_voids_their_approval_and_is_diffed(
     assert client.post(f"{EXPERIMENTS}/cta-heading/start", headers=publisher).status_code == 409
     entry = client.get("/v1/manage/audit", headers=publisher).json[0]
     assert entry["action"] == "experiment.updated" and entry["details"]["voided_reviews"] == [approved["id"]]
-    (change,) = entry["details"]["diff"]
-    assert change["field"] == "variants"
-    assert change["before"] == approved_variants(approved, client, reviewer)
-    assert change["after"][1]["overlay"]["fields"]["call_to_action"]["heading"] == "Cured in a week"
-
-
-def approved_variants(review, client, reviewer):
-    return client.get(f"{REVIEWS}/{review['id']}", headers=reviewer).json["document"]["variants"]
+    assert entry["details"]["diff"] == [
+        {
+            "field": "variants.heading.overlay.fields.call_to_action.heading",
+            "before": HEADING,
+            "after": "Cured in a week",
+        }
+    ]
 
 
 def test_a_restart_of_the_same_variants_needs_no_new_review(client, publisher, running):

@@ -9,6 +9,7 @@ from service.api import (
     delivery,
     events,
     experiment_reviews,  # noqa: F401 (its routes are on experiments.blp)
+    experiment_versions,  # noqa: F401 (its routes are on experiments.blp)
     experiments,
     health,
     keys,

@@ -4,11 +4,13 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from service.api.converters import MAX_ID, RESERVED_KEYS
+from service.api.reviews_schemas import VersionSchema
 from service.config import MAX_LIST_ITEMS, SEQUENTIAL_TUNING
 from service.content.document import SLUG_PATTERN, Locale, text_field
 from service.content.overlay import OverlaySchema
 from service.content.planning import MIN_BASELINE_RATE
 from service.models.lengths import KEY_LENGTH, NAME_LENGTH
+from service.openapi import sent_in_full
 
 SLUG = [validate.Length(max=KEY_LENGTH), SLUG_PATTERN]
 
@@ -94,6 +96,20 @@ class ExperimentSchema(ExperimentInputSchema):
     bot_events = fields.Integer(
         metadata={"description": "Events from user agents a bot list recognises: dropped, counted here."}
     )
+    variants_version = fields.Integer(
+        metadata={
+            "description": "The variants' latest version: each change of them saves one (see versions)."
+        }
+    )
+    live_variants_version = fields.Integer(
+        allow_none=True,
+        metadata={"description": "The version the experiment last started with; none before it starts."},
+    )
+
+
+@sent_in_full
+class VariantsVersionSchema(VersionSchema):
+    variants = fields.List(fields.Nested(VariantSchema))
 
 
 class RolloutSchema(ma.Schema):
@@ -117,6 +133,16 @@ EXPERIMENT_EXAMPLE = {
             "overlay": {"fields": {"call_to_action": {"heading": "See a spine specialist near you"}}},
         },
     ],
+}
+VARIANTS_VERSION_EXAMPLE = {
+    "number": 2,
+    "content_hash": "5d1b0c54b8a9e3f1c2d4a6b8e0f2a4c6d8e0a2b4c6d8e0f2a4b6c8d0e2f4a6b8",
+    "created_by": "Ana, marketing (cms_1a2b3c4d)",
+    "created_at": "2026-11-26T09:00:00+00:00",
+    "published_at": None,
+    "published_by": None,
+    "live": False,
+    "variants": EXPERIMENT_EXAMPLE["variants"],
 }
 
 

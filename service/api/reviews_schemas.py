@@ -52,6 +52,18 @@ class ReviewQuerySchema(ma.Schema):
     )
 
 
+class VersionSchema(ma.Schema):
+    """A saved version of content reviewed as a whole (a site's overlay, an experiment's variants)."""
+
+    number = fields.Integer()
+    content_hash = fields.String(metadata={"description": "SHA-256 of the version: what a review approves."})
+    created_by = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    published_at = fields.DateTime(allow_none=True, metadata={"description": "When it first went live."})
+    published_by = fields.String(allow_none=True)
+    live = fields.Boolean(metadata={"description": "Whether visitors see this version now."})
+
+
 @sent_in_full
 class ReviewCommentSchema(ma.Schema):
     target = fields.String()

@@ -11,7 +11,7 @@ from marshmallow import fields
 from service.api.articles_schemas import DiffQuerySchema
 from service.api.auth import actor, review_policy
 from service.api.lookup import article_or_404
-from service.api.reviews_schemas import REVIEW_EXAMPLE, ReviewSchema, SubmitSchema
+from service.api.reviews_schemas import REVIEW_EXAMPLE, ReviewSchema, SubmitSchema, VersionSchema
 from service.api.sites import blp, site_or_404
 from service.content import site_overlays
 from service.content.diff import diff_overlays
@@ -28,14 +28,7 @@ OVERLAY_EXAMPLE = {
 
 
 @sent_in_full
-class OverlayVersionSchema(ma.Schema):
-    number = fields.Integer()
-    content_hash = fields.String(metadata={"description": "SHA-256 of the overlay: what a review approves."})
-    created_by = fields.String(allow_none=True)
-    created_at = fields.DateTime()
-    published_at = fields.DateTime(allow_none=True)
-    published_by = fields.String(allow_none=True)
-    live = fields.Boolean(metadata={"description": "Whether delivery applies this version now."})
+class OverlayVersionSchema(VersionSchema):
     overlay = fields.Nested(OverlaySchema)
 
 

@@ -61,3 +61,21 @@ def diff_overlays(before: dict[str, Any], after: dict[str, Any]) -> list[dict[st
     """What changed between two overlays, member by member at any depth (`fields.title`,
     `children.faqs.cost.answer`), each with its value before and after."""
     return _field_changes(before, after)
+
+
+def diff_variants(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
+    """What changed between two configurations of an experiment's variants, by variant key
+    (`variants.named-clinic.weight`, `variants.named-clinic.overlay.fields.title`); a change of
+    which variants there are, or of their order (the first is control), as `variants`."""
+
+    def by_key(document: dict[str, Any]) -> dict[str, Any]:
+        return {
+            variant["key"]: {k: v for k, v in variant.items() if k != "key"}
+            for variant in document["variants"]
+        }
+
+    old, new = by_key(before), by_key(after)
+    changes = (
+        [] if list(old) == list(new) else [{"field": "variants", "before": list(old), "after": list(new)}]
+    )
+    return changes + _field_changes(old, new, "variants.")

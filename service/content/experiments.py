@@ -103,19 +103,24 @@ def create_experiment(session: Session, data: dict[str, Any], *, by: Actor) -> E
     configure(experiment, _checked(session, data))
     session.add(experiment)
     session.flush()
-    details = variants_changed(session, experiment, {"variants": []}, by.key.id if by.key else None)
+    details = variants_changed(session, experiment, {"variants": []}, by)
     by.record(session, "experiment.created", experiment=experiment.key, **details)
     return experiment
 
 
-def change_experiment(session: Session, experiment: Experiment, data: dict[str, Any], *, by: Actor) -> None:
-    """Change an experiment's configuration; it keeps its key and article."""
+def change_experiment(
+    session: Session, experiment: Experiment, data: dict[str, Any], *, by: Actor, restored: int | None = None
+) -> None:
+    """Change an experiment's configuration (`restored`: to its variants' version so
+    numbered); it keeps its key and article."""
     if data["key"] != experiment.key or data["article_id"] != experiment.article_id:
         raise InvalidDocument({"key": ["An experiment keeps its key and article."]})
     before = variants_document(experiment)
     configure(experiment, _checked(session, data))
     session.flush()
-    details = variants_changed(session, experiment, before, by.key.id if by.key else None)
+    details = variants_changed(session, experiment, before, by)
+    if restored is not None:
+        details["restored"] = restored
     by.record(session, "experiment.updated", experiment=experiment.key, **details)
 
 
@@ -151,10 +156,7 @@ def _set_variants(experiment: Experiment, variants: list[dict[str, Any]]) -> Non
 
 def _current(experiment: Experiment, name: str) -> Any:
     if name == "variants":
-        return [
-            {"key": v.key, "name": v.name, "weight": v.weight, "overlay": v.overlay}
-            for v in experiment.variants
-        ]
+        return variants_document(experiment)["variants"]
     return getattr(experiment, name)
 
 
@@ -197,7 +199,9 @@ def transition(
         shown = article.published_revision.document if article.published_revision else None
         check_gate(session, article, f"{action} the experiment", document=shown)
     review = (
-        variants_go_live(session, experiment, policy) if target == RUNNING and action != "resume" else None
+        variants_go_live(session, experiment, policy, by)
+        if target == RUNNING and action != "resume"
+        else None
     )
     if action == "restart":
         # A new seed re-deals visitors; results count from the restart on.

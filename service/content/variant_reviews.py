@@ -2,9 +2,10 @@
 visitors dealt them read, so they reach visitors only as a reviewer approved them. Variants
 cannot change while an experiment is active, so the moment they go live is its start (or
 restart): that needs the variants as configured approved, or the same variants to have run
-before (approved then). Variants whose overlays change nothing need no review.
+before (approved then). Variants whose overlays change nothing need no review. Each change
+of them is saved as a numbered version (content.variant_versions: history, diff, restore).
 
-The act: submit_variants; transition (content.experiments) calls variants_go_live."""
+The act: submit_variants; the experiments' acts call variants_changed and variants_go_live."""
 
 from typing import Any
 
@@ -12,10 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.content.audit import Actor
-from service.content.diff import diff_overlays
+from service.content.diff import diff_variants
 from service.content.review_state import content_hash, void_reviews, with_author
 from service.content.reviews import ReviewConflict, ReviewPolicy, approval_for, open_review
-from service.models import Article, Experiment, Review, ReviewStatus
+from service.models import Article, Experiment, Review, ReviewStatus, VariantsVersion
+from service.models.base import utcnow
 
 
 def variants_document(experiment: Experiment) -> dict[str, Any]:
@@ -43,7 +45,7 @@ def submit_variants(
         session,
         article,
         None,
-        0,  # (an experiment has no version number: its document is what is pinned)
+        experiment.variants_version,
         variants_document(experiment),
         experiment.draft_authors,
         by=by,
@@ -53,21 +55,55 @@ def submit_variants(
 
 
 def variants_changed(
-    session: Session, experiment: Experiment, before: dict[str, Any], key_id: int | None
+    session: Session, experiment: Experiment, before: dict[str, Any], by: Actor
 ) -> dict[str, Any]:
-    """Note that `key_id` configured the variants, void reviews of other variants, and say
-    what changed, for the change's audit entry."""
+    """After a configuration: if the variants changed, save them as the next version, note
+    who configured them and void reviews of other variants. What changed, for the change's
+    audit entry."""
     after = variants_document(experiment)
-    experiment.draft_authors = with_author(experiment.draft_authors, key_id)
-    voided = void_reviews(session, experiment.article_id, None, {content_hash(after)}, experiment.id)
-    details: dict[str, Any] = {"diff": diff_overlays(before, after)} if before != after else {}
+    if before == after:
+        return {}
+    digest = content_hash(after)
+    experiment.variants_version += 1
+    session.add(
+        VariantsVersion(
+            experiment_id=experiment.id,
+            number=experiment.variants_version,
+            document=after,
+            content_hash=digest,
+            created_by=by.name,
+        )
+    )
+    experiment.draft_authors = with_author(experiment.draft_authors, by.key.id if by.key else None)
+    voided = void_reviews(session, experiment.article_id, None, {digest}, experiment.id)
+    details = {"variants_version": experiment.variants_version, "diff": diff_variants(before, after)}
     return details | ({"voided_reviews": voided} if voided else {})
 
 
-def variants_go_live(session: Session, experiment: Experiment, policy: ReviewPolicy) -> int | None:
+def _went_live(session: Session, experiment: Experiment, by: Actor) -> None:
+    """Visitors see the variants' latest version from now on."""
+    experiment.live_variants_version = experiment.variants_version
+    version = session.scalar(
+        select(VariantsVersion).where(
+            VariantsVersion.experiment_id == experiment.id,
+            VariantsVersion.number == experiment.variants_version,
+        )
+    )
+    if version is not None and version.published_at is None:
+        version.published_at, version.published_by = utcnow(), by.name
+
+
+def variants_go_live(session: Session, experiment: Experiment, policy: ReviewPolicy, by: Actor) -> int | None:
     """Before an experiment starts: its variants must be approved as they are (or have run
-    before, or change nothing); the approving review is then published. Its id, if any."""
+    before, or change nothing); the approving review is then published and their version is
+    the live one. The review's id, if any."""
+    review = _approval(session, experiment, policy)
     experiment.draft_authors = []
+    _went_live(session, experiment, by)
+    return review
+
+
+def _approval(session: Session, experiment: Experiment, policy: ReviewPolicy) -> int | None:
     if _change_nothing(experiment):
         return None
     document = variants_document(experiment)

@@ -13,7 +13,7 @@ from service.models.article import (
 )
 from service.models.audit import AuditEntry
 from service.models.base import Base
-from service.models.experiment import Event, EventKind, Experiment, ExperimentStatus, Variant
+from service.models.experiment import Event, EventKind, Experiment, ExperimentStatus, Variant, VariantsVersion
 from service.models.freshness import DeliveryGeneration
 from service.models.guardrails import FindingOverride
 from service.models.release import Release, ReleaseStatus
@@ -54,6 +54,7 @@ __all__ = [
     "Site",
     "SiteOverlay",
     "Variant",
+    "VariantsVersion",
     "Webhook",
     "WebhookAttempt",
     "WebhookDelivery",

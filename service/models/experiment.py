@@ -11,7 +11,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.config import SEQUENTIAL_TUNING
 from service.models.base import Base, utcnow
-from service.models.lengths import EVENT_ID_LENGTH, KEY_LENGTH, NAME_LENGTH, STATUS_LENGTH, VISITOR_LENGTH
+from service.models.lengths import (
+    ACTOR_LENGTH,
+    EVENT_ID_LENGTH,
+    HASH_LENGTH,
+    KEY_LENGTH,
+    NAME_LENGTH,
+    STATUS_LENGTH,
+    VISITOR_LENGTH,
+)
 
 
 class ExperimentStatus(StrEnum):
@@ -56,6 +64,10 @@ class Experiment(Base):
     winner: Mapped[str | None] = mapped_column(String(KEY_LENGTH))
     # The keys that configured its variants since it last started (four eyes on their review).
     draft_authors: Mapped[list[int]] = mapped_column(default=list)
+    # Its variants' latest saved configuration, and the one that went live when it last
+    # started (what its visitors see while it is active).
+    variants_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    live_variants_version: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     stopped_at: Mapped[datetime | None]
@@ -92,6 +104,25 @@ class Variant(Base):
     name: Mapped[str] = mapped_column(String(NAME_LENGTH))
     weight: Mapped[float]
     overlay: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class VariantsVersion(Base):
+    """One saved configuration of an experiment's variants (overlays included), numbered:
+    their history, diffs and restores."""
+
+    __tablename__ = "variants_versions"
+    __table_args__ = (UniqueConstraint("experiment_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    experiment_id: Mapped[int] = mapped_column(ForeignKey("experiments.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    document: Mapped[dict[str, Any]]  # {"variants": [...]}: what a review of them pins
+    content_hash: Mapped[str] = mapped_column(String(HASH_LENGTH))
+    created_by: Mapped[str | None] = mapped_column(String(ACTOR_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When it first went live (the experiment started with it), and by whom.
+    published_at: Mapped[datetime | None]
+    published_by: Mapped[str | None] = mapped_column(String(ACTOR_LENGTH))
 
 
 class Event(Base):
