@@ -14,9 +14,7 @@ from gbstats.models.statistics import ProportionStatistic
 from statsmodels.stats.contingency_tables import StratifiedTable
 
 from service.content.statistics import compare
-from tests.experiment_factories import EXPERIMENTS, SITE, experiment, post_counts
-
-DENVER = {**SITE, "key": "clinic-denver", "name": "Renova Denver"}
+from tests.experiment_factories import EXPERIMENTS, experiment, post_counts
 
 
 def results_of(client, auth, **query):
@@ -112,6 +110,8 @@ def test_a_clear_winner_is_named_in_plain_words(client, auth, running):
     assert (results["verdict"], results["winner"]) == ("winner", "heading")
     assert results["variants"][1]["verdict"] == "better than control"
     assert results["summary"].startswith("heading beats control: +188.9%")
+    absolute = results_of(client, auth, difference="absolute")  # 14.4% against 5.0%
+    assert absolute["summary"].startswith("heading beats control: +9.4 points (somewhere between +")
 
 
 def test_three_variants_get_holm_adjusted_p_values(client, auth, publisher, live_article):
@@ -146,25 +146,17 @@ def test_three_variants_get_holm_adjusted_p_values(client, auth, publisher, live
 
 
 @pytest.fixture
-def two_sites(client, admin, publisher, live_article, approve_variants):
-    """cta-heading on Austin and Denver, started: Austin converts better and got mostly the
-    heading; Denver mostly control (an allocation gone wrong on each)."""
-    client.post("/v1/manage/sites", json=DENVER, headers=admin)
-    client.post(
-        EXPERIMENTS,
-        json=experiment(live_article, sites=["clinic-austin", "clinic-denver"]),
-        headers=publisher,
+def two_sites(two_site_experiment):
+    """Austin converts better and got mostly the heading; Denver mostly control (an
+    allocation gone wrong on each)."""
+    return two_site_experiment(
+        {
+            ("clinic-austin", "control"): (200, 30),
+            ("clinic-austin", "heading"): (800, 128),
+            ("clinic-denver", "control"): (800, 24),
+            ("clinic-denver", "heading"): (200, 7),
+        }
     )
-    approve_variants("cta-heading")
-    seed = client.post(f"{EXPERIMENTS}/cta-heading/start", headers=publisher).json["seed"]
-    counts = {
-        ("clinic-austin", "control"): (200, 30),
-        ("clinic-austin", "heading"): (800, 128),
-        ("clinic-denver", "control"): (800, 24),
-        ("clinic-denver", "heading"): (200, 7),
-    }
-    post_counts(client, seed, counts)
-    return counts
 
 
 def test_several_sites_get_their_own_rows_checks_and_a_stratified_estimate(client, auth, two_sites):

@@ -9,7 +9,15 @@ from typing import Any
 from sqlalchemy import and_, case, func, select, text
 from sqlalchemy.orm import Session
 
-from service.content.analysis import MIN_CONVERSIONS, MIN_EXPOSURES, Analysis, Method, Verdict, analyse
+from service.content.analysis import (
+    MIN_CONVERSIONS,
+    MIN_EXPOSURES,
+    Analysis,
+    Difference,
+    Method,
+    Verdict,
+    analyse,
+)
 from service.content.errors import InvalidDocument
 from service.content.planning import PlanInput, visitors_needed
 from service.content.statistics import SRM_THRESHOLD, rate, rate_interval, sample_ratio_p_value
@@ -88,7 +96,7 @@ def results(session: Session, experiment: Experiment, analysis: Analysis) -> dic
         "analysis": analysis_settings(analysis),
         **overall,
         "winner": keys[winner] if winner is not None else None,
-        "summary": summary(overall, keys[winner] if winner is not None else None, plan),
+        "summary": summary(overall, keys[winner] if winner is not None else None, plan, analysis.difference),
         "sites": site_rows(counts, keys, weights, analysis),
         "stratified": stratified(counts, keys, analysis.alpha),
         "timeline": timeline(counts, keys, analysis),
@@ -133,12 +141,21 @@ def progress(experiment: Experiment, rows: list[dict[str, Any]], analysis: Analy
     }
 
 
-def summary(overall: dict[str, Any], winner: str | None, plan: dict[str, Any] | None) -> str:
-    """The verdict in a marketer's words."""
+def summary(
+    overall: dict[str, Any], winner: str | None, plan: dict[str, Any] | None, difference: Difference
+) -> str:
+    """The verdict in a marketer's words: a relative uplift in per cent, an absolute one (a
+    difference of rates) in percentage points."""
     if winner is not None:
         row = next(row for row in overall["variants"] if row["variant"] == winner)
         low, high = row["uplift_interval"]
-        return f"{winner} beats control: {row['uplift']:+.1%} (somewhere between {low:+.1%} and {high:+.1%})."
+
+        def said(value: float) -> str:
+            return f"{value:+.1%}" if difference == Difference.RELATIVE else f"{value * 100:+.1f} points"
+
+        return (
+            f"{winner} beats control: {said(row['uplift'])} (somewhere between {said(low)} and {said(high)})."
+        )
     if overall["verdict"] == Verdict.NOT_ENOUGH_DATA:
         said = (
             f"Not enough data yet: each variant needs at least {MIN_EXPOSURES} visitors, "
