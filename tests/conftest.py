@@ -28,7 +28,7 @@ from service.extensions import db
 from service.models import Base
 from service.ratelimits import RateLimits
 from tests.databases import database_beside
-from tests.experiment_factories import EXPERIMENTS, SITE, experiment
+from tests.experiment_factories import DENVER, EXPERIMENTS, SITE, experiment, post_counts
 from tests.receivers import Receiver
 from tests.servers import BROWSER_USER_AGENT, CHROMIUM, ROOT, start, start_nginx
 
@@ -434,6 +434,23 @@ def running(client, publisher, live_article, approve_variants):
     started = client.post(f"{EXPERIMENTS}/cta-heading/start", headers=publisher)
     assert started.json["status"] == "running"
     return started.json
+
+
+@pytest.fixture
+def two_site_experiment(client, admin, publisher, live_article, approve_variants):
+    """Start cta-heading on Austin and Denver, its variants approved, and report `counts`
+    ((site, variant): (exposed, converted)) for it."""
+
+    def start(counts: dict[tuple[str, str], tuple[int, int]]) -> dict[tuple[str, str], tuple[int, int]]:
+        client.post("/v1/manage/sites", json=DENVER, headers=admin)
+        sites = ["clinic-austin", "clinic-denver"]
+        client.post(EXPERIMENTS, json=experiment(live_article, sites=sites), headers=publisher)
+        approve_variants("cta-heading")
+        seed = client.post(f"{EXPERIMENTS}/cta-heading/start", headers=publisher).json["seed"]
+        post_counts(client, seed, counts)
+        return counts
+
+    return start
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from service.content.assignment import assign
 
 EXPERIMENTS = "/v1/manage/experiments"
 SITE = {"key": "clinic-austin", "name": "Renova Austin", "origins": [], "variables": {}}
+DENVER = {**SITE, "key": "clinic-denver", "name": "Renova Denver"}
 
 
 def experiment(article_id, **changes):

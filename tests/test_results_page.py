@@ -9,33 +9,20 @@ import pytest
 
 from service.content.keys import create_key
 from service.extensions import db
-from tests.experiment_factories import EXPERIMENTS, SITE, experiment, post_counts
 from tests.servers import ROOT
 
 ARTIFACTS = ROOT / "test-artifacts"
 
-DENVER = {**SITE, "key": "clinic-denver", "name": "Renova Denver"}
-
 
 @pytest.fixture
-def two_site_results(app, client, admin, publisher, live_article, approve_variants):
-    client.post("/v1/manage/sites", json=DENVER, headers=admin)
-    client.post(
-        EXPERIMENTS,
-        json=experiment(live_article, sites=["clinic-austin", "clinic-denver"]),
-        headers=publisher,
-    )
-    approve_variants("cta-heading")
-    seed = client.post(f"{EXPERIMENTS}/cta-heading/start", headers=publisher).json["seed"]
-    post_counts(
-        client,
-        seed,
+def two_site_results(app, two_site_experiment):
+    two_site_experiment(
         {
             ("clinic-austin", "control"): (300, 30),
             ("clinic-austin", "heading"): (300, 36),
             ("clinic-denver", "control"): (150, 9),
             ("clinic-denver", "heading"): (150, 12),
-        },
+        }
     )
     with app.app_context():
         secret = create_key(db.session, "marketer", "viewer").secret
