@@ -27,6 +27,7 @@ def render(listen: str, upstream: str) -> str:
         "CMS_LISTEN": listen,
         "CMS_UPSTREAM": upstream,
         "CMS_MAX_BODY": str(Config.MAX_CONTENT_LENGTH),
+        "CMS_MAX_UPLOAD": str(Config.ASSET_MAX_BYTES),
         # nginx's own answers carry the headers the service puts on all of its own.
         "CMS_SECURITY_HEADERS": "\n".join(
             f'            add_header {name} "{value}" always;' for name, value in SECURITY_HEADERS

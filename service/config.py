@@ -104,6 +104,13 @@ class Config:
     # Largest request body accepted (bytes): articles are text, a few hundred KB at most.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(1024 * 1024)))
 
+    # Media: an image upload's largest size (bytes) and pixel count (a decompression bomb is
+    # a small file of many pixels: 40 million is a 7,700 x 5,200 photo, 160 MB decoded), and
+    # the widths its renditions are made at, for a page's srcset.
+    ASSET_MAX_BYTES = int(os.environ.get("ASSET_MAX_BYTES", str(15 * 1024 * 1024)))
+    ASSET_MAX_PIXELS = int(os.environ.get("ASSET_MAX_PIXELS", "40000000"))
+    RENDITION_WIDTHS = tuple(int(w) for w in os.environ.get("RENDITION_WIDTHS", "480,960,1600").split(","))
+
     API_TITLE = "Clinic content API"
     API_VERSION = PROJECT_VERSION
     OPENAPI_VERSION = "3.0.3"

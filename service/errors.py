@@ -12,10 +12,12 @@ from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
 
+from service.content.assets import AssetInUse, AssetNotFound
 from service.content.editing import ArticleConflict, ChildNotFound, VersionConflict
 from service.content.errors import InvalidDocument, field_errors
 from service.content.experiments import ExperimentConflict
 from service.content.guardrails.gate import ClaimsBlocked
+from service.content.images import ImageTooLarge, UnreadableImage, UnsupportedImage
 from service.content.keys import KeyConflict
 from service.content.loading import DuplicateArticles
 from service.content.placeholders import MissingVariables
@@ -222,6 +224,11 @@ def register_domain_errors(app: Flask) -> None:
     app.register_error_handler(DuplicateArticles, _problem_for(409))
     app.register_error_handler(ChildNotFound, _problem_for(404))
     app.register_error_handler(OverlayNotFound, _problem_for(404))
+    app.register_error_handler(AssetNotFound, _problem_for(404))
+    app.register_error_handler(AssetInUse, _problem_for(409))
+    app.register_error_handler(UnsupportedImage, _problem_for(415))
+    app.register_error_handler(ImageTooLarge, _problem_for(413))
+    app.register_error_handler(UnreadableImage, _problem_for(422))
     app.register_error_handler(VariantsVersionNotFound, _problem_for(404))
     app.register_error_handler(ScheduleConflict, _problem_for(409))
     app.register_error_handler(MissingVariables, _problem_for(409))

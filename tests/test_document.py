@@ -5,10 +5,11 @@ import re
 import pytest
 from marshmallow import ValidationError
 
-from service.content.document import TEXT_PATTERN, canonical_locale, dump_document, is_text, load_document
+from service.content.document import canonical_locale, dump_document, load_document
 from service.content.errors import InvalidDocument, field_errors
 from service.content.mapping import apply_document, document_from_article
 from service.content.markdown import render_markdown, with_html
+from service.content.text import TEXT_PATTERN, is_text
 from service.models import Article
 
 

@@ -16,9 +16,11 @@ from service.extensions import db
 from service.models import (
     ApiKey,
     Article,
+    Asset,
     AuditEntry,
     Base,
     Benefit,
+    Blob,
     Condition,
     DeliveryGeneration,
     Event,
@@ -26,6 +28,7 @@ from service.models import (
     FindingOverride,
     OverlayVersion,
     Release,
+    Rendition,
     Review,
     ReviewComment,
     Schedule,
@@ -42,6 +45,9 @@ SITE = {"key": "clinic-austin", "name": "Austin", "origins": [], "variables": {}
 # Models no visitor sees, each with why: a change to one leaves delivery's caches alone.
 NOT_DELIVERED = {
     ApiKey: "who may call the management API",
+    Asset: "an uploaded image: never changed, and not deleted while anything shows it",
+    Rendition: "an image's rendition: made once, at upload, at an address its bytes name",
+    Blob: "stored bytes, by their hash: never changed",
     AuditEntry: "the history of editorial acts",
     Section: "a draft's part: delivery serves published revisions",
     Condition: "a draft's part",

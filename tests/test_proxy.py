@@ -113,6 +113,17 @@ def test_the_proxys_own_errors_are_problem_documents(behind_nginx):
         # A body of the service's own limit passes, and is the service's to judge.
         largest = client.post("/v1/events", content=b" " * Config.MAX_CONTENT_LENGTH, headers=json_body)
         assert largest.status_code == 400 and "not JSON" in largest.json()["detail"]
+        # An image upload may be larger (ASSET_MAX_BYTES): the service judges it, here its key.
+        upload = client.post(
+            "/v1/manage/assets",
+            files={"file": ("photo.jpg", b"\xff" * (Config.MAX_CONTENT_LENGTH + 1), "image/jpeg")},
+        )
+        assert upload.status_code == 401
+        too_large_upload = client.post(
+            "/v1/manage/assets",
+            files={"file": ("photo.jpg", b"\xff" * (Config.ASSET_MAX_BYTES + 1), "image/jpeg")},
+        )
+        assert str(Config.ASSET_MAX_BYTES) in problem_of(too_large_upload, 413)["detail"]
 
         problem_of(client.get(ARTICLE, headers={"X-Large": "a" * 9000}), 400)
         problem_of(client.get(f"{ARTICLE}?visitor={'a' * 9000}"), 414)

@@ -5,6 +5,7 @@ from flask_smorest import Api
 
 from service.api import (
     articles,
+    assets,
     audit,
     delivery,
     events,
@@ -13,6 +14,7 @@ from service.api import (
     experiments,
     health,
     keys,
+    media,
     metrics,
     releases,
     reviews,
@@ -42,6 +44,7 @@ def register_blueprints(app: Flask, api: Api) -> None:
     )
     api.register_blueprint(delivery.blp)
     api.register_blueprint(site_delivery.blp)
+    api.register_blueprint(media.blp)
     api.register_blueprint(articles.blp)
     api.register_blueprint(reviews.blp)
     api.register_blueprint(releases.blp)
@@ -51,6 +54,7 @@ def register_blueprints(app: Flask, api: Api) -> None:
     api.register_blueprint(transfer.blp)
     api.register_blueprint(webhooks.blp)
     api.register_blueprint(sites.blp)  # (site_overlays' routes included)
+    api.register_blueprint(assets.blp)
     api.register_blueprint(experiments.blp)
     api.register_blueprint(events.blp)
     api.register_blueprint(health.blp)

@@ -7,8 +7,9 @@ from service.api.delivery_schemas import SEED_DOCUMENT
 from service.api.fields import Instant, StrictBoolean, in_the_future
 from service.api.findings_schemas import OverrideSchema
 from service.config import MAX_CHILDREN
-from service.content.document import CHILD_MODELS, ArticleDocumentSchema, Locale, text_field
+from service.content.document import CHILD_MODELS, ArticleDocumentSchema, Locale
 from service.content.patterns import Pattern
+from service.content.text import text_field
 from service.models import ArticleStatus, ScheduleAction
 from service.openapi import sent_in_full
 

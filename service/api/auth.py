@@ -64,13 +64,23 @@ class ManagementBlueprint(ServiceBlueprint):
     BODY_ERRORS = ((400, "BAD_REQUEST"), (413, "REQUEST_ENTITY_TOO_LARGE"), (415, "UNSUPPORTED_MEDIA_TYPE"))
 
     def requires(
-        self, role: str, capability: Capability | None = None
+        self,
+        role: str,
+        capability: Capability | None = None,
+        *,
+        body_types: tuple[str, ...] = BODY_TYPES,
+        max_body: str | None = None,
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """`body_types`: the media types a body may have; `max_body`: the setting that limits
+        its size here, where it is not MAX_CONTENT_LENGTH (an image upload's)."""
+
         def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
             @wraps(view)
             def checked(*args: Any, **kwargs: Any) -> Any:
                 g.api_key = current_key(role, capability)
-                refuse_non_json_bodies()
+                if max_body is not None:
+                    request.max_content_length = current_app.config[max_body]
+                refuse_unexpected_bodies(body_types)
                 return view(*args, **kwargs)
 
             summary, _, description = (view.__doc__ or "").strip().partition("\n")
@@ -115,9 +125,10 @@ class ManagementBlueprint(ServiceBlueprint):
         return decorator
 
 
-def refuse_non_json_bodies() -> None:
-    """A body that is not JSON is a 415, rather than a confusing 'missing field' 422."""
-    if request.content_length and request.mimetype not in BODY_TYPES:
+def refuse_unexpected_bodies(body_types: tuple[str, ...]) -> None:
+    """A body of another type (not JSON, mostly) is a 415, rather than a confusing 'missing
+    field' 422."""
+    if request.content_length and request.mimetype not in body_types:
         abort(
-            415, message=f"Send the body as {' or '.join(BODY_TYPES)}, not {request.mimetype or 'untyped'}."
+            415, message=f"Send the body as {' or '.join(body_types)}, not {request.mimetype or 'untyped'}."
         )

@@ -40,6 +40,12 @@ class IdConverter(IntegerConverter):
         super().__init__(url_map, min=1, max=MAX_ID)
 
 
+class DigestConverter(BaseConverter):
+    """A SHA-256 in lowercase hex: what names stored bytes (an image's rendition)."""
+
+    regex = "[0-9a-f]{64}"
+
+
 def id_parameter_schema(_converter: Any) -> dict[str, Any]:
     return {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 
@@ -52,6 +58,10 @@ def experiment_key_parameter_schema(converter: Any) -> dict[str, Any]:
     return {**slug_parameter_schema(converter), "not": {"enum": list(RESERVED_KEYS)}}
 
 
+def digest_parameter_schema(_converter: Any) -> dict[str, Any]:
+    return {"type": "string", "pattern": f"^{DigestConverter.regex}$"}
+
+
 def register_converters(app: Flask, api: Api) -> None:
     app.url_map.converters["slug"] = SlugConverter
     api.register_converter(SlugConverter, slug_parameter_schema)
@@ -59,3 +69,5 @@ def register_converters(app: Flask, api: Api) -> None:
     api.register_converter(ExperimentKeyConverter, experiment_key_parameter_schema)
     app.url_map.converters["id"] = IdConverter
     api.register_converter(IdConverter, id_parameter_schema)
+    app.url_map.converters["digest"] = DigestConverter
+    api.register_converter(DigestConverter, digest_parameter_schema)

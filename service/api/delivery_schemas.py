@@ -20,6 +20,7 @@ from service.content.document import (
     dump_document,
     load_document,
 )
+from service.content.image_references import ImageSchema
 from service.content.publishing import delivery_body
 from service.openapi import sent_in_full
 
@@ -59,6 +60,32 @@ class DeliveredCallToActionSchema(CallToActionSchema):
     body_html = _html()
 
 
+class ImageSourceSchema(ma.Schema):
+    type = fields.String(metadata={"example": "image/webp"})
+    srcset = fields.String(
+        metadata={
+            "example": "/v1/media/3f5a….webp 480w, /v1/media/9c1d….webp 960w",
+            "description": "For <source srcset>.",
+        }
+    )
+
+
+@sent_in_full
+class DeliveredImageSchema(ImageSchema):
+    """An image with where to load it from: paths under the API's origin, immutable."""
+
+    src = fields.String(metadata={"description": "The largest rendition in the image's own format."})
+    width = fields.Integer(metadata={"description": "Of src: set it (and height) on <img>, no layout shift."})
+    height = fields.Integer()
+    sources = fields.List(
+        fields.Nested(ImageSourceSchema), metadata={"description": "One per format, WebP first."}
+    )
+
+
+def _image(description: str) -> fields.Nested:
+    return fields.Nested(DeliveredImageSchema, allow_none=True, metadata={"description": description})
+
+
 class PublishedMetadataSchema(ma.Schema):
     id = fields.Integer(metadata={"description": "The article's id."})
     revision = fields.Integer(
@@ -90,6 +117,8 @@ class DeliveredArticleSchema(PublishedMetadataSchema, ArticleDocumentSchema):
     conditions = fields.List(fields.Nested(DeliveredConditionSchema))
     benefits = fields.List(fields.Nested(DeliveredBenefitSchema))
     faqs = fields.List(fields.Nested(DeliveredFaqSchema))
+    hero_image = _image("The image at the top of the page.")
+    social_image = _image("The image a share on social media shows (og:image); the hero image if none.")
 
 
 class SiteDeliveredArticleSchema(DeliveredArticleSchema):

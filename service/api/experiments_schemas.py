@@ -6,9 +6,10 @@ from marshmallow import fields, validate
 from service.api.converters import MAX_ID, RESERVED_KEYS
 from service.api.reviews_schemas import VersionSchema
 from service.config import MAX_LIST_ITEMS, SEQUENTIAL_TUNING
-from service.content.document import SLUG_PATTERN, Locale, text_field
+from service.content.document import SLUG_PATTERN, Locale
 from service.content.overlay import OverlaySchema
 from service.content.planning import MIN_BASELINE_RATE
+from service.content.text import text_field
 from service.models.lengths import KEY_LENGTH, NAME_LENGTH
 from service.openapi import sent_in_full
 

@@ -4,7 +4,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from service.api.delivery_schemas import SEED_DOCUMENT
-from service.content.document import text_field
+from service.content.text import text_field
 from service.models import ReviewStatus
 from service.models.lengths import COMMENT_TARGET_LENGTH
 from service.openapi import sent_in_full

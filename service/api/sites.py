@@ -9,13 +9,10 @@ from service.api.auth import ManagementBlueprint, actor
 from service.api.lookup import found_or_404
 from service.config import MAX_LIST_ITEMS
 from service.content import sites
-from service.content.document import (
-    SLUG_PATTERN,
-    URL_LENGTH,
-    text_field,
-)
+from service.content.document import SLUG_PATTERN, URL_LENGTH
 from service.content.patterns import SERVICE_URL, Pattern, url_pattern
 from service.content.placeholders import VARIABLE_NAME
+from service.content.text import text_field
 from service.extensions import db
 from service.models import Role, Site
 from service.models.lengths import KEY_LENGTH, NAME_LENGTH

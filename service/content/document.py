@@ -13,9 +13,10 @@ from marshmallow import fields, validate
 from service.config import MAX_CHILDREN, MAX_LIST_ITEMS, MAX_TEXT_LENGTH
 from service.content.document_types import ArticleDocument
 from service.content.errors import InvalidDocument
-from service.content.json_input import unstorable_reason
+from service.content.image_references import image_field
 from service.content.patterns import WEB_URL, Pattern, url_pattern
 from service.content.placeholders import PLACEHOLDER
+from service.content.text import text_field
 from service.models import Benefit, Condition, Faq, Section
 from service.models.lengths import KEY_LENGTH, LOCALE_LENGTH, SLUG_LENGTH, TAG_LENGTH, TITLE_LENGTH
 
@@ -87,40 +88,6 @@ MARKDOWN_FIELDS: dict[str | None, tuple[str, ...]] = {
     "benefits": ("description",),
     "faqs": ("answer",),
 }
-
-
-# White space as JavaScript (and so JSON Schema's `pattern`) knows it: Python's own also
-# counts \x1c-\x1f, which would make the spec and the service disagree on what is blank.
-WHITESPACE = (
-    "\t\n\v\f\r \u00a0\u1680"
-    + "".join(map(chr, range(0x2000, 0x200B)))
-    + "\u2028\u2029\u202f\u205f\u3000\ufeff"
-)
-_SPACE_CLASS = r"\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
-# What is_text accepts, for the spec: something not blank, and no NUL anywhere.
-TEXT_PATTERN = rf"^[^\u0000]*[^\u0000{_SPACE_CLASS}][^\u0000]*$"
-
-
-def is_text(value: str) -> None:
-    """Text has something to read, and only characters every database here can store."""
-    if not value.strip(WHITESPACE):
-        raise ma.ValidationError("Must not be blank.")
-    refuse_unstorable(value)
-
-
-def refuse_unstorable(value: str) -> None:
-    """NUL (PostgreSQL cannot store it) and lone surrogates (no encoding can) are refused."""
-    if (reason := unstorable_reason(value)) is not None:
-        raise ma.ValidationError(reason)
-
-
-def text_field(required: bool = True, max_length: int = MAX_TEXT_LENGTH, **metadata: Any) -> fields.String:
-    """A text field: required, or optional and nullable; never blank."""
-    checks = [validate.Length(max=max_length), is_text]
-    metadata = {"minLength": 1, "pattern": TEXT_PATTERN, **metadata}  # what is_text accepts
-    if required:
-        return fields.String(required=True, validate=checks, metadata=metadata)
-    return fields.String(load_default=None, allow_none=True, validate=checks, metadata=metadata)
 
 
 def _markdown(required: bool = True, **metadata: Any) -> fields.String:
@@ -220,6 +187,10 @@ class ArticleDocumentSchema(ma.Schema):
     )
     reviewed_at = fields.Date(load_default=None, allow_none=True)
     references = _children(ReferenceSchema)
+    hero_image = image_field("The image at the top of the page.")
+    social_image = image_field(
+        "The image a share on social media shows (Open Graph); the hero image if none."
+    )
     sections = _children(SectionSchema)
     conditions = _children(ConditionSchema)
     benefits = _children(BenefitSchema)

@@ -52,6 +52,16 @@ class FaqDocument(TypedDict):
     answer: str
 
 
+class ImageDocument(TypedDict):
+    asset: int
+    alt: str | None
+    decorative: bool
+    caption: str | None
+    credit: str | None
+    shows_people: bool
+    consent_recorded: bool
+
+
 class ArticleDocument(TypedDict):
     slug: str
     locale: str
@@ -65,6 +75,8 @@ class ArticleDocument(TypedDict):
     reviewed_by: str | None
     reviewed_at: date | None
     references: list[ReferenceDocument]
+    hero_image: ImageDocument | None
+    social_image: ImageDocument | None
     sections: list[SectionDocument]
     conditions: list[ConditionDocument]
     benefits: list[BenefitDocument]

@@ -17,6 +17,7 @@ from service.content.audit import Actor
 from service.content.document import CHILD_MODELS, load_document, merge_patch
 from service.content.document_types import ArticleDocument
 from service.content.errors import InvalidDocument
+from service.content.image_references import check_assets_exist
 from service.content.mapping import draft_document, write_draft
 from service.content.review_state import draft_changed
 from service.content.webhooks import announce
@@ -113,10 +114,16 @@ def ensure_identity_free(session: Session, document: ArticleDocument, article_id
             raise ArticleConflict(f"article {taken} already has the slug {slug!r} in locale {locale!r}")
 
 
+def check_storable(session: Session, document: ArticleDocument, article_id: int | None) -> None:
+    """What a document names must be free or exist: its slug and locale, its images' assets."""
+    ensure_identity_free(session, document, article_id)
+    check_assets_exist(session, document)
+
+
 def save_draft(session: Session, article: Article, document: ArticleDocument, *, by: Actor) -> list[int]:
     """Replace the draft by a loaded document (the article must be claimed), for `by`: the
     ids of the reviews this voids (content.review_state)."""
-    ensure_identity_free(session, document, article.id)
+    check_storable(session, document, article.id)
     write_draft(article, document)
     session.flush()
     return draft_changed(session, article, draft_document(article), by.key.id if by.key else None)
@@ -234,7 +241,7 @@ def _find(children: list[dict[str, Any]], kind: str, key: str) -> int:
 
 def create_article(session: Session, document: ArticleDocument, *, by: Actor) -> Article:
     """A new article from a loaded document, unpublished."""
-    ensure_identity_free(session, document, None)
+    check_storable(session, document, None)
     article = Article(draft_authors=[by.key.id] if by.key else [])
     write_draft(article, document)
     session.add(article)

@@ -1,18 +1,20 @@
 """Moving a whole installation: everything the service holds, as one JSON document, into an
 empty database of either kind (SQLite or PostgreSQL). Rows go table by table, ids kept, so
-history, reviews, overlays with their versions, experiments with their phases, schedules,
-releases, webhooks and the audit log arrive as they were, and delivery (whose bodies and
-ETags are stored with each revision) answers byte for byte the same.
+history, reviews, overlays with their versions, experiments with their phases and variants'
+versions, schedules, releases, webhooks, media (its bytes in base64) and the audit log arrive
+as they were, and delivery (whose bodies and ETags are stored with each revision) answers
+byte for byte the same.
 
 Left out, on purpose: secrets (an API key's hash, a webhook's signing secret: keys arrive
 unusable, webhooks with a new secret; issue new keys), visitors' events, the webhook outbox's
 bookkeeping and delivery's change counter. The acts: export_installation, import_installation."""
 
+import base64
 import secrets
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Table, func, insert, select, text, update
+from sqlalchemy import Date, DateTime, LargeBinary, Table, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from service.models import Base
@@ -44,7 +46,11 @@ def _dumped(table: Table, row: Any) -> dict[str, Any]:
     values = {}
     for column in table.columns:
         value = None if (table.name, column.name) in SECRETS else row[column.name]
-        values[str(column.name)] = value.isoformat() if isinstance(value, date) else value  # (datetimes too)
+        if isinstance(value, date):  # (datetimes too)
+            value = value.isoformat()
+        elif isinstance(value, bytes):  # (stored images)
+            value = base64.b64encode(value).decode()
+        values[str(column.name)] = value
     return values
 
 
@@ -73,6 +79,8 @@ def _loaded(table: Table, row: dict[str, Any]) -> dict[str, Any]:
             value = datetime.fromisoformat(value)
         elif value is not None and isinstance(column.type, Date):
             value = date.fromisoformat(value)
+        elif value is not None and isinstance(column.type, LargeBinary):
+            value = base64.b64decode(value)
         values[column.name] = value
     return values
 

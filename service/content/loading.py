@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from service.content.audit import Actor
 from service.content.document import dump_document, load_document
 from service.content.document_types import ArticleDocument
-from service.content.editing import claim, ensure_identity_free, with_children
+from service.content.editing import check_storable, claim, with_children
 from service.content.errors import InvalidDocument
 from service.content.guardrails.gate import (
     ClaimsBlocked,
@@ -22,6 +22,7 @@ from service.content.guardrails.gate import (
     gate_for,
     override_findings,
 )
+from service.content.image_references import check_assets_exist
 from service.content.mapping import document_from_article, draft_document, write_draft
 from service.content.publishing import freeze_revision
 from service.content.review_state import draft_changed
@@ -89,10 +90,11 @@ def upsert_article(
     published = article.published_revision if article else None
     republish = publish and (published is None or published.document != dump_document(document))
     if article is None:
-        ensure_identity_free(session, document, None)
+        check_storable(session, document, None)
         article = Article()
         session.add(article)
     elif republish or document_from_article(article) != document:
+        check_assets_exist(session, document)
         claim(session, article, article.version)
     changed = write_draft(article, document)
     session.flush()

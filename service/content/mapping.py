@@ -37,6 +37,8 @@ ARTICLE_COLUMNS = (
     "reviewed_by",
     "reviewed_at",
     "references",
+    "hero_image",
+    "social_image",
 )
 # Nested document objects stored as prefixed columns: seo.title is Article.seo_title.
 ARTICLE_GROUPS = {"seo": ("seo_", SeoSchema), "call_to_action": ("cta_", CallToActionSchema)}

@@ -24,6 +24,7 @@ from service.content.editing import (
     save_draft,
 )
 from service.content.guardrails.gate import Gate, gate_for
+from service.content.image_references import with_image_sources
 from service.content.mapping import draft_document
 from service.content.markdown import with_html
 from service.content.placeholders import placeholders_in
@@ -94,7 +95,7 @@ def freeze_revision(
     passage = gate(article, document) if gate is not None else None
     last = session.scalar(select(func.max(Revision.number)).where(Revision.article_id == article.id))
     number = (last or 0) + 1
-    body, etag = delivery_body(article.id, number, published_at, document)
+    body, etag = delivery_body(article.id, number, published_at, with_image_sources(session, document))
     revision = Revision(
         article_id=article.id,
         number=number,
@@ -122,9 +123,9 @@ def freeze_revision(
     return revision
 
 
-def preview_body(article: Article) -> tuple[str, str]:
+def preview_body(session: Session, article: Article) -> tuple[str, str]:
     """The draft exactly as delivery would send it once published."""
-    return delivery_body(article.id, None, None, draft_document(article))
+    return delivery_body(article.id, None, None, with_image_sources(session, draft_document(article)))
 
 
 def publish_article(

@@ -5,6 +5,7 @@ each Question with its accepted Answer. Frontends put it in a
 
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import urljoin
 
 from service.content.markdown import render_markdown
 from service.models import Site
@@ -14,8 +15,11 @@ def article_page_url(site: Site, slug: str) -> str | None:
     return site.page_url.replace("{slug}", slug) if site.page_url else None
 
 
-def structured_data(document: dict[str, Any], site: Site, published_at: datetime | None) -> dict[str, Any]:
-    """The JSON-LD of `document` (the site's version, its variables filled in)."""
+def structured_data(
+    document: dict[str, Any], site: Site, published_at: datetime | None, api_root: str
+) -> dict[str, Any]:
+    """The JSON-LD of `document` (the site's version, its variables filled in, its images'
+    sources added); `api_root`: the API's own address, which images' paths are under."""
     url = article_page_url(site, document["slug"])
     page: dict[str, Any] = {
         "@type": "MedicalWebPage",
@@ -32,6 +36,9 @@ def structured_data(document: dict[str, Any], site: Site, published_at: datetime
         page["datePublished"] = published_at.isoformat()
     if document.get("reviewed_at"):
         page["lastReviewed"] = _day(document["reviewed_at"])
+    images = [document[name] for name in ("social_image", "hero_image") if document.get(name)]
+    if images and "src" in images[0]:
+        page["image"] = urljoin(api_root, images[0]["src"])
     if document.get("reviewed_by"):
         page["reviewedBy"] = {"@type": "Person", "name": document["reviewed_by"]}
     faq = {

@@ -11,6 +11,7 @@ from service.models.article import (
     RevisionTag,
     Section,
 )
+from service.models.asset import Asset, Blob, Rendition
 from service.models.audit import AuditEntry
 from service.models.base import Base
 from service.models.experiment import Event, EventKind, Experiment, ExperimentStatus, Variant, VariantsVersion
@@ -26,9 +27,11 @@ __all__ = [
     "ApiKey",
     "Article",
     "ArticleStatus",
+    "Asset",
     "AuditEntry",
     "Base",
     "Benefit",
+    "Blob",
     "Capability",
     "Condition",
     "DeliveryGeneration",
@@ -42,6 +45,7 @@ __all__ = [
     "OverlayVersion",
     "Release",
     "ReleaseStatus",
+    "Rendition",
     "Review",
     "ReviewComment",
     "ReviewStatus",

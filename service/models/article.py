@@ -66,6 +66,9 @@ class Article(Base):
     reviewed_by: Mapped[str | None] = mapped_column(String(TITLE_LENGTH))
     reviewed_at: Mapped[date | None]
     references: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
+    # Images of the media library, with their alt text and credits (content.image_references).
+    hero_image: Mapped[dict[str, Any] | None]
+    social_image: Mapped[dict[str, Any] | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # Moved on by every change, and checked in the WHERE clause of the UPDATE that claims

@@ -11,6 +11,7 @@ from service.api.lookup import article_or_404
 from service.content.document import ArticleDocumentSchema
 from service.content.mapping import document_from_article
 from service.content.publishing import preview_body
+from service.extensions import db
 from service.models import Role
 
 
@@ -29,7 +30,7 @@ class Preview(MethodView):
         yet), so a frontend can show unpublished changes. Never cached.
         """
         article = article_or_404(article_id)
-        body, etag = preview_body(article)
+        body, etag = preview_body(db.session, article)
         headers = {
             "ETag": f'"{etag}"',
             "Cache-Control": "private, no-store",

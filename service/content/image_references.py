@@ -1,0 +1,113 @@
+"""An image in an article: a reference to an asset of the media library, with what the page
+needs beside it. Alt text is required (for those who cannot see it) unless the image is
+explicitly decorative; a photo of people says that their consent to publish it is recorded.
+Delivery adds where to load it from: `src`, a `srcset` per format, and its size, so a page
+reserves its place before it loads (no layout shift)."""
+
+from typing import Any
+
+import marshmallow as ma
+from marshmallow import fields, validate
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.content.assets import media_path
+from service.content.errors import InvalidDocument
+from service.content.text import text_field
+from service.models import Asset
+from service.models.lengths import TITLE_LENGTH
+
+IMAGE_FIELDS = ("hero_image", "social_image")
+MAX_ASSET_ID = 2**31 - 1
+
+
+class ImageSchema(ma.Schema):
+    asset = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(min=1, max=MAX_ASSET_ID),
+        metadata={"description": "The asset's id (POST /v1/manage/assets).", "example": 1},
+    )
+    alt = text_field(
+        required=False,
+        max_length=TITLE_LENGTH,
+        description="What the image shows, for those who cannot see it. Required unless decorative.",
+        example="A spine specialist talks a patient through an MRI scan.",
+    )
+    decorative = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Adds nothing to the text: no alt text, screen readers skip it."},
+    )
+    caption = text_field(required=False, max_length=TITLE_LENGTH)
+    credit = text_field(required=False, max_length=TITLE_LENGTH, example="Photo: Renova Clinic")
+    shows_people = fields.Boolean(
+        load_default=False, metadata={"description": "Identifiable people (patients, staff) are in it."}
+    )
+    consent_recorded = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Their written consent to publish it is on file: required when shows_people."
+        },
+    )
+
+    @ma.validates_schema
+    def _described_and_consented(self, data: dict[str, Any], **_: Any) -> None:
+        errors = {}
+        if data["decorative"] and data.get("alt"):
+            errors["alt"] = ["A decorative image has no alt text: screen readers skip it."]
+        if not data["decorative"] and not data.get("alt"):
+            errors["alt"] = ["Say what the image shows, or mark it decorative."]
+        if data["shows_people"] and not data["consent_recorded"]:
+            errors["consent_recorded"] = ["A photo of people needs their consent to publish it recorded."]
+        if errors:
+            raise ma.ValidationError(errors)
+
+
+def image_field(description: str) -> fields.Nested:
+    return fields.Nested(
+        ImageSchema, load_default=None, allow_none=True, metadata={"description": description}
+    )
+
+
+def check_assets_exist(session: Session, document: dict[str, Any]) -> None:
+    """Every image of a document names an asset of the library (422 naming the field)."""
+    named = {name: document[name]["asset"] for name in IMAGE_FIELDS if document.get(name)}
+    known = set(session.scalars(select(Asset.id).where(Asset.id.in_(named.values()))))
+    missing = {
+        f"{name}.asset": [f"There is no asset {asset}."]
+        for name, asset in named.items()
+        if asset not in known
+    }
+    if missing:
+        raise InvalidDocument(missing)
+
+
+def with_image_sources(session: Session, document: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a JSON-ready document whose images say where to load them from."""
+    named = {document[name]["asset"] for name in IMAGE_FIELDS if document.get(name)}
+    if not named:
+        return document
+    assets = {asset.id: asset for asset in session.scalars(select(Asset).where(Asset.id.in_(named)))}
+    result = dict(document)
+    for name in IMAGE_FIELDS:
+        image = document.get(name)
+        if image and image["asset"] in assets:
+            result[name] = image | image_sources(assets[image["asset"]])
+    return result
+
+
+def image_sources(asset: Asset) -> dict[str, Any]:
+    """`src` (the largest rendition in the asset's own format), `width` and `height` (its
+    size: a page keeps the ratio), and a `srcset` per format, WebP first."""
+    by_type: dict[str, list[Any]] = {}
+    for rendition in sorted(asset.renditions, key=lambda r: r.width):
+        by_type.setdefault(rendition.media_type, []).append(rendition)
+    largest = by_type[asset.media_type][-1]
+    sources = [
+        {
+            "type": media_type,
+            "srcset": ", ".join(f"{media_path(r)} {r.width}w" for r in renditions),
+        }
+        for media_type, renditions in sorted(by_type.items(), key=lambda item: item[0] != "image/webp")
+    ]
+    return {"src": media_path(largest), "width": largest.width, "height": largest.height, "sources": sources}

@@ -1,0 +1,237 @@
+"""The media library as a clinic uses it: images checked by their content, patient photos
+stripped of EXIF and GPS, renditions made once and served immutable, articles showing them
+with alt text and sizes, and nothing deleted that a page still shows. Pillow, not our code,
+reads back what was served."""
+
+import io
+import os
+
+import pytest
+from PIL import Image
+
+from tests.experiment_factories import SITE
+
+ASSETS = "/v1/manage/assets"
+SLUG = "are-all-types-of-back-pain-treatable-with-stem-cells"
+GPS_PLACE = "Austin clinic car park"
+
+
+def photo(size=(2000, 1000), format_="JPEG", mode="RGB", **save):
+    """A photo as a phone takes it: EXIF with an orientation and a GPS position."""
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90° to show it upright: it is taken sideways
+    exif[0x010E] = GPS_PLACE  # ImageDescription
+    exif[0x8825] = {1: "N", 2: (30.0, 16.0, 2.0), 3: "W", 4: (97.0, 44.0, 35.0)}
+    out = io.BytesIO()
+    Image.new(mode, size, "teal").save(out, format_, exif=exif, **save)
+    return out.getvalue()
+
+
+def upload(client, headers, data, name="photo.jpg", content_type="image/jpeg"):
+    return client.post(
+        ASSETS,
+        data={"file": (io.BytesIO(data), name, content_type)},
+        headers=headers,
+        content_type="multipart/form-data",
+    )
+
+
+def test_a_patient_photo_is_turned_upright_stripped_and_rendered_once(client, editor):
+    uploaded = upload(client, editor, photo())
+
+    assert uploaded.status_code == 201, uploaded.json
+    asset = uploaded.json
+    assert (asset["media_type"], asset["width"], asset["height"]) == ("image/jpeg", 1000, 2000)
+    sizes = sorted((r["media_type"], r["width"], r["height"]) for r in asset["renditions"])
+    assert sizes == [
+        ("image/jpeg", 480, 960),
+        ("image/jpeg", 960, 1920),
+        ("image/jpeg", 1000, 2000),
+        ("image/webp", 480, 960),
+        ("image/webp", 960, 1920),
+        ("image/webp", 1000, 2000),
+    ]
+    for rendition in asset["renditions"]:
+        served = client.get(rendition["url"])
+        assert served.status_code == 200 and served.mimetype == rendition["media_type"]
+        image = Image.open(io.BytesIO(served.data))
+        assert image.size == (rendition["width"], rendition["height"])
+        assert image.format == {"image/jpeg": "JPEG", "image/webp": "WEBP"}[rendition["media_type"]]
+        assert not image.getexif() and "exif" not in image.info and "xmp" not in image.info
+        assert GPS_PLACE.encode() not in served.data
+        assert len(served.data) == rendition["bytes"]
+
+    again = upload(client, editor, photo(), name="same-photo-renamed.jpg")
+    assert again.status_code == 200 and again.json["id"] == asset["id"]
+
+
+def test_renditions_are_immutable_and_revalidate_with_a_304(client, editor):
+    url = upload(client, editor, photo()).json["renditions"][0]["url"]
+
+    served = client.get(url)
+
+    assert served.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    etag = served.headers["ETag"]
+    assert etag == f'"{url.rsplit("/", 1)[1].split(".")[0]}"'  # strong: the bytes' digest
+    again = client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    wrong_extension = url.rsplit(".", 1)[0] + ".png"
+    assert client.get(wrong_extension).status_code == 404
+    assert client.get(f"/v1/media/{'0' * 64}.webp").content_type == "application/problem+json"
+
+
+@pytest.mark.parametrize(
+    ("format_", "mode", "own"),
+    [("PNG", "RGBA", "image/png"), ("WEBP", "RGB", "image/webp"), ("AVIF", "RGB", "image/avif")],
+)
+def test_png_webp_and_avif_are_taken_by_their_content(client, editor, format_, mode, own):
+    uploaded = upload(client, editor, photo((600, 400), format_, mode), name="renamed.jpg")
+
+    assert uploaded.status_code == 201, uploaded.json
+    assert uploaded.json["media_type"] == own
+    types = {r["media_type"] for r in uploaded.json["renditions"]}
+    assert types == {own, "image/webp"}
+    widths = {r["width"] for r in uploaded.json["renditions"]}
+    assert widths == {400}  # upright, 400 wide: narrower than every width offered, so its own only
+    for rendition in uploaded.json["renditions"]:
+        image = Image.open(io.BytesIO(client.get(rendition["url"]).data))
+        assert not image.getexif()
+
+
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+
+
+def gif():
+    out = io.BytesIO()
+    Image.new("RGB", (10, 10)).save(out, "GIF")
+    return out.getvalue()
+
+
+def animated_png():
+    out = io.BytesIO()
+    frames = [Image.new("RGB", (10, 10), colour) for colour in ("red", "blue")]
+    frames[0].save(out, "PNG", save_all=True, append_images=frames[1:])
+    return out.getvalue()
+
+
+def bomb():
+    """50 million pixels in a few kilobytes: over the 40 million taken."""
+    out = io.BytesIO()
+    Image.new("1", (10_000, 5_000)).save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "status"),
+    [
+        (SVG, "logo.svg", 415),
+        (b"%PDF-1.7 a brochure", "brochure.jpg", 415),
+        (gif(), "spinner.gif", 415),
+        (photo()[:2000], "truncated.jpg", 422),
+        (animated_png(), "animated.png", 422),
+        (bomb(), "bomb.png", 413),
+    ],
+)
+def test_what_is_not_a_still_image_of_a_format_taken_is_refused(client, editor, data, name, status):
+    refused = upload(client, editor, data, name=name)
+
+    assert refused.status_code == status, refused.json
+    assert refused.content_type == "application/problem+json" and refused.json["detail"]
+    assert client.get(ASSETS, headers=editor).json == []
+
+
+def test_an_upload_over_the_byte_limit_or_not_multipart_is_refused(app, client, editor, monkeypatch):
+    monkeypatch.setitem(app.config, "ASSET_MAX_BYTES", 10_000)
+
+    noise = Image.frombytes("RGB", (200, 200), os.urandom(200 * 200 * 3))
+    out = io.BytesIO()
+    noise.save(out, "PNG")
+    too_big = upload(client, editor, out.getvalue())
+    assert too_big.status_code == 413 and too_big.content_type == "application/problem+json"
+    as_json = client.post(ASSETS, json={"file": "x"}, headers=editor)
+    assert as_json.status_code == 415
+    no_file = client.post(ASSETS, data={"other": "x"}, headers=editor, content_type="multipart/form-data")
+    assert no_file.status_code == 422
+
+
+def test_only_editors_upload_and_only_publishers_delete(client, auth, editor):
+    assert upload(client, auth("viewer"), photo()).status_code == 403
+    asset = upload(client, editor, photo()).json
+    assert client.delete(f"{ASSETS}/{asset['id']}", headers=editor).status_code == 403
+
+
+def hero(asset_id, **changes):
+    return {"asset": asset_id, "alt": "A spine specialist explains an MRI scan to a patient.", **changes}
+
+
+def test_an_articles_image_needs_alt_text_or_to_be_decorative_and_consent_for_people(
+    client, editor, create_draft, reviewed_document
+):
+    asset = upload(client, editor, photo()).json["id"]
+    refusals = {
+        "hero_image.alt": hero(asset, alt=None),
+        "hero_image.consent_recorded": hero(asset, shows_people=True),
+        "hero_image.asset": hero(999_999),
+    }
+    for path, image in refusals.items():
+        refused = client.post(
+            "/v1/manage/articles", json={**reviewed_document, "hero_image": image}, headers=editor
+        )
+        assert refused.status_code == 422, (path, refused.json)
+        assert [error["field"] for error in refused.json["errors"]] == [path], refused.json
+    decorative_with_alt = client.post(
+        "/v1/manage/articles",
+        json={**reviewed_document, "hero_image": hero(asset, decorative=True)},
+        headers=editor,
+    )
+    assert decorative_with_alt.status_code == 422
+    made = create_draft(hero_image=hero(asset, shows_people=True, consent_recorded=True))
+    assert made.body["hero_image"]["consent_recorded"] is True
+
+
+def test_delivery_says_where_to_load_an_image_and_its_size(client, admin, editor, create_published):
+    asset = upload(client, editor, photo()).json
+    client.post("/v1/manage/sites", json={**SITE, "page_url": "https://austin.example/{slug}"}, headers=admin)
+
+    create_published(hero_image=hero(asset["id"], caption="At the clinic", credit="Photo: Renova"))
+
+    image = client.get(f"/v1/articles/{SLUG}").json["hero_image"]
+    assert (image["width"], image["height"]) == (1000, 2000)
+    assert image["src"].endswith(".jpg") and client.get(image["src"]).status_code == 200
+    webp, jpeg = image["sources"]
+    assert webp["type"] == "image/webp" and jpeg["type"] == "image/jpeg"
+    assert [part.rsplit(" ", 1)[1] for part in webp["srcset"].split(", ")] == ["480w", "960w", "1000w"]
+    for candidate in webp["srcset"].split(", "):
+        assert client.get(candidate.split(" ")[0]).mimetype == "image/webp"
+    assert (image["alt"], image["caption"], image["credit"]) == (
+        hero(0)["alt"],
+        "At the clinic",
+        "Photo: Renova",
+    )
+    site = client.get(f"/v1/sites/clinic-austin/articles/{SLUG}").json
+    assert site["hero_image"]["src"] == image["src"]
+    page = site["structured_data"]["@graph"][0]
+    assert page["image"] == f"http://localhost{image['src']}"
+
+
+def test_an_asset_a_page_shows_or_may_show_again_is_not_deleted(client, editor, publisher, create_published):
+    shown = upload(client, editor, photo()).json["id"]
+    spare = upload(client, editor, photo((300, 300))).json["id"]
+    article = create_published(hero_image=hero(shown))
+
+    assert [a["id"] for a in client.get(f"{ASSETS}?unused=true", headers=editor).json] == [spare]
+    refused = client.delete(f"{ASSETS}/{shown}", headers=publisher)
+    assert refused.status_code == 409 and str(article.body["id"]) in refused.json["detail"]
+
+    removed = client.patch(
+        article.url,
+        json={"hero_image": None},
+        headers={**editor, "If-Match": article.etag, "Content-Type": "application/merge-patch+json"},
+    )
+    assert removed.status_code == 200, removed.json
+    assert client.delete(f"{ASSETS}/{shown}", headers=publisher).status_code == 409  # the revision has it
+
+    spare_urls = [r["url"] for r in client.get(f"{ASSETS}/{spare}", headers=editor).json["renditions"]]
+    assert client.delete(f"{ASSETS}/{spare}", headers=publisher).status_code == 204
+    assert client.get(f"{ASSETS}/{spare}", headers=editor).status_code == 404
+    assert all(client.get(url).status_code == 404 for url in spare_urls)
