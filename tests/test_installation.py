@@ -2,10 +2,12 @@
 kind (on the PostgreSQL run: PostgreSQL → SQLite → PostgreSQL) gives an identical full export
 and identical delivery for every site and variant."""
 
+import io
 import json
 from datetime import timedelta
 
 import pytest
+from PIL import Image
 
 from service.models.base import utcnow
 from tests.conftest import REVIEWS, empty_tables
@@ -29,7 +31,7 @@ def installation(
     private_targets,
 ):
     """Some of everything: reviewed revisions with comments, overlays with versions, a running
-    experiment, a pending schedule and release, a webhook."""
+    experiment, a pending schedule and release, a webhook, an image: its renditions' URLs."""
     client.post("/v1/manage/sites", json=DENVER, headers=admin)
     url = f"/v1/manage/articles/{live_article}"
     publish_overlay("clinic-austin", live_article, {"fields": {"summary": "Austin's version."}})
@@ -38,7 +40,18 @@ def installation(
         json={"fields": {"summary": "Next."}},
         headers=admin,
     )
-    client.patch(url, json={"title": "Second version"}, headers={**editor, "If-Match": "*"})
+    image = io.BytesIO()
+    Image.new("RGB", (640, 480), "teal").save(image, "PNG")
+    asset = client.post(
+        "/v1/manage/assets",
+        data={"file": (io.BytesIO(image.getvalue()), "clinic.png")},
+        headers=editor,
+        content_type="multipart/form-data",
+    ).json
+    hero = {"asset": asset["id"], "alt": "The clinic's front desk."}
+    client.patch(
+        url, json={"title": "Second version", "hero_image": hero}, headers={**editor, "If-Match": "*"}
+    )
     sent_back = client.post(f"{url}/reviews", json={}, headers={**editor, "If-Match": "*"}).json
     client.post(
         f"{REVIEWS}/{sent_back['id']}/request-changes",
@@ -59,6 +72,7 @@ def installation(
     )
     hook = {"url": "http://127.0.0.1:9/cms", "events": ["release.published"]}
     assert client.post("/v1/manage/webhooks", json=hook, headers=admin).status_code == 201
+    return [rendition["url"] for rendition in asset["renditions"]]
 
 
 def exported(runner, path):
@@ -84,9 +98,10 @@ def imported(runner, path):
     return result.output
 
 
-def delivered(client):
-    """Every delivery answer: the article, and as each site shows it, plain and per variant."""
-    urls = [f"/v1/articles/{SLUG}", "/v1/articles"]
+def delivered(client, media):
+    """Every delivery answer: the article, as each site shows it, plain and per variant, and
+    the `media` (image renditions' URLs)."""
+    urls = [f"/v1/articles/{SLUG}", "/v1/articles", *media]
     for site in ("clinic-austin", "clinic-denver"):
         urls += [f"/v1/sites/{site}/articles/{SLUG}", f"/v1/sites/{site}/articles"]
         urls += [f"/v1/sites/{site}/articles/{SLUG}/variants/cta-heading/{v}" for v in ("control", "heading")]
@@ -99,7 +114,7 @@ def test_an_installation_moves_to_the_other_database_and_back_losing_nothing(
     app, client, runner, sqlite_app, installation, tmp_path
 ):
     first = exported(runner, tmp_path / "first.json")
-    served = delivered(client)
+    served = delivered(client, installation)
     assert {name for name, rows in first["tables"].items() if rows} >= {
         "articles",
         "article_revisions",
@@ -110,6 +125,10 @@ def test_an_installation_moves_to_the_other_database_and_back_losing_nothing(
         "overlay_versions",
         "experiments",
         "experiment_variants",
+        "variants_versions",
+        "assets",
+        "asset_renditions",
+        "blobs",
         "schedules",
         "releases",
         "webhooks",
@@ -121,7 +140,7 @@ def test_an_installation_moves_to_the_other_database_and_back_losing_nothing(
     imported(sqlite_app.test_cli_runner(), tmp_path / "first.json")
     second = exported(sqlite_app.test_cli_runner(), tmp_path / "second.json")
     assert differences(first, second) == [] and second == first
-    assert delivered(sqlite_app.test_client()) == served
+    assert delivered(sqlite_app.test_client(), installation) == served
 
     with app.app_context():
         empty_tables()
@@ -129,7 +148,7 @@ def test_an_installation_moves_to_the_other_database_and_back_losing_nothing(
     imported(runner, tmp_path / "second.json")
     third = exported(runner, tmp_path / "third.json")
     assert differences(first, third) == [] and third == first
-    assert delivered(client) == served
+    assert delivered(client, installation) == served
 
 
 def test_an_installation_goes_into_an_empty_database_only(runner, published, tmp_path):
