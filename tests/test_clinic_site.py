@@ -92,6 +92,13 @@ def test_each_site_renders_the_whole_article_with_its_own_details(chromium, site
     assert page.locator(".benefits li").count() == 5
     jsonld = page.locator('script[type="application/ld+json"]').text_content()
     assert f"?site={site}" in jsonld and '"FAQPage"' in jsonld
+    hero = page.locator("figure.hero img")
+    assert hero.get_attribute("alt") == f"{name}, in white on the clinic's colours."
+    assert (hero.get_attribute("width"), hero.get_attribute("height")) == ("1600", "900")
+    page.wait_for_function("document.querySelector('figure.hero img').complete")
+    loaded = hero.evaluate("img => [img.naturalWidth, img.currentSrc]")
+    assert loaded[0] > 0 and loaded[1].endswith(".webp")  # Chromium takes the WebP source
+    assert f"{api_url}/v1/media/" in loaded[1]
     context.close()
 
 

@@ -235,3 +235,16 @@ def test_an_asset_a_page_shows_or_may_show_again_is_not_deleted(client, editor, 
     assert client.delete(f"{ASSETS}/{spare}", headers=publisher).status_code == 204
     assert client.get(f"{ASSETS}/{spare}", headers=editor).status_code == 404
     assert all(client.get(url).status_code == 404 for url in spare_urls)
+
+
+def test_a_site_shows_its_own_image_through_its_overlay(client, admin, editor, publish_overlay, live_article):
+    asset = upload(client, editor, photo()).json
+    overlay = f"/v1/manage/sites/clinic-austin/overlays/{live_article}"
+    unknown = client.put(overlay, json={"fields": {"hero_image": hero(999_999)}}, headers=admin)
+    assert unknown.status_code == 422 and "999999" in str(unknown.json["errors"])
+
+    publish_overlay("clinic-austin", live_article, {"fields": {"hero_image": hero(asset["id"])}})
+
+    assert client.get(f"/v1/sites/clinic-austin/articles/{SLUG}").json["hero_image"]["width"] == 1000
+    assert client.get(f"/v1/articles/{SLUG}").json["hero_image"] is None
+    assert client.delete(f"{ASSETS}/{asset['id']}", headers=admin).status_code == 409

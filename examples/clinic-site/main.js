@@ -170,6 +170,36 @@ function eventFor(assignment, type, visitor) {
   };
 }
 
+/** A srcset of the API's paths, as addresses this page can load. @param {string} srcset */
+function fromApi(srcset) {
+  return srcset
+    .split(", ")
+    .map((candidate) => `${API}${candidate}`)
+    .join(", ");
+}
+
+/**
+ * The article's hero image: a <picture> offering each format (WebP first), its size set so
+ * the page keeps its place while it loads, its caption and credit below.
+ * @param {Article["hero_image"]} image
+ */
+function heroImage(image) {
+  if (!image || !("src" in image)) return []; // (the spec's null is an empty object to TypeScript)
+  const sizes = "(max-width: 60rem) 100vw, 60rem";
+  const sources = (image.sources ?? []).map((source) =>
+    element("source", { type: source.type ?? "", srcset: fromApi(source.srcset ?? ""), sizes }),
+  );
+  const img = element("img", {
+    src: `${API}${image.src}`,
+    width: String(image.width),
+    height: String(image.height),
+    alt: image.decorative ? "" : (image.alt ?? ""),
+  });
+  const words = [image.caption, image.credit].filter(Boolean).join(" ");
+  const caption = words ? [element("figcaption", {}, [words])] : [];
+  return [element("figure", { class: "hero" }, [element("picture", {}, [...sources, img]), ...caption])];
+}
+
 /** @param {Article} article @param {string} visitor */
 export function render(article, visitor) {
   const main = /** @type {HTMLElement} */ (document.getElementById("article"));
@@ -184,6 +214,7 @@ export function render(article, visitor) {
     element("article", { "data-variant": assignment?.variant ?? "" }, [
       element("h1", {}, [article.title ?? ""]),
       element("p", { class: "summary" }, [article.summary ?? ""]),
+      ...heroImage(article.hero_image),
       sanitised(article.intro_html),
       ...sections.map((section) => renderSection(section, article, convert)),
       ...(shown.has("call_to_action") || !article.call_to_action ? [] : [callToAction(article.call_to_action, convert)]),

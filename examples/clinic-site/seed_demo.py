@@ -7,9 +7,12 @@ key, left to expire ten minutes after), so running it again and again leaves no 
     .venv/bin/python examples/clinic-site/seed_demo.py   (after `flask seed`; `make demo` runs it)
 """
 
+import io
 import os
 import sys
 from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
@@ -27,6 +30,21 @@ CLINICS = {
     "clinic-austin": ("Renova Clinic Austin", "512-555-0100", "https://austin.example/book", "Austin"),
     "clinic-denver": ("Renova Clinic Denver", "303-555-0199", "https://denver.example/book", "Denver"),
 }
+# Each clinic's hero image: its name on its colours (made here, so the demo needs no photo).
+COLOURS = {"clinic-austin": ((14, 116, 144), (165, 243, 252)), "clinic-denver": ((91, 33, 182), (221, 214, 254))}
+
+
+def hero_image(key: str) -> bytes:
+    """A 1600 x 900 banner: a gradient in the clinic's colours, with its name."""
+    (r1, g1, b1), (r2, g2, b2) = COLOURS[key]
+    image = Image.linear_gradient("L").rotate(90).resize((1600, 900))
+    banner = Image.merge(
+        "RGB", [image.point(lambda v, a=a, b=b: a + (b - a) * v // 255) for a, b in ((r1, r2), (g1, g2), (b1, b2))]
+    )
+    ImageDraw.Draw(banner).text((80, 380), CLINICS[key][0], fill="white", font=ImageFont.load_default(size=96))
+    out = io.BytesIO()
+    banner.save(out, "PNG")
+    return out.getvalue()
 
 
 BOOKING_OVERLAY = {
@@ -96,10 +114,14 @@ def seed(client, admin: dict[str, str], reviewer: dict[str, str], origin: str) -
         else:
             call("post", "/v1/manage/sites", (201,), json=site)
     article = next(a for a in call("get", "/v1/manage/articles", (200,)).json if a["slug"] == SLUG)
-    for site in sites(origin):  # each clinic's own booking link in the call to action, reviewed
+    for site in sites(origin):  # each clinic's own booking link and hero image, reviewed
+        banner = {"file": (io.BytesIO(hero_image(site["key"])), f"{site['key']}.png")}
+        asset = call("post", "/v1/manage/assets", (200, 201), data=banner, content_type="multipart/form-data")
+        hero = {"asset": asset.json["id"], "alt": f"{site['name']}, in white on the clinic's colours."}
+        site_overlay = {"fields": {**BOOKING_OVERLAY["fields"], "hero_image": hero}}
         overlay = f"/v1/manage/sites/{site['key']}/overlays/{article['id']}"
-        if call("get", overlay, (200,)).json.get("fields") != BOOKING_OVERLAY["fields"]:
-            call("put", overlay, (200,), json=BOOKING_OVERLAY)
+        if call("get", overlay, (200,)).json.get("fields") != site_overlay["fields"]:
+            call("put", overlay, (200,), json=site_overlay)
             approve(call("post", f"{overlay}/reviews", (201,), json={"note": "Booking link"}).json["id"])
             call("post", f"{overlay}/publish", (200,))
     if call("get", "/v1/manage/experiments/headline-and-cta", (200, 404)).status_code == 404:

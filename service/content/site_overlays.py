@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from service.content.audit import Actor
 from service.content.diff import diff_overlays
 from service.content.editing import ArticleConflict
+from service.content.image_references import check_assets_exist
 from service.content.mapping import draft_document
 from service.content.overlay import check_overlay
 from service.content.placeholders import MissingVariables
@@ -88,8 +89,9 @@ def latest_overlay(session: Session, site: Site, article_id: int) -> dict[str, A
 
 def _check_fits(session: Session, site: Site, article: Article, overlay: dict[str, Any]) -> None:
     """The overlay must fit the article's draft, and the site have every variable it needs to
-    show the published article with it."""
+    show the published article with it; the images it shows must be in the library."""
     check_overlay(draft_document(article), overlay)
+    check_assets_exist(session, overlay.get("fields", {}))
     published = article.published_revision
     if published is not None:
         lacking = (
