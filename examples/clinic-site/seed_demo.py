@@ -31,7 +31,10 @@ CLINICS = {
     "clinic-denver": ("Renova Clinic Denver", "303-555-0199", "https://denver.example/book", "Denver"),
 }
 # Each clinic's hero image: its name on its colours (made here, so the demo needs no photo).
-COLOURS = {"clinic-austin": ((14, 116, 144), (165, 243, 252)), "clinic-denver": ((91, 33, 182), (221, 214, 254))}
+COLOURS = {
+    "clinic-austin": ((14, 116, 144), (165, 243, 252)),
+    "clinic-denver": ((91, 33, 182), (221, 214, 254)),
+}
 
 
 def hero_image(key: str) -> bytes:
@@ -39,9 +42,12 @@ def hero_image(key: str) -> bytes:
     (r1, g1, b1), (r2, g2, b2) = COLOURS[key]
     image = Image.linear_gradient("L").rotate(90).resize((1600, 900))
     banner = Image.merge(
-        "RGB", [image.point(lambda v, a=a, b=b: a + (b - a) * v // 255) for a, b in ((r1, r2), (g1, g2), (b1, b2))]
+        "RGB",
+        [image.point(lambda v, a=a, b=b: a + (b - a) * v // 255) for a, b in ((r1, r2), (g1, g2), (b1, b2))],
     )
-    ImageDraw.Draw(banner).text((80, 380), CLINICS[key][0], fill="white", font=ImageFont.load_default(size=96))
+    ImageDraw.Draw(banner).text(
+        (80, 380), CLINICS[key][0], fill="white", font=ImageFont.load_default(size=96)
+    )
     out = io.BytesIO()
     banner.save(out, "PNG")
     return out.getvalue()
