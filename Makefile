@@ -47,7 +47,7 @@ migrate: install-runtime
 	$(BIN)/flask db upgrade
 
 seed: migrate
-	$(BIN)/flask seed
+	$(BIN)/flask seed seed/article.json seed/examples/*.json
 
 run: seed
 	$(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
