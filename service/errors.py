@@ -20,6 +20,8 @@ from service.content.guardrails.gate import ClaimsBlocked
 from service.content.images import ImageTooLarge, UnreadableImage, UnsupportedImage
 from service.content.keys import KeyConflict
 from service.content.loading import DuplicateArticles
+from service.content.people import PersonNotFound
+from service.content.people_editing import PersonConflict
 from service.content.placeholders import MissingVariables
 from service.content.planning import PlanTooLong
 from service.content.releases import ReleaseConflict
@@ -226,6 +228,8 @@ def register_domain_errors(app: Flask) -> None:
     app.register_error_handler(OverlayNotFound, _problem_for(404))
     app.register_error_handler(AssetNotFound, _problem_for(404))
     app.register_error_handler(AssetInUse, _problem_for(409))
+    app.register_error_handler(PersonNotFound, _problem_for(404))
+    app.register_error_handler(PersonConflict, _problem_for(409))
     app.register_error_handler(UnsupportedImage, _problem_for(415))
     app.register_error_handler(ImageTooLarge, _problem_for(413))
     app.register_error_handler(UnreadableImage, _problem_for(422))

@@ -16,6 +16,7 @@ from service.api import (
     keys,
     media,
     metrics,
+    people,
     releases,
     reviews,
     reviews_due,
@@ -55,6 +56,7 @@ def register_blueprints(app: Flask, api: Api) -> None:
     api.register_blueprint(webhooks.blp)
     api.register_blueprint(sites.blp)  # (site_overlays' routes included)
     api.register_blueprint(assets.blp)
+    api.register_blueprint(people.blp)
     api.register_blueprint(experiments.blp)
     api.register_blueprint(events.blp)
     api.register_blueprint(health.blp)

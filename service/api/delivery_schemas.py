@@ -7,6 +7,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields
 
+from service.api.people import PersonInputSchema
 from service.config import SEED_PATH
 from service.content.document import (
     SLUG_PATTERN,
@@ -86,6 +87,14 @@ def _image(description: str) -> fields.Nested:
     return fields.Nested(DeliveredImageSchema, allow_none=True, metadata={"description": description})
 
 
+@sent_in_full
+class DeliveredPersonSchema(PersonInputSchema):
+    """A person the article names (as an author or its medical reviewer), as their record is now."""
+
+    bio_html = _html()
+    photo = fields.Nested(DeliveredImageSchema, allow_none=True)
+
+
 class PublishedMetadataSchema(ma.Schema):
     id = fields.Integer(metadata={"description": "The article's id."})
     revision = fields.Integer(
@@ -119,6 +128,10 @@ class DeliveredArticleSchema(PublishedMetadataSchema, ArticleDocumentSchema):
     faqs = fields.List(fields.Nested(DeliveredFaqSchema))
     hero_image = _image("The image at the top of the page.")
     social_image = _image("The image a share on social media shows (og:image); the hero image if none.")
+    people = fields.List(
+        fields.Nested(DeliveredPersonSchema),
+        metadata={"description": "Each person `authors` and `medical_reviewer` name, authors first."},
+    )
 
 
 class SiteDeliveredArticleSchema(DeliveredArticleSchema):

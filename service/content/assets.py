@@ -22,6 +22,7 @@ from service.models import (
     Blob,
     Experiment,
     OverlayVersion,
+    Person,
     Rendition,
     Revision,
     SiteOverlay,
@@ -35,7 +36,7 @@ class AssetNotFound(LookupError):
 
 
 class AssetInUse(Exception):
-    """An article's draft, one of its revisions, or an overlay shows the asset."""
+    """An article's draft, one of its revisions, an overlay or a person's photo shows the asset."""
 
 
 class Storage(Protocol):
@@ -150,22 +151,24 @@ def delete_asset(session: Session, storage: Storage, asset: Asset, *, by: Actor)
     by.record(session, "asset.deleted", asset=asset.id)
 
 
-def assets_in_use(session: Session) -> dict[int, set[int]]:
-    """Each asset something shows, and the articles showing it: in a draft, in any revision
-    (a restore brings it back), or in a site's or a variant's overlay of it."""
-    users: dict[int, set[int]] = {}
-    sources: list[Any] = [
-        select(Article.id, Article.hero_image, Article.social_image),
-        select(Revision.article_id, Revision.document),
-        select(SiteOverlay.article_id, SiteOverlay.overlay),
-        select(SiteOverlay.article_id, OverlayVersion.overlay).join(SiteOverlay),
-        select(Experiment.article_id, Variant.overlay).join(Experiment),
-        select(Experiment.article_id, VariantsVersion.document).join(Experiment),
+def assets_in_use(session: Session) -> dict[int, set[str]]:
+    """Each asset something shows, and what shows it ("article 3", "person dr-chen"): an
+    article's draft, any of its revisions (a restore brings it back), a site's or a variant's
+    overlay of it, or a person's record."""
+    users: dict[int, set[str]] = {}
+    sources: list[tuple[str, Any]] = [
+        ("article", select(Article.id, Article.hero_image, Article.social_image)),
+        ("article", select(Revision.article_id, Revision.document)),
+        ("article", select(SiteOverlay.article_id, SiteOverlay.overlay)),
+        ("article", select(SiteOverlay.article_id, OverlayVersion.overlay).join(SiteOverlay)),
+        ("article", select(Experiment.article_id, Variant.overlay).join(Experiment)),
+        ("article", select(Experiment.article_id, VariantsVersion.document).join(Experiment)),
+        ("person", select(Person.key, Person.photo)),
     ]
-    for query in sources:
-        for article_id, *documents in session.execute(query):
+    for kind, query in sources:
+        for user, *documents in session.execute(query):
             for asset_id in _asset_ids(documents):
-                users.setdefault(asset_id, set()).add(article_id)
+                users.setdefault(asset_id, set()).add(f"{kind} {user}")
     return users
 
 

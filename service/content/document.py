@@ -21,6 +21,7 @@ from service.models import Benefit, Condition, Faq, Section
 from service.models.lengths import KEY_LENGTH, LOCALE_LENGTH, SLUG_LENGTH, TAG_LENGTH, TITLE_LENGTH
 
 URL_LENGTH = 2000  # what every browser and CDN handles
+MAX_AUTHORS = 10
 SLUG_REGEX = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 SLUG_PATTERN = Pattern(f"^{SLUG_REGEX}$", error="Use lowercase letters, digits and single hyphens.")
 LOCALE_PATTERN = Pattern(
@@ -187,6 +188,18 @@ class ArticleDocumentSchema(ma.Schema):
     )
     reviewed_at = fields.Date(load_default=None, allow_none=True)
     references = _children(ReferenceSchema)
+    authors = fields.List(
+        fields.String(validate=[validate.Length(max=KEY_LENGTH), SLUG_PATTERN]),
+        load_default=list,
+        validate=validate.Length(max=MAX_AUTHORS),
+        metadata={"description": "Who wrote it: keys of people (/v1/manage/people), in byline order."},
+    )
+    medical_reviewer = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=[validate.Length(max=KEY_LENGTH), SLUG_PATTERN],
+        metadata={"description": "The clinician who reviewed it: a person's key (with reviewed_at)."},
+    )
     hero_image = image_field("The image at the top of the page.")
     social_image = image_field(
         "The image a share on social media shows (Open Graph); the hero image if none."

@@ -77,6 +77,8 @@ class ArticleDocument(TypedDict):
     references: list[ReferenceDocument]
     hero_image: ImageDocument | None
     social_image: ImageDocument | None
+    authors: list[str]
+    medical_reviewer: str | None
     sections: list[SectionDocument]
     conditions: list[ConditionDocument]
     benefits: list[BenefitDocument]

@@ -19,6 +19,7 @@ from service.content.document_types import ArticleDocument
 from service.content.errors import InvalidDocument
 from service.content.image_references import check_assets_exist
 from service.content.mapping import draft_document, write_draft
+from service.content.people import check_people_exist
 from service.content.review_state import draft_changed
 from service.content.webhooks import announce
 from service.models import Article, ArticleStatus, Revision, WebhookEvent
@@ -115,9 +116,11 @@ def ensure_identity_free(session: Session, document: ArticleDocument, article_id
 
 
 def check_storable(session: Session, document: ArticleDocument, article_id: int | None) -> None:
-    """What a document names must be free or exist: its slug and locale, its images' assets."""
+    """What a document names must be free or exist: its slug and locale, its images' assets,
+    its people."""
     ensure_identity_free(session, document, article_id)
     check_assets_exist(session, document)
+    check_people_exist(session, document)
 
 
 def save_draft(session: Session, article: Article, document: ArticleDocument, *, by: Actor) -> list[int]:

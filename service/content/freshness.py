@@ -39,6 +39,7 @@ from service.models import (
     Article,
     DeliveryGeneration,
     Experiment,
+    Person,
     Revision,
     RevisionTag,
     Site,
@@ -47,7 +48,9 @@ from service.models import (
 )
 
 # Models whose every change reaches delivery.
-DELIVERED: frozenset[type] = frozenset({Revision, RevisionTag, Site, SiteOverlay, Experiment, Variant})
+DELIVERED: frozenset[type] = frozenset(
+    {Revision, RevisionTag, Site, SiteOverlay, Experiment, Variant, Person}
+)
 # Models of which only deleting a row, or changing one of these attributes, reaches delivery:
 # an article's draft edits (and its version claim) do not, the choice of its published revision does.
 PARTLY_DELIVERED: dict[type, tuple[str, ...]] = {Article: ("published_revision", "published_revision_id")}

@@ -71,8 +71,13 @@ def image_field(description: str) -> fields.Nested:
 
 def check_assets_exist(session: Session, document: dict[str, Any]) -> None:
     """Every image of a document names an asset of the library (422 naming the field)."""
-    named = {name: document[name]["asset"] for name in IMAGE_FIELDS if document.get(name)}
-    known = set(session.scalars(select(Asset.id).where(Asset.id.in_(named.values()))))
+    check_image_assets(session, {name: document.get(name) for name in IMAGE_FIELDS})
+
+
+def check_image_assets(session: Session, images: dict[str, dict[str, Any] | None]) -> None:
+    """Each image (by field name; none: no image) names an asset of the library."""
+    named = {name: image["asset"] for name, image in images.items() if image}
+    known = set(session.scalars(select(Asset.id).where(Asset.id.in_(named.values())))) if named else set()
     missing = {
         f"{name}.asset": [f"There is no asset {asset}."]
         for name, asset in named.items()

@@ -22,7 +22,6 @@ from service.content.guardrails.gate import (
     gate_for,
     override_findings,
 )
-from service.content.image_references import check_assets_exist
 from service.content.mapping import document_from_article, draft_document, write_draft
 from service.content.publishing import freeze_revision
 from service.content.review_state import draft_changed
@@ -94,7 +93,7 @@ def upsert_article(
         article = Article()
         session.add(article)
     elif republish or document_from_article(article) != document:
-        check_assets_exist(session, document)
+        check_storable(session, document, article.id)
         claim(session, article, article.version)
     changed = write_draft(article, document)
     session.flush()

@@ -39,6 +39,8 @@ ARTICLE_COLUMNS = (
     "references",
     "hero_image",
     "social_image",
+    "authors",
+    "medical_reviewer",
 )
 # Nested document objects stored as prefixed columns: seo.title is Article.seo_title.
 ARTICLE_GROUPS = {"seo": ("seo_", SeoSchema), "call_to_action": ("cta_", CallToActionSchema)}

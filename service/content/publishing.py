@@ -27,6 +27,7 @@ from service.content.guardrails.gate import Gate, gate_for
 from service.content.image_references import with_image_sources
 from service.content.mapping import draft_document
 from service.content.markdown import with_html
+from service.content.people import with_people
 from service.content.placeholders import placeholders_in
 from service.content.reviews import STRICT, ReviewPolicy, approval_for
 from service.content.sites import check_sites_cover
@@ -95,7 +96,7 @@ def freeze_revision(
     passage = gate(article, document) if gate is not None else None
     last = session.scalar(select(func.max(Revision.number)).where(Revision.article_id == article.id))
     number = (last or 0) + 1
-    body, etag = delivery_body(article.id, number, published_at, with_image_sources(session, document))
+    body, etag = delivery_body(article.id, number, published_at, expanded(session, document))
     revision = Revision(
         article_id=article.id,
         number=number,
@@ -125,7 +126,21 @@ def freeze_revision(
 
 def preview_body(session: Session, article: Article) -> tuple[str, str]:
     """The draft exactly as delivery would send it once published."""
-    return delivery_body(article.id, None, None, with_image_sources(session, draft_document(article)))
+    return delivery_body(article.id, None, None, expanded(session, draft_document(article)))
+
+
+def expanded(session: Session, document: dict[str, Any]) -> dict[str, Any]:
+    """What delivery adds to a document from other records: the people it names, and where
+    to load its images from."""
+    return with_image_sources(session, with_people(session, document))
+
+
+def refresh_body(session: Session, revision: Revision) -> None:
+    """Write a published revision's body and ETag again, from its document as it is now
+    expanded (a person it names changed)."""
+    revision.body, revision.etag = delivery_body(
+        revision.article_id, revision.number, revision.published_at, expanded(session, revision.document)
+    )
 
 
 def publish_article(

@@ -39,7 +39,13 @@ def structured_data(
     images = [document[name] for name in ("social_image", "hero_image") if document.get(name)]
     if images and "src" in images[0]:
         page["image"] = urljoin(api_root, images[0]["src"])
-    if document.get("reviewed_by"):
+    people = {person["key"]: person for person in document.get("people", [])}
+    authors = [_person(people[key]) for key in document.get("authors", []) if key in people]
+    if authors:
+        page["author"] = authors
+    if document.get("medical_reviewer") in people:
+        page["reviewedBy"] = _person(people[document["medical_reviewer"]])
+    elif document.get("reviewed_by"):
         page["reviewedBy"] = {"@type": "Person", "name": document["reviewed_by"]}
     faq = {
         "@type": "FAQPage",
@@ -57,6 +63,16 @@ def structured_data(
         faq |= {"@id": f"{url}#faq", "url": url}
     graph = [page, faq] if document["faqs"] else [page]
     return {"@context": "https://schema.org", "@graph": graph}
+
+
+def _person(person: dict[str, Any]) -> dict[str, Any]:
+    """A person as schema.org says it: credentials as honorificSuffix ("MD, FAAPMR")."""
+    said = {
+        "honorificSuffix": person["credentials"],
+        "jobTitle": person["specialty"],
+        "url": person["profile_url"],
+    }
+    return {"@type": "Person", "name": person["name"], **{k: v for k, v in said.items() if v}}
 
 
 def _clinic(site: Site) -> dict[str, Any]:

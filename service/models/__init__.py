@@ -17,6 +17,7 @@ from service.models.base import Base
 from service.models.experiment import Event, EventKind, Experiment, ExperimentStatus, Variant, VariantsVersion
 from service.models.freshness import DeliveryGeneration
 from service.models.guardrails import FindingOverride
+from service.models.person import Person
 from service.models.release import Release, ReleaseStatus
 from service.models.review import Review, ReviewComment, ReviewStatus
 from service.models.schedule import Schedule, ScheduleAction
@@ -43,6 +44,7 @@ __all__ = [
     "Faq",
     "FindingOverride",
     "OverlayVersion",
+    "Person",
     "Release",
     "ReleaseStatus",
     "Rendition",

@@ -69,6 +69,9 @@ class Article(Base):
     # Images of the media library, with their alt text and credits (content.image_references).
     hero_image: Mapped[dict[str, Any] | None]
     social_image: Mapped[dict[str, Any] | None]
+    # People by key (content.people): who wrote it, and the clinician who reviewed it.
+    authors: Mapped[list[str]] = mapped_column(default=list)
+    medical_reviewer: Mapped[str | None] = mapped_column(String(KEY_LENGTH))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # Moved on by every change, and checked in the WHERE clause of the UPDATE that claims

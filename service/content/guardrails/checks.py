@@ -144,6 +144,16 @@ def _as_date(value: Any) -> date | None:
     return date.fromisoformat(value)
 
 
+def _reviewer(document: dict[str, Any]) -> str:
+    """Who reviewed it, with their credentials: the person it names (their record, in the
+    document as delivery expands it), or the free text of reviewed_by."""
+    named = document.get("medical_reviewer")
+    for person in document.get("people", []):
+        if person["key"] == named:
+            return ", ".join(filter(None, [person["name"], person["credentials"]]))
+    return (document.get("reviewed_by") or "").strip()
+
+
 def check_safeguards(
     rules: RuleSet, document: dict[str, Any], today: date, max_age_days: int
 ) -> list[Finding]:
@@ -152,7 +162,7 @@ def check_safeguards(
     missing: list[tuple[str, str, str]] = []  # (rule, path, text)
     if not (document.get("medical_disclaimer") or "").strip():
         missing.append(("disclaimer-missing", "medical_disclaimer", ""))
-    reviewer = (document.get("reviewed_by") or "").strip()
+    reviewer = _reviewer(document)
     if not reviewer:
         missing.append(("reviewer-missing", "reviewed_by", ""))
     elif not CREDENTIALS.search(reviewer):

@@ -13,6 +13,7 @@ from service.content.errors import InvalidDocument
 from service.content.guardrails.checks import Finding, check_document
 from service.content.guardrails.policy import current_policy
 from service.content.overlay import apply_overlay
+from service.content.people import with_people
 from service.content.placeholders import MissingVariables
 from service.content.sites import list_sites, overlays_of, site_document
 from service.models import Experiment, ExperimentStatus
@@ -64,7 +65,9 @@ def _renderings(
 def findings_for(
     session: Session, article_id: int | None, document: dict[str, Any], today: date | None = None
 ) -> list[Finding]:
-    """Every finding on the document and its renderings, under the rules in force."""
+    """Every finding on the document and its renderings, under the rules in force (the people
+    it names as their records say: a reviewer's credentials)."""
+    document = with_people(session, document)
     policy = current_policy()
     rules, today = policy.rules, today or utcnow().date()
     found = check_document(rules, document, today, policy.review_max_age_days)
