@@ -12,7 +12,7 @@ from service.extensions import db
 from service.models import DeliveryGeneration, Release
 from service.models.base import utcnow
 from tests.conftest import REVIEWS
-from tests.experiment_factories import EXPERIMENTS, experiment
+from tests.experiment_factories import EXPERIMENTS, SITE, experiment
 
 RELEASES = "/v1/manage/releases"
 SITES = "/v1/manage/sites"
@@ -164,3 +164,78 @@ def test_a_release_names_what_exists_and_is_cancelled_while_pending(client, publ
     release = client.post(RELEASES, json={"name": "x", "items": items(prepared)}, headers=publisher).json
     assert client.delete(f"{RELEASES}/{release['id']}", headers=publisher).status_code == 204
     assert client.get(f"{RELEASES}/{release['id']}", headers=publisher).status_code == 404
+
+
+def test_a_release_with_blocking_findings_publishes_nothing_and_names_them_item_by_item(
+    app, client, admin, editor, publisher, reviewer, live_article, approve, approve_variants
+):
+    promise = {"promise": "Lasting relief"}
+    client.post(SITES, json={**DENVER, "variables": promise}, headers=admin)
+    client.put(f"{SITES}/clinic-austin", json={**SITE, "variables": promise}, headers=admin)
+    url = f"/v1/manage/articles/{live_article}"
+    client.patch(
+        url, json={"title": "Stem cells and back pain, reviewed"}, headers={**editor, "If-Match": "*"}
+    )
+    reviews = [approve(url, headers=editor)["id"]]
+    for site in ("clinic-austin", "clinic-denver"):
+        overlay = f"{SITES}/{site}/overlays/{live_article}"
+        client.put(overlay, json={"fields": {"summary": f"{{{{site.promise}}}} at {site}."}}, headers=admin)
+        submitted = client.post(f"{overlay}/reviews", json={}, headers=admin).json
+        assert (
+            client.post(f"{REVIEWS}/{submitted['id']}/approve", json={}, headers=reviewer).status_code == 200
+        )
+        reviews.append(submitted["id"])
+    client.post(EXPERIMENTS, json=experiment(live_article), headers=publisher)
+    approve_variants("cta-heading")
+    # After the reviews, the sites' promise changes: both overlays now print a guarantee.
+    for site in (SITE, DENVER):
+        changed = client.put(
+            f"{SITES}/{site['key']}",
+            json={**site, "variables": {"promise": "Guaranteed relief"}},
+            headers=admin,
+        )
+        assert changed.status_code == 200
+    release = client.post(
+        RELEASES, json={"name": "December", "items": items(reviews)}, headers=publisher
+    ).json
+    before = generation(app)
+
+    refused = client.post(f"{RELEASES}/{release['id']}/publish", headers=publisher)
+
+    assert refused.status_code == 409 and refused.content_type == "application/problem+json"
+    assert "items[1] (1), items[2] (1)" in refused.json["detail"]
+    blocked = {
+        item["index"]: [(f["rule"], f["path"], f["source"]["site"]) for f in item["findings"]]
+        for item in refused.json["items"]
+    }
+    assert blocked == {
+        1: [("guarantee", "summary", "clinic-austin")],
+        2: [("guarantee", "summary", "clinic-denver")],
+    }
+    assert [item["item"] for item in refused.json["items"]] == [
+        {"review": reviews[1]},
+        {"review": reviews[2]},
+    ]
+    assert generation(app) == before  # nothing published: not even the article or the start
+    assert client.get(f"/v1/articles/{SLUG}").json["title"] != "Stem cells and back pain, reviewed"
+    assert (
+        client.get(f"/v1/sites/clinic-denver/articles/{SLUG}").json["summary"]
+        != "Guaranteed relief at clinic-denver."
+    )
+    assert client.get(f"{EXPERIMENTS}/cta-heading", headers=publisher).json["status"] == "draft"
+    assert client.get(f"{RELEASES}/{release['id']}", headers=publisher).json["status"] == "pending"
+
+    etag = client.get(url, headers=reviewer).headers["ETag"]
+    reason = {"reason": "The clinics' promise was cleared by counsel."}
+    assert (
+        client.post(
+            f"{url}/findings/override", json=reason, headers={**reviewer, "If-Match": etag}
+        ).status_code
+        == 201
+    )
+    published = client.post(f"{RELEASES}/{release['id']}/publish", headers=publisher)
+    assert published.status_code == 200 and generation(app) == before + 1
+    assert (
+        client.get(f"/v1/sites/clinic-denver/articles/{SLUG}").json["summary"]
+        == "Guaranteed relief at clinic-denver."
+    )
