@@ -26,26 +26,38 @@ def generation(app):
 
 
 @pytest.fixture
-def prepared(client, admin, editor, publisher, reviewer, live_article, approve, approve_variants):
-    """An approved new version of the live article, approved overlays for two sites, and an
-    approved experiment: the reviews' ids, and the experiment's key."""
-    client.post(SITES, json=DENVER, headers=admin)
-    url = f"/v1/manage/articles/{live_article}"
-    client.patch(
-        url, json={"title": "Stem cells and back pain, reviewed"}, headers={**editor, "If-Match": "*"}
-    )
-    reviews = [approve(url, headers=editor)["id"]]
-    for site in ("clinic-austin", "clinic-denver"):
-        overlay = f"{SITES}/{site}/overlays/{live_article}"
-        client.put(overlay, json={"fields": {"summary": f"At {site}."}}, headers=admin)
-        submitted = client.post(f"{overlay}/reviews", json={}, headers=admin).json
-        assert (
-            client.post(f"{REVIEWS}/{submitted['id']}/approve", json={}, headers=reviewer).status_code == 200
+def prepare(client, admin, editor, publisher, reviewer, live_article, approve, approve_variants):
+    """Make an approved new version of the live article, approved overlays for two sites (each
+    overlay's summary `summary(site)`; the sites' `variables` given), and an approved
+    experiment: the reviews' ids."""
+
+    def make(summary=lambda site: f"At {site}.", variables=None):
+        client.post(SITES, json={**DENVER, "variables": variables or {}}, headers=admin)
+        if variables:
+            client.put(f"{SITES}/clinic-austin", json={**SITE, "variables": variables}, headers=admin)
+        url = f"/v1/manage/articles/{live_article}"
+        client.patch(
+            url, json={"title": "Stem cells and back pain, reviewed"}, headers={**editor, "If-Match": "*"}
         )
-        reviews.append(submitted["id"])
-    client.post(EXPERIMENTS, json=experiment(live_article), headers=publisher)
-    approve_variants("cta-heading")
-    return reviews
+        reviews = [approve(url, headers=editor)["id"]]
+        for site in ("clinic-austin", "clinic-denver"):
+            overlay = f"{SITES}/{site}/overlays/{live_article}"
+            client.put(overlay, json={"fields": {"summary": summary(site)}}, headers=admin)
+            submitted = client.post(f"{overlay}/reviews", json={}, headers=admin).json
+            approved = client.post(f"{REVIEWS}/{submitted['id']}/approve", json={}, headers=reviewer)
+            assert approved.status_code == 200
+            reviews.append(submitted["id"])
+        client.post(EXPERIMENTS, json=experiment(live_article), headers=publisher)
+        approve_variants("cta-heading")
+        return reviews
+
+    return make
+
+
+@pytest.fixture
+def prepared(prepare):
+    """What prepare makes, as it makes it by default."""
+    return prepare()
 
 
 def items(reviews):
@@ -167,26 +179,10 @@ def test_a_release_names_what_exists_and_is_cancelled_while_pending(client, publ
 
 
 def test_a_release_with_blocking_findings_publishes_nothing_and_names_them_item_by_item(
-    app, client, admin, editor, publisher, reviewer, live_article, approve, approve_variants
+    app, client, admin, publisher, reviewer, live_article, prepare
 ):
-    promise = {"promise": "Lasting relief"}
-    client.post(SITES, json={**DENVER, "variables": promise}, headers=admin)
-    client.put(f"{SITES}/clinic-austin", json={**SITE, "variables": promise}, headers=admin)
+    reviews = prepare(lambda site: f"{{{{site.promise}}}} at {site}.", {"promise": "Lasting relief"})
     url = f"/v1/manage/articles/{live_article}"
-    client.patch(
-        url, json={"title": "Stem cells and back pain, reviewed"}, headers={**editor, "If-Match": "*"}
-    )
-    reviews = [approve(url, headers=editor)["id"]]
-    for site in ("clinic-austin", "clinic-denver"):
-        overlay = f"{SITES}/{site}/overlays/{live_article}"
-        client.put(overlay, json={"fields": {"summary": f"{{{{site.promise}}}} at {site}."}}, headers=admin)
-        submitted = client.post(f"{overlay}/reviews", json={}, headers=admin).json
-        assert (
-            client.post(f"{REVIEWS}/{submitted['id']}/approve", json={}, headers=reviewer).status_code == 200
-        )
-        reviews.append(submitted["id"])
-    client.post(EXPERIMENTS, json=experiment(live_article), headers=publisher)
-    approve_variants("cta-heading")
     # After the reviews, the sites' promise changes: both overlays now print a guarantee.
     for site in (SITE, DENVER):
         changed = client.put(
