@@ -141,17 +141,23 @@ def test_a_release_at_a_time_is_published_by_the_schedule_runner(app, client, ru
     assert runner.invoke(args=["apply-schedules"]).output == ""
 
 
-def test_a_scheduled_release_that_fails_is_marked_failed_and_says_why(
-    app, client, runner, publisher, prepared
-):
-    client.post(f"{EXPERIMENTS}/cta-heading/start", headers=publisher)  # started already: "start" fails
+def due_release(app, client, publisher, reviews):
+    """A release of the reviews and the experiment's start, at a time now past: the runner's."""
     at = (utcnow() + timedelta(hours=1)).isoformat()
     release = client.post(
-        RELEASES, json={"name": "Later", "items": items(prepared), "at": at}, headers=publisher
+        RELEASES, json={"name": "Later", "items": items(reviews), "at": at}, headers=publisher
     ).json
     with app.app_context():
         db.session.execute(update(Release).values(at=utcnow() - timedelta(seconds=1)))
         db.session.commit()
+    return release
+
+
+def test_a_scheduled_release_that_fails_is_marked_failed_and_says_why(
+    app, client, runner, publisher, prepared
+):
+    client.post(f"{EXPERIMENTS}/cta-heading/start", headers=publisher)  # started already: "start" fails
+    release = due_release(app, client, publisher, prepared)
 
     runner.invoke(args=["apply-schedules"])
 
@@ -178,12 +184,10 @@ def test_a_release_names_what_exists_and_is_cancelled_while_pending(client, publ
     assert client.get(f"{RELEASES}/{release['id']}", headers=publisher).status_code == 404
 
 
-def test_a_release_with_blocking_findings_publishes_nothing_and_names_them_item_by_item(
-    app, client, admin, publisher, reviewer, live_article, prepare
-):
+def promises_turned_guarantees(client, admin, prepare):
+    """What prepare makes, both overlays printing the site's {{site.promise}}, approved as
+    "Lasting relief"; then both sites' promise becomes a guarantee. The reviews' ids."""
     reviews = prepare(lambda site: f"{{{{site.promise}}}} at {site}.", {"promise": "Lasting relief"})
-    url = f"/v1/manage/articles/{live_article}"
-    # After the reviews, the sites' promise changes: both overlays now print a guarantee.
     for site in (SITE, DENVER):
         changed = client.put(
             f"{SITES}/{site['key']}",
@@ -191,6 +195,14 @@ def test_a_release_with_blocking_findings_publishes_nothing_and_names_them_item_
             headers=admin,
         )
         assert changed.status_code == 200
+    return reviews
+
+
+def test_a_release_with_blocking_findings_publishes_nothing_and_names_them_item_by_item(
+    app, client, admin, publisher, reviewer, live_article, prepare
+):
+    reviews = promises_turned_guarantees(client, admin, prepare)
+    url = f"/v1/manage/articles/{live_article}"
     release = client.post(
         RELEASES, json={"name": "December", "items": items(reviews)}, headers=publisher
     ).json
@@ -235,3 +247,20 @@ def test_a_release_with_blocking_findings_publishes_nothing_and_names_them_item_
         client.get(f"/v1/sites/clinic-denver/articles/{SLUG}").json["summary"]
         == "Guaranteed relief at clinic-denver."
     )
+
+
+def test_a_scheduled_release_with_blocking_findings_fails_and_names_the_items(
+    app, client, runner, admin, publisher, prepare
+):
+    reviews = promises_turned_guarantees(client, admin, prepare)
+    release = due_release(app, client, publisher, reviews)
+
+    runner.invoke(args=["apply-schedules"])
+
+    failed = client.get(f"{RELEASES}/{release['id']}", headers=publisher).json
+    assert failed["status"] == "failed"
+    assert "blocking findings stand on items[1] (1), items[2] (1)" in failed["outcome"]
+    summary = client.get(f"/v1/sites/clinic-denver/articles/{SLUG}").json["summary"]
+    assert summary != "Guaranteed relief at clinic-denver."
+    assert client.get(f"/v1/articles/{SLUG}").json["title"] != "Stem cells and back pain, reviewed"
+    assert client.get(f"{EXPERIMENTS}/cta-heading", headers=publisher).json["status"] == "draft"
