@@ -24,7 +24,7 @@ from service.content.people import PersonNotFound
 from service.content.people_editing import PersonConflict
 from service.content.placeholders import MissingVariables
 from service.content.planning import PlanTooLong
-from service.content.releases import ReleaseConflict
+from service.content.releases import ReleaseBlocked, ReleaseConflict
 from service.content.reviews import ReviewRefused
 from service.content.scheduling import ScheduleConflict
 from service.content.site_overlays import OverlayNotFound
@@ -48,6 +48,23 @@ class FieldErrorSchema(ma.Schema):
     message = ma.fields.String()
 
 
+class FindingSourceSchema(ma.Schema):
+    """Which rendering a finding comes from; all null: the article as written."""
+
+    site = ma.fields.String(allow_none=True, metadata={"example": "clinic-austin"})
+    overlay_version = ma.fields.Integer(
+        allow_none=True, metadata={"description": "The site overlay's version rendered, if it has one."}
+    )
+    experiment = ma.fields.String(allow_none=True, metadata={"example": "cta-heading"})
+    variant = ma.fields.String(allow_none=True, metadata={"example": "heading"})
+    pending = ma.fields.Boolean(
+        metadata={
+            "description": "From a site overlay version saved but not yet published: it gates that "
+            "overlay's submission and publishing, not the article's."
+        }
+    )
+
+
 class FindingSchema(ma.Schema):
     """One health-claim guardrail finding (content.guardrails): the rule, where, and what to do."""
 
@@ -58,9 +75,11 @@ class FindingSchema(ma.Schema):
     path = ma.fields.String(metadata={"example": "conditions[degenerative-disc-disease].points[1]"})
     where = ma.fields.String(
         metadata={
-            "description": "article, or the rendering that adds it: site <key>, variant <exp>/<variant>."
+            "description": "article, or the rendering that adds it: site <key>, variant <exp>/<variant>, "
+            "or a variant on a site (site <key>, variant <exp>/<variant>); `source` has the parts."
         }
     )
+    source = ma.fields.Nested(FindingSourceSchema)
     text = ma.fields.String(metadata={"description": "The matched text (a grade for readability)."})
     start = ma.fields.Integer(
         allow_none=True, metadata={"description": "Offset of the match in the field's text."}
@@ -73,6 +92,12 @@ class FindingSchema(ma.Schema):
     catches = ma.fields.String()
     why = ma.fields.String(metadata={"description": "The guidance the rule comes from."})
     suggestion = ma.fields.String()
+
+
+class BlockedItemSchema(ma.Schema):
+    index = ma.fields.Integer(metadata={"description": "The item's place in the release's items."})
+    item = ma.fields.Dict(metadata={"example": {"review": 4}})
+    findings = ma.fields.List(ma.fields.Nested(FindingSchema))
 
 
 class ProblemSchema(ma.Schema):
@@ -92,6 +117,12 @@ class ProblemSchema(ma.Schema):
     findings = ma.fields.List(
         ma.fields.Nested(FindingSchema),
         metadata={"description": "The blocking findings that stand (409 from the guardrails' gate only)."},
+    )
+    items = ma.fields.List(
+        ma.fields.Nested(BlockedItemSchema),
+        metadata={
+            "description": "Each release item the guardrails refuse, with its findings (409, a release)."
+        },
     )
 
 
@@ -183,6 +214,15 @@ def _claims_blocked(error: ClaimsBlocked) -> Response:
     return response
 
 
+def _release_blocked(error: ReleaseBlocked) -> Response:
+    """409 with each refused item and its blocking findings: nothing was published."""
+    items = [
+        {**item, "findings": [finding.as_dict() for finding in item["findings"]]} for item in error.items
+    ]
+    message = str(error)
+    return problem_response(409, f"{message[:1].upper()}{message[1:]}.", members={"items": items})
+
+
 def _invalid_document(error: InvalidDocument) -> Response:
     errors = [{"location": "json", **e} for e in error.errors]
     return problem_response(422, VALIDATION_DETAIL, errors)
@@ -242,3 +282,4 @@ def register_domain_errors(app: Flask) -> None:
     app.register_error_handler(KeyConflict, _problem_for(409))
     app.register_error_handler(ReviewRefused, _problem_for(403))
     app.register_error_handler(ReleaseConflict, _problem_for(409))
+    app.register_error_handler(ReleaseBlocked, _release_blocked)

@@ -1,7 +1,9 @@
 """The review desk (/desk) in headless Chromium, as a clinic team uses it: an editor submits a
-change to a FAQ, the reviewer sees it rendered as each site shows it with the change marked,
-requests a change on that FAQ, the editor fixes it, the reviewer approves, the publisher
-publishes and delivery serves it. Screenshots go to test-artifacts/."""
+change to a FAQ (its risky claim overridden by a reviewer first: the guardrails refuse it
+otherwise), the reviewer sees it rendered as each site shows it with the change marked and
+the guardrails' findings listed and marked in place, requests a change on that FAQ, the
+editor fixes it, the reviewer approves, the publisher publishes and delivery serves it.
+Screenshots go to test-artifacts/."""
 
 import threading
 from collections.abc import Iterator
@@ -46,6 +48,19 @@ def test_the_page_is_served_whole_by_the_service_and_loads_nothing_from_outside(
     assert "http://" not in text and "https://" not in text
 
 
+def assert_findings_shown(page, faq):
+    """The FAQ's blocking claim, listed with severity, rule, path and suggestion, and its
+    matched text marked in the answer as the reviewer reads it."""
+    listed = page.locator("#findings li.block")
+    assert listed.evaluate_all("items => items.map(item => item.dataset.rule)") == ["eliminates-pain"]
+    pain = page.locator("#findings li[data-rule='eliminates-pain']")
+    assert f"faqs[{faq}].answer" in pain.text_content() and "block" in pain.locator("strong").text_content()
+    assert pain.locator("mark").text_content() == "pain-free" and pain.locator("p").text_content()
+    marks = page.locator(f"#article [data-path='faqs.{faq}.answer'] mark.finding")
+    assert marks.all_text_contents() == ["pain-free"]
+    assert page.locator("#gate").get_attribute("data-gate") == "overridden"
+
+
 @pytest.mark.browser
 def test_a_reviewer_sends_back_a_faq_then_approves_the_fix_and_it_is_published(
     client, chromium, live_server, admin, editor, reviewer, publisher, live_article, seed_document
@@ -59,9 +74,18 @@ def test_a_reviewer_sends_back_a_faq_then_approves_the_fix_and_it_is_published(
         headers={**editor, "If-Match": "*"},
     )
     assert changed.status_code == 200
-    first = client.post(
-        f"{url}/reviews", json={"note": "Quicker answer"}, headers={**editor, "If-Match": "*"}
-    ).json
+    submit = {"json": {"note": "Quicker answer"}, "headers": {**editor, "If-Match": "*"}}
+    refused = client.post(f"{url}/reviews", **submit)
+    assert refused.status_code == 409
+    assert [f["rule"] for f in refused.json["findings"]] == ["eliminates-pain"]
+    etag = client.get(url, headers=reviewer).headers["ETag"]
+    overridden = client.post(
+        f"{url}/findings/override",
+        json={"reason": "For the reviewer to weigh on the desk."},
+        headers={**reviewer, "If-Match": etag},
+    )
+    assert overridden.status_code == 201
+    first = client.post(f"{url}/reviews", **submit).json
 
     page = open_desk(chromium, live_server, reviewer)
     page.click(f"#queue button[data-review='{first['id']}']")
@@ -70,8 +94,11 @@ def test_a_reviewer_sends_back_a_faq_then_approves_the_fix_and_it_is_published(
     marked = page.locator("#article .changed")
     assert marked.count() == 1 and marked.get_attribute("data-path") == f"faqs.{faq}.answer"
     assert "pain-free in days" in marked.text_content()
+    assert_findings_shown(page, faq)
+    screenshot(page, "desk-findings")
     page.click("#renditions button[data-site='clinic-denver']")
     assert page.locator("#article .changed").get_attribute("data-path") == f"faqs.{faq}.answer"
+    assert_findings_shown(page, faq)
     screenshot(page, "desk-in-review")
 
     page.fill("#target", f"faqs.{faq}.answer")
@@ -94,6 +121,11 @@ def test_a_reviewer_sends_back_a_faq_then_approves_the_fix_and_it_is_published(
     page.click(f"#queue button[data-review='{second['id']}']")
     page.wait_for_selector("#article .changed")
     assert "Results vary" in page.locator("#article .changed").text_content()
+    assert page.locator("#gate").get_attribute("data-gate") == "open"
+    assert (
+        page.locator("#findings li.block").count() == 0
+        and page.locator("#article mark.finding.block").count() == 0
+    )
     screenshot(page, "desk-fixed")
     page.click("#approve")
     page.wait_for_selector("#status:has-text('approved')")

@@ -49,6 +49,20 @@ def publish(client, url, headers):
     return client.post(f"{url}/publish", json={}, headers={**headers, "If-Match": "*"})
 
 
+def submit(client, url, headers):
+    return client.post(f"{url}/reviews", json={}, headers={**headers, "If-Match": "*"})
+
+
+def promising_site(client, admin, promise="Lasting relief"):
+    """clinic-austin, whose {{site.promise}} an article may print: what it says changes the
+    article's text after a reviewer approved it."""
+    site = {**SITE, "variables": {"promise": promise}}
+    changed = client.put(f"/v1/manage/sites/{SITE['key']}", json=site, headers=admin)
+    if changed.status_code == 404:
+        changed = client.post("/v1/manage/sites", json=site, headers=admin)
+    assert changed.status_code in (200, 201), changed.json
+
+
 def corpus():
     rows = [line.rstrip("\n").split("\t") for line in CORPUS.read_text(encoding="utf-8").splitlines()]
     return [
@@ -191,41 +205,64 @@ def test_sections_and_faq_answers_get_a_reading_grade(client, editor, create_dra
 
 
 def test_a_site_overlay_and_placeholders_are_checked_as_the_site_renders_them(
-    client, admin, create_draft, reviewed_document, publish_overlay
+    client, admin, reviewer, create_draft, reviewed_document, publish_overlay
 ):
     site = {**SITE, "variables": {"promise": "Guaranteed results"}}
     assert client.post("/v1/manage/sites", json=site, headers=admin).status_code == 201
     url = create_draft({**reviewed_document, "summary": "{{site.promise}} for back pain."}, headers=admin).url
     article_id = int(url.rsplit("/", 1)[1])
+    override(client, url, reviewer)  # (the site's promise: the overlay's review is what is tried)
     overlay = {"fields": {"intro": "A miracle for your spine."}}
+    assert client.put(f"/v1/manage/sites/clinic-austin/overlays/{article_id}", json=overlay, headers=admin)
+
+    report = findings(client, url, admin)  # the overlay is saved, not published: pending
+    assert report["gate"] == "overridden"  # (publishing the draft does not apply it)
+    (miracle,) = [f for f in report["findings"] if f["rule"] == "miracle"]
+    assert (miracle["path"], miracle["where"]) == ("intro", "site clinic-austin")
+    assert miracle["source"] == {
+        "site": "clinic-austin",
+        "overlay_version": 1,
+        "experiment": None,
+        "variant": None,
+        "pending": True,
+    }
+    assert override(client, url, reviewer).status_code == 201  # now the overlay's miracle too
     assert publish_overlay("clinic-austin", article_id, overlay, headers=admin).status_code == 200
 
     found = blocking(findings(client, url, admin))
-
     assert ("guarantee", "summary", "site clinic-austin") in found
     assert ("miracle", "intro", "site clinic-austin") in found
     assert not any(where == "article" for _, _, where in found)
+    assert not any(f["source"]["pending"] for f in findings(client, url, admin)["findings"])
 
 
-def test_a_variant_is_checked_and_its_claim_blocks_the_start_until_overridden(
+def test_a_variant_is_checked_and_its_claim_blocks_its_review_until_overridden(
     client, admin, publisher, reviewer, editor, live_article, approve_variants
 ):
     variant = {"fields": {"call_to_action": {"heading": "100% effective, or your money back"}}}
     body = experiment(live_article)
     body["variants"][1]["overlay"] = variant
     assert client.post(EXPERIMENTS, json=body, headers=publisher).status_code == 201
-    approve_variants("cta-heading")
     url = f"/v1/manage/articles/{live_article}"
-    assert ("percent-effective", "call_to_action.heading", "variant cta-heading/heading") in blocking(
-        findings(client, url, editor)
-    )
+    report = findings(client, url, editor)
+    assert ("percent-effective", "call_to_action.heading", "variant cta-heading/heading") in blocking(report)
+    sources = {(f["where"], f["source"]["experiment"], f["source"]["variant"]) for f in report["findings"]}
+    assert ("site clinic-austin, variant cta-heading/heading", "cta-heading", "heading") not in sources
+    assert ("variant cta-heading/heading", "cta-heading", "heading") in sources
 
-    refused = client.post(f"{EXPERIMENTS}/cta-heading/start", headers=publisher)
+    refused = client.post(f"{EXPERIMENTS}/cta-heading/reviews", json={}, headers=publisher)
     assert refused.status_code == 409 and refused.content_type == "application/problem+json"
     assert {f["rule"] for f in refused.json["findings"]} >= {"percent-effective", "guarantee"}
+    assert "submit the variants for review" in refused.json["detail"]
+    assert client.post(f"{EXPERIMENTS}/cta-heading/start", headers=publisher).status_code == 409
 
-    assert override(client, url, reviewer).status_code == 201
+    made = override(client, url, reviewer).json
+    review = approve_variants("cta-heading")
     assert client.post(f"{EXPERIMENTS}/cta-heading/start", headers=publisher).json["status"] == "running"
+    submitted = next(
+        e for e in client.get("/v1/manage/audit", headers=editor).json if e["action"] == "review.submitted"
+    )
+    assert submitted["details"]["review"] == review["id"] and submitted["details"]["override"] == made["id"]
 
 
 def test_publishing_is_refused_with_the_findings_until_a_reviewer_overrides(
@@ -233,11 +270,12 @@ def test_publishing_is_refused_with_the_findings_until_a_reviewer_overrides(
 ):
     url = create_draft(with_point(reviewed_document, "Stem cells reverse disc degeneration.")).url
 
-    refused = publish_reviewed(url, publisher)  # (approved as it is: the guardrails still refuse)
+    refused = submit(client, url, editor)  # (no review until the claim is fixed or overridden)
     assert refused.status_code == 409 and refused.content_type == "application/problem+json"
     ((rule, path),) = {(f["rule"], f["path"]) for f in refused.json["findings"]}
     assert (rule, path) == ("reverses-disease", CURE_POINT)
     assert "reverses-disease at " + CURE_POINT in refused.json["detail"]
+    assert client.get(f"{url}/reviews", headers=editor).json == []
 
     # The reviewer capability, the one that approves reviews, not a rank: a publisher cannot.
     assert override(client, url, editor).status_code == 403
@@ -250,13 +288,13 @@ def test_publishing_is_refused_with_the_findings_until_a_reviewer_overrides(
     )
     assert findings(client, url, editor)["gate"] == "overridden"
 
-    published = publish(client, url, publisher)
+    published = publish_reviewed(url, publisher)
     assert published.status_code == 200
     (revision,) = client.get(f"{url}/revisions", headers=editor).json
     assert revision["override"]["reason"] == "The director approved this wording for the launch."
     assert revision["rules_version"] == findings(client, url, editor)["rules_version"]
     actions = [entry["action"] for entry in client.get("/v1/manage/audit", headers=editor).json]
-    assert actions[:2] == ["article.published", "findings.overridden"]
+    assert actions[:4] == ["article.published", "review.approved", "review.submitted", "findings.overridden"]
 
 
 def test_an_override_does_not_cover_a_claim_written_after_it(
@@ -272,7 +310,7 @@ def test_an_override_does_not_cover_a_claim_written_after_it(
     )
     assert changed.status_code == 200
 
-    refused = publish_reviewed(url, publisher)
+    refused = submit(client, url, publisher)
 
     assert refused.status_code == 409
     assert [(f["rule"], f["path"]) for f in refused.json["findings"]] == [("miracle", "summary")]
@@ -285,10 +323,12 @@ def test_nothing_to_override_is_a_conflict(client, publisher, reviewer, create_d
 
 
 def test_a_scheduled_publish_of_a_blocked_draft_fails_and_says_why(
-    app, client, runner, publisher, create_draft, reviewed_document, approve
+    app, client, runner, admin, publisher, create_draft, reviewed_document, approve
 ):
-    url = create_draft(with_point(reviewed_document, "No side effects, ever."), headers=publisher).url
-    approve(url, headers=publisher)  # (reviewed as it is: the guardrails still refuse it when due)
+    promising_site(client, admin)
+    url = create_draft({**reviewed_document, "summary": "{{site.promise}}, ever."}, headers=publisher).url
+    approve(url, headers=publisher)
+    promising_site(client, admin, "No side effects")  # (the site's text changes after the review)
     at = (utcnow() + timedelta(hours=1)).isoformat()
     scheduled = client.post(
         f"{url}/schedules", json={"action": "publish", "at": at}, headers={**publisher, "If-Match": "*"}
@@ -300,7 +340,7 @@ def test_a_scheduled_publish_of_a_blocked_draft_fails_and_says_why(
 
     result = runner.invoke(args=["apply-schedules"])
 
-    assert "failed: cannot publish: 1 blocking finding(s) stand (no-side-effects at " in result.output
+    assert "failed: cannot publish: 1 blocking finding(s) stand (no-side-effects at summary" in result.output
     assert client.get(f"/v1/articles/{reviewed_document['slug']}").status_code == 404
 
 

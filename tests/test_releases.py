@@ -12,7 +12,7 @@ from service.extensions import db
 from service.models import DeliveryGeneration, Release
 from service.models.base import utcnow
 from tests.conftest import REVIEWS
-from tests.experiment_factories import EXPERIMENTS, experiment
+from tests.experiment_factories import EXPERIMENTS, SITE, experiment
 
 RELEASES = "/v1/manage/releases"
 SITES = "/v1/manage/sites"
@@ -26,26 +26,38 @@ def generation(app):
 
 
 @pytest.fixture
-def prepared(client, admin, editor, publisher, reviewer, live_article, approve, approve_variants):
-    """An approved new version of the live article, approved overlays for two sites, and an
-    approved experiment: the reviews' ids, and the experiment's key."""
-    client.post(SITES, json=DENVER, headers=admin)
-    url = f"/v1/manage/articles/{live_article}"
-    client.patch(
-        url, json={"title": "Stem cells and back pain, reviewed"}, headers={**editor, "If-Match": "*"}
-    )
-    reviews = [approve(url, headers=editor)["id"]]
-    for site in ("clinic-austin", "clinic-denver"):
-        overlay = f"{SITES}/{site}/overlays/{live_article}"
-        client.put(overlay, json={"fields": {"summary": f"At {site}."}}, headers=admin)
-        submitted = client.post(f"{overlay}/reviews", json={}, headers=admin).json
-        assert (
-            client.post(f"{REVIEWS}/{submitted['id']}/approve", json={}, headers=reviewer).status_code == 200
+def prepare(client, admin, editor, publisher, reviewer, live_article, approve, approve_variants):
+    """Make an approved new version of the live article, approved overlays for two sites (each
+    overlay's summary `summary(site)`; the sites' `variables` given), and an approved
+    experiment: the reviews' ids."""
+
+    def make(summary=lambda site: f"At {site}.", variables=None):
+        client.post(SITES, json={**DENVER, "variables": variables or {}}, headers=admin)
+        if variables:
+            client.put(f"{SITES}/clinic-austin", json={**SITE, "variables": variables}, headers=admin)
+        url = f"/v1/manage/articles/{live_article}"
+        client.patch(
+            url, json={"title": "Stem cells and back pain, reviewed"}, headers={**editor, "If-Match": "*"}
         )
-        reviews.append(submitted["id"])
-    client.post(EXPERIMENTS, json=experiment(live_article), headers=publisher)
-    approve_variants("cta-heading")
-    return reviews
+        reviews = [approve(url, headers=editor)["id"]]
+        for site in ("clinic-austin", "clinic-denver"):
+            overlay = f"{SITES}/{site}/overlays/{live_article}"
+            client.put(overlay, json={"fields": {"summary": summary(site)}}, headers=admin)
+            submitted = client.post(f"{overlay}/reviews", json={}, headers=admin).json
+            approved = client.post(f"{REVIEWS}/{submitted['id']}/approve", json={}, headers=reviewer)
+            assert approved.status_code == 200
+            reviews.append(submitted["id"])
+        client.post(EXPERIMENTS, json=experiment(live_article), headers=publisher)
+        approve_variants("cta-heading")
+        return reviews
+
+    return make
+
+
+@pytest.fixture
+def prepared(prepare):
+    """What prepare makes, as it makes it by default."""
+    return prepare()
 
 
 def items(reviews):
@@ -129,17 +141,23 @@ def test_a_release_at_a_time_is_published_by_the_schedule_runner(app, client, ru
     assert runner.invoke(args=["apply-schedules"]).output == ""
 
 
-def test_a_scheduled_release_that_fails_is_marked_failed_and_says_why(
-    app, client, runner, publisher, prepared
-):
-    client.post(f"{EXPERIMENTS}/cta-heading/start", headers=publisher)  # started already: "start" fails
+def due_release(app, client, publisher, reviews):
+    """A release of the reviews and the experiment's start, at a time now past: the runner's."""
     at = (utcnow() + timedelta(hours=1)).isoformat()
     release = client.post(
-        RELEASES, json={"name": "Later", "items": items(prepared), "at": at}, headers=publisher
+        RELEASES, json={"name": "Later", "items": items(reviews), "at": at}, headers=publisher
     ).json
     with app.app_context():
         db.session.execute(update(Release).values(at=utcnow() - timedelta(seconds=1)))
         db.session.commit()
+    return release
+
+
+def test_a_scheduled_release_that_fails_is_marked_failed_and_says_why(
+    app, client, runner, publisher, prepared
+):
+    client.post(f"{EXPERIMENTS}/cta-heading/start", headers=publisher)  # started already: "start" fails
+    release = due_release(app, client, publisher, prepared)
 
     runner.invoke(args=["apply-schedules"])
 
@@ -164,3 +182,85 @@ def test_a_release_names_what_exists_and_is_cancelled_while_pending(client, publ
     release = client.post(RELEASES, json={"name": "x", "items": items(prepared)}, headers=publisher).json
     assert client.delete(f"{RELEASES}/{release['id']}", headers=publisher).status_code == 204
     assert client.get(f"{RELEASES}/{release['id']}", headers=publisher).status_code == 404
+
+
+def promises_turned_guarantees(client, admin, prepare):
+    """What prepare makes, both overlays printing the site's {{site.promise}}, approved as
+    "Lasting relief"; then both sites' promise becomes a guarantee. The reviews' ids."""
+    reviews = prepare(lambda site: f"{{{{site.promise}}}} at {site}.", {"promise": "Lasting relief"})
+    for site in (SITE, DENVER):
+        changed = client.put(
+            f"{SITES}/{site['key']}",
+            json={**site, "variables": {"promise": "Guaranteed relief"}},
+            headers=admin,
+        )
+        assert changed.status_code == 200
+    return reviews
+
+
+def test_a_release_with_blocking_findings_publishes_nothing_and_names_them_item_by_item(
+    app, client, admin, publisher, reviewer, live_article, prepare
+):
+    reviews = promises_turned_guarantees(client, admin, prepare)
+    url = f"/v1/manage/articles/{live_article}"
+    release = client.post(
+        RELEASES, json={"name": "December", "items": items(reviews)}, headers=publisher
+    ).json
+    before = generation(app)
+
+    refused = client.post(f"{RELEASES}/{release['id']}/publish", headers=publisher)
+
+    assert refused.status_code == 409 and refused.content_type == "application/problem+json"
+    assert "items[1] (1), items[2] (1)" in refused.json["detail"]
+    blocked = {
+        item["index"]: [(f["rule"], f["path"], f["source"]["site"]) for f in item["findings"]]
+        for item in refused.json["items"]
+    }
+    assert blocked == {
+        1: [("guarantee", "summary", "clinic-austin")],
+        2: [("guarantee", "summary", "clinic-denver")],
+    }
+    assert [item["item"] for item in refused.json["items"]] == [
+        {"review": reviews[1]},
+        {"review": reviews[2]},
+    ]
+    assert generation(app) == before  # nothing published: not even the article or the start
+    assert client.get(f"/v1/articles/{SLUG}").json["title"] != "Stem cells and back pain, reviewed"
+    assert (
+        client.get(f"/v1/sites/clinic-denver/articles/{SLUG}").json["summary"]
+        != "Guaranteed relief at clinic-denver."
+    )
+    assert client.get(f"{EXPERIMENTS}/cta-heading", headers=publisher).json["status"] == "draft"
+    assert client.get(f"{RELEASES}/{release['id']}", headers=publisher).json["status"] == "pending"
+
+    etag = client.get(url, headers=reviewer).headers["ETag"]
+    reason = {"reason": "The clinics' promise was cleared by counsel."}
+    assert (
+        client.post(
+            f"{url}/findings/override", json=reason, headers={**reviewer, "If-Match": etag}
+        ).status_code
+        == 201
+    )
+    published = client.post(f"{RELEASES}/{release['id']}/publish", headers=publisher)
+    assert published.status_code == 200 and generation(app) == before + 1
+    assert (
+        client.get(f"/v1/sites/clinic-denver/articles/{SLUG}").json["summary"]
+        == "Guaranteed relief at clinic-denver."
+    )
+
+
+def test_a_scheduled_release_with_blocking_findings_fails_and_names_the_items(
+    app, client, runner, admin, publisher, prepare
+):
+    reviews = promises_turned_guarantees(client, admin, prepare)
+    release = due_release(app, client, publisher, reviews)
+
+    runner.invoke(args=["apply-schedules"])
+
+    failed = client.get(f"{RELEASES}/{release['id']}", headers=publisher).json
+    assert failed["status"] == "failed"
+    assert "blocking findings stand on items[1] (1), items[2] (1)" in failed["outcome"]
+    summary = client.get(f"/v1/sites/clinic-denver/articles/{SLUG}").json["summary"]
+    assert summary != "Guaranteed relief at clinic-denver."
+    assert client.get(f"/v1/articles/{SLUG}").json["title"] != "Stem cells and back pain, reviewed"
+    assert client.get(f"{EXPERIMENTS}/cta-heading", headers=publisher).json["status"] == "draft"

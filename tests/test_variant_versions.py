@@ -73,7 +73,7 @@ def test_a_restored_version_is_the_next_one_and_needs_its_own_review(
     client, publisher, reviewer, live_article, approve_variants
 ):
     client.post(EXPERIMENTS, json=with_heading(live_article, "First"), headers=publisher)
-    client.put(URL, json=with_heading(live_article, "Cured in a week"), headers=publisher)
+    client.put(URL, json=with_heading(live_article, "Ask about your options"), headers=publisher)
     approval = approve_variants("cta-heading")
 
     restored = client.post(f"{URL}/versions/1/restore", headers=publisher)

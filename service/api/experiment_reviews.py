@@ -23,6 +23,8 @@ class SubmitVariants(MethodView):
 
         As configured now, overlays included; a change to them voids the review. Comments
         point at `variants.<key>` or a member of its overlay (`variants.<key>.overlay.fields.title`).
+        409 while a variant's rendering of the article has a blocking health-claim finding no
+        override names (listed in `findings`).
         """
         experiment = experiment_or_404(key)
         review = submit_variants(db.session, experiment, by=actor(), note=submission.get("note"))

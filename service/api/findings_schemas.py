@@ -37,11 +37,14 @@ class FindingsSchema(ma.Schema):
     article_id = fields.Integer()
     revision = fields.Integer(allow_none=True, metadata={"description": "null: the draft."})
     rules_version = fields.String(metadata={"description": "Fingerprint of the rule set in force."})
-    blocking = fields.Integer(metadata={"description": "How many findings block, overridden or not."})
+    blocking = fields.Integer(
+        metadata={"description": "How many findings block publishing the draft, overridden or not."}
+    )
     gate = fields.String(
         metadata={
             "enum": ["open", "overridden", "blocked"],
-            "description": "Whether publishing would pass: no blocking finding, all overridden, or not.",
+            "description": "Whether publishing the draft would pass: no blocking finding, all overridden, "
+            "or not (pending overlays' findings gate those overlays, not this).",
         }
     )
     findings = fields.List(fields.Nested(FindingSchema))
@@ -74,6 +77,7 @@ FINDING_EXAMPLE = {
     "severity": "block",
     "path": "sections[final-thoughts].body",
     "where": "article",
+    "source": {"site": None, "overlay_version": None, "experiment": None, "variant": None, "pending": False},
     "text": "avoid surgery",
     "start": 379,
     "end": 392,

@@ -160,6 +160,8 @@ class PublishRelease(MethodView):
 
         Every item in one transaction, each checked as it would be alone (with
         REVIEW_REQUIRED: still approved); if any fails, nothing is published (409 naming it).
+        Every item meets the guardrails: if blocking findings stand on any, nothing is
+        published and the 409 lists each such item with its findings (`items`).
         Webhooks get one `release.published` listing every change.
         """
         release = releases.publish_release(

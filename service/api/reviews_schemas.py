@@ -4,7 +4,9 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from service.api.delivery_schemas import SEED_DOCUMENT
+from service.api.findings_schemas import FINDING_EXAMPLE
 from service.content.text import text_field
+from service.errors import FindingSchema
 from service.models import ReviewStatus
 from service.models.lengths import COMMENT_TARGET_LENGTH
 from service.openapi import sent_in_full
@@ -148,6 +150,21 @@ class RenditionSchema(ma.Schema):
         metadata={"description": "What differs from what the site shows now: faqs.<key>.answer..."},
     )
     problem = fields.String(allow_none=True, metadata={"description": "Why the site cannot show it, if so."})
+    findings = fields.List(
+        fields.Nested(FindingSchema),
+        metadata={
+            "description": "The guardrails' findings on this rendition: the version's own (where: article), "
+            "then what the site or variant adds."
+        },
+    )
+    gate = fields.String(
+        allow_none=True,
+        metadata={
+            "enum": ["open", "overridden", "blocked"],
+            "description": "Whether its blocking findings would stop it: none, all overridden, or not "
+            "(null: the site cannot show it).",
+        },
+    )
 
 
 RENDITION_EXAMPLE = {
@@ -156,4 +173,12 @@ RENDITION_EXAMPLE = {
     "document": {"title": SEED_DOCUMENT["title"], "faqs": SEED_DOCUMENT["faqs"][:1]},
     "changed": ["faqs.time-to-results.answer"],
     "problem": None,
+    "findings": [
+        FINDING_EXAMPLE
+        | {
+            "where": "site clinic-austin",
+            "source": FINDING_EXAMPLE["source"] | {"site": "clinic-austin", "overlay_version": 2},
+        }
+    ],
+    "gate": "blocked",
 }

@@ -181,6 +181,8 @@ class SubmitOverlay(MethodView):
         """Submit an overlay for review
 
         Its latest version goes to the review queue, pinned; a later save voids the review.
+        409 while the article as this site shows it with that version has a blocking
+        health-claim finding no override names (listed in `findings`).
         """
         site, article, _row = overlay_or_404(key, article_id)
         review = site_overlays.submit_overlay(
@@ -201,7 +203,8 @@ class PublishOverlay(MethodView):
         """Publish an overlay
 
         Delivery applies its latest version from now on; with REVIEW_REQUIRED only if a
-        reviewer approved that version exactly (409 otherwise).
+        reviewer approved that version exactly (409 otherwise), and only while no blocking
+        health-claim finding stands on the article as the site shows it (409 with `findings`).
         """
         site, article, row = overlay_or_404(key, article_id)
         version = site_overlays.publish_overlay(db.session, site, article, by=actor(), policy=review_policy())

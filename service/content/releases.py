@@ -2,7 +2,9 @@
 starts and stops) published all or nothing, now or at a time. One transaction, so delivery's
 generation moves once; one `release.published` webhook naming everything it changed (the
 events of its acts are gathered into it); and if any item fails its checks, nothing is
-published. Each item is published by the very act that publishes it alone.
+published. Each item is published by the very act that publishes it alone, through its
+guardrails' gate: every item is tried, and the blocking findings of each one refused are
+named (ReleaseBlocked).
 
 The acts: create_release, publish_release, cancel_release; `flask apply-schedules` applies
 the due ones (apply_due_releases)."""
@@ -18,6 +20,8 @@ from service.content.audit import Actor
 from service.content.editing import ArticleConflict, find_article
 from service.content.errors import InvalidDocument
 from service.content.experiments import ExperimentConflict, find_experiment, transition
+from service.content.guardrails.checks import Finding
+from service.content.guardrails.gate import ClaimsBlocked
 from service.content.placeholders import MissingVariables
 from service.content.publishing import publish_article
 from service.content.reviews import STRICT, ReviewPolicy
@@ -33,6 +37,21 @@ ITEM_FAILURES = (ArticleConflict, MissingVariables, SiteConflict, ExperimentConf
 
 class ReleaseConflict(Exception):
     """The release is not pending, or one of its items fails its checks."""
+
+
+class ReleaseBlocked(ReleaseConflict):
+    """Blocking findings stand on some items: a 409 that lists them item by item."""
+
+    def __init__(self, release: Release, blocked: dict[int, list[Finding]]) -> None:
+        self.items = [
+            {"index": index, "item": release.items[index], "findings": findings}
+            for index, findings in blocked.items()
+        ]
+        named = ", ".join(f"items[{index}] ({len(findings)})" for index, findings in blocked.items())
+        super().__init__(
+            f"release {release.id} published nothing: blocking findings stand on {named}. Fix them, or "
+            "have a reviewer record an override with a reason"
+        )
 
 
 def _check_items(session: Session, items: list[dict[str, Any]]) -> None:
@@ -92,17 +111,24 @@ def _publish_item(
 def publish_release(
     session: Session, release: Release, *, by: Actor, policy: ReviewPolicy = STRICT
 ) -> Release:
-    """Publish every item, or none (ReleaseConflict naming the item that failed)."""
+    """Publish every item, or none: ReleaseConflict naming the item that failed, or
+    ReleaseBlocked naming each item the guardrails refuse."""
     if release.status != ReleaseStatus.PENDING:
         raise ReleaseConflict(f"release {release.id} is {release.status}, not pending")
-    changes = []
+    changes, blocked = [], {}
+    index = 0
     try:
         with session.begin_nested(), gathered_events(session) as gathered:
-            for item in release.items:
-                changes.append(_publish_item(session, release, item, by, policy))
+            for index, item in enumerate(release.items):
+                try:
+                    changes.append(_publish_item(session, release, item, by, policy))
+                except ClaimsBlocked as error:  # (refused before it wrote: try the rest)
+                    blocked[index] = error.findings
+            if blocked:
+                raise ReleaseBlocked(release, blocked)  # (those published are rolled back)
     except ITEM_FAILURES as error:
-        failed = len(changes)  # (those before it were published, then rolled back)
-        raise ReleaseConflict(f"release {release.id} published nothing: items[{failed}]: {error}") from error
+        # (those before it were published, then rolled back)
+        raise ReleaseConflict(f"release {release.id} published nothing: items[{index}]: {error}") from error
     release.status, release.published_at, release.at = ReleaseStatus.PUBLISHED, utcnow(), None
     release.outcome = f"published {len(changes)} changes"
     session.flush()

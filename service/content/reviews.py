@@ -16,6 +16,7 @@ from service.content.audit import Actor
 from service.content.document import CHILD_MODELS
 from service.content.editing import ArticleConflict, claim, draft_matches_published, find_article
 from service.content.errors import InvalidDocument
+from service.content.guardrails.gate import check_gate
 from service.content.mapping import draft_document
 from service.content.review_state import OPEN, content_hash, of_subject, with_author
 from service.models import Article, Review, ReviewComment, ReviewStatus, Revision
@@ -59,10 +60,12 @@ def submit_for_review(
     expected_version: int | None = None,
     note: str | None = None,
 ) -> Review:
-    """Hand in the draft at the version its caller read, for a reviewer to decide on."""
+    """Hand in the draft at the version its caller read, for a reviewer to decide on, once it
+    passes the guardrails' gate (as publishing it would)."""
     claim(session, article, expected_version, move_on=False)
     if draft_matches_published(article):
         raise ReviewConflict("nothing to review: the draft is what delivery serves now")
+    passage = check_gate(session, article, "submit the draft for review")
     return open_review(
         session,
         article,
@@ -72,6 +75,7 @@ def submit_for_review(
         article.draft_authors,
         by=by,
         note=note,
+        override=passage.override_id,
     )
 
 
@@ -86,10 +90,11 @@ def open_review(
     by: Actor,
     note: str | None,
     experiment_id: int | None = None,
+    override: int | None = None,
 ) -> Review:
     """Put one version (of the article, of a site's overlay for it, or of an experiment's
     variants) in review, unless it is in review or approved already; `authors` changed it,
-    and `by` submits it."""
+    and `by` submits it (its guardrails' gate passed, by `override` if one was needed)."""
     digest = content_hash(document)
     pending = session.scalar(
         select(Review).where(
@@ -119,6 +124,7 @@ def open_review(
     session.flush()
     details = {"site_id": site_id} if site_id is not None else {}
     details |= {"experiment_id": experiment_id} if experiment_id is not None else {}
+    details |= {"override": override} if override is not None else {}
     by.record(
         session,
         "review.submitted",

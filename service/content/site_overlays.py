@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from service.content.audit import Actor
 from service.content.diff import diff_overlays
 from service.content.editing import ArticleConflict
+from service.content.guardrails.gate import check_overlay_gate
 from service.content.image_references import check_assets_exist
 from service.content.mapping import draft_document
 from service.content.overlay import check_overlay
@@ -159,13 +160,24 @@ def restore_overlay(
 def submit_overlay(
     session: Session, site: Site, article: Article, *, by: Actor, note: str | None = None
 ) -> Review:
-    """Hand the overlay's latest version in for review."""
+    """Hand the overlay's latest version in for review, once the article as the site would
+    show it with that version passes the guardrails' gate."""
     row = _held(session, site, article.id)
     if row.draft_version in (0, row.published_version):
         raise ReviewConflict("nothing to review: delivery applies the overlay's latest version already")
     version = find_version(session, row, row.draft_version)
+    act = "submit the overlay for review"
+    passage = check_overlay_gate(session, article, site, version.overlay, version.number, act)
     return open_review(
-        session, article, site.id, version.number, version.overlay, row.draft_authors, by=by, note=note
+        session,
+        article,
+        site.id,
+        version.number,
+        version.overlay,
+        row.draft_authors,
+        by=by,
+        note=note,
+        override=passage.override_id,
     )
 
 
@@ -179,7 +191,8 @@ def publish_overlay(
     number: int | None = None,
 ) -> OverlayVersion:
     """Make the overlay's latest version (or version `number`, a release's) the one delivery
-    applies; under the policy, only if a reviewer approved exactly that version."""
+    applies; under the policy, only if a reviewer approved exactly that version, and only
+    through the guardrails' gate."""
     row = _held(session, site, article.id)
     number = row.draft_version if number is None else number
     if number in (0, row.published_version):
@@ -187,6 +200,9 @@ def publish_overlay(
     version = find_version(session, row, number)
     _check_fits(session, site, article, version.overlay)
     review = approval_for(session, article, version.overlay, policy, site_id=site.id)
+    passage = check_overlay_gate(
+        session, article, site, version.overlay, version.number, "publish the overlay"
+    )
     before = row.overlay
     row.overlay, row.published_version, row.draft_authors = version.overlay, version.number, []
     version.published_at, version.published_by = utcnow(), by.name
@@ -201,6 +217,7 @@ def publish_overlay(
         version=version.number,
         review=review.id if review else None,
         diff=diff_overlays(before, version.overlay),
+        **({"override": passage.override_id} if passage.override_id is not None else {}),
     )
     announce(session, WebhookEvent.OVERLAY_PUBLISHED, article=article, site=site.key)
     return version

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from service.content.audit import Actor
 from service.content.diff import diff_variants
+from service.content.guardrails.gate import check_variants_gate
 from service.content.review_state import content_hash, void_reviews, with_author
 from service.content.reviews import ReviewConflict, ReviewPolicy, approval_for, open_review
 from service.models import Article, Experiment, Review, ReviewStatus, VariantsVersion
@@ -37,10 +38,12 @@ def _change_nothing(experiment: Experiment) -> bool:
 def submit_variants(
     session: Session, experiment: Experiment, *, by: Actor, note: str | None = None
 ) -> Review:
-    """Hand the experiment's variants in for review, as they are configured now."""
+    """Hand the experiment's variants in for review, as they are configured now, once each
+    variant's rendering of the article passes the guardrails' gate."""
     if _change_nothing(experiment):
         raise ReviewConflict("nothing to review: no variant's overlay changes the article")
     article = session.get(Article, experiment.article_id)
+    passage = check_variants_gate(session, article, experiment, "submit the variants for review")
     return open_review(
         session,
         article,
@@ -51,6 +54,7 @@ def submit_variants(
         by=by,
         note=note,
         experiment_id=experiment.id,
+        override=passage.override_id,
     )
 
 

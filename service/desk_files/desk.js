@@ -1,5 +1,6 @@
 // The review desk: the queue of versions in review, each as every site (and variant) shows
-// it with what changed marked in place, and the reviewer's decision. Plain ES module; it
+// it with what changed marked in place and the guardrails' findings on it (listed, and the
+// matched text marked in place), and the reviewer's decision. Plain ES module; it
 // talks to the management API with the key the reviewer gives (kept for this tab only).
 
 const API = "/v1/manage";
@@ -99,6 +100,68 @@ function markChanged(paths) {
   }
 }
 
+// A finding's path (`faqs[time-to-results].answer`, `sections[x].items[2]`) as the desk's
+// data-path (`faqs.time-to-results.answer`, `sections.x.items`), then its parents: the nearest
+// part of the page that shows the text.
+function shownAt(path) {
+  const parts = path.replace(/\[(\d+)\]/g, "").replace(/\[([^\]]+)\]/g, ".$1").split(".");
+  for (let length = parts.length; length > 0; length -= 1) {
+    const node = document.querySelector(`#article [data-path="${CSS.escape(parts.slice(0, length).join("."))}"]`);
+    if (node) return node;
+  }
+  return null;
+}
+
+// Wrap the first occurrence of the finding's text under `node` in a <mark>.
+function markText(node, finding) {
+  const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+  for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+    const at = text.data.indexOf(finding.text);
+    if (at < 0) continue;
+    const range = document.createRange();
+    range.setStart(text, at);
+    range.setEnd(text, at + finding.text.length);
+    const mark = document.createElement("mark");
+    mark.className = `finding ${finding.severity}`;
+    mark.dataset.rule = finding.rule;
+    mark.title = `${finding.rule} (${finding.severity}): ${finding.suggestion}`;
+    range.surroundContents(mark);
+    return true;
+  }
+  return false;
+}
+
+function showFindings(rendition) {
+  const weight = { block: 0, warn: 1, info: 2 };
+  const findings = [...(rendition.findings || [])].sort((a, b) => weight[a.severity] - weight[b.severity]);
+  const blocking = findings.filter((finding) => finding.severity === "block").length;
+  $("#gate").textContent = rendition.gate
+    ? `Guardrails: ${rendition.gate} · ${blocking} blocking, ${findings.length} in all`
+    : "";
+  $("#gate").dataset.gate = rendition.gate || "";
+  const list = $("#findings");
+  list.replaceChildren();
+  for (const finding of findings) {
+    const item = element("li");
+    item.className = `finding ${finding.severity}`;
+    item.dataset.rule = finding.rule;
+    item.dataset.severity = finding.severity;
+    item.append(
+      element("strong", null, finding.severity),
+      element("span", null, ` ${finding.rule} at ${finding.path} (${finding.where}) `),
+    );
+    if (finding.text) {
+      const quoted = element("q");
+      quoted.append(element("mark", null, finding.text));
+      item.append(quoted);
+    }
+    item.append(element("p", null, finding.suggestion));
+    list.append(item);
+    const node = shownAt(finding.path);
+    if (node && finding.text) markText(node, finding);
+  }
+}
+
 function show(index) {
   const rendition = current.renditions[index];
   current.shown = index;
@@ -113,6 +176,7 @@ function show(index) {
   } else {
     $("#article").replaceChildren();
   }
+  showFindings(rendition);
 }
 
 function targets(review) {

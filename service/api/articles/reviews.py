@@ -41,7 +41,8 @@ class ArticleReviews(MethodView):
 
         The version If-Match names goes to the queue, pinned: an edit after this voids the
         review (and an approval of it). The draft's ETag does not change. 409 if the draft is
-        what delivery serves, or this version is in review or approved already.
+        what delivery serves, or this version is in review or approved already, or while a
+        blocking health-claim finding stands that no override names (listed in `findings`).
         """
         article, version = article_for_write(article_id)
         review = reviews.submit_for_review(

@@ -27,6 +27,40 @@ READABLE_WORDS = 20  # under this, a reading grade says more about the formula t
 
 
 @dataclass(frozen=True)
+class Source:
+    """Which rendering of the article a finding comes from: the article as written (nothing
+    set), a site's (`site`, with its overlay `overlay_version` if it has one), a variant's
+    (`experiment`, `variant`), or a variant's on a site. `pending`: the overlay version is
+    saved but not yet published (a draft that its own submission and publishing gate)."""
+
+    site: str | None = None
+    overlay_version: int | None = None
+    experiment: str | None = None
+    variant: str | None = None
+    pending: bool = False
+
+    @property
+    def where(self) -> str:
+        """The rendering's name, part of a finding's id: the same for a draft overlay version and
+        the published one, so an override made on the draft still names it once published."""
+        variant = f"variant {self.experiment}/{self.variant}" if self.experiment else None
+        site = f"site {self.site}" if self.site else None
+        return ", ".join(part for part in (site, variant) if part) or "article"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "site": self.site,
+            "overlay_version": self.overlay_version,
+            "experiment": self.experiment,
+            "variant": self.variant,
+            "pending": self.pending,
+        }
+
+
+ARTICLE = Source()
+
+
+@dataclass(frozen=True)
 class Finding:
     """One thing a reviewer should look at: which rule, where (`path` in the document, and in
     which rendering: the article itself, a site's, or a variant's), what text and why."""
@@ -37,9 +71,13 @@ class Finding:
     text: str
     start: int | None = None
     end: int | None = None
-    where: str = "article"
+    source: Source = ARTICLE
     hedged: bool = False
     grade: float | None = None
+
+    @property
+    def where(self) -> str:
+        return self.source.where
 
     @property
     def id(self) -> str:
@@ -60,6 +98,7 @@ class Finding:
             "severity": self.severity,
             "path": self.path,
             "where": self.where,
+            "source": self.source.as_dict(),
             "text": self.text,
             "start": self.start,
             "end": self.end,
@@ -70,8 +109,8 @@ class Finding:
             "suggestion": self.rule.suggestion,
         }
 
-    def rendered_in(self, where: str) -> "Finding":
-        return replace(self, where=where)
+    def rendered_in(self, source: Source) -> "Finding":
+        return replace(self, source=source)
 
 
 def text_fields(document: dict[str, Any]) -> Iterator[tuple[str, str]]:

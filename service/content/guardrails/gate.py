@@ -1,6 +1,7 @@
 """The gate every act that puts text before patients passes (publish, a schedule's publish,
-restore and publish, a publishing import, an experiment start; submitting for review and a
-release are to call it the same way): no blocking finding may stand unless a reviewer's
+restore and publish, a publishing import, an experiment start, an overlay's publish, and
+submitting an article, an overlay version or an experiment's variants for review; a release
+passes each of its items through theirs): no blocking finding may stand unless a reviewer's
 override names it. Overriding is an act of its own, logged, kept with the article version it
 was made on."""
 
@@ -14,10 +15,15 @@ from sqlalchemy.orm import Session
 from service.content.audit import Actor
 from service.content.editing import ArticleConflict, claim
 from service.content.guardrails.checks import Finding
-from service.content.guardrails.findings import findings_for
+from service.content.guardrails.findings import (
+    SiteLayer,
+    findings_for,
+    overlay_findings,
+    variants_findings,
+)
 from service.content.guardrails.policy import current_policy
 from service.content.mapping import draft_document
-from service.models import Article, FindingOverride, Revision
+from service.models import Article, Experiment, FindingOverride, Revision, Site
 
 
 class ClaimsBlocked(ArticleConflict):
@@ -74,6 +80,29 @@ def check_gate(
     return passage_for(session, article.id, act, findings)
 
 
+def shown_document(article: Article) -> dict[str, Any]:
+    """What an overlay or a variant goes out over: what is published, the draft if nothing is."""
+    published = article.published_revision
+    return published.document if published is not None else draft_document(article)
+
+
+def check_overlay_gate(
+    session: Session, article: Article, site: Site, overlay: dict[str, Any], version: int, act: str
+) -> Passage:
+    """Let `act` go ahead on version `version` of the site's overlay: the article as the site
+    would show it with that version (and each variant it may deal over it)."""
+    layer = SiteLayer(overlay, version, pending=True)
+    findings = overlay_findings(session, article.id, shown_document(article), site, layer)
+    return passage_for(session, article.id, act, findings)
+
+
+def check_variants_gate(session: Session, article: Article, experiment: Experiment, act: str) -> Passage:
+    """Let `act` go ahead on the experiment's variants as configured: each as it shows the
+    article, alone and on each site it runs on."""
+    findings = variants_findings(session, article.id, shown_document(article), experiment)
+    return passage_for(session, article.id, act, findings)
+
+
 def passage_for(session: Session, article_id: int | None, act: str, findings: list[Finding]) -> Passage:
     override = latest_override(session, article_id) if article_id is not None else None
     accepted = override.finding_ids if override is not None else set()
@@ -103,11 +132,13 @@ def override_findings(
     expected_version: int | None = None,
 ) -> FindingOverride:
     """Record that the article may go out with its blocking findings, as they stand now in
-    the draft and in what is published (an experiment starts on that), for `reason`."""
+    the draft and in what is published (an experiment starts on that), each site's overlay
+    version not yet published included, for `reason`."""
     claim(session, article, expected_version)
-    findings = findings_for(session, article.id, draft_document(article))
+    findings = findings_for(session, article.id, draft_document(article), pending=True, every=True)
     if article.published_revision is not None:
-        findings += findings_for(session, article.id, article.published_revision.document)
+        document = article.published_revision.document
+        findings += findings_for(session, article.id, document, pending=True, every=True)
     blocking = {finding.id: named(finding) for finding in findings if finding.blocks}
     if not blocking:
         raise NothingToOverride("the article has no blocking finding to override")
@@ -132,24 +163,29 @@ def override_findings(
     return override
 
 
-def findings_report(session: Session, article: Article, revision: Revision | None = None) -> dict[str, Any]:
-    """What a reviewer reads: the findings of the draft (or of a revision), whether the gate
-    would pass them, and the latest override."""
-    document = revision.document if revision is not None else draft_document(article)
-    findings = findings_for(session, article.id, document)
-    override = latest_override(session, article.id)
+def gate_state(findings: list[Finding], override: FindingOverride | None) -> str:
+    """open (nothing blocks), overridden (the override names all that does) or blocked."""
     accepted = override.finding_ids if override is not None else set()
     blocking = [finding for finding in findings if finding.blocks]
     if not blocking:
-        gate = "open"
-    else:
-        gate = "overridden" if all(finding.id in accepted for finding in blocking) else "blocked"
+        return "open"
+    return "overridden" if all(finding.id in accepted for finding in blocking) else "blocked"
+
+
+def findings_report(session: Session, article: Article, revision: Revision | None = None) -> dict[str, Any]:
+    """What a reviewer reads: the findings of the draft (with those of each site's overlay
+    version not yet published) or of a revision, whether publishing it would pass the gate
+    (a pending overlay's findings gate that overlay, not this), and the latest override."""
+    document = revision.document if revision is not None else draft_document(article)
+    findings = findings_for(session, article.id, document, pending=revision is None)
+    override = latest_override(session, article.id)
+    gated = [finding for finding in findings if not finding.source.pending]
     return {
         "article_id": article.id,
         "revision": revision.number if revision is not None else None,
         "rules_version": current_policy().rules.fingerprint,
-        "blocking": len(blocking),
-        "gate": gate,
+        "blocking": sum(finding.blocks for finding in gated),
+        "gate": gate_state(gated, override),
         "findings": [finding.as_dict() for finding in findings],
         "override": override,
     }
