@@ -39,6 +39,12 @@ PAYLOADS = [
     "<javascript:alert(1)>",
     "[x][ref]\n\n[ref]: javascript:alert(1)",
     "[ok](https://clinic.example/book)",
+    # What issue 16's Markdown added: tables, strikethrough, citations, nested headings.
+    "| <script>alert(1)</script> | [x](javascript:alert(1)) |\n|:--|--:|\n"
+    "| <img src=x onerror=alert(1)> | ~~<svg onload=alert(1)>~~ |",
+    "# <script>alert(1)</script>\n###### [x](javascript:alert(1))",
+    "Cited.[^1]\n\n[^1]: javascript:alert(1)",
+    "Cited.[^1] ^[<script>alert(1)</script>]",
 ]
 SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:")
 SITE = {
@@ -101,6 +107,8 @@ def hostile(document: dict, payload: str, per_site: bool) -> dict:
         for target in targets:
             for name in names:
                 target[name] = f"Intro {payload}{phone}"
+    for reference in document["references"]:  # its title is a citation's title attribute
+        reference["title"] = payload
     if per_site:
         document["call_to_action"]["button_url"] = "{{site.booking_url}}"
     else:

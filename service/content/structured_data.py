@@ -40,7 +40,10 @@ def structured_data(document: dict[str, Any], site: Site, published_at: datetime
             {
                 "@type": "Question",
                 "name": item["question"],
-                "acceptedAnswer": {"@type": "Answer", "text": render_markdown(item["answer"])},
+                "acceptedAnswer": {
+                    "@type": "Answer",
+                    "text": render_markdown(item["answer"], document["references"]),
+                },
             }
             for item in document["faqs"]
         ],
