@@ -26,6 +26,8 @@ def rerender_command() -> None:
         raise
     for slug, locale, number in result.changed:
         click.echo(f"{slug} ({locale}): revision {number} rendered again")
+    for slug, locale, number, reason in result.unreadable:
+        click.echo(f"{slug} ({locale}): revision {number} left as it was, unreadable today: {reason}")
     click.echo(
         f"{len(result.changed)} of {result.checked} revisions changed, {result.published} of them published."
     )

@@ -19,6 +19,7 @@ from service.models import (
     AuditEntry,
     Base,
     Benefit,
+    Callout,
     Condition,
     DeliveryGeneration,
     Event,
@@ -31,9 +32,13 @@ from service.models import (
     Schedule,
     Section,
     Site,
+    Step,
     Webhook,
     WebhookAttempt,
     WebhookDelivery,
+)
+from service.models import (
+    Testimonial as PatientTestimonial,  # (a name pytest would collect as a test class)
 )
 
 SITE = {"key": "clinic-austin", "name": "Austin", "origins": [], "variables": {}}
@@ -46,6 +51,9 @@ NOT_DELIVERED = {
     Condition: "a draft's part",
     Benefit: "a draft's part",
     Faq: "a draft's part",
+    Step: "a draft's part",
+    Callout: "a draft's part",
+    PatientTestimonial: "a draft's part",
     DeliveryGeneration: "the change counter itself",
     Event: "exposures and conversions, read by results only",
     Schedule: "a publication to come: the act itself changes revisions",

@@ -5,8 +5,11 @@ import json
 
 import pytest
 from markdown_it import MarkdownIt
+from sqlalchemy import select
 
 from service.content import markdown
+from service.extensions import db
+from service.models import Revision
 from tests.receivers import HOOKS
 
 pytestmark = pytest.mark.usefixtures("private_targets")
@@ -99,3 +102,20 @@ def test_site_delivery_renders_by_the_new_rules_without_a_rerender(client, admin
     answer = client.get(f"/v1/sites/clinic-austin/articles/{published_before['slug']}")
 
     assert answer.json["sections"][0]["body_html"].startswith("<table>")
+
+
+def test_a_revision_todays_schema_refuses_keeps_its_body(app, runner, published):
+    with app.app_context():
+        revision = db.session.scalars(select(Revision)).one()
+        body = revision.body
+        revision.document = {**revision.document, "title": " "}  # blank: refused since
+        db.session.commit()
+
+    output = rerender(runner)
+
+    with app.app_context():
+        assert db.session.scalars(select(Revision)).one().body == body
+    assert output.splitlines() == [
+        f"{published['slug']} (en): revision 1 left as it was, unreadable today: title: Must not be blank.",
+        "0 of 1 revisions changed, 0 of them published.",
+    ]

@@ -101,6 +101,18 @@ def hostile(document: dict, payload: str, per_site: bool) -> dict:
     """The document with `payload` in every Markdown field; per site, also the site's phone
     and booking link (its variables) filled in."""
     phone = " and {{site.phone}}" if per_site else ""
+    document["steps"] = [{"key": "hostile", "title": payload[:300], "body": payload}]
+    document["callouts"] = [{"key": "hostile", "kind": "warning", "title": payload[:300], "body": payload}]
+    document["testimonials"] = [  # plain text, sent as JSON strings: a page writes them as text
+        {
+            "key": "hostile",
+            "quote": payload,
+            "attribution": payload[:300],
+            "consent_date": "2026-10-14",
+            "consent_form": "written",
+            "disclosure": payload,
+        }
+    ]
     for part, names in MARKDOWN_FIELDS.items():
         targets = [document] if part is None else document[part]
         targets = [targets] if isinstance(targets, dict) else targets

@@ -191,6 +191,9 @@ DIFF_EXAMPLE = {
             ],
             "moved": [{"key": "compared-to-surgery", "from": 4, "to": 0}],
         },
+        "steps": {"added": [], "removed": [], "changed": [], "moved": []},
+        "callouts": {"added": [], "removed": [], "changed": [], "moved": []},
+        "testimonials": {"added": [], "removed": [], "changed": [], "moved": []},
     },
 }
 

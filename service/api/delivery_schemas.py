@@ -9,6 +9,7 @@ from marshmallow import fields
 
 from service.config import SEED_PATH
 from service.content.document import (
+    MARKDOWN_FIELDS,
     SLUG_PATTERN,
     ArticleDocumentSchema,
     BenefitSchema,
@@ -20,6 +21,7 @@ from service.content.document import (
     dump_document,
     load_document,
 )
+from service.content.procedure_children import CalloutSchema, StepSchema, TestimonialSchema
 from service.content.publishing import delivery_body
 from service.openapi import sent_in_full
 
@@ -33,30 +35,26 @@ def _html() -> fields.String:
     )
 
 
-@sent_in_full
-class DeliveredSectionSchema(SectionSchema):
-    body_html = _html()
-    closing_html = _html()
+def _delivered(schema: type[ma.Schema], part: str) -> type[ma.Schema]:
+    """`schema` as delivery sends it: `<name>_html` beside each of its Markdown fields."""
+    html = {f"{name}_html": _html() for name in MARKDOWN_FIELDS[part]}
+    return sent_in_full(type(f"Delivered{schema.__name__}", (schema,), html))
+
+
+DeliveredSectionSchema = _delivered(SectionSchema, "sections")
+DeliveredConditionSchema = _delivered(ConditionSchema, "conditions")
+DeliveredBenefitSchema = _delivered(BenefitSchema, "benefits")
+DeliveredFaqSchema = _delivered(FaqSchema, "faqs")
+DeliveredStepSchema = _delivered(StepSchema, "steps")
+DeliveredCalloutSchema = _delivered(CalloutSchema, "callouts")
+DeliveredCallToActionSchema = _delivered(CallToActionSchema, "call_to_action")
 
 
 @sent_in_full
-class DeliveredConditionSchema(ConditionSchema):
-    summary_html = _html()
-
-
-@sent_in_full
-class DeliveredBenefitSchema(BenefitSchema):
-    description_html = _html()
-
-
-@sent_in_full
-class DeliveredFaqSchema(FaqSchema):
-    answer_html = _html()
-
-
-@sent_in_full
-class DeliveredCallToActionSchema(CallToActionSchema):
-    body_html = _html()
+class DeliveredTestimonialSchema(TestimonialSchema):
+    disclosure = fields.String(
+        metadata={"description": "Always sent: the testimonial's own, or the service's default."}
+    )
 
 
 class PublishedMetadataSchema(ma.Schema):
@@ -90,6 +88,9 @@ class DeliveredArticleSchema(PublishedMetadataSchema, ArticleDocumentSchema):
     conditions = fields.List(fields.Nested(DeliveredConditionSchema))
     benefits = fields.List(fields.Nested(DeliveredBenefitSchema))
     faqs = fields.List(fields.Nested(DeliveredFaqSchema))
+    steps = fields.List(fields.Nested(DeliveredStepSchema))
+    callouts = fields.List(fields.Nested(DeliveredCalloutSchema))
+    testimonials = fields.List(fields.Nested(DeliveredTestimonialSchema))
 
 
 class SiteDeliveredArticleSchema(DeliveredArticleSchema):
@@ -101,8 +102,8 @@ class SiteDeliveredArticleSchema(DeliveredArticleSchema):
     structured_data = fields.Dict(
         metadata={
             "description": "schema.org JSON-LD for the page: a MedicalWebPage (reviewed by, last reviewed, "
-            "about the conditions) and an FAQPage, with the site's URLs (its page_url). Embed it as is in "
-            "a script element of type application/ld+json.",
+            "about the conditions), an FAQPage and a HowTo of its steps, with the site's URLs (its "
+            "page_url). Embed it as is in a script element of type application/ld+json.",
             "example": {
                 "@context": "https://schema.org",
                 "@graph": [

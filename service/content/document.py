@@ -10,18 +10,24 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from service.config import MAX_CHILDREN, MAX_LIST_ITEMS, MAX_TEXT_LENGTH
+from service.config import MAX_LIST_ITEMS
 from service.content.document_types import ArticleDocument
 from service.content.errors import InvalidDocument
-from service.content.json_input import unstorable_reason
 from service.content.patterns import WEB_URL, Pattern, url_pattern
 from service.content.placeholders import PLACEHOLDER
-from service.models import Benefit, Condition, Faq, Section
-from service.models.lengths import KEY_LENGTH, LOCALE_LENGTH, SLUG_LENGTH, TAG_LENGTH, TITLE_LENGTH
+from service.content.procedure_children import CalloutSchema, StepSchema, TestimonialSchema
+from service.content.text_fields import (
+    SLUG_PATTERN,
+    ChildSchema,
+    children_of,
+    markdown_field,
+    text_field,
+    text_list,
+)
+from service.models import Benefit, Callout, Condition, Faq, Section, Step, Testimonial
+from service.models.lengths import LOCALE_LENGTH, SLUG_LENGTH, TAG_LENGTH, TITLE_LENGTH
 
 URL_LENGTH = 2000  # what every browser and CDN handles
-SLUG_REGEX = r"[a-z0-9]+(?:-[a-z0-9]+)*"
-SLUG_PATTERN = Pattern(f"^{SLUG_REGEX}$", error="Use lowercase letters, digits and single hyphens.")
 LOCALE_PATTERN = Pattern(
     r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$", error="Use a BCP 47 language tag such as en or en-GB."
 )
@@ -61,6 +67,9 @@ SECTION_INCLUDES = (
     "benefits",
     "call_to_action",
     "faqs",
+    "steps",
+    "callouts",
+    "testimonials",
 )
 
 # Fields the service adds to documents it sends; a document sent back with them is refused.
@@ -86,71 +95,16 @@ MARKDOWN_FIELDS: dict[str | None, tuple[str, ...]] = {
     "conditions": ("summary",),
     "benefits": ("description",),
     "faqs": ("answer",),
+    "steps": ("body",),
+    "callouts": ("body",),
 }
-
-
-# White space as JavaScript (and so JSON Schema's `pattern`) knows it: Python's own also
-# counts \x1c-\x1f, which would make the spec and the service disagree on what is blank.
-WHITESPACE = (
-    "\t\n\v\f\r \u00a0\u1680"
-    + "".join(map(chr, range(0x2000, 0x200B)))
-    + "\u2028\u2029\u202f\u205f\u3000\ufeff"
-)
-_SPACE_CLASS = r"\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
-# What is_text accepts, for the spec: something not blank, and no NUL anywhere.
-TEXT_PATTERN = rf"^[^\u0000]*[^\u0000{_SPACE_CLASS}][^\u0000]*$"
-
-
-def is_text(value: str) -> None:
-    """Text has something to read, and only characters every database here can store."""
-    if not value.strip(WHITESPACE):
-        raise ma.ValidationError("Must not be blank.")
-    refuse_unstorable(value)
-
-
-def refuse_unstorable(value: str) -> None:
-    """NUL (PostgreSQL cannot store it) and lone surrogates (no encoding can) are refused."""
-    if (reason := unstorable_reason(value)) is not None:
-        raise ma.ValidationError(reason)
-
-
-def text_field(required: bool = True, max_length: int = MAX_TEXT_LENGTH, **metadata: Any) -> fields.String:
-    """A text field: required, or optional and nullable; never blank."""
-    checks = [validate.Length(max=max_length), is_text]
-    metadata = {"minLength": 1, "pattern": TEXT_PATTERN, **metadata}  # what is_text accepts
-    if required:
-        return fields.String(required=True, validate=checks, metadata=metadata)
-    return fields.String(load_default=None, allow_none=True, validate=checks, metadata=metadata)
-
-
-def _markdown(required: bool = True, **metadata: Any) -> fields.String:
-    return text_field(required, format="markdown", **metadata)
-
-
-def _text_list(**metadata: Any) -> fields.List:
-    item = text_field(max_length=MAX_TEXT_LENGTH)
-    return fields.List(
-        item, load_default=list, validate=validate.Length(max=MAX_LIST_ITEMS), metadata=metadata
-    )
-
-
-def _children(schema: type[ma.Schema]) -> fields.List:
-    return fields.List(fields.Nested(schema), load_default=list, validate=validate.Length(max=MAX_CHILDREN))
-
-
-class ChildSchema(ma.Schema):
-    key = fields.String(
-        required=True,
-        validate=[validate.Length(max=KEY_LENGTH), SLUG_PATTERN],
-        metadata={"description": "Stable, slug-like address, unique within the article and kind."},
-    )
 
 
 class SectionSchema(ChildSchema):
     heading = text_field(max_length=TITLE_LENGTH)
-    body = _markdown(required=False, description="Markdown shown before the items.")
-    items = _text_list(description="Bullet points, plain text, shown after the body.")
-    closing = _markdown(required=False, description="Markdown shown after items and included list.")
+    body = markdown_field(required=False, description="Markdown shown before the items.")
+    items = text_list(description="Bullet points, plain text, shown after the body.")
+    closing = markdown_field(required=False, description="Markdown shown after items and included list.")
     includes = fields.String(
         load_default=None,
         allow_none=True,
@@ -162,18 +116,18 @@ class SectionSchema(ChildSchema):
 class ConditionSchema(ChildSchema):
     name = text_field(max_length=TITLE_LENGTH)
     outlook = fields.String(required=True, validate=validate.OneOf(OUTLOOKS))
-    summary = _markdown(required=False)
-    points = _text_list(description="Plain-text points about the condition.")
+    summary = markdown_field(required=False)
+    points = text_list(description="Plain-text points about the condition.")
 
 
 class BenefitSchema(ChildSchema):
     title = text_field(max_length=TITLE_LENGTH)
-    description = _markdown()
+    description = markdown_field()
 
 
 class FaqSchema(ChildSchema):
     question = text_field()
-    answer = _markdown()
+    answer = markdown_field()
 
 
 class SeoSchema(ma.Schema):
@@ -183,7 +137,7 @@ class SeoSchema(ma.Schema):
 
 class CallToActionSchema(ma.Schema):
     heading = text_field(required=False, max_length=TITLE_LENGTH)
-    body = _markdown()
+    body = markdown_field()
     button_label = text_field(required=False, max_length=TITLE_LENGTH)
     button_url = fields.String(
         load_default=None,
@@ -205,7 +159,7 @@ class ArticleDocumentSchema(ma.Schema):
     locale = Locale(required=True)
     title = text_field(max_length=TITLE_LENGTH)
     summary = text_field(description="One or two sentences for cards and listings.")
-    intro = _markdown()
+    intro = markdown_field()
     tags = fields.List(
         fields.String(validate=[validate.Length(max=TAG_LENGTH), SLUG_PATTERN]),
         load_default=list,
@@ -214,16 +168,19 @@ class ArticleDocumentSchema(ma.Schema):
     )
     seo = fields.Nested(SeoSchema, load_default=lambda: {"title": None, "description": None})
     call_to_action = fields.Nested(CallToActionSchema, required=True)
-    medical_disclaimer = _markdown(required=False)
+    medical_disclaimer = markdown_field(required=False)
     reviewed_by = text_field(
         required=False, max_length=TITLE_LENGTH, description="Clinician who reviewed it."
     )
     reviewed_at = fields.Date(load_default=None, allow_none=True)
-    references = _children(ReferenceSchema)
-    sections = _children(SectionSchema)
-    conditions = _children(ConditionSchema)
-    benefits = _children(BenefitSchema)
-    faqs = _children(FaqSchema)
+    references = children_of(ReferenceSchema)
+    sections = children_of(SectionSchema)
+    conditions = children_of(ConditionSchema)
+    benefits = children_of(BenefitSchema)
+    faqs = children_of(FaqSchema)
+    steps = children_of(StepSchema)
+    callouts = children_of(CalloutSchema)
+    testimonials = children_of(TestimonialSchema)
 
     @ma.post_load
     def _normalise_tags(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
@@ -264,11 +221,14 @@ class ArticleDocumentSchema(ma.Schema):
             raise ma.ValidationError(errors)
 
 
-CHILD_MODELS: dict[str, type[Section | Condition | Benefit | Faq]] = {
+CHILD_MODELS: dict[str, type[Section | Condition | Benefit | Faq | Step | Callout | Testimonial]] = {
     "sections": Section,
     "conditions": Condition,
     "benefits": Benefit,
     "faqs": Faq,
+    "steps": Step,
+    "callouts": Callout,
+    "testimonials": Testimonial,
 }
 
 

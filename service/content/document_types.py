@@ -52,6 +52,29 @@ class FaqDocument(TypedDict):
     answer: str
 
 
+class StepDocument(TypedDict):
+    key: str
+    title: str
+    body: str
+    duration: str | None
+
+
+class CalloutDocument(TypedDict):
+    key: str
+    kind: str
+    title: str | None
+    body: str
+
+
+class TestimonialDocument(TypedDict):
+    key: str
+    quote: str
+    attribution: str
+    consent_date: date
+    consent_form: str
+    disclosure: str | None
+
+
 class ArticleDocument(TypedDict):
     slug: str
     locale: str
@@ -69,3 +92,6 @@ class ArticleDocument(TypedDict):
     conditions: list[ConditionDocument]
     benefits: list[BenefitDocument]
     faqs: list[FaqDocument]
+    steps: list[StepDocument]
+    callouts: list[CalloutDocument]
+    testimonials: list[TestimonialDocument]

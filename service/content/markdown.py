@@ -99,7 +99,7 @@ def with_html(document: dict[str, Any]) -> dict[str, Any]:
 
     result = render(document, MARKDOWN_FIELDS[None])
     for part, names in MARKDOWN_FIELDS.items():
-        if part is None:
+        if part is None or part not in result:  # (a revision's document older than the kind)
             continue
         value = result[part]
         result[part] = render(value, names) if isinstance(value, dict) else [render(v, names) for v in value]

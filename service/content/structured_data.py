@@ -1,6 +1,6 @@
 """schema.org structured data (JSON-LD) for an article as one site shows it: a MedicalWebPage
 about the conditions it discusses, reviewed by whom and when, and an FAQPage of its FAQs,
-each Question with its accepted Answer. Frontends put it in a
+each Question with its accepted Answer, and a HowTo of its steps. Frontends put it in a
 <script type="application/ld+json"> element as it is."""
 
 from datetime import date, datetime
@@ -52,7 +52,28 @@ def structured_data(document: dict[str, Any], site: Site, published_at: datetime
         page |= {"@id": url, "url": url}
         faq |= {"@id": f"{url}#faq", "url": url}
     graph = [page, faq] if document["faqs"] else [page]
+    if document.get("steps"):
+        graph.append(_how_to(document, url))
     return {"@context": "https://schema.org", "@graph": graph}
+
+
+def _how_to(document: dict[str, Any], url: str | None) -> dict[str, Any]:
+    """The numbered procedure as a HowTo, each step a HowToStep at its place."""
+    steps = []
+    for position, step in enumerate(document["steps"], start=1):
+        item = {
+            "@type": "HowToStep",
+            "position": position,
+            "name": step["title"],
+            "text": render_markdown(step["body"], document["references"]),
+        }
+        if step.get("duration"):
+            item["timeRequired"] = step["duration"]
+        steps.append(item)
+    how_to: dict[str, Any] = {"@type": "HowTo", "name": document["title"], "step": steps}
+    if url:
+        how_to |= {"@id": f"{url}#steps", "url": url}
+    return how_to
 
 
 def _clinic(site: Site) -> dict[str, Any]:

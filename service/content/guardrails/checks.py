@@ -84,10 +84,10 @@ def text_fields(document: dict[str, Any]) -> Iterator[tuple[str, str]]:
             if name != "button_url":
                 yield f"{group}.{name}", value
     yield "medical_disclaimer", document.get("medical_disclaimer")
-    for kind in ("sections", "conditions", "benefits", "faqs"):
+    for kind in ("sections", "conditions", "benefits", "faqs", "steps", "callouts", "testimonials"):
         for child in document.get(kind) or []:
             for name, value in child.items():
-                if name in ("key", "outlook", "includes"):
+                if name in ("key", "outlook", "includes", "duration", "kind", "consent_date", "consent_form"):
                     continue
                 path = f"{kind}[{child['key']}].{name}"
                 if isinstance(value, list):
