@@ -42,6 +42,7 @@ def test_the_seed_renders_byte_for_byte_as_before(seed_document):
         "steps": [],
         "callouts": [],
         "testimonials": [],
+        "facts": [],
     }
 
 

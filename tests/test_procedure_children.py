@@ -49,6 +49,26 @@ TESTIMONIALS = [
     {"key": "ana", "quote": "Kind staff.", "attribution": "Ana", **CONSENT, "disclosure": "Results vary."},
 ]
 
+FACTS = [
+    {
+        "key": "sessions",
+        "label": "Sessions",
+        "kind": "sessions",
+        "min_count": 6,
+        "max_count": 8,
+        "note": "Weekly.",
+    },
+    {"key": "price", "label": "Price per session", "kind": "price_range", "min_price": 95, "currency": "USD"},
+    {
+        "key": "recovery",
+        "label": "Recovery",
+        "kind": "recovery_time",
+        "min_duration": "P2W",
+        "max_duration": "P6W",
+    },
+    {"key": "insurance", "label": "Medicare", "kind": "insurance_coverage", "coverage": "partly_covered"},
+]
+
 
 class Kind(NamedTuple):
     children: list[dict]  # three of them; the second leaves out `optional`
@@ -62,6 +82,7 @@ KINDS = {
     "steps": Kind(STEPS, "body", "body", ("duration", "PT15M"), "Step"),
     "callouts": Kind(CALLOUTS, "body", "body", ("title", "Before you come"), "Callout"),
     "testimonials": Kind(TESTIMONIALS, "quote", None, ("disclosure", "Results vary."), "Testimonial"),
+    "facts": Kind(FACTS, "label", None, ("note", "Weekly."), "Fact"),
 }
 each_kind = pytest.mark.parametrize("kind", list(KINDS))
 
@@ -91,7 +112,8 @@ def test_children_load_with_what_they_leave_out_as_null(procedure, kind):
     children = dump_document(load_document(procedure))[kind]
 
     assert keys(children) == keys(sample.children)
-    assert children[1] == {**sample.children[1], sample.optional[0]: None}
+    assert children[1] == {name: None for name in children[1]} | sample.children[1]  # the rest null
+    assert children[1][sample.optional[0]] is None
 
 
 @each_kind
@@ -153,7 +175,7 @@ def test_a_site_overlay_changes_hides_and_orders_children_by_key(
     url = create_draft(procedure, headers=admin).url
     changes, hide, order = {}, {}, {}
     for kind, sample in KINDS.items():
-        one, two, three = keys(sample.children)
+        one, two, three = keys(sample.children)[:3]
         changes[kind] = {one: {sample.text: "Austin's own.", sample.optional[0]: sample.optional[1]}}
         hide[kind], order[kind] = [two], [three]
     overlay = {"children": changes, "hide": hide, "order": order}
@@ -163,8 +185,8 @@ def test_a_site_overlay_changes_hides_and_orders_children_by_key(
     answer = client.get(f"/v1/sites/clinic-austin/articles/{procedure['slug']}").json
 
     for kind, sample in KINDS.items():
-        one, _, three = keys(sample.children)
-        assert keys(answer[kind]) == [three, one]
+        one, _, three, *rest = keys(sample.children)
+        assert keys(answer[kind]) == [three, one, *rest]
         assert answer[kind][1][sample.text] == "Austin's own."
         if sample.markdown:
             assert answer[kind][1][f"{sample.markdown}_html"] == "<p>Austin's own.</p>\n"
@@ -195,17 +217,17 @@ def test_children_are_edited_by_key_and_the_diff_names_them(
     headers = {**publisher, "If-Match": "*"}
     new = {**sample.children[0], "key": "added"}
     name = sample.optional[0]
-    last = sample.children[2]
+    first = sample.children[0]  # it has a value for `name`
 
     added = client.post(f"{url}/{kind}?position=0", json=new, headers=headers)
-    patched = client.patch(f"{url}/{kind}/{last['key']}", json={name: None}, headers=headers)
+    patched = client.patch(f"{url}/{kind}/{first['key']}", json={name: None}, headers=headers)
     diff = client.get(f"{url}/diff?from=1", headers=publisher).json["children"][kind]
 
     assert added.status_code == 200 and patched.status_code == 200, (added.json, patched.json)
-    assert patched.json[kind][3] == {**last, name: None}
+    assert patched.json[kind][1] == {**patched.json[kind][1], **first, name: None}
     assert diff["added"] == ["added"] and diff["removed"] == [] and diff["moved"] == []
     assert diff["changed"] == [
-        {"key": last["key"], "fields": [{"field": name, "before": last[name], "after": None}]}
+        {"key": first["key"], "fields": [{"field": name, "before": first[name], "after": None}]}
     ]
 
 
@@ -328,3 +350,97 @@ def test_the_draft_keeps_a_testimonial_without_a_disclosure_of_its_own(
     draft = client.get(create_draft(procedure).url, headers=editor).json
 
     assert draft["testimonials"][1]["disclosure"] is None
+
+
+def test_facts_have_the_values_of_their_kind_typed(procedure):
+    facts = dump_document(load_document(procedure))["facts"]
+
+    assert facts[0]["min_count"] == 6 and facts[1]["min_price"] == 95 and facts[1]["max_price"] is None
+    assert {name for name, value in facts[3].items() if value is not None} == {
+        "key",
+        "label",
+        "kind",
+        "coverage",
+    }
+
+
+@pytest.mark.parametrize(
+    ("fact", "errors"),
+    [
+        ({"kind": "sessions"}, {"min_count": "Required for this kind of fact."}),
+        ({"kind": "price_range", "min_price": 95}, {"currency": "Required for this kind of fact."}),
+        (
+            {"kind": "duration", "min_duration": "PT1H", "min_count": 3},
+            {"min_count": "A duration fact has no min_count: leave it out."},
+        ),
+        ({"kind": "sessions", "min_count": 8, "max_count": 6}, {"max_count": "Less than min_count."}),
+        (
+            {"kind": "price_range", "min_price": 9.999, "currency": "usd"},
+            {
+                "min_price": "At most two decimal places.",
+                "currency": "Use an ISO 4217 currency code such as USD or EUR.",
+            },
+        ),
+        (
+            {"kind": "insurance_coverage", "coverage": "maybe"},
+            {"coverage": "Must be one of: covered, partly_covered, not_covered, varies."},
+        ),
+        (
+            {"kind": "sessions", "min_count": 0},
+            {"min_count": "Must be greater than or equal to 1 and less than or equal to 1000."},
+        ),
+    ],
+)
+def test_a_fact_has_exactly_the_values_its_kind_needs(procedure, fact, errors):
+    procedure["facts"] = [{"key": "f", "label": "Fact", **fact}]
+
+    assert {e["field"]: e["message"] for e in errors_of(procedure)} == {
+        f"facts[0].{name}": message for name, message in errors.items()
+    }
+
+
+def test_a_site_overlay_changes_one_price(
+    client, admin, create_draft, publish_reviewed, publish_overlay, procedure
+):
+    assert client.post(SITES, json=AUSTIN, headers=admin).status_code == 201
+    url = create_draft(procedure, headers=admin).url
+    overlay = {"children": {"facts": {"price": {"min_price": 110, "max_price": 130}}}}
+    assert publish_overlay("clinic-austin", url.rsplit("/", 1)[1], overlay).status_code == 200
+    publish_reviewed(url, admin)
+
+    austin = client.get(f"/v1/sites/clinic-austin/articles/{procedure['slug']}").json["facts"]
+    everywhere = client.get(f"/v1/articles/{procedure['slug']}").json["facts"]
+
+    assert (austin[1]["min_price"], austin[1]["max_price"], austin[1]["currency"]) == (110, 130, "USD")
+    assert (everywhere[1]["min_price"], everywhere[1]["max_price"]) == (95, None)
+
+
+def test_an_overlay_cannot_give_a_fact_a_value_of_another_kind(client, admin, create_draft, procedure):
+    assert client.post(SITES, json=AUSTIN, headers=admin).status_code == 201
+    article_id = create_draft(procedure, headers=admin).url.rsplit("/", 1)[1]
+    overlay = {"children": {"facts": {"price": {"min_count": 3}}}}
+
+    response = client.put(f"{SITES}/clinic-austin/overlays/{article_id}", json=overlay, headers=admin)
+
+    assert response.status_code == 422
+    assert "A price_range fact has no min_count: leave it out." in str(response.json["errors"])
+
+
+def test_the_structured_data_names_the_procedure_with_what_schema_org_has(
+    client, admin, create_published, procedure
+):
+    assert client.post(SITES, json=AUSTIN, headers=admin).status_code == 201
+    create_published(procedure)
+
+    answer = client.get(f"/v1/sites/clinic-austin/articles/{procedure['slug']}").json
+    [procedure_ld] = [
+        node for node in answer["structured_data"]["@graph"] if node["@type"] == "MedicalProcedure"
+    ]
+
+    assert procedure_ld == {
+        "@type": "MedicalProcedure",
+        "name": procedure["title"],
+        "description": procedure["summary"],
+        "followup": "Recovery: 2 weeks to 6 weeks",
+        "howPerformed": "1. Check in. 2. Assessment. 3. Your plan.",
+    }

@@ -103,6 +103,9 @@ def hostile(document: dict, payload: str, per_site: bool) -> dict:
     phone = " and {{site.phone}}" if per_site else ""
     document["steps"] = [{"key": "hostile", "title": payload[:300], "body": payload}]
     document["callouts"] = [{"key": "hostile", "kind": "warning", "title": payload[:300], "body": payload}]
+    document["facts"] = [
+        {"key": "hostile", "label": payload[:300], "kind": "sessions", "min_count": 1, "note": payload}
+    ]
     document["testimonials"] = [  # plain text, sent as JSON strings: a page writes them as text
         {
             "key": "hostile",

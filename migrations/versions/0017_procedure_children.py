@@ -6,7 +6,7 @@ Create Date: 2026-12-02 14:45:00
 
 Issue 16's child kinds of an article, each keyed and ordered as sections are: steps (a
 numbered procedure), callouts (boxed notes, tips, warnings, verdicts) and testimonials (a
-patient's words, with their consent recorded).
+patient's words, with their consent recorded) and facts ("at a glance" items with typed values).
 """
 from alembic import op
 import sqlalchemy as sa
@@ -57,9 +57,25 @@ def upgrade():
         sa.Column('consent_form', sa.String(length=20), nullable=False),
         sa.Column('disclosure', sa.Text(), nullable=True),
     )
+    _child_table(
+        'facts',
+        sa.Column('label', sa.String(length=300), nullable=False),
+        sa.Column('kind', sa.String(length=20), nullable=False),
+        sa.Column('min_duration', sa.String(length=40), nullable=True),
+        sa.Column('max_duration', sa.String(length=40), nullable=True),
+        sa.Column('min_count', sa.Integer(), nullable=True),
+        sa.Column('max_count', sa.Integer(), nullable=True),
+        sa.Column('min_price', sa.Numeric(precision=12, scale=2, asdecimal=False), nullable=True),
+        sa.Column('max_price', sa.Numeric(precision=12, scale=2, asdecimal=False), nullable=True),
+        sa.Column('currency', sa.String(length=3), nullable=True),
+        sa.Column('coverage', sa.String(length=20), nullable=True),
+        sa.Column('insurer', sa.String(length=300), nullable=True),
+        sa.Column('note', sa.Text(), nullable=True),
+    )
 
 
 def downgrade():
+    op.drop_table('facts')
     op.drop_table('testimonials')
     op.drop_table('callouts')
     op.drop_table('steps')

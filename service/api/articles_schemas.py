@@ -194,6 +194,7 @@ DIFF_EXAMPLE = {
         "steps": {"added": [], "removed": [], "changed": [], "moved": []},
         "callouts": {"added": [], "removed": [], "changed": [], "moved": []},
         "testimonials": {"added": [], "removed": [], "changed": [], "moved": []},
+        "facts": {"added": [], "removed": [], "changed": [], "moved": []},
     },
 }
 

@@ -21,7 +21,7 @@ from service.content.document import (
     dump_document,
     load_document,
 )
-from service.content.procedure_children import CalloutSchema, StepSchema, TestimonialSchema
+from service.content.procedure_children import CalloutSchema, FactSchema, StepSchema, TestimonialSchema
 from service.content.publishing import delivery_body
 from service.openapi import sent_in_full
 
@@ -48,6 +48,7 @@ DeliveredFaqSchema = _delivered(FaqSchema, "faqs")
 DeliveredStepSchema = _delivered(StepSchema, "steps")
 DeliveredCalloutSchema = _delivered(CalloutSchema, "callouts")
 DeliveredCallToActionSchema = _delivered(CallToActionSchema, "call_to_action")
+DeliveredFactSchema = sent_in_full(type("DeliveredFactSchema", (FactSchema,), {}))
 
 
 @sent_in_full
@@ -91,6 +92,7 @@ class DeliveredArticleSchema(PublishedMetadataSchema, ArticleDocumentSchema):
     steps = fields.List(fields.Nested(DeliveredStepSchema))
     callouts = fields.List(fields.Nested(DeliveredCalloutSchema))
     testimonials = fields.List(fields.Nested(DeliveredTestimonialSchema))
+    facts = fields.List(fields.Nested(DeliveredFactSchema))
 
 
 class SiteDeliveredArticleSchema(DeliveredArticleSchema):

@@ -15,7 +15,7 @@ from service.content.document_types import ArticleDocument
 from service.content.errors import InvalidDocument
 from service.content.patterns import WEB_URL, Pattern, url_pattern
 from service.content.placeholders import PLACEHOLDER
-from service.content.procedure_children import CalloutSchema, StepSchema, TestimonialSchema
+from service.content.procedure_children import CalloutSchema, FactSchema, StepSchema, TestimonialSchema
 from service.content.text_fields import (
     SLUG_PATTERN,
     ChildSchema,
@@ -24,7 +24,7 @@ from service.content.text_fields import (
     text_field,
     text_list,
 )
-from service.models import Benefit, Callout, Condition, Faq, Section, Step, Testimonial
+from service.models import Benefit, Callout, Condition, Fact, Faq, Section, Step, Testimonial
 from service.models.lengths import LOCALE_LENGTH, SLUG_LENGTH, TAG_LENGTH, TITLE_LENGTH
 
 URL_LENGTH = 2000  # what every browser and CDN handles
@@ -70,6 +70,7 @@ SECTION_INCLUDES = (
     "steps",
     "callouts",
     "testimonials",
+    "facts",
 )
 
 # Fields the service adds to documents it sends; a document sent back with them is refused.
@@ -181,6 +182,7 @@ class ArticleDocumentSchema(ma.Schema):
     steps = children_of(StepSchema)
     callouts = children_of(CalloutSchema)
     testimonials = children_of(TestimonialSchema)
+    facts = children_of(FactSchema)
 
     @ma.post_load
     def _normalise_tags(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
@@ -221,7 +223,8 @@ class ArticleDocumentSchema(ma.Schema):
             raise ma.ValidationError(errors)
 
 
-CHILD_MODELS: dict[str, type[Section | Condition | Benefit | Faq | Step | Callout | Testimonial]] = {
+ChildModel = Section | Condition | Benefit | Faq | Step | Callout | Testimonial | Fact
+CHILD_MODELS: dict[str, type[ChildModel]] = {
     "sections": Section,
     "conditions": Condition,
     "benefits": Benefit,
@@ -229,6 +232,7 @@ CHILD_MODELS: dict[str, type[Section | Condition | Benefit | Faq | Step | Callou
     "steps": Step,
     "callouts": Callout,
     "testimonials": Testimonial,
+    "facts": Fact,
 }
 
 

@@ -75,6 +75,22 @@ class TestimonialDocument(TypedDict):
     disclosure: str | None
 
 
+class FactDocument(TypedDict):
+    key: str
+    label: str
+    kind: str
+    min_duration: str | None
+    max_duration: str | None
+    min_count: int | None
+    max_count: int | None
+    min_price: float | None
+    max_price: float | None
+    currency: str | None
+    coverage: str | None
+    insurer: str | None
+    note: str | None
+
+
 class ArticleDocument(TypedDict):
     slug: str
     locale: str
@@ -95,3 +111,4 @@ class ArticleDocument(TypedDict):
     steps: list[StepDocument]
     callouts: list[CalloutDocument]
     testimonials: list[TestimonialDocument]
+    facts: list[FactDocument]

@@ -1,8 +1,9 @@
 """The child kinds clinic pages of procedures need (issue 16), beside sections, conditions,
 benefits and FAQs: `steps`, a numbered procedure; `callouts`, boxed notes, tips, warnings and
 verdicts; `testimonials`, patients' words with their consent recorded, which delivery always
-sends with a results disclosure (`with_disclosures`). Each is keyed, ordered, overlaid and
-diffed as every child is (content.document's CHILD_MODELS)."""
+sends with a results disclosure (`with_disclosures`); `facts`, "at a glance" items with typed
+values (a duration, a number of sessions, a price range, insurance coverage). Each is keyed,
+ordered, overlaid and diffed as every child is (content.document's CHILD_MODELS)."""
 
 from datetime import date
 from typing import Any
@@ -13,7 +14,7 @@ from marshmallow import fields, validate
 from service.config import TESTIMONIAL_DISCLOSURE
 from service.content.patterns import Pattern
 from service.content.text_fields import ChildSchema, markdown_field, text_field
-from service.models import CalloutKind, ConsentForm
+from service.models import CalloutKind, ConsentForm, Coverage, FactKind
 from service.models.lengths import DURATION_LENGTH, TITLE_LENGTH
 
 # ISO 8601 durations as schema.org reads them (P2W, PT45M, P1DT12H): each part at most once,
@@ -90,3 +91,67 @@ def with_disclosures(document: dict[str, Any]) -> dict[str, Any]:
         {**item, "disclosure": item.get("disclosure") or TESTIMONIAL_DISCLOSURE} for item in testimonials
     ]
     return {**document, "testimonials": filled}
+
+
+# Which values each kind of fact has: those it needs, and those it may have; the rest are null.
+FACT_VALUES: dict[FactKind, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    FactKind.DURATION: (("min_duration",), ("max_duration",)),
+    FactKind.RECOVERY_TIME: (("min_duration",), ("max_duration",)),
+    FactKind.SESSIONS: (("min_count",), ("max_count",)),
+    FactKind.PRICE_RANGE: (("min_price", "currency"), ("max_price",)),
+    FactKind.INSURANCE_COVERAGE: (("coverage",), ("insurer",)),
+}
+VALUE_FIELDS = tuple(dict.fromkeys(name for kind in FACT_VALUES.values() for names in kind for name in names))
+MAX_SESSIONS = 1000
+MAX_PRICE = 10_000_000  # in the currency's units: no clinic price is near it
+CURRENCY_PATTERN = Pattern("^[A-Z]{3}$", error="Use an ISO 4217 currency code such as USD or EUR.")
+
+
+def _optional(field: type[fields.Field], **kwargs: Any) -> fields.Field:
+    return field(load_default=None, allow_none=True, **kwargs)
+
+
+def _whole_cents(value: float) -> None:
+    if round(value * 100) != value * 100:
+        raise ma.ValidationError("At most two decimal places.")
+
+
+class FactSchema(ChildSchema):
+    """An "at a glance" item: a label, a kind, and the typed values that kind has (FACT_VALUES)."""
+
+    label = text_field(max_length=TITLE_LENGTH, example="Sessions")
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf(list(FactKind)),
+        metadata={"description": "Which values it has: see docs/article-document.md.", "example": "sessions"},
+    )
+    min_duration = duration_field(description="duration, recovery_time: at least this long.")
+    max_duration = duration_field(description="duration, recovery_time: at most this long.", example="PT1H")
+    count = {"validate": validate.Range(min=1, max=MAX_SESSIONS), "metadata": {"example": 6}}
+    min_count = _optional(fields.Integer, **count)
+    max_count = _optional(fields.Integer, **{**count, "metadata": {"example": 8}})
+    price = [validate.Range(min=0, max=MAX_PRICE), _whole_cents]
+    min_price = _optional(fields.Float, validate=price, metadata={"example": 750})
+    max_price = _optional(fields.Float, validate=price, metadata={"example": 1200})
+    currency = _optional(fields.String, validate=CURRENCY_PATTERN, metadata={"example": "USD"})
+    coverage = _optional(
+        fields.String, validate=validate.OneOf(list(Coverage)), metadata={"example": "varies"}
+    )
+    insurer = text_field(required=False, max_length=TITLE_LENGTH, example="Medicare")
+    note = text_field(required=False, example="Most patients need six to eight.")
+    del count, price
+
+    @ma.validates_schema(skip_on_field_errors=True)
+    def _values_fit_the_kind(self, data: dict[str, Any], **_: Any) -> None:
+        needed, allowed = FACT_VALUES[FactKind(data["kind"])]
+        errors = {name: ["Required for this kind of fact."] for name in needed if data.get(name) is None}
+        errors |= {
+            name: [f"A {data['kind']} fact has no {name}: leave it out."]
+            for name in VALUE_FIELDS
+            if name not in needed + allowed and data.get(name) is not None
+        }
+        for low, high in (("min_count", "max_count"), ("min_price", "max_price")):
+            if data.get(low) is not None and data.get(high) is not None and data[high] < data[low]:
+                errors[high] = [f"Less than {low}."]
+        if errors:
+            raise ma.ValidationError(errors)

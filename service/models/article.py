@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
@@ -88,6 +88,7 @@ class Article(Base):
     steps: Mapped[list[Step]] = ordered_children("Step")
     callouts: Mapped[list[Callout]] = ordered_children("Callout")
     testimonials: Mapped[list[Testimonial]] = ordered_children("Testimonial")
+    facts: Mapped[list[Fact]] = ordered_children("Fact")
     published_revision: Mapped[Revision | None] = relationship(
         foreign_keys=[published_revision_id], post_update=True
     )
@@ -193,6 +194,42 @@ class Testimonial(ArticleChild, Base):
     consent_form: Mapped[str] = mapped_column(String(STATUS_LENGTH))
     # What results may be expected; None: delivery attaches the configured default.
     disclosure: Mapped[str | None] = mapped_column(Text)
+
+
+class FactKind(StrEnum):
+    """What an "at a glance" fact states, and so which of its values it has."""
+
+    DURATION = "duration"  # min_duration, max_duration
+    RECOVERY_TIME = "recovery_time"  # min_duration, max_duration
+    SESSIONS = "sessions"  # min_count, max_count
+    PRICE_RANGE = "price_range"  # min_price, max_price, currency
+    INSURANCE_COVERAGE = "insurance_coverage"  # coverage, insurer
+
+
+class Coverage(StrEnum):
+    COVERED = "covered"
+    PARTLY_COVERED = "partly_covered"
+    NOT_COVERED = "not_covered"
+    VARIES = "varies"  # by plan: ask
+
+
+class Fact(ArticleChild, Base):
+    """An "at a glance" item with a typed value: the columns its kind uses are set, the rest null."""
+
+    __tablename__ = "facts"
+
+    label: Mapped[str] = mapped_column(String(TITLE_LENGTH))
+    kind: Mapped[str] = mapped_column(String(STATUS_LENGTH))
+    min_duration: Mapped[str | None] = mapped_column(String(DURATION_LENGTH))
+    max_duration: Mapped[str | None] = mapped_column(String(DURATION_LENGTH))
+    min_count: Mapped[int | None]
+    max_count: Mapped[int | None]
+    min_price: Mapped[float | None] = mapped_column(Numeric(12, 2, asdecimal=False))
+    max_price: Mapped[float | None] = mapped_column(Numeric(12, 2, asdecimal=False))
+    currency: Mapped[str | None] = mapped_column(String(3))  # ISO 4217
+    coverage: Mapped[str | None] = mapped_column(String(STATUS_LENGTH))
+    insurer: Mapped[str | None] = mapped_column(String(TITLE_LENGTH))
+    note: Mapped[str | None] = mapped_column(Text)
 
 
 class Revision(Base):

@@ -1,5 +1,5 @@
-"""An article's children (sections, conditions, benefits, FAQs, steps, callouts, testimonials):
-add, reorder, replace, patch and delete one, each answered with the whole draft."""
+"""An article's children (sections, conditions, benefits, FAQs, steps, callouts, testimonials,
+facts): add, reorder, replace, patch and delete one, each answered with the whole draft."""
 
 from flask.views import MethodView
 
@@ -11,7 +11,8 @@ from service.models import Role
 
 KIND = "<any(" + ", ".join(CHILD_KINDS) + "):kind>"
 CHILD_BODY = (
-    "A Section, Condition, Benefit, Faq, Step, Callout or Testimonial object, as in ArticleDocument, by kind."
+    "A Section, Condition, Benefit, Faq, Step, Callout, Testimonial or Fact object, as in ArticleDocument, "
+    "by kind."
 )
 
 
@@ -24,7 +25,7 @@ class Children(MethodView):
     def post(self, child, where, article_id, kind):
         """Add a child
 
-        A section, condition, benefit, FAQ, step, callout or testimonial, at the end or at
+        A section, condition, benefit, FAQ, step, callout, testimonial or fact, at the end or at
         `position`. Its key must be new in this article and kind (409 otherwise).
         """
         return edited_draft(article_id, editing.child_added(kind, child, where.get("position")))

@@ -74,6 +74,22 @@ class Finding:
         return replace(self, where=where)
 
 
+# A child's fields that are not prose: keys, kinds, dates, durations and other typed values.
+NOT_TEXT = frozenset(
+    {"key", "outlook", "includes", "kind", "duration", "consent_date", "consent_form"}
+    | {
+        "min_duration",
+        "max_duration",
+        "min_count",
+        "max_count",
+        "min_price",
+        "max_price",
+        "currency",
+        "coverage",
+    }
+)
+
+
 def text_fields(document: dict[str, Any]) -> Iterator[tuple[str, str]]:
     """Every text of the document a visitor reads, with its path: children by key, list items
     by index (`conditions[degenerative-disc-disease].points[1]`)."""
@@ -84,10 +100,10 @@ def text_fields(document: dict[str, Any]) -> Iterator[tuple[str, str]]:
             if name != "button_url":
                 yield f"{group}.{name}", value
     yield "medical_disclaimer", document.get("medical_disclaimer")
-    for kind in ("sections", "conditions", "benefits", "faqs", "steps", "callouts", "testimonials"):
+    for kind in ("sections", "conditions", "benefits", "faqs", "steps", "callouts", "testimonials", "facts"):
         for child in document.get(kind) or []:
             for name, value in child.items():
-                if name in ("key", "outlook", "includes", "duration", "kind", "consent_date", "consent_form"):
+                if name in NOT_TEXT:
                     continue
                 path = f"{kind}[{child['key']}].{name}"
                 if isinstance(value, list):
