@@ -444,3 +444,24 @@ def test_the_structured_data_names_the_procedure_with_what_schema_org_has(
         "followup": "Recovery: 2 weeks to 6 weeks",
         "howPerformed": "1. Check in. 2. Assessment. 3. Your plan.",
     }
+
+
+def test_a_testimonials_words_are_checked_by_the_guardrails(client, editor, create_draft, procedure):
+    procedure["testimonials"][0]["quote"] = "The therapy cures back pain."
+
+    url = create_draft(procedure).url
+    report = client.get(f"{url}/findings", headers=editor).json
+
+    assert "cure-claim" in {f["rule"] for f in report["findings"] if f["path"] == "testimonials[maria].quote"}
+
+
+def test_a_testimonial_is_checked_with_the_disclosure_delivery_sends(client, editor, create_draft, procedure):
+    """No guardrail asks for a disclosure delivery always attaches (TESTIMONIAL_DISCLOSURE)."""
+    procedure["testimonials"][0].update(quote="My back pain is gone after one treatment.", disclosure=None)
+    procedure["medical_disclaimer"] = "This article is general information, not medical advice."
+    for faq in procedure["faqs"]:
+        faq["answer"] = faq["answer"].replace("Results vary", "Outcomes depend")
+
+    report = client.get(f"{create_draft(procedure).url}/findings", headers=editor).json
+
+    assert not [f for f in report["findings"] if f["rule"] == "testimonial-without-disclosure"]

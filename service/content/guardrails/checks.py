@@ -12,6 +12,7 @@ from typing import Any
 
 from service.content.guardrails.language import ClaimMatch, find_claims
 from service.content.guardrails.rules import Rule, RuleSet, Safeguard, Severity
+from service.content.procedure_children import with_disclosures
 
 # Postnominal clinical credentials a medical reviewer's name should carry.
 CREDENTIALS = re.compile(
@@ -220,7 +221,9 @@ def check_readability(rules: RuleSet, document: dict[str, Any]) -> list[Finding]
 
 
 def check_document(rules: RuleSet, document: dict[str, Any], today: date, max_age_days: int) -> list[Finding]:
-    """Every finding on one rendering of an article, in document order within each kind."""
+    """Every finding on one rendering of an article, in document order within each kind. The
+    article is read as delivery sends it: each testimonial with its results disclosure."""
+    document = with_disclosures(document)
     return [
         *check_safeguards(rules, document, today, max_age_days),
         *check_claims(rules, document),
