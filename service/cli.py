@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from service.backup import BackupError, backup
+from service.cli_rerender import rerender_command
 from service.config import SEED_PATH
 from service.content.audit import Actor
 from service.content.editing import ArticleConflict
@@ -291,3 +292,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(send_webhooks_command)
     app.cli.add_command(worker_command)
     app.cli.add_command(reviews_due_command)
+    app.cli.add_command(rerender_command)

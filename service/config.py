@@ -169,6 +169,13 @@ MAX_LIST_ITEMS = 100
 MAX_IMPORT_DOCUMENTS = 500
 # Characters in one Markdown or plain text field without a tighter limit of its own.
 MAX_TEXT_LENGTH = 50_000
+# What delivery attaches to every testimonial that has no disclosure of its own: a patient's
+# words promise no one else a result (FTC endorsement guides; medical boards ask the same).
+# Stored bodies keep the text they were published with: after changing it, `flask rerender`.
+TESTIMONIAL_DISCLOSURE = os.environ.get(
+    "TESTIMONIAL_DISCLOSURE",
+    "Individual results vary. This is one patient's experience, not a promise of any outcome.",
+)
 
 # Experiments. The sequential test's tuning parameter (gbstats' default, per experiment on
 # request): the total visitors at which its always-valid intervals are tightest.

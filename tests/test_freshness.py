@@ -21,9 +21,11 @@ from service.models import (
     Base,
     Benefit,
     Blob,
+    Callout,
     Condition,
     DeliveryGeneration,
     Event,
+    Fact,
     Faq,
     FindingOverride,
     OverlayVersion,
@@ -34,10 +36,14 @@ from service.models import (
     Schedule,
     Section,
     Site,
+    Step,
     VariantsVersion,
     Webhook,
     WebhookAttempt,
     WebhookDelivery,
+)
+from service.models import (
+    Testimonial as PatientTestimonial,  # (a name pytest would collect as a test class)
 )
 
 SITE = {"key": "clinic-austin", "name": "Austin", "origins": [], "variables": {}}
@@ -53,6 +59,10 @@ NOT_DELIVERED = {
     Condition: "a draft's part",
     Benefit: "a draft's part",
     Faq: "a draft's part",
+    Step: "a draft's part",
+    Callout: "a draft's part",
+    Fact: "a draft's part",
+    PatientTestimonial: "a draft's part",
     DeliveryGeneration: "the change counter itself",
     Event: "exposures and conversions, read by results only",
     Schedule: "a publication to come: the act itself changes revisions",

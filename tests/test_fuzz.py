@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
 
 from service import create_app
+from service.content.document import CHILD_MODELS
 from service.content.keys import create_key
 from service.extensions import db
 from tests.conftest import empty_tables
@@ -56,23 +57,30 @@ def loaded_schema():
 schema = loaded_schema()
 
 ANY_FIELD = frozenset({"*"})
+CHILDREN = frozenset(CHILD_MODELS)  # every kind of child: sections, conditions... steps
+# what an article names must exist (people, assets), and an image needs its alt text or to be
+# decorative, and consent when it shows people
+NAMED = frozenset({"authors", "medical_reviewer", "hero_image", "social_image"})
 
 # Rules OpenAPI 3.0 cannot state, which valid-looking data may break: the only fields these
 # operations may refuse (422) data for when it matches the spec.
 RULES_BEYOND_THE_SPEC = {
     # children's keys differ; each block (faqs, benefits...) is included by one section at most
-    "POST /v1/manage/articles": {"sections", "conditions", "benefits", "faqs"},
-    "PUT /v1/manage/articles/{article_id}": {"sections", "conditions", "benefits", "faqs"},
+    "POST /v1/manage/articles": CHILDREN | NAMED,
+    "PUT /v1/manage/articles/{article_id}": CHILDREN | NAMED,
     "POST /v1/manage/import": {"documents"},  # each document as above; one per slug and locale
     # a merge patch changes something, and the document it makes is checked whole: any field
     "PATCH /v1/manage/articles/{article_id}": ANY_FIELD,
     # a child is checked as its kind's object, within the whole document
-    "POST /v1/manage/articles/{article_id}/{kind}": {"sections", "conditions", "benefits", "faqs"},
-    "PUT /v1/manage/articles/{article_id}/{kind}/{key}": {"sections", "conditions", "benefits", "faqs"},
-    "PATCH /v1/manage/articles/{article_id}/{kind}/{key}": {"sections", "conditions", "benefits", "faqs"},
+    "POST /v1/manage/articles/{article_id}/{kind}": CHILDREN,
+    "PUT /v1/manage/articles/{article_id}/{kind}/{key}": CHILDREN,
+    "PATCH /v1/manage/articles/{article_id}/{kind}/{key}": CHILDREN,
     "PUT /v1/manage/articles/{article_id}/order/{kind}": {"keys"},  # each current key, once
     "POST /v1/manage/articles/{article_id}/schedules": {"at"},  # in the future
     "POST /v1/manage/keys": {"expires_at"},  # in the future
+    # a photo as an article's image (above); a person keeps their key
+    "POST /v1/manage/people": {"photo"},
+    "PUT /v1/manage/people/{key}": {"photo", "key"},
     # a comment points at a field or child the reviewed version has
     "POST /v1/manage/reviews/{review_id}/request-changes": {"comments"},
     # a release's items name reviews and experiments that exist; exactly one kind each

@@ -1,4 +1,5 @@
-"""Every library internal the service overrides (only in api/blueprint.py and openapi.py),
+"""Every library internal the service overrides (in api/blueprint.py and openapi.py, and
+mdit-py-plugins' footnote state in content/markdown.py),
 each checked by name: an upgrade that renames or stops calling one fails its test here,
 instead of the override going quietly unused."""
 
@@ -11,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from service.api.blueprint import ArgumentsParser, ServiceBlueprint, query_parameters
 from service.api.delivery_schemas import ArticleCardSchema, ArticleQuerySchema, DeliveredArticleSchema
+from service.content.markdown import _markdown
 from service.errors import PROBLEM_CONTENT_TYPE
 
 PARSER = ServiceBlueprint.ARGUMENTS_PARSER
@@ -93,3 +95,16 @@ def test_marshmallow_declared_fields_mark_delivered_fields_required(spec):
     schemas = spec["components"]["schemas"]
     for name, schema in (("ArticleCard", ArticleCardSchema), ("DeliveredArticle", DeliveredArticleSchema)):
         assert set(schemas[name]["required"]) == set(schema().fields), name
+
+
+def test_mdit_footnote_ref_resolves_labels_from_env_footnotes_refs():
+    """Citations of the article's references are labels put in env["footnotes"]["refs"]
+    (":label" -> -1) before parsing, with no definition in the body."""
+    env = {"footnotes": {"refs": {":1": -1}, "list": {}}}
+    tokens = _markdown.parse("Cited.[^1]", env)
+
+    [citation] = [child for child in tokens[1].children if child.type == "footnote_ref"]
+    unlabelled = _markdown.parse("Cited.[^1]", {})[1].children
+
+    assert citation.meta["label"] == "1"
+    assert "footnote_ref" not in [child.type for child in unlabelled]

@@ -39,6 +39,12 @@ PAYLOADS = [
     "<javascript:alert(1)>",
     "[x][ref]\n\n[ref]: javascript:alert(1)",
     "[ok](https://clinic.example/book)",
+    # What issue 16's Markdown added: tables, strikethrough, citations, nested headings.
+    "| <script>alert(1)</script> | [x](javascript:alert(1)) |\n|:--|--:|\n"
+    "| <img src=x onerror=alert(1)> | ~~<svg onload=alert(1)>~~ |",
+    "# <script>alert(1)</script>\n###### [x](javascript:alert(1))",
+    "Cited.[^1]\n\n[^1]: javascript:alert(1)",
+    "Cited.[^1] ^[<script>alert(1)</script>]",
 ]
 SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:")
 SITE = {
@@ -95,12 +101,29 @@ def hostile(document: dict, payload: str, per_site: bool) -> dict:
     """The document with `payload` in every Markdown field; per site, also the site's phone
     and booking link (its variables) filled in."""
     phone = " and {{site.phone}}" if per_site else ""
+    document["steps"] = [{"key": "hostile", "title": payload[:300], "body": payload}]
+    document["callouts"] = [{"key": "hostile", "kind": "warning", "title": payload[:300], "body": payload}]
+    document["facts"] = [
+        {"key": "hostile", "label": payload[:300], "kind": "sessions", "min_count": 1, "note": payload}
+    ]
+    document["testimonials"] = [  # plain text, sent as JSON strings: a page writes them as text
+        {
+            "key": "hostile",
+            "quote": payload,
+            "attribution": payload[:300],
+            "consent_date": "2026-10-14",
+            "consent_form": "written",
+            "disclosure": payload,
+        }
+    ]
     for part, names in MARKDOWN_FIELDS.items():
         targets = [document] if part is None else document[part]
         targets = [targets] if isinstance(targets, dict) else targets
         for target in targets:
             for name in names:
                 target[name] = f"Intro {payload}{phone}"
+    for reference in document["references"]:  # its title is a citation's title attribute
+        reference["title"] = payload
     if per_site:
         document["call_to_action"]["button_url"] = "{{site.booking_url}}"
     else:

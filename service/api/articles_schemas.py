@@ -9,7 +9,7 @@ from service.api.findings_schemas import OverrideSchema
 from service.config import MAX_CHILDREN
 from service.content.document import CHILD_MODELS, ArticleDocumentSchema, Locale
 from service.content.patterns import Pattern
-from service.content.text import text_field
+from service.content.text_fields import text_field
 from service.models import ArticleStatus, ScheduleAction
 from service.openapi import sent_in_full
 
@@ -192,6 +192,10 @@ DIFF_EXAMPLE = {
             ],
             "moved": [{"key": "compared-to-surgery", "from": 4, "to": 0}],
         },
+        "steps": {"added": [], "removed": [], "changed": [], "moved": []},
+        "callouts": {"added": [], "removed": [], "changed": [], "moved": []},
+        "testimonials": {"added": [], "removed": [], "changed": [], "moved": []},
+        "facts": {"added": [], "removed": [], "changed": [], "moved": []},
     },
 }
 

@@ -6,7 +6,7 @@ from flask import Flask
 from flask_smorest import Api
 from werkzeug.routing import BaseConverter, IntegerConverter, ValidationError
 
-from service.content.document import SLUG_REGEX
+from service.content.text_fields import SLUG_REGEX
 from service.models.article import SLUG_LENGTH
 
 

@@ -10,6 +10,7 @@ from marshmallow import fields
 from service.api.people import PersonInputSchema
 from service.config import SEED_PATH
 from service.content.document import (
+    MARKDOWN_FIELDS,
     SLUG_PATTERN,
     ArticleDocumentSchema,
     BenefitSchema,
@@ -22,6 +23,7 @@ from service.content.document import (
     load_document,
 )
 from service.content.image_references import ImageSchema
+from service.content.procedure_children import CalloutSchema, FactSchema, StepSchema, TestimonialSchema
 from service.content.publishing import delivery_body
 from service.openapi import sent_in_full
 
@@ -35,30 +37,27 @@ def _html() -> fields.String:
     )
 
 
-@sent_in_full
-class DeliveredSectionSchema(SectionSchema):
-    body_html = _html()
-    closing_html = _html()
+def _delivered(schema: type[ma.Schema], part: str) -> type[ma.Schema]:
+    """`schema` as delivery sends it: `<name>_html` beside each of its Markdown fields."""
+    html = {f"{name}_html": _html() for name in MARKDOWN_FIELDS[part]}
+    return sent_in_full(type(f"Delivered{schema.__name__}", (schema,), html))
+
+
+DeliveredSectionSchema = _delivered(SectionSchema, "sections")
+DeliveredConditionSchema = _delivered(ConditionSchema, "conditions")
+DeliveredBenefitSchema = _delivered(BenefitSchema, "benefits")
+DeliveredFaqSchema = _delivered(FaqSchema, "faqs")
+DeliveredStepSchema = _delivered(StepSchema, "steps")
+DeliveredCalloutSchema = _delivered(CalloutSchema, "callouts")
+DeliveredCallToActionSchema = _delivered(CallToActionSchema, "call_to_action")
+DeliveredFactSchema = sent_in_full(type("DeliveredFactSchema", (FactSchema,), {}))
 
 
 @sent_in_full
-class DeliveredConditionSchema(ConditionSchema):
-    summary_html = _html()
-
-
-@sent_in_full
-class DeliveredBenefitSchema(BenefitSchema):
-    description_html = _html()
-
-
-@sent_in_full
-class DeliveredFaqSchema(FaqSchema):
-    answer_html = _html()
-
-
-@sent_in_full
-class DeliveredCallToActionSchema(CallToActionSchema):
-    body_html = _html()
+class DeliveredTestimonialSchema(TestimonialSchema):
+    disclosure = fields.String(
+        metadata={"description": "Always sent: the testimonial's own, or the service's default."}
+    )
 
 
 class ImageSourceSchema(ma.Schema):
@@ -89,7 +88,7 @@ def _image(description: str) -> fields.Nested:
 
 @sent_in_full
 class DeliveredPersonSchema(PersonInputSchema):
-    """A person the article names (as an author or its medical reviewer), as their record is now."""
+    """A person the article names (as an author or its medical reviewer), as the people API holds them now."""
 
     bio_html = _html()
     photo = fields.Nested(DeliveredImageSchema, allow_none=True)
@@ -132,6 +131,10 @@ class DeliveredArticleSchema(PublishedMetadataSchema, ArticleDocumentSchema):
         fields.Nested(DeliveredPersonSchema),
         metadata={"description": "Each person `authors` and `medical_reviewer` name, authors first."},
     )
+    steps = fields.List(fields.Nested(DeliveredStepSchema))
+    callouts = fields.List(fields.Nested(DeliveredCalloutSchema))
+    testimonials = fields.List(fields.Nested(DeliveredTestimonialSchema))
+    facts = fields.List(fields.Nested(DeliveredFactSchema))
 
 
 class SiteDeliveredArticleSchema(DeliveredArticleSchema):
@@ -143,8 +146,8 @@ class SiteDeliveredArticleSchema(DeliveredArticleSchema):
     structured_data = fields.Dict(
         metadata={
             "description": "schema.org JSON-LD for the page: a MedicalWebPage (reviewed by, last reviewed, "
-            "about the conditions) and an FAQPage, with the site's URLs (its page_url). Embed it as is in "
-            "a script element of type application/ld+json.",
+            "about the conditions), an FAQPage and a HowTo of its steps, with the site's URLs (its "
+            "page_url). Embed it as is in a script element of type application/ld+json.",
             "example": {
                 "@context": "https://schema.org",
                 "@graph": [

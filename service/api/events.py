@@ -14,7 +14,7 @@ from service.config import EVENT_CLOCK_SKEW_SECONDS, MAX_EVENTS_PER_BATCH
 from service.content.bots import is_bot
 from service.content.events import count_bot_events, record_events
 from service.content.patterns import Pattern
-from service.content.text import refuse_unstorable
+from service.content.text_fields import refuse_unstorable
 from service.extensions import db
 from service.metrics import EVENTS
 from service.models import EventKind

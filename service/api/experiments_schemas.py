@@ -9,7 +9,7 @@ from service.config import MAX_LIST_ITEMS, SEQUENTIAL_TUNING
 from service.content.document import SLUG_PATTERN, Locale
 from service.content.overlay import OverlaySchema
 from service.content.planning import MIN_BASELINE_RATE
-from service.content.text import text_field
+from service.content.text_fields import text_field
 from service.models.lengths import KEY_LENGTH, NAME_LENGTH
 from service.openapi import sent_in_full
 

@@ -3,7 +3,7 @@
 import marshmallow as ma
 from marshmallow import fields
 
-from service.content.text import text_field
+from service.content.text_fields import text_field
 from service.errors import FindingSchema
 from service.models.lengths import OVERRIDE_REASON_LENGTH
 from service.openapi import sent_in_full

@@ -7,7 +7,7 @@ from marshmallow import fields, validate
 from service.api.auth import ManagementBlueprint, actor
 from service.api.fields import Instant, StrictBoolean, in_the_future
 from service.content.keys import ROLES, issue_key, list_keys, revoke_key
-from service.content.text import text_field
+from service.content.text_fields import text_field
 from service.extensions import db
 from service.models import ApiKey, Role
 from service.models.lengths import API_KEY_NAME_LENGTH

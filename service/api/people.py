@@ -10,7 +10,7 @@ from service.content.image_references import ImageSchema
 from service.content.patterns import url_pattern
 from service.content.people import find_person, list_people
 from service.content.people_editing import change_person, create_person, delete_person
-from service.content.text import text_field
+from service.content.text_fields import text_field
 from service.extensions import db
 from service.models import Role
 from service.models.lengths import KEY_LENGTH, NAME_LENGTH, TITLE_LENGTH

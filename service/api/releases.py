@@ -11,7 +11,7 @@ from service.api.lookup import found_or_404
 from service.api.pagination import page_of
 from service.config import DEFAULT_PAGE_SIZE, MAX_LIST_ITEMS, MAX_PAGE_SIZE
 from service.content import releases
-from service.content.text import text_field
+from service.content.text_fields import text_field
 from service.extensions import db
 from service.models import Release, Role
 from service.models.lengths import KEY_LENGTH, NAME_LENGTH

@@ -5,7 +5,7 @@ from marshmallow import fields, validate
 
 from service.api.delivery_schemas import SEED_DOCUMENT
 from service.api.findings_schemas import FINDING_EXAMPLE
-from service.content.text import text_field
+from service.content.text_fields import text_field
 from service.errors import FindingSchema
 from service.models import ReviewStatus
 from service.models.lengths import COMMENT_TARGET_LENGTH

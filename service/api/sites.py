@@ -12,7 +12,7 @@ from service.content import sites
 from service.content.document import SLUG_PATTERN, URL_LENGTH
 from service.content.patterns import SERVICE_URL, Pattern, url_pattern
 from service.content.placeholders import VARIABLE_NAME
-from service.content.text import text_field
+from service.content.text_fields import text_field
 from service.extensions import db
 from service.models import Role, Site
 from service.models.lengths import KEY_LENGTH, NAME_LENGTH

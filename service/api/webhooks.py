@@ -12,7 +12,7 @@ from service.content import targets, webhooks
 from service.content.audit import record
 from service.content.document import URL_LENGTH
 from service.content.patterns import IPV6_URL, SERVICE_URL, url_pattern
-from service.content.text import text_field
+from service.content.text_fields import text_field
 from service.extensions import db
 from service.models import Role, Webhook
 from service.models.lengths import NAME_LENGTH

@@ -10,20 +10,26 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from service.config import MAX_CHILDREN, MAX_LIST_ITEMS, MAX_TEXT_LENGTH
+from service.config import MAX_LIST_ITEMS
 from service.content.document_types import ArticleDocument
 from service.content.errors import InvalidDocument
 from service.content.image_references import image_field
 from service.content.patterns import WEB_URL, Pattern, url_pattern
 from service.content.placeholders import PLACEHOLDER
-from service.content.text import text_field
-from service.models import Benefit, Condition, Faq, Section
+from service.content.procedure_children import CalloutSchema, FactSchema, StepSchema, TestimonialSchema
+from service.content.text_fields import (
+    SLUG_PATTERN,
+    ChildSchema,
+    children_of,
+    markdown_field,
+    text_field,
+    text_list,
+)
+from service.models import Benefit, Callout, Condition, Fact, Faq, Section, Step, Testimonial
 from service.models.lengths import KEY_LENGTH, LOCALE_LENGTH, SLUG_LENGTH, TAG_LENGTH, TITLE_LENGTH
 
 URL_LENGTH = 2000  # what every browser and CDN handles
 MAX_AUTHORS = 10
-SLUG_REGEX = r"[a-z0-9]+(?:-[a-z0-9]+)*"
-SLUG_PATTERN = Pattern(f"^{SLUG_REGEX}$", error="Use lowercase letters, digits and single hyphens.")
 LOCALE_PATTERN = Pattern(
     r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$", error="Use a BCP 47 language tag such as en or en-GB."
 )
@@ -63,6 +69,10 @@ SECTION_INCLUDES = (
     "benefits",
     "call_to_action",
     "faqs",
+    "steps",
+    "callouts",
+    "testimonials",
+    "facts",
 )
 
 # Fields the service adds to documents it sends; a document sent back with them is refused.
@@ -88,37 +98,16 @@ MARKDOWN_FIELDS: dict[str | None, tuple[str, ...]] = {
     "conditions": ("summary",),
     "benefits": ("description",),
     "faqs": ("answer",),
+    "steps": ("body",),
+    "callouts": ("body",),
 }
-
-
-def _markdown(required: bool = True, **metadata: Any) -> fields.String:
-    return text_field(required, format="markdown", **metadata)
-
-
-def _text_list(**metadata: Any) -> fields.List:
-    item = text_field(max_length=MAX_TEXT_LENGTH)
-    return fields.List(
-        item, load_default=list, validate=validate.Length(max=MAX_LIST_ITEMS), metadata=metadata
-    )
-
-
-def _children(schema: type[ma.Schema]) -> fields.List:
-    return fields.List(fields.Nested(schema), load_default=list, validate=validate.Length(max=MAX_CHILDREN))
-
-
-class ChildSchema(ma.Schema):
-    key = fields.String(
-        required=True,
-        validate=[validate.Length(max=KEY_LENGTH), SLUG_PATTERN],
-        metadata={"description": "Stable, slug-like address, unique within the article and kind."},
-    )
 
 
 class SectionSchema(ChildSchema):
     heading = text_field(max_length=TITLE_LENGTH)
-    body = _markdown(required=False, description="Markdown shown before the items.")
-    items = _text_list(description="Bullet points, plain text, shown after the body.")
-    closing = _markdown(required=False, description="Markdown shown after items and included list.")
+    body = markdown_field(required=False, description="Markdown shown before the items.")
+    items = text_list(description="Bullet points, plain text, shown after the body.")
+    closing = markdown_field(required=False, description="Markdown shown after items and included list.")
     includes = fields.String(
         load_default=None,
         allow_none=True,
@@ -130,18 +119,18 @@ class SectionSchema(ChildSchema):
 class ConditionSchema(ChildSchema):
     name = text_field(max_length=TITLE_LENGTH)
     outlook = fields.String(required=True, validate=validate.OneOf(OUTLOOKS))
-    summary = _markdown(required=False)
-    points = _text_list(description="Plain-text points about the condition.")
+    summary = markdown_field(required=False)
+    points = text_list(description="Plain-text points about the condition.")
 
 
 class BenefitSchema(ChildSchema):
     title = text_field(max_length=TITLE_LENGTH)
-    description = _markdown()
+    description = markdown_field()
 
 
 class FaqSchema(ChildSchema):
     question = text_field()
-    answer = _markdown()
+    answer = markdown_field()
 
 
 class SeoSchema(ma.Schema):
@@ -151,7 +140,7 @@ class SeoSchema(ma.Schema):
 
 class CallToActionSchema(ma.Schema):
     heading = text_field(required=False, max_length=TITLE_LENGTH)
-    body = _markdown()
+    body = markdown_field()
     button_label = text_field(required=False, max_length=TITLE_LENGTH)
     button_url = fields.String(
         load_default=None,
@@ -173,7 +162,7 @@ class ArticleDocumentSchema(ma.Schema):
     locale = Locale(required=True)
     title = text_field(max_length=TITLE_LENGTH)
     summary = text_field(description="One or two sentences for cards and listings.")
-    intro = _markdown()
+    intro = markdown_field()
     tags = fields.List(
         fields.String(validate=[validate.Length(max=TAG_LENGTH), SLUG_PATTERN]),
         load_default=list,
@@ -182,12 +171,12 @@ class ArticleDocumentSchema(ma.Schema):
     )
     seo = fields.Nested(SeoSchema, load_default=lambda: {"title": None, "description": None})
     call_to_action = fields.Nested(CallToActionSchema, required=True)
-    medical_disclaimer = _markdown(required=False)
+    medical_disclaimer = markdown_field(required=False)
     reviewed_by = text_field(
         required=False, max_length=TITLE_LENGTH, description="Clinician who reviewed it."
     )
     reviewed_at = fields.Date(load_default=None, allow_none=True)
-    references = _children(ReferenceSchema)
+    references = children_of(ReferenceSchema)
     authors = fields.List(
         fields.String(validate=[validate.Length(max=KEY_LENGTH), SLUG_PATTERN]),
         load_default=list,
@@ -204,10 +193,14 @@ class ArticleDocumentSchema(ma.Schema):
     social_image = image_field(
         "The image a share on social media shows (Open Graph); the hero image if none."
     )
-    sections = _children(SectionSchema)
-    conditions = _children(ConditionSchema)
-    benefits = _children(BenefitSchema)
-    faqs = _children(FaqSchema)
+    sections = children_of(SectionSchema)
+    conditions = children_of(ConditionSchema)
+    benefits = children_of(BenefitSchema)
+    faqs = children_of(FaqSchema)
+    steps = children_of(StepSchema)
+    callouts = children_of(CalloutSchema)
+    testimonials = children_of(TestimonialSchema)
+    facts = children_of(FactSchema)
 
     @ma.post_load
     def _normalise_tags(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
@@ -248,11 +241,16 @@ class ArticleDocumentSchema(ma.Schema):
             raise ma.ValidationError(errors)
 
 
-CHILD_MODELS: dict[str, type[Section | Condition | Benefit | Faq]] = {
+ChildModel = Section | Condition | Benefit | Faq | Step | Callout | Testimonial | Fact
+CHILD_MODELS: dict[str, type[ChildModel]] = {
     "sections": Section,
     "conditions": Condition,
     "benefits": Benefit,
     "faqs": Faq,
+    "steps": Step,
+    "callouts": Callout,
+    "testimonials": Testimonial,
+    "facts": Fact,
 }
 
 

@@ -62,6 +62,45 @@ class ImageDocument(TypedDict):
     consent_recorded: bool
 
 
+class StepDocument(TypedDict):
+    key: str
+    title: str
+    body: str
+    duration: str | None
+
+
+class CalloutDocument(TypedDict):
+    key: str
+    kind: str
+    title: str | None
+    body: str
+
+
+class TestimonialDocument(TypedDict):
+    key: str
+    quote: str
+    attribution: str
+    consent_date: date
+    consent_form: str
+    disclosure: str | None
+
+
+class FactDocument(TypedDict):
+    key: str
+    label: str
+    kind: str
+    min_duration: str | None
+    max_duration: str | None
+    min_count: int | None
+    max_count: int | None
+    min_price: float | None
+    max_price: float | None
+    currency: str | None
+    coverage: str | None
+    insurer: str | None
+    note: str | None
+
+
 class ArticleDocument(TypedDict):
     slug: str
     locale: str
@@ -83,3 +122,7 @@ class ArticleDocument(TypedDict):
     conditions: list[ConditionDocument]
     benefits: list[BenefitDocument]
     faqs: list[FaqDocument]
+    steps: list[StepDocument]
+    callouts: list[CalloutDocument]
+    testimonials: list[TestimonialDocument]
+    facts: list[FactDocument]

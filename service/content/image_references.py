@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from service.content.assets import media_path
 from service.content.errors import InvalidDocument
-from service.content.text import text_field
+from service.content.text_fields import text_field
 from service.models import Asset
 from service.models.lengths import TITLE_LENGTH
 

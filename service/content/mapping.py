@@ -14,6 +14,7 @@ from service.content.document import (
     dump_document,
 )
 from service.content.document_types import ArticleDocument
+from service.content.procedure_children import CalloutSchema, FactSchema, StepSchema, TestimonialSchema
 from service.models import Article
 
 CHILD_FIELDS: dict[str, tuple[str, ...]] = {
@@ -23,6 +24,10 @@ CHILD_FIELDS: dict[str, tuple[str, ...]] = {
         ("conditions", ConditionSchema),
         ("benefits", BenefitSchema),
         ("faqs", FaqSchema),
+        ("steps", StepSchema),
+        ("callouts", CalloutSchema),
+        ("testimonials", TestimonialSchema),
+        ("facts", FactSchema),
     ]
 }
 # Document fields stored in a column of the same name on Article.

@@ -49,13 +49,15 @@ def apply_overlay(document: dict[str, Any], overlay: dict[str, Any]) -> dict[str
     """The document as the overlay changes it. The input is not modified."""
     result = merge_patch(copy.deepcopy(document), overlay.get("fields", {}))
     for kind in KINDS:
+        if kind not in result:  # a revision's document older than the kind
+            continue
         patches = overlay.get("children", {}).get(kind, {})
         hidden = set(overlay.get("hide", {}).get(kind, []))
         children = [
             {**merge_patch(child, patches[child["key"]]), "key": child["key"]}
             if child["key"] in patches
             else child
-            for child in result.get(kind, [])
+            for child in result[kind]
             if child["key"] not in hidden
         ]
         first = overlay.get("order", {}).get(kind, [])

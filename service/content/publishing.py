@@ -29,6 +29,7 @@ from service.content.mapping import draft_document
 from service.content.markdown import with_html
 from service.content.people import with_people
 from service.content.placeholders import placeholders_in
+from service.content.procedure_children import with_disclosures
 from service.content.reviews import STRICT, ReviewPolicy, approval_for
 from service.content.sites import check_sites_cover
 from service.content.webhooks import announce
@@ -52,7 +53,7 @@ def delivery_body(
         "published_at": published_at.isoformat() if published_at else None,
         **extra,
     }
-    content = with_html(document)
+    content = with_html(with_disclosures(document))
     etag = hashlib.sha256(orjson.dumps([metadata, content], option=orjson.OPT_SORT_KEYS)).hexdigest()
     return html_safe_json({**metadata, "etag": etag, **content}), etag
 

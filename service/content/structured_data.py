@@ -1,8 +1,10 @@
 """schema.org structured data (JSON-LD) for an article as one site shows it: a MedicalWebPage
 about the conditions it discusses, reviewed by whom and when, and an FAQPage of its FAQs,
-each Question with its accepted Answer. Frontends put it in a
+each Question with its accepted Answer, a HowTo of its steps and, with facts, the MedicalProcedure
+it describes. Frontends put it in a
 <script type="application/ld+json"> element as it is."""
 
+import re
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import urljoin
@@ -53,7 +55,10 @@ def structured_data(
             {
                 "@type": "Question",
                 "name": item["question"],
-                "acceptedAnswer": {"@type": "Answer", "text": render_markdown(item["answer"])},
+                "acceptedAnswer": {
+                    "@type": "Answer",
+                    "text": render_markdown(item["answer"], document["references"]),
+                },
             }
             for item in document["faqs"]
         ],
@@ -62,6 +67,10 @@ def structured_data(
         page |= {"@id": url, "url": url}
         faq |= {"@id": f"{url}#faq", "url": url}
     graph = [page, faq] if document["faqs"] else [page]
+    if document.get("steps"):
+        graph.append(_how_to(document, url))
+    if document.get("facts"):
+        graph.append(_procedure(document, url))
     return {"@context": "https://schema.org", "@graph": graph}
 
 
@@ -75,6 +84,25 @@ def _person(person: dict[str, Any]) -> dict[str, Any]:
     return {"@type": "Person", "name": person["name"], **{k: v for k, v in said.items() if v}}
 
 
+def _how_to(document: dict[str, Any], url: str | None) -> dict[str, Any]:
+    """The numbered procedure as a HowTo, each step a HowToStep at its place."""
+    steps = []
+    for position, step in enumerate(document["steps"], start=1):
+        item = {
+            "@type": "HowToStep",
+            "position": position,
+            "name": step["title"],
+            "text": render_markdown(step["body"], document["references"]),
+        }
+        if step.get("duration"):
+            item["timeRequired"] = step["duration"]
+        steps.append(item)
+    how_to: dict[str, Any] = {"@type": "HowTo", "name": document["title"], "step": steps}
+    if url:
+        how_to |= {"@id": f"{url}#steps", "url": url}
+    return how_to
+
+
 def _clinic(site: Site) -> dict[str, Any]:
     clinic: dict[str, Any] = {"@type": "MedicalClinic", "name": site.name}
     if site.variables.get("phone"):
@@ -86,3 +114,44 @@ def _clinic(site: Site) -> dict[str, Any]:
 
 def _day(value: date | str) -> str:
     return value if isinstance(value, str) else value.isoformat()
+
+
+_UNITS = {"Y": "year", "W": "week", "D": "day", "H": "hour", "S": "second"}
+
+
+def spoken_duration(duration: str) -> str:
+    """An ISO 8601 duration as people read it: P2W is "2 weeks", P1DT12H "1 day 12 hours"."""
+    date_part, _, time_part = duration[1:].partition("T")
+    words = []
+    for part, minute_or_month in ((date_part, "month"), (time_part, "minute")):
+        for number, unit in re.findall(r"([0-9]+)([A-Z])", part):
+            name = minute_or_month if unit == "M" else _UNITS[unit]
+            words.append(f"{int(number)} {name}{'' if int(number) == 1 else 's'}")
+    return " ".join(words)
+
+
+def _procedure(document: dict[str, Any], url: str | None) -> dict[str, Any]:
+    """The MedicalProcedure the page describes, with what schema.org has a property for:
+    `followup` (its recovery time) and `howPerformed` (its steps). Durations, sessions, prices
+    and coverage have no MedicalProcedure property; they are in the delivered facts only."""
+    procedure: dict[str, Any] = {
+        "@type": "MedicalProcedure",
+        "name": document["title"],
+        "description": document["summary"],
+    }
+    recovery = [fact for fact in document["facts"] if fact["kind"] == "recovery_time"]
+    if recovery:
+        procedure["followup"] = "; ".join(_span(fact) for fact in recovery)
+    if document.get("steps"):
+        procedure["howPerformed"] = " ".join(
+            f"{number}. {step['title']}." for number, step in enumerate(document["steps"], start=1)
+        )
+    if url:
+        procedure |= {"@id": f"{url}#procedure", "url": url}
+    return procedure
+
+
+def _span(fact: dict[str, Any]) -> str:
+    low, high = fact["min_duration"], fact.get("max_duration")
+    spoken = spoken_duration(low) + (f" to {spoken_duration(high)}" if high else "")
+    return f"{fact['label']}: {spoken}"

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
@@ -14,10 +14,12 @@ from service.models.base import Base, utcnow
 from service.models.guardrails import FindingOverride
 from service.models.lengths import (
     ACTOR_LENGTH,
+    DURATION_LENGTH,
     FINGERPRINT_LENGTH,
     KEY_LENGTH,
     LOCALE_LENGTH,
     SLUG_LENGTH,
+    STATUS_LENGTH,
     TAG_LENGTH,
     TITLE_LENGTH,
 )
@@ -89,6 +91,10 @@ class Article(Base):
     conditions: Mapped[list[Condition]] = ordered_children("Condition")
     benefits: Mapped[list[Benefit]] = ordered_children("Benefit")
     faqs: Mapped[list[Faq]] = ordered_children("Faq")
+    steps: Mapped[list[Step]] = ordered_children("Step")
+    callouts: Mapped[list[Callout]] = ordered_children("Callout")
+    testimonials: Mapped[list[Testimonial]] = ordered_children("Testimonial")
+    facts: Mapped[list[Fact]] = ordered_children("Fact")
     published_revision: Mapped[Revision | None] = relationship(
         foreign_keys=[published_revision_id], post_update=True
     )
@@ -146,6 +152,90 @@ class Faq(ArticleChild, Base):
 
     question: Mapped[str] = mapped_column(Text)
     answer: Mapped[str] = mapped_column(Text)
+
+
+class Step(ArticleChild, Base):
+    """One step of a numbered procedure: its number is its place."""
+
+    __tablename__ = "steps"
+
+    title: Mapped[str] = mapped_column(String(TITLE_LENGTH))
+    body: Mapped[str] = mapped_column(Text)
+    duration: Mapped[str | None] = mapped_column(String(DURATION_LENGTH))  # ISO 8601, e.g. PT15M
+
+
+class CalloutKind(StrEnum):
+    NOTE = "note"
+    TIP = "tip"
+    WARNING = "warning"
+    VERDICT = "verdict"  # the page's conclusion, as a comparison states it
+
+
+class Callout(ArticleChild, Base):
+    """A boxed aside: a note, tip, warning or verdict."""
+
+    __tablename__ = "callouts"
+
+    kind: Mapped[str] = mapped_column(String(STATUS_LENGTH))
+    title: Mapped[str | None] = mapped_column(String(TITLE_LENGTH))
+    body: Mapped[str] = mapped_column(Text)
+
+
+class ConsentForm(StrEnum):
+    """How a patient agreed to their words being published."""
+
+    WRITTEN = "written"  # a signed form
+    ELECTRONIC = "electronic"  # an e-signature or a recorded online agreement
+    RECORDED_VERBAL = "recorded_verbal"  # said on a recording the clinic keeps
+
+
+class Testimonial(ArticleChild, Base):
+    """A patient's words, published with their recorded consent."""
+
+    __tablename__ = "testimonials"
+
+    quote: Mapped[str] = mapped_column(Text)
+    attribution: Mapped[str] = mapped_column(String(TITLE_LENGTH))
+    consent_date: Mapped[date]
+    consent_form: Mapped[str] = mapped_column(String(STATUS_LENGTH))
+    # What results may be expected; None: delivery attaches the configured default.
+    disclosure: Mapped[str | None] = mapped_column(Text)
+
+
+class FactKind(StrEnum):
+    """What an "at a glance" fact states, and so which of its values it has."""
+
+    DURATION = "duration"  # min_duration, max_duration
+    RECOVERY_TIME = "recovery_time"  # min_duration, max_duration
+    SESSIONS = "sessions"  # min_count, max_count
+    PRICE_RANGE = "price_range"  # min_price, max_price, currency
+    INSURANCE_COVERAGE = "insurance_coverage"  # coverage, insurer
+
+
+class Coverage(StrEnum):
+    COVERED = "covered"
+    PARTLY_COVERED = "partly_covered"
+    NOT_COVERED = "not_covered"
+    VARIES = "varies"  # by plan: ask
+
+
+class Fact(ArticleChild, Base):
+    """An "at a glance" item with a typed value: the columns its kind uses are set, the rest null."""
+
+    __tablename__ = "facts"
+
+    label: Mapped[str] = mapped_column(String(TITLE_LENGTH))
+    kind: Mapped[str] = mapped_column(String(STATUS_LENGTH))
+    min_duration: Mapped[str | None] = mapped_column(String(DURATION_LENGTH))
+    max_duration: Mapped[str | None] = mapped_column(String(DURATION_LENGTH))
+    min_count: Mapped[int | None]
+    max_count: Mapped[int | None]
+    min_price: Mapped[float | None] = mapped_column(Numeric(12, 2, asdecimal=False))
+    max_price: Mapped[float | None] = mapped_column(Numeric(12, 2, asdecimal=False))
+    currency: Mapped[str | None] = mapped_column(String(3))  # ISO 4217
+    coverage: Mapped[str | None] = mapped_column(String(STATUS_LENGTH))
+    insurer: Mapped[str | None] = mapped_column(String(TITLE_LENGTH))
+    note: Mapped[str | None] = mapped_column(Text)
 
 
 class Revision(Base):

@@ -21,3 +21,4 @@ HASH_LENGTH = 64  # a SHA-256, in hex: a document's content hash
 COMMENT_TARGET_LENGTH = 40 + 1 + KEY_LENGTH + 1 + 40
 FINGERPRINT_LENGTH = 16  # a rule set's fingerprint (hex of its hash)
 OVERRIDE_REASON_LENGTH = 2000  # why a reviewer let blocking findings through
+DURATION_LENGTH = 40  # an ISO 8601 duration (PT45M, P2W, P1Y2M3DT4H5M6S)

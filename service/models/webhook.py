@@ -18,6 +18,7 @@ class WebhookEvent(StrEnum):
     ARTICLE_PUBLISHED = "article.published"
     ARTICLE_UNPUBLISHED = "article.unpublished"
     ARTICLE_DELETED = "article.deleted"
+    ARTICLE_RERENDERED = "article.rerendered"  # its published body, rendered again (flask rerender)
     SITE_CREATED = "site.created"
     SITE_UPDATED = "site.updated"
     SITE_DELETED = "site.deleted"

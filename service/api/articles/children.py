@@ -1,5 +1,5 @@
-"""An article's children (sections, conditions, benefits, FAQs): add, reorder, replace,
-patch and delete one, each answered with the whole draft."""
+"""An article's children (sections, conditions, benefits, FAQs, steps, callouts, testimonials,
+facts): add, reorder, replace, patch and delete one, each answered with the whole draft."""
 
 from flask.views import MethodView
 
@@ -10,7 +10,10 @@ from service.content import editing
 from service.models import Role
 
 KIND = "<any(" + ", ".join(CHILD_KINDS) + "):kind>"
-CHILD_BODY = "A Section, Condition, Benefit or Faq object, as in ArticleDocument, by kind."
+CHILD_BODY = (
+    "A Section, Condition, Benefit, Faq, Step, Callout, Testimonial or Fact object, as in ArticleDocument, "
+    "by kind."
+)
 
 
 @blp.route(f"/<id:article_id>/{KIND}")
@@ -22,8 +25,8 @@ class Children(MethodView):
     def post(self, child, where, article_id, kind):
         """Add a child
 
-        A section, condition, benefit or FAQ, at the end or at `position`. Its key must be
-        new in this article and kind (409 otherwise).
+        A section, condition, benefit, FAQ, step, callout, testimonial or fact, at the end or at
+        `position`. Its key must be new in this article and kind (409 otherwise).
         """
         return edited_draft(article_id, editing.child_added(kind, child, where.get("position")))
 

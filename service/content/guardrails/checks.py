@@ -12,6 +12,7 @@ from typing import Any
 
 from service.content.guardrails.language import ClaimMatch, find_claims
 from service.content.guardrails.rules import Rule, RuleSet, Safeguard, Severity
+from service.content.procedure_children import with_disclosures
 
 # Postnominal clinical credentials a medical reviewer's name should carry.
 CREDENTIALS = re.compile(
@@ -113,6 +114,22 @@ class Finding:
         return replace(self, source=source)
 
 
+# A child's fields that are not prose: keys, kinds, dates, durations and other typed values.
+NOT_TEXT = frozenset(
+    {"key", "outlook", "includes", "kind", "duration", "consent_date", "consent_form"}
+    | {
+        "min_duration",
+        "max_duration",
+        "min_count",
+        "max_count",
+        "min_price",
+        "max_price",
+        "currency",
+        "coverage",
+    }
+)
+
+
 def text_fields(document: dict[str, Any]) -> Iterator[tuple[str, str]]:
     """Every text of the document a visitor reads, with its path: children by key, list items
     by index (`conditions[degenerative-disc-disease].points[1]`)."""
@@ -123,10 +140,10 @@ def text_fields(document: dict[str, Any]) -> Iterator[tuple[str, str]]:
             if name != "button_url":
                 yield f"{group}.{name}", value
     yield "medical_disclaimer", document.get("medical_disclaimer")
-    for kind in ("sections", "conditions", "benefits", "faqs"):
+    for kind in ("sections", "conditions", "benefits", "faqs", "steps", "callouts", "testimonials", "facts"):
         for child in document.get(kind) or []:
             for name, value in child.items():
-                if name in ("key", "outlook", "includes"):
+                if name in NOT_TEXT:
                     continue
                 path = f"{kind}[{child['key']}].{name}"
                 if isinstance(value, list):
@@ -253,7 +270,9 @@ def check_readability(rules: RuleSet, document: dict[str, Any]) -> list[Finding]
 
 
 def check_document(rules: RuleSet, document: dict[str, Any], today: date, max_age_days: int) -> list[Finding]:
-    """Every finding on one rendering of an article, in document order within each kind."""
+    """Every finding on one rendering of an article, in document order within each kind. The
+    article is read as delivery sends it: each testimonial with its results disclosure."""
+    document = with_disclosures(document)
     return [
         *check_safeguards(rules, document, today, max_age_days),
         *check_claims(rules, document),

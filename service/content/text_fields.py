@@ -1,14 +1,19 @@
-"""Text fields as the article document and the API's schemas take them: something to read
-(never blank), in characters every database here can store, with a spec pattern that says the
-same as the check."""
+"""The building blocks of document schemas: text that is never blank and always storable,
+Markdown and plain-text list fields, the child list, and the stable key every child has."""
 
 from typing import Any
 
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from service.config import MAX_TEXT_LENGTH
+from service.config import MAX_CHILDREN, MAX_LIST_ITEMS, MAX_TEXT_LENGTH
 from service.content.json_input import unstorable_reason
+from service.content.patterns import Pattern
+from service.models.lengths import KEY_LENGTH
+
+SLUG_REGEX = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+SLUG_PATTERN = Pattern(f"^{SLUG_REGEX}$", error="Use lowercase letters, digits and single hyphens.")
+
 
 # White space as JavaScript (and so JSON Schema's `pattern`) knows it: Python's own also
 # counts \x1c-\x1f, which would make the spec and the service disagree on what is blank.
@@ -42,3 +47,26 @@ def text_field(required: bool = True, max_length: int = MAX_TEXT_LENGTH, **metad
     if required:
         return fields.String(required=True, validate=checks, metadata=metadata)
     return fields.String(load_default=None, allow_none=True, validate=checks, metadata=metadata)
+
+
+def markdown_field(required: bool = True, **metadata: Any) -> fields.String:
+    return text_field(required, format="markdown", **metadata)
+
+
+def text_list(**metadata: Any) -> fields.List:
+    item = text_field(max_length=MAX_TEXT_LENGTH)
+    return fields.List(
+        item, load_default=list, validate=validate.Length(max=MAX_LIST_ITEMS), metadata=metadata
+    )
+
+
+def children_of(schema: type[ma.Schema]) -> fields.List:
+    return fields.List(fields.Nested(schema), load_default=list, validate=validate.Length(max=MAX_CHILDREN))
+
+
+class ChildSchema(ma.Schema):
+    key = fields.String(
+        required=True,
+        validate=[validate.Length(max=KEY_LENGTH), SLUG_PATTERN],
+        metadata={"description": "Stable, slug-like address, unique within the article and kind."},
+    )
