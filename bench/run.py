@@ -657,6 +657,18 @@ def check_floor_replays(floor: Server, answers: dict[str, Any]) -> None:
                 raise SystemExit(f"the floor does not replay {path} exactly")
 
 
+def print_delivery(report: dict[str, Any]) -> None:
+    """The delivery figures of a `--only delivery` run, as RESULTS.md's table has them."""
+    print(f"load average (1, 5, 15 min) at the end: {os.getloadavg()}")
+    for name, result in report["delivery"].items():
+        throughput, p99 = result["throughput_ratio"], result["p99_ratio"]
+        print(
+            f"{name}: {throughput['median']:.2f} ({throughput['min']:.2f}–{throughput['max']:.2f}) of the "
+            f"floor, target {result['target']}; p99 {p99['median']:.2f} of the floor's; "
+            f"{result['ours_per_second']['median']:,.0f} req/s; met: {result['met']}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -675,6 +687,11 @@ def main() -> None:
     )
     parser.add_argument("--events", type=int, default=1_000_000, help="events for the results query")
     parser.add_argument("--memory-requests", type=int, default=100_000)
+    parser.add_argument(
+        "--only",
+        choices=("delivery",),
+        help="only the delivery scenarios against the floor: their figures printed, no results written",
+    )
     args = parser.parse_args()
     global SERVER
     SERVER = args.server
@@ -692,11 +709,12 @@ def main() -> None:
         def serve(name: str, url: str, **env: str) -> Server:
             return stack.enter_context(serving(name, "wsgi:app", args.workers, DATABASE_URL=url, **env))
 
-        ours, small = serve("ours", main_url), serve("ours-small", small_url)
-        uncached, small_uncached = (
-            serve("uncached", main_url, **UNCACHED),
-            serve("small-uncached", small_url, **UNCACHED),
-        )
+        ours, uncached = serve("ours", main_url), serve("uncached", main_url, **UNCACHED)
+        if not args.only:
+            small, small_uncached = (
+                serve("ours-small", small_url),
+                serve("small-uncached", small_url, **UNCACHED),
+            )
         scenarios = scenarios_for(data, ours.url)
         answers = capture(ours, scenarios)
         answers_file = work / "floor.json"
@@ -729,6 +747,10 @@ def main() -> None:
             report["delivery"][scenario.name] = compare(
                 pairs, scenario.target, path=scenario.path, wire_bytes=sent["wire_bytes"]
             )
+
+        if args.only:
+            print_delivery(report)
+            return
 
         print("the production stack (nginx's micro-cache) against nginx serving the bytes", flush=True)
         report["stack"] = bench_stack(ours, scenarios, answers, work, args)

@@ -6,7 +6,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, appcontext_pushed, request
+from flask import Flask, appcontext_pushed, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError
@@ -129,16 +129,17 @@ def allowed_origins(setting: str) -> list[str]:
 # Whether this work may write: its SQLite transactions then take the write lock when they
 # begin. A GET, HEAD or OPTIONS request only reads; anything else (other requests, commands,
 # scripts) may write, and holds the lock for its transaction: end reads before waiting.
-may_write: ContextVar[bool] = ContextVar("may_write", default=True)
+# Decided when a transaction begins, from the request's method, unless set here (as a test's
+# reader does): no hook on each request, so a cached answer, which begins none, pays nothing.
+may_write: ContextVar[bool | None] = ContextVar("may_write", default=None)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def _note_writing() -> None:
-    may_write.set(request.method not in SAFE_METHODS)
-
-
-def _forget_writing(_error: BaseException | None) -> None:
-    may_write.set(True)
+def writing() -> bool:
+    chosen = may_write.get()
+    if chosen is not None:
+        return chosen
+    return not has_request_context() or request.method not in SAFE_METHODS
 
 
 def _configure_sqlite(app: Flask, engine: Engine) -> None:
@@ -148,8 +149,6 @@ def _configure_sqlite(app: Flask, engine: Engine) -> None:
     if engine.dialect.name != "sqlite":
         return
     busy_timeout = int(app.config["SQLITE_BUSY_TIMEOUT_MS"])
-    app.before_request(_note_writing)
-    app.teardown_request(_forget_writing)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -166,4 +165,4 @@ def _configure_sqlite(app: Flask, engine: Engine) -> None:
         # took it only at its first write could find the database changed under its reads, and
         # fail at once with "database is locked" instead of waiting busy_timeout. Reads stay
         # deferred, so they never wait for a writer.
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if may_write.get() else "BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing() else "BEGIN")

@@ -1,6 +1,7 @@
 """Logs an operator can search: one JSON object a line, each carrying the id of the request it
 was written for (X-Request-ID), and never a secret: what a line says passes `redact`."""
 
+import functools
 import logging
 import re
 import sys
@@ -39,7 +40,7 @@ class JsonLines(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "time": f"{_utc_second(int(record.created))}.{int(record.msecs):03d}+00:00",
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": redact(record.getMessage()),
@@ -52,9 +53,21 @@ class JsonLines(logging.Formatter):
         return orjson.dumps(line, default=str).decode()
 
 
+@functools.lru_cache(maxsize=4)
+def _utc_second(seconds: int) -> str:
+    """A second since the epoch in ISO 8601, UTC: the same for every line written within it
+    (datetime's own isoformat cost a fifth of the access line, profiled)."""
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
 def configure_logging(level: str) -> None:
     """JSON lines on standard error for the service's loggers, at `level` (LOG_LEVEL). Once
-    per process: apps built after the first (tests build many) only set the level."""
+    per process: apps built after the first (tests build many) only set the level.
+
+    A line shows none of the thread's or process's names and ids a record notes by default,
+    and a record is made for every request (its access line): they are not looked up (the
+    logging HOWTO's "Optimization"; a third of what making a record costs)."""
+    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
     logger = logging.getLogger("service")
     logger.setLevel(level.upper())
     if not any(handler.get_name() == _HANDLER_NAME for handler in logger.handlers):

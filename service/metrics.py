@@ -34,6 +34,8 @@ REQUEST_SECONDS = Histogram(
 CACHE_LOOKUPS = Counter(
     "cms_delivery_cache_lookups", "Delivery cache lookups, by outcome: hit or miss.", ["outcome"]
 )
+# Bound once: a cached answer looks up twice (its URL, its site's origins).
+CACHE_HITS, CACHE_MISSES = CACHE_LOOKUPS.labels("hit"), CACHE_LOOKUPS.labels("miss")
 CACHE_EVICTIONS = Counter(
     "cms_delivery_cache_evictions", "Entries the delivery cache dropped to stay within DELIVERY_CACHE_BYTES."
 )

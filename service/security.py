@@ -34,30 +34,44 @@ DESK_HEADERS = (("Content-Security-Policy", DESK_POLICY), *SECURITY_HEADERS)
 
 
 class SecurityHeaders:
-    """WSGI middleware: each security header the response does not set itself is added."""
+    """WSGI middleware: each security header the response does not set itself is added.
+    Every answer passes here, so the common case (the response set none of them) is one
+    scan of its header names and one extend."""
 
     def __init__(self, wsgi_app: Callable[..., Iterable[bytes]]):
         self.wsgi_app = wsgi_app
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
-        wanted = (
-            DOCS_HEADERS
-            if path.startswith("/docs")
-            else DESK_HEADERS
-            if path.startswith("/desk")
-            else SECURITY_HEADERS
-        )
+        wanted = _DOCS if path.startswith("/docs") else _DESK if path.startswith("/desk") else _API
 
         def start_with_headers(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            present = {name.lower() for name, _ in headers}
-            for name, value in wanted:
-                if name.lower() not in present:
-                    headers.append((name, value))
-                    present.add(name.lower())
+            headers.extend(_missing(wanted, headers))
             return start_response(status, headers, exc_info)
 
         return self.wsgi_app(environ, start_with_headers)
+
+
+class _Wanted:
+    """One set of security headers, deduplicated by name (the first wins), with the
+    lower-case names to look for in a response's own."""
+
+    def __init__(self, headers: tuple[tuple[str, str], ...]):
+        unique: dict[str, tuple[str, str]] = {}
+        for name, value in headers:
+            unique.setdefault(name.lower(), (name, value))
+        self.headers = tuple(unique.values())
+        self.names = frozenset(unique)
+
+
+def _missing(wanted: _Wanted, headers: list[tuple[str, str]]) -> Iterable[tuple[str, str]]:
+    present = {name.lower() for name, _ in headers}
+    if present.isdisjoint(wanted.names):
+        return wanted.headers
+    return [(name, value) for name, value in wanted.headers if name.lower() not in present]
+
+
+_API, _DOCS, _DESK = _Wanted(SECURITY_HEADERS), _Wanted(DOCS_HEADERS), _Wanted(DESK_HEADERS)
 
 
 def init_app(app: Flask) -> None:

@@ -34,7 +34,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import ORMExecuteState, Session, scoped_session
 from sqlalchemy.sql import visitors
 
-from service.metrics import CACHE_BYTES, CACHE_EVICTIONS, CACHE_LOOKUPS, FRESHNESS_READS
+from service.metrics import CACHE_BYTES, CACHE_EVICTIONS, CACHE_HITS, CACHE_MISSES, FRESHNESS_READS
 from service.models import (
     Article,
     DeliveryGeneration,
@@ -122,7 +122,7 @@ class DeliveryCache:
         with self._lock:
             epoch = min(self._epoch, (_epochs_at_begin.get() or {}).get(id(self), self._epoch))
             entry = self._entries.get(key)
-        CACHE_LOOKUPS.labels("miss" if entry is None else "hit").inc()
+        (CACHE_MISSES if entry is None else CACHE_HITS).inc()
         return epoch, None if entry is None else entry.value
 
     def keep(self, key: Hashable, value: Any, epoch: int) -> None:
