@@ -26,12 +26,22 @@ class ClaimMatch:
     question: bool
 
 
+def _context() -> dict[str, Any]:
+    return yaml.safe_load(CONTEXT_PATH.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _disclaimers() -> tuple[str, ...]:
+    """The stock disclaimer formulas (context.yaml): a sentence with one makes no claim."""
+    return tuple(phrase.lower() for phrase in _context()["disclaimers"])
+
+
 def _termsets() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """(negation, hedges): the clinical negation termset with context.yaml's changes, and the
     hedging triggers."""
     from negspacy.termsets import termset
 
-    context = yaml.safe_load(CONTEXT_PATH.read_text(encoding="utf-8"))
+    context = _context()
     negation = termset("en_clinical")
     negation.remove_patterns(context["negation"]["remove"])
     negation.add_patterns(context["negation"]["add"])
@@ -69,13 +79,14 @@ def find_claims(rules: RuleSet, texts: list[str]) -> list[tuple[ClaimMatch, ...]
         matches = []
         for ent in doc.ents:
             sentence = ent.sent.text.rstrip()
+            disclaimed = any(phrase in sentence.lower() for phrase in _disclaimers())
             matches.append(
                 ClaimMatch(
                     rule=ent.label_,
                     start=ent.start_char,
                     end=ent.end_char,
                     text=ent.text,
-                    negated=ent._.negex,
+                    negated=ent._.negex or disclaimed,
                     hedged=ent._.hedged,
                     question=sentence.endswith("?"),
                 )
