@@ -102,6 +102,44 @@ def test_each_site_renders_the_whole_article_with_its_own_details(chromium, site
     context.close()
 
 
+@pytest.mark.browser
+def test_the_example_articles_render_their_tables_steps_facts_and_testimonials(
+    chromium, runner, site_server, demo_api
+):
+    api_url, _ = demo_api
+    loaded = runner.invoke(args=["seed", *map(str, sorted((ROOT / "seed" / "examples").glob("*.json")))])
+    assert loaded.exit_code == 0, loaded.output
+    context, page = open_article(chromium, site_server, api_url, "clinic-austin")
+
+    page.goto(f"{site_server}/?site=clinic-austin&api={api_url}&article=your-first-physical-therapy-visit")
+    page.wait_for_selector("article h1")
+    screenshot(page, "example-first-visit")
+    assert page.locator("ol.steps > li").count() == 4
+    assert page.locator("ol.steps h3 small").first.text_content().strip() == "15 min"
+    facts = dict(
+        zip(
+            page.locator(".facts dt").all_text_contents(),
+            page.locator(".facts dd").all_text_contents(),
+            strict=True,
+        )
+    )
+    assert facts["First visit"] == "45 min to 1 h"
+    assert facts["First visit without insurance"].startswith("$120 to $200")
+    assert page.locator(".callout.warning").count() == 1
+    assert page.locator(".testimonial .disclosure").text_content()  # never without it
+
+    page.goto(
+        f"{site_server}/?site=clinic-austin&api={api_url}&article=prp-or-hyaluronic-acid-for-knee-osteoarthritis"
+    )
+    page.wait_for_selector("article h1")
+    screenshot(page, "example-comparison")
+    assert page.locator("#side-by-side table tr").count() == 13
+    page.locator('#side-by-side sup a[href="#ref-3"]').click()
+    assert page.evaluate("location.hash") == "#ref-3"
+    assert "RESTORE" in page.locator("#ref-3").text_content()
+    context.close()
+
+
 def visitors_in_each_variant(app) -> dict[str, str]:
     """A visitor id assigned to each variant, as the service assigns them."""
     with app.app_context():

@@ -90,6 +90,42 @@ function callToAction(cta, onClick) {
   ]);
 }
 
+/** An ISO 8601 duration in words: PT45M is "45 min", P2W "2 weeks". @param {string | null | undefined} iso */
+function spoken(iso) {
+  const match = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$/.exec(iso ?? "");
+  if (!match) return iso ?? "";
+  const units = ["week", "day", "h", "min"];
+  return match
+    .slice(1)
+    .map((n, i) => (n ? `${n} ${units[i]}${i < 2 && n !== "1" ? "s" : ""}` : ""))
+    .filter(Boolean)
+    .join(" ");
+}
+
+/** A range of two values, or the one given. @param {string} low @param {string} high */
+function range(low, high) {
+  return low && high && low !== high ? `${low} to ${high}` : low || high;
+}
+
+/** An "at a glance" fact's value, in words. @param {Schemas["DeliveredFact"]} fact */
+function factValue(fact) {
+  const money = (/** @type {number | null | undefined} */ value) =>
+    value == null ? "" : new Intl.NumberFormat("en-US", { style: "currency", currency: fact.currency ?? "USD", maximumFractionDigits: 0 }).format(value);
+  switch (fact.kind) {
+    case "duration":
+    case "recovery_time":
+      return range(spoken(fact.min_duration), spoken(fact.max_duration));
+    case "sessions":
+      return `${range(String(fact.min_count ?? ""), String(fact.max_count ?? ""))} sessions`;
+    case "price_range":
+      return range(money(fact.min_price), money(fact.max_price));
+    case "insurance_coverage":
+      return [String(fact.coverage ?? "").replace("_", " "), fact.insurer ? `(${fact.insurer})` : ""].join(" ").trim();
+    default:
+      return "";
+  }
+}
+
 /**
  * What a section's `includes` names: a block of the article shown in its place.
  * @param {Article} article
@@ -121,9 +157,70 @@ function included(article, block, onConvert) {
           element("details", {}, [element("summary", {}, [faq.question ?? ""]), sanitised(faq.answer_html)]),
         ),
       );
+    case "steps":
+      return element(
+        "ol",
+        { class: "steps" },
+        (article.steps ?? []).map((step) =>
+          element("li", {}, [
+            element("h3", {}, [step.title ?? "", ...(step.duration ? [element("small", {}, [` ${spoken(step.duration)}`])] : [])]),
+            sanitised(step.body_html),
+          ]),
+        ),
+      );
+    case "callouts":
+      return element(
+        "div",
+        {},
+        (article.callouts ?? []).map((callout) =>
+          element("aside", { class: `callout ${callout.kind ?? "note"}` }, [
+            ...(callout.title ? [element("strong", {}, [callout.title])] : []),
+            sanitised(callout.body_html),
+          ]),
+        ),
+      );
+    case "testimonials":
+      return element(
+        "div",
+        {},
+        (article.testimonials ?? []).map((testimonial) =>
+          element("figure", { class: "testimonial" }, [
+            element("blockquote", {}, [testimonial.quote ?? ""]),
+            element("figcaption", {}, [testimonial.attribution ?? ""]),
+            element("p", { class: "disclosure" }, [testimonial.disclosure ?? ""]),
+          ]),
+        ),
+      );
+    case "facts":
+      return element(
+        "dl",
+        { class: "facts" },
+        (article.facts ?? []).flatMap((fact) => [
+          element("dt", {}, [fact.label ?? ""]),
+          element("dd", {}, [factValue(fact), ...(fact.note ? [element("small", {}, [` ${fact.note}`])] : [])]),
+        ]),
+      );
     default:
       return element("span");
   }
+}
+
+/** The references, each `ref-N` for the citations ([N]) that point at it. @param {Article} article */
+function referenceList(article) {
+  const references = article.references ?? [];
+  if (!references.length) return [];
+  return [
+    element("section", { class: "references" }, [
+      element("h2", {}, ["References"]),
+      element(
+        "ol",
+        {},
+        references.map((reference, index) =>
+          element("li", { id: `ref-${index + 1}` }, [element("a", { href: reference.url ?? "#" }, [reference.title ?? ""])]),
+        ),
+      ),
+    ]),
+  ];
 }
 
 /** @param {Section} section @param {Article} article @param {() => void} onConvert */
@@ -219,6 +316,7 @@ export function render(article, visitor) {
       ...sections.map((section) => renderSection(section, article, convert)),
       ...(shown.has("call_to_action") || !article.call_to_action ? [] : [callToAction(article.call_to_action, convert)]),
       ...(shown.has("faqs") ? [] : [included(article, "faqs", convert)]),
+      ...referenceList(article),
       element("p", { class: "variant" }, [assignment ? `Variant: ${assignment.variant}` : ""]),
     ]),
   );
