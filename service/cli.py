@@ -74,7 +74,7 @@ def seed_command(files: tuple[Path, ...], publish: bool) -> None:
     except DuplicateArticles as error:
         db.session.rollback()
         raise click.ClickException(f"One article is {error}. Nothing was loaded.") from error
-    except (ArticleConflict, MissingVariables, SiteConflict) as error:
+    except (ArticleConflict, MissingVariables, SiteConflict, InvalidDocument) as error:
         db.session.rollback()
         raise click.ClickException(f"Cannot load: {error}. Nothing was loaded.") from error
     except BaseException:

@@ -136,3 +136,13 @@ def test_a_persons_photo_comes_from_the_media_library(client, editor, publisher,
     assert delivered["width"] == 1000 and client.get(delivered["src"]).status_code == 200
     refused = client.delete(f"/v1/manage/assets/{asset}", headers=publisher)
     assert refused.status_code == 409 and "person dr-maya-chen" in refused.json["detail"]
+
+
+def test_an_import_naming_someone_unknown_says_which_document(client, admin, reviewed_document):
+    body = {"documents": [{**reviewed_document, "medical_reviewer": "nobody"}], "publish": False}
+
+    refused = client.post("/v1/manage/import", json=body, headers=admin)
+
+    assert refused.status_code == 422
+    assert [error["field"] for error in refused.json["errors"]] == ["documents[0].medical_reviewer"]
+    assert client.get("/v1/manage/articles", headers=admin).json == []

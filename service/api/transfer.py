@@ -119,8 +119,8 @@ class Import(MethodView):
             abort(403, message="Importing with publish needs the publisher role.")
         try:
             documents = validate_documents(body["documents"])
-        except InvalidDocument as error:
+            results = import_articles(db.session, documents, by=actor(), publish=body["publish"])
+        except InvalidDocument as error:  # (what they name must exist, too: people, images)
             raise InvalidDocument({"documents": error.messages}) from error
-        results = import_articles(db.session, documents, by=actor(), publish=body["publish"])
         db.session.commit()
         return results

@@ -122,7 +122,15 @@ def load_articles(
     duplicated = [f"{slug} ({locale})" for (slug, locale), count in counts.items() if count > 1]
     if duplicated:
         raise DuplicateArticles(duplicated)
-    return [upsert_article(session, document, publish, by, gate) for document in documents]
+    results, problems = [], {}
+    for index, document in enumerate(documents):
+        try:
+            results.append(upsert_article(session, document, publish, by, gate))
+        except InvalidDocument as error:  # (what it names does not exist: people, images)
+            problems[index] = error.messages
+    if problems:
+        raise InvalidDocument(problems)  # by index, as validate_documents names them
+    return results
 
 
 def import_articles(
