@@ -8,6 +8,7 @@ from werkzeug.routing import BaseConverter, IntegerConverter, ValidationError
 
 from service.content.text_fields import SLUG_REGEX
 from service.models.article import SLUG_LENGTH
+from service.models.lengths import MAX_ID  # (a larger id names nothing: a 404)
 
 
 class SlugConverter(BaseConverter):
@@ -29,10 +30,6 @@ class ExperimentKeyConverter(SlugConverter):
     rule refused in to_python would still be counted there, so the regex leaves them out)."""
 
     regex = "".join(f"(?!{word}$)" for word in RESERVED_KEYS) + SLUG_REGEX
-
-
-# Ids are 32-bit on every database: a larger number names nothing, so it is a 404.
-MAX_ID = 2**31 - 1
 
 
 class IdConverter(IntegerConverter):

@@ -14,6 +14,7 @@ from service.api.experiments_schemas import (
     ExperimentSchema,
     VariantsVersionSchema,
 )
+from service.api.reviews_schemas import VERSION_FIELDS
 from service.api.site_overlays import OverlayChangeSchema
 from service.content.diff import diff_variants
 from service.content.experiments import ACTIVE
@@ -25,9 +26,8 @@ EXPERIMENT = "/<experiment:key>"
 
 
 def described(version: VariantsVersion, experiment: Experiment) -> dict[str, Any]:
-    names = ("number", "content_hash", "created_by", "created_at", "published_at", "published_by")
     live = experiment.status in ACTIVE and version.number == experiment.live_variants_version
-    return {name: getattr(version, name) for name in names} | {
+    return {name: getattr(version, name) for name in VERSION_FIELDS} | {
         "live": live,
         "variants": version.document["variants"],
     }

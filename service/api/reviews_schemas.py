@@ -54,6 +54,10 @@ class ReviewQuerySchema(ma.Schema):
     )
 
 
+# What a saved version says of itself, beside its content and whether it is live.
+VERSION_FIELDS = ("number", "content_hash", "created_by", "created_at", "published_at", "published_by")
+
+
 class VersionSchema(ma.Schema):
     """A saved version of content reviewed as a whole (a site's overlay, an experiment's variants)."""
 

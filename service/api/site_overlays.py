@@ -11,7 +11,13 @@ from marshmallow import fields
 from service.api.articles_schemas import DiffQuerySchema
 from service.api.auth import actor, review_policy
 from service.api.lookup import article_or_404
-from service.api.reviews_schemas import REVIEW_EXAMPLE, ReviewSchema, SubmitSchema, VersionSchema
+from service.api.reviews_schemas import (
+    REVIEW_EXAMPLE,
+    VERSION_FIELDS,
+    ReviewSchema,
+    SubmitSchema,
+    VersionSchema,
+)
 from service.api.sites import blp, site_or_404
 from service.content import site_overlays
 from service.content.diff import diff_overlays
@@ -51,17 +57,9 @@ VERSION_EXAMPLE = {
 
 
 def described(version: OverlayVersion, row: SiteOverlay) -> dict[str, Any]:
-    fields_ = (
-        "number",
-        "content_hash",
-        "created_by",
-        "created_at",
-        "published_at",
-        "published_by",
-        "overlay",
-    )
-    return {name: getattr(version, name) for name in fields_} | {
-        "live": version.number == row.published_version
+    return {name: getattr(version, name) for name in VERSION_FIELDS} | {
+        "overlay": version.overlay,
+        "live": version.number == row.published_version,
     }
 
 

@@ -15,17 +15,16 @@ from service.content.assets import media_path
 from service.content.errors import InvalidDocument
 from service.content.text_fields import text_field
 from service.models import Asset
-from service.models.lengths import TITLE_LENGTH
+from service.models.lengths import MAX_ID, TITLE_LENGTH
 
 IMAGE_FIELDS = ("hero_image", "social_image")
-MAX_ASSET_ID = 2**31 - 1
 
 
 class ImageSchema(ma.Schema):
     asset = fields.Integer(
         required=True,
         strict=True,
-        validate=validate.Range(min=1, max=MAX_ASSET_ID),
+        validate=validate.Range(min=1, max=MAX_ID),
         metadata={"description": "The asset's id (POST /v1/manage/assets).", "example": 1},
     )
     alt = text_field(

@@ -10,7 +10,7 @@ from service.content.audit import Actor
 from service.content.errors import InvalidDocument
 from service.content.image_references import check_image_assets
 from service.content.people import PERSON_FIELDS, documents_naming_people, named_people, published_naming
-from service.content.publishing import refresh_body
+from service.content.publishing import revision_body
 from service.content.webhooks import announce
 from service.models import Person, WebhookEvent
 
@@ -41,7 +41,7 @@ def change_person(session: Session, person: Person, data: dict[str, Any], *, by:
     session.flush()
     refreshed = 0
     for revision, article in published_naming(session, person.key):
-        refresh_body(session, revision)
+        revision.body, revision.etag = revision_body(session, revision)
         announce(session, WebhookEvent.ARTICLE_PUBLISHED, article=article, revision=revision.number)
         refreshed += 1
     by.record(session, "person.updated", person=person.key, republished=refreshed)

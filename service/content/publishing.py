@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service.content.audit import Actor
-from service.content.document import load_document
+from service.content.document import dump_document, load_document
 from service.content.editing import (
     ArticleConflict,
     claim,
@@ -136,11 +136,13 @@ def expanded(session: Session, document: dict[str, Any]) -> dict[str, Any]:
     return with_image_sources(session, with_people(session, document))
 
 
-def refresh_body(session: Session, revision: Revision) -> None:
-    """Write a published revision's body and ETag again, from its document as it is now
-    expanded (a person it names changed)."""
-    revision.body, revision.etag = delivery_body(
-        revision.article_id, revision.number, revision.published_at, expanded(session, revision.document)
+def revision_body(session: Session, revision: Revision) -> tuple[str, str]:
+    """A stored revision's body and ETag as delivery would send them now: its frozen document
+    read by today's schema (child kinds added since as empty lists; JSONB's key order not
+    counting), then expanded (a person it names may have changed)."""
+    document = dump_document(load_document(revision.document))
+    return delivery_body(
+        revision.article_id, revision.number, revision.published_at, expanded(session, document)
     )
 
 

@@ -18,9 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.content.audit import Actor
-from service.content.document import dump_document, load_document
 from service.content.errors import InvalidDocument
-from service.content.publishing import delivery_body, expanded
+from service.content.publishing import revision_body
 from service.content.webhooks import announce
 from service.models import Article, Revision, WebhookEvent
 
@@ -48,15 +47,11 @@ def rerender_revisions(session: Session, *, by: Actor) -> Rerendered:
         for revision in batch:
             result.checked += 1
             try:
-                document = dump_document(load_document(revision.document))
+                body, etag = revision_body(session, revision)
             except InvalidDocument as error:
                 reason = "; ".join(f"{e['field']}: {e['message']}" for e in error.errors)
                 result.unreadable.append((revision.slug, revision.locale, revision.number, reason))
                 continue
-            expanded_document = expanded(session, document)
-            body, etag = delivery_body(
-                revision.article_id, revision.number, revision.published_at, expanded_document
-            )
             if body == revision.body and etag == revision.etag:
                 continue
             before = revision.etag

@@ -16,6 +16,8 @@ STATUS_LENGTH = 20  # a status, kind, action or role (a StrEnum value)
 # A webhook's signing secret: "whsec_" and the base64 of 32 random bytes (50 characters); room
 # for the longer ones made before Standard Webhooks signing.
 SECRET_LENGTH = 80
+# Ids are 32-bit on every database: a larger number names nothing.
+MAX_ID = 2**31 - 1
 HASH_LENGTH = 64  # a SHA-256, in hex: a document's content hash
 # Where a review comment points: a field, a child ("faqs.<key>") or a child's field.
 COMMENT_TARGET_LENGTH = 40 + 1 + KEY_LENGTH + 1 + 40
