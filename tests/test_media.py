@@ -133,6 +133,27 @@ def test_an_upload_over_the_byte_limit_or_not_multipart_is_refused(app, client, 
     assert no_file.status_code == 422
 
 
+def refused_fields(response):
+    return {error["field"] for error in response.json["errors"]}
+
+
+def test_an_upload_with_a_part_the_api_does_not_take_is_refused_and_nothing_is_stored(client, editor):
+    """An `alt` sent beside the image would otherwise be dropped unseen (the alt text
+    belongs to where an article shows the image); a file sent as a plain field is no file."""
+    image = photo()
+    beside = {"file": (io.BytesIO(image), "spine.jpg"), "alt": "A consultation"}
+    with_alt = client.post(ASSETS, data=beside, headers=editor, content_type="multipart/form-data")
+    assert with_alt.status_code == 422 and refused_fields(with_alt) == {"alt"}
+    two = {"file": (io.BytesIO(image), "spine.jpg"), "other": (io.BytesIO(image), "b.jpg")}
+    two_files = client.post(ASSETS, data=two, headers=editor, content_type="multipart/form-data")
+    assert two_files.status_code == 422 and refused_fields(two_files) == {"other"}
+    as_text = client.post(
+        ASSETS, data={"file": "not a file"}, headers=editor, content_type="multipart/form-data"
+    )
+    assert as_text.status_code == 422 and refused_fields(as_text) == {"file"}
+    assert client.get(ASSETS, headers=editor).json == []
+
+
 def test_only_editors_upload_and_only_publishers_delete(client, auth, editor):
     assert upload(client, auth("viewer"), photo()).status_code == 403
     asset = upload(client, editor, photo()).json

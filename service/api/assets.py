@@ -4,10 +4,10 @@ their metadata and rendered once; listed, and deleted when nothing shows them.""
 import marshmallow as ma
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest.fields import Upload
 from marshmallow import fields
 
 from service.api.auth import ManagementBlueprint, actor
+from service.api.fields import FilePart
 from service.content.assets import (
     Blobs,
     Limits,
@@ -35,7 +35,7 @@ UPLOAD_TYPES = ("multipart/form-data",)
 
 
 class UploadSchema(ma.Schema):
-    file = Upload(
+    file = FilePart(
         required=True, metadata={"description": "The image; its name and stated type are not trusted."}
     )
 

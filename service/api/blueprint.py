@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Request
+from werkzeug.datastructures import CombinedMultiDict
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema
 from webargs.core import missing
@@ -37,6 +38,10 @@ def json_depth(value: Any) -> int:
 
 
 class ArgumentsParser(FlaskParser):
+    # A multipart body's parts the schema does not name are refused, as a JSON body's members
+    # are (webargs would drop them unseen: an `alt` sent beside an image would be lost).
+    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "files": None}
+
     def __init__(self) -> None:
         super().__init__()
         self._schemas: dict[type[Schema], Schema] = {}
@@ -79,6 +84,11 @@ class ArgumentsParser(FlaskParser):
         if not getattr(schema, "CHECKS_TEXT_PER_ITEM", False) and (unstorable := unstorable_strings(body)):
             abort(422, errors={"json": unstorable})
         return body
+
+    def load_files(self, req: Request, schema: Schema) -> Any:
+        """Every part of a multipart body, files and plain fields alike, so that a part the
+        spec does not list is a 422 naming it (and a file sent as a plain field is one too)."""
+        return self._makeproxy(CombinedMultiDict([req.files, req.form]), schema)
 
     def load_querystring(self, req: Request, schema: Schema) -> Any:
         """A plain dict (the first value of each parameter, as MultiDict.get gives) unless

@@ -3,7 +3,9 @@
 from datetime import UTC, datetime
 from typing import Any
 
+from flask_smorest.fields import Upload
 from marshmallow import ValidationError, fields
+from werkzeug.datastructures import FileStorage
 
 from service.models.base import utcnow
 
@@ -32,3 +34,12 @@ def in_the_future(value: datetime) -> None:
     """For an Instant that only makes sense ahead: an expiry, a schedule."""
     if value <= utcnow():
         raise ValidationError("Must be in the future.")
+
+
+class FilePart(Upload):
+    """A multipart part sent as a file (with a filename), not as a plain form field."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> FileStorage:
+        if not isinstance(value, FileStorage):
+            raise ValidationError("Not a file: send it as a part with a filename.")
+        return value
