@@ -15,11 +15,11 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Request
-from werkzeug.datastructures import CombinedMultiDict
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema
 from webargs.core import missing
 from webargs.flaskparser import FlaskParser, is_json_request
+from werkzeug.datastructures import CombinedMultiDict
 
 from service.config import MAX_JSON_DEPTH
 from service.content.json_input import RepeatedKeys, UnreadableJson, read_json, unstorable_strings
