@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test check install install-runtime lock migrate seed lint bench bench-guardrails profile demo frontend-check spec
+.PHONY: run test check install install-runtime lock migrate seed lint bench bench-guardrails report-guardrails profile demo frontend-check spec
 
 # Two locks, every transitive dependency pinned with its hashes (nothing else is installed):
 # requirements.txt, what serving needs (make run), and requirements-dev.txt, that and the test
@@ -81,6 +81,11 @@ bench: install
 # spaCy's bare tokenizer over the same texts (bench/results-guardrails.json).
 bench-guardrails: install
 	$(BIN)/python -m bench.guardrails
+
+# `make report-guardrails`: recall on block sentences and precision overall on every labelled
+# claim corpus in tests/data/ (the table docs/guardrails.md shows; MISSES=1 lists the misses).
+report-guardrails: install
+	$(BIN)/python -m bench.claims_corpora $(if $(MISSES),--misses)
 
 # `make profile`: where a cached delivery request spends its time (pyinstrument, in-process).
 profile: install

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
+from bench.claims_corpora import CORPORA, measure, read_corpus, report_row
 from service.content.guardrails import language
 from service.content.guardrails.checks import check_claims
 from service.content.guardrails.rules import InvalidRules, load_rules
@@ -18,9 +19,10 @@ from service.models import Schedule
 from service.models.base import utcnow
 from tests.experiment_factories import EXPERIMENTS, SITE, experiment
 
-DATA = Path(__file__).parent / "data"
-# The corpus written alongside the rules, and one written blind to them (docs/guardrails.md).
-CORPORA = [DATA / "claims-corpus.tsv", DATA / "claims-heldout.tsv"]
+# The labelled corpora large enough for the issue's thresholds (200 sentences or more): the one
+# written alongside the rules and one written blind to them. The smaller held-out sets are
+# measured by `make report-guardrails`, and docs/guardrails.md reports every set's figures.
+LARGE_CORPORA = [path for path in CORPORA if len(read_corpus(path)) >= 200]
 CURE_POINT = "conditions[degenerative-disc-disease].points[1]"
 
 
@@ -65,32 +67,22 @@ def promising_site(client, admin, promise="Lasting relief"):
     assert changed.status_code in (200, 201), changed.json
 
 
-def corpus(path):
-    rows = [line.rstrip("\n").split("\t") for line in path.read_text(encoding="utf-8").splitlines()]
-    return [
-        (label, sentence)
-        for label, sentence in (row for row in rows if row[0] and not row[0].startswith("#"))
-    ]
-
-
-def worst_severity(sentence):
-    severities = {finding.severity for finding in check_claims(load_rules(), {"intro": sentence})}
-    return next((level for level in ("block", "warn") if level in severities), "safe")
-
-
-@pytest.mark.parametrize("path", CORPORA, ids=lambda path: path.stem)
+@pytest.mark.parametrize("path", LARGE_CORPORA, ids=lambda path: path.stem)
 def test_the_corpus_is_caught_with_the_recall_and_precision_the_docs_report(path):
-    labelled = corpus(path)
-    assert len(labelled) >= 200 and {label for label, _ in labelled} == {"block", "warn", "safe"}
-    judged = [(label, worst_severity(sentence)) for label, sentence in labelled]
-    blocks = [got for label, got in judged if label == "block"]
-    flagged = [label for label, got in judged if got != "safe"]
+    assert {label for label, _ in read_corpus(path)} == {"block", "warn", "safe"}
 
-    recall = sum(got == "block" for got in blocks) / len(blocks)
-    precision = sum(label != "safe" for label in flagged) / len(flagged)
+    measured = measure(path)
 
-    assert recall >= 0.95, f"recall on block sentences {recall:.3f}"
-    assert precision >= 0.90, f"precision overall {precision:.3f}"
+    assert measured.recall >= 0.95, f"recall on block sentences {measured.recall:.3f}: {measured.misses}"
+    assert measured.precision >= 0.90, f"precision overall {measured.precision:.3f}: {measured.false_alarms}"
+
+
+def test_the_docs_report_every_corpus_as_it_measures_now():
+    """docs/guardrails.md's table of current figures is what `make report-guardrails` prints."""
+    docs = (Path(__file__).parent.parent / "docs" / "guardrails.md").read_text(encoding="utf-8")
+
+    for path in CORPORA:
+        assert report_row(path, measure(path)) in docs, path.stem
 
 
 @pytest.mark.parametrize(

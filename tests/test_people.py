@@ -4,6 +4,7 @@ read by the guardrails for a reviewer's credentials; a change reaches every publ
 
 import pytest
 
+from tests.experiment_factories import SITE
 from tests.media_factories import photo, upload
 
 PEOPLE = "/v1/manage/people"
@@ -107,6 +108,25 @@ def test_the_guardrails_read_the_reviewers_credentials_from_their_record(
     client.delete(credentialed.url, headers={**editor, "If-Match": credentialed.etag})
     uncredentialed = create_draft(reviewed_by=None, medical_reviewer="ana-ruiz")
     assert reviewer_findings(client, uncredentialed.url, editor) == {"reviewer-credentials-missing"}
+
+
+def test_a_site_overlay_naming_another_reviewer_is_checked_against_that_reviewer(
+    client, admin, people, create_draft
+):
+    article = create_draft(reviewed_by=None, medical_reviewer="dr-maya-chen", headers=admin)
+    assert client.post("/v1/manage/sites", json=SITE, headers=admin).status_code == 201
+    overlay = {"fields": {"medical_reviewer": "ana-ruiz"}}
+    saved = client.put(
+        f"/v1/manage/sites/{SITE['key']}/overlays/{article.body['id']}", json=overlay, headers=admin
+    )
+    assert saved.status_code == 200, saved.json
+
+    report = client.get(f"{article.url}/findings", headers=admin).json
+
+    reviewer = [f for f in report["findings"] if f["rule"].startswith("reviewer-")]
+    assert [(f["rule"], f["where"], f["text"]) for f in reviewer] == [
+        ("reviewer-credentials-missing", f"site {SITE['key']}", "Ana Ruiz")
+    ]
 
 
 def test_a_person_an_article_names_stays(client, editor, publisher, people, create_draft):

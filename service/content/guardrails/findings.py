@@ -19,7 +19,7 @@ from service.content.errors import InvalidDocument
 from service.content.guardrails.checks import Finding, Source, check_document
 from service.content.guardrails.policy import current_policy
 from service.content.overlay import apply_overlay
-from service.content.people import with_people
+from service.content.people import named_people, with_people
 from service.content.placeholders import MissingVariables
 from service.content.sites import list_sites, site_document
 from service.models import Experiment, ExperimentStatus, OverlayVersion, Site, SiteOverlay, Variant
@@ -131,6 +131,17 @@ def _renderings(
             yield from _on_site(document, site, layer, dealt)
 
 
+def _own_people(
+    session: Session, document: dict[str, Any], renderings: Iterable[Rendering]
+) -> Iterator[Rendering]:
+    """Each rendering with the people it names itself: an overlay or a variant may name another
+    medical reviewer, whose credentials are the ones its rendering is checked against."""
+    for source, rendered in renderings:
+        if named_people(rendered) != named_people(document):
+            rendered = with_people(session, rendered)
+        yield source, rendered
+
+
 def findings_in(
     document: dict[str, Any],
     renderings: Iterable[Rendering],
@@ -167,10 +178,11 @@ def findings_for(
     """Every finding on the document and its renderings, under the rules in force; with
     `pending`, the renderings with each site's overlay version not yet published too (and
     with `every`, as findings_in). The people the document names are read as their records
-    say (a reviewer's credentials), here and in each function below."""
+    say (a reviewer's credentials), each rendering's as it names them, here and in each
+    function below."""
     document = with_people(session, document)
     renderings = _renderings(session, article_id, document, pending=pending)
-    return findings_in(document, renderings, today, every=every)
+    return findings_in(document, _own_people(session, document, renderings), today, every=every)
 
 
 def overlay_findings(
@@ -180,7 +192,7 @@ def overlay_findings(
     alone and under each variant the site may deal."""
     document = with_people(session, document)
     dealt = _dealt(_experiments(session, article_id))
-    return findings_in(document, _on_site(document, site, layer, dealt))
+    return findings_in(document, _own_people(session, document, _on_site(document, site, layer, dealt)))
 
 
 def variants_findings(
@@ -200,4 +212,4 @@ def variants_findings(
             layer = layers.get(site.id, [NO_LAYER])[0]
             yield from _on_site(document, site, layer, dealt, bare=False)
 
-    return findings_in(document, renderings())
+    return findings_in(document, _own_people(session, document, renderings()))

@@ -1,5 +1,8 @@
 """Finding claims in text, language-aware: spaCy's English tokenizer (a blank pipeline, no
-model to download), the rules' patterns as an entity ruler, and NegEx (negspacy) run twice,
+model to download), each token's lemma from spaCy's English lookup table (spacy-lookups-data),
+so that a rule names a word once ("heal" for heals, healed, healing), the rules' patterns as a
+span ruler over those lemmas (spans of different rules may overlap: "fixes discs without an
+operation" is both a cure claim and an alternative to surgery), and NegEx (negspacy) run twice,
 ConText-style: once with its clinical negation triggers, so that "is not a cure" claims no
 cure, and once with hedging triggers ("may", "could"), so that a rule can weigh a hedged claim
 differently. Built once per process and rule set; everything else here is pure."""
@@ -11,6 +14,8 @@ from typing import Any
 import yaml
 
 from service.content.guardrails.rules import CONTEXT_PATH, RuleSet
+
+CLAIMS = "claims"  # the doc.spans key the rules' matches go to
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,17 @@ def _disclaimers() -> tuple[str, ...]:
     return tuple(phrase.lower() for phrase in _context()["disclaimers"])
 
 
+@lru_cache(maxsize=1)
+def _rhetorical() -> tuple[str, ...]:
+    """The openings of a rhetorical question (context.yaml), which claims what it asks."""
+    return tuple(phrase.lower() for phrase in _context()["rhetorical_questions"])
+
+
+def _asks(sentence: str) -> bool:
+    """Whether a sentence asks rather than claims: a question, not a rhetorical one."""
+    return sentence.endswith("?") and not sentence.lower().lstrip(" \"“'").startswith(_rhetorical())
+
+
 def _termsets() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """(negation, hedges): the clinical negation termset with context.yaml's changes, and the
     hedging triggers."""
@@ -48,22 +64,55 @@ def _termsets() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     return negation.get_patterns(), context["hedges"]
 
 
+def _caseless_lemmas(nlp: Any, name: str) -> Any:
+    """Each token's lemma from spaCy's English lookup table, looked up lower-cased: spaCy's own
+    lookup lemmatizer keys the table by the text as written, so "Cures" opening a sentence
+    would be its own lemma. Every lemma is lower-case, as the rules write them."""
+    from spacy.lookups import load_lookups
+
+    table = load_lookups(nlp.lang, ["lemma_lookup"]).get_table("lemma_lookup")
+
+    def lemmatise(doc: Any) -> Any:
+        for token in doc:
+            token.lemma_ = table.get(token.lower_, token.lower_)
+        return doc
+
+    return lemmatise
+
+
 @lru_cache(maxsize=4)
 def _pipeline(rules: RuleSet) -> Any:
     """spaCy, imported here: loading it costs a second, paid by the first check in a process."""
     import negspacy.negation  # noqa: F401  (registers the "negex" factory)
     import spacy
+    from spacy.language import Language
 
+    if "caseless_lemmas" not in Language.factories:
+        Language.factory("caseless_lemmas", func=_caseless_lemmas)
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
-    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER", "validate": True})
+    nlp.add_pipe("caseless_lemmas")
+    ruler = nlp.add_pipe(
+        "span_ruler", config={"spans_key": CLAIMS, "phrase_matcher_attr": "LOWER", "validate": True}
+    )
     ruler.add_patterns(
         [{"label": rule.id, "pattern": pattern} for rule in rules.claims for pattern in rule.patterns]
     )
     negation, hedges = _termsets()
-    nlp.add_pipe("negex", config={"neg_termset": negation, "extension_name": "negex"})
-    nlp.add_pipe("negex", name="hedges", config={"neg_termset": hedges, "extension_name": "hedged"})
+    scope = {"span_keys": [CLAIMS]}
+    nlp.add_pipe("negex", config={"neg_termset": negation, "extension_name": "negex", **scope})
+    nlp.add_pipe("negex", name="hedges", config={"neg_termset": hedges, "extension_name": "hedged", **scope})
     return nlp
+
+
+def _longest_per_rule(spans: Any) -> list[Any]:
+    """Each rule's matches without overlaps (the longest kept), in text order."""
+    from spacy.util import filter_spans
+
+    by_rule: dict[str, list[Any]] = {}
+    for span in spans:
+        by_rule.setdefault(span.label_, []).append(span)
+    return sorted((kept for group in by_rule.values() for kept in filter_spans(group)), key=lambda s: s.start)
 
 
 def warm_up(rules: RuleSet) -> None:
@@ -77,7 +126,7 @@ def find_claims(rules: RuleSet, texts: list[str]) -> list[tuple[ClaimMatch, ...]
     found = []
     for doc in nlp.pipe(texts):
         matches = []
-        for ent in doc.ents:
+        for ent in _longest_per_rule(doc.spans[CLAIMS]):
             sentence = ent.sent.text.rstrip()
             disclaimed = any(phrase in sentence.lower() for phrase in _disclaimers())
             matches.append(
@@ -88,7 +137,7 @@ def find_claims(rules: RuleSet, texts: list[str]) -> list[tuple[ClaimMatch, ...]
                     text=ent.text,
                     negated=ent._.negex or disclaimed,
                     hedged=ent._.hedged,
-                    question=sentence.endswith("?"),
+                    question=_asks(sentence),
                 )
             )
         found.append(tuple(matches))

@@ -85,6 +85,24 @@ def _merged(base: list[dict[str, Any]], extra: list[dict[str, Any]]) -> list[dic
     return [rule for rule in by_id.values() if not rule.get("disabled")]
 
 
+def _expanded(value: Any, classes: dict[str, list[str]]) -> Any:
+    """A pattern with each `$name` in a list replaced by the words of class `name`: the claim
+    is written once as a combination of classes ("$remedy ... $condition")."""
+    if isinstance(value, dict):
+        return {key: _expanded(item, classes) for key, item in value.items()}
+    if not isinstance(value, list):
+        return value
+    words: list[Any] = []
+    for item in value:
+        if isinstance(item, str) and item.startswith("$"):
+            if item[1:] not in classes:
+                raise InvalidRules(f"a pattern names the class {item}, which `classes` does not define")
+            words += classes[item[1:]]
+        else:
+            words.append(_expanded(item, classes))
+    return words
+
+
 def _read(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -105,7 +123,8 @@ def load_rules(extra_path: str | None = None) -> RuleSet:
 def _load_rules(extra_path: str | None) -> RuleSet:
     data = _read(DEFAULT_RULES_PATH)
     extra = _read(Path(extra_path)) if extra_path else {}
-    claims = _merged(data["rules"], extra.get("rules", []))
+    classes = {**data["classes"], **extra.get("classes", {})}
+    claims = [_expanded(rule, classes) for rule in _merged(data["rules"], extra.get("rules", []))]
     safeguards = _merged(data["safeguards"], extra.get("safeguards", []))
     readability = {**data["readability"], **extra.get("readability", {})}
     try:
