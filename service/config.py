@@ -159,7 +159,8 @@ EVENT_CLOCK_SKEW_SECONDS = 300
 # serialisation failure): batches insert in event id order, so a second try is all but certain.
 EVENT_BATCH_ATTEMPTS = 3
 
-# How deeply a JSON body may nest: an article document needs four levels, an overlay six.
+# How deeply a JSON body may nest: an article document needs six levels (a comparison's cells),
+# an overlay seven (one cell of it).
 MAX_JSON_DEPTH = 32
 # Per article: children of each kind (sections, conditions, benefits, faqs), references,
 # tags, and the items of one list (a section's bullets, a condition's points).
@@ -169,6 +170,12 @@ MAX_LIST_ITEMS = 100
 MAX_IMPORT_DOCUMENTS = 500
 # Characters in one Markdown or plain text field without a tighter limit of its own.
 MAX_TEXT_LENGTH = 50_000
+# A comparison table (content.comparisons): the options side by side (more than a phone shows
+# even scrolled sideways), its criteria, and the inline Markdown of one cell (a short phrase
+# with a citation or a link; the longest of the examples is about 130 characters).
+MAX_COMPARISON_COLUMNS = 8
+MAX_COMPARISON_ROWS = 100
+MAX_CELL_LENGTH = 1000
 # What delivery attaches to every testimonial that has no disclosure of its own: a patient's
 # words promise no one else a result (FTC endorsement guides; medical boards ask the same).
 # Stored bodies keep the text they were published with: after changing it, `flask rerender`.

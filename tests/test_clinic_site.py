@@ -102,13 +102,25 @@ def test_each_site_renders_the_whole_article_with_its_own_details(chromium, site
     context.close()
 
 
+COMPARISON = "prp-or-hyaluronic-acid-for-knee-osteoarthritis"
+AUSTIN_PRICE = {
+    "children": {"comparisons": {"prp-vs-ha": {"rows": {"price": {"cells": {"prp": "$900 to $2,400"}}}}}}
+}
+
+
+def price_cell(page):
+    return page.locator('#side-by-side tr:has-text("Typical price for a course") td').nth(1).text_content()
+
+
 @pytest.mark.browser
 def test_the_example_articles_render_their_tables_steps_facts_and_testimonials(
-    chromium, runner, site_server, demo_api
+    chromium, runner, client, publish_overlay, site_server, demo_api
 ):
     api_url, _ = demo_api
     loaded = runner.invoke(args=["seed", *map(str, sorted((ROOT / "seed" / "examples").glob("*.json")))])
     assert loaded.exit_code == 0, loaded.output
+    article_id = client.get(f"/v1/articles/{COMPARISON}").json["id"]
+    assert publish_overlay("clinic-austin", article_id, AUSTIN_PRICE).status_code == 200  # Austin's own price
     context, page = open_article(chromium, site_server, api_url, "clinic-austin")
 
     page.goto(f"{site_server}/?site=clinic-austin&api={api_url}&article=your-first-physical-therapy-visit")
@@ -128,15 +140,23 @@ def test_the_example_articles_render_their_tables_steps_facts_and_testimonials(
     assert page.locator(".callout.warning").count() == 1
     assert page.locator(".testimonial .disclosure").text_content()  # never without it
 
-    page.goto(
-        f"{site_server}/?site=clinic-austin&api={api_url}&article=prp-or-hyaluronic-acid-for-knee-osteoarthritis"
-    )
+    page.goto(f"{site_server}/?site=clinic-austin&api={api_url}&article={COMPARISON}")
     page.wait_for_selector("article h1")
     screenshot(page, "example-comparison")
-    assert page.locator("#side-by-side table tr").count() == 13
+    assert page.locator("#side-by-side figure.comparison table tr").count() == 13
+    assert (
+        page.locator("#side-by-side figure.comparison figcaption")
+        .text_content()
+        .startswith("PRP and hyaluronic")
+    )
+    assert price_cell(page) == "$900 to $2,400"  # the comparison's one cell Austin's overlay changes
     page.locator('#side-by-side sup a[href="#ref-3"]').click()
     assert page.evaluate("location.hash") == "#ref-3"
     assert "RESTORE" in page.locator("#ref-3").text_content()
+
+    page.goto(f"{site_server}/?site=clinic-denver&api={api_url}&article={COMPARISON}")
+    page.wait_for_selector("article h1")
+    assert price_cell(page) == "$1,000 to $3,000"  # Denver has no overlay: the article's price
     context.close()
 
 

@@ -9,7 +9,7 @@ from service.content.document import CHILD_MODELS, canonical_locale, dump_docume
 from service.content.errors import InvalidDocument, field_errors
 from service.content.mapping import apply_document, document_from_article
 from service.content.markdown import render_markdown, with_html
-from service.content.text_fields import TEXT_PATTERN, is_text
+from service.content.text_fields import LINE_PATTERN, TEXT_PATTERN, is_line, is_text
 from service.models import Article
 
 
@@ -137,13 +137,20 @@ def test_html_is_added_beside_every_markdown_field(seed_document):
     assert "intro_html" not in seed_document
 
 
-@pytest.mark.parametrize("text", ["a", " ", "\x1c", "\u3000", " a ", "a\x00", "\n\t", "\u200b", "\ufeffx"])
-def test_text_fields_accept_exactly_what_their_documented_pattern_does(text):
-    """Frontends and the fuzzer validate with the spec's pattern: the service must agree."""
+@pytest.mark.parametrize(
+    ("check", "pattern"), [(is_text, TEXT_PATTERN), (is_line, LINE_PATTERN)], ids=["text", "one line"]
+)
+@pytest.mark.parametrize(
+    "text",
+    ["a", " ", "\x1c", "\u3000", " a ", "a\x00", "\n\t", "\u200b", "\ufeffx", "a\nb", "a\r", "\u2028x"],
+)
+def test_text_fields_accept_exactly_what_their_documented_pattern_does(check, pattern, text):
+    """Frontends and the fuzzer validate with the spec's pattern: the service must agree (a
+    table's cells are text of one line)."""
     try:
-        is_text(text)
+        check(text)
         accepted = True
     except ValidationError:
         accepted = False
 
-    assert accepted == bool(re.fullmatch(TEXT_PATTERN, text))
+    assert accepted == bool(re.fullmatch(pattern, text))

@@ -47,6 +47,7 @@ def test_the_seed_renders_byte_for_byte_as_before(seed_document):
         "callouts": [],
         "testimonials": [],
         "facts": [],
+        "comparisons": [],
     }
 
 

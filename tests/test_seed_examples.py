@@ -8,6 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from service.content.markdown import render_markdown
+
+# The comparison's table as the example's Markdown had it, before it was a comparison.
+TABLE_AS_MARKDOWN = (Path(__file__).parent / "data" / "comparison-as-markdown.md").read_text(encoding="utf-8")
 EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "seed" / "examples").glob("*.json"))
 
 
@@ -27,13 +31,17 @@ def test_an_example_loads_with_flask_seed_and_is_delivered(runner, client, path)
     assert [faq["key"] for faq in delivered.json["faqs"]] == [faq["key"] for faq in document["faqs"]]
 
 
-def test_the_comparison_renders_its_table(runner, client):
+def test_the_comparison_renders_its_table_as_its_markdown_did(runner, client):
+    """The table was Markdown in the section's body before it was a comparison: its HTML is the same."""
     runner.invoke(args=["seed", *map(str, EXAMPLES)])
 
     article = client.get("/v1/articles/prp-or-hyaluronic-acid-for-knee-osteoarthritis").json
-    (table,) = [s["body_html"] for s in article["sections"] if s["key"] == "side-by-side"]
-    assert table.count("<tr>") == 13 and "<th" in table  # a header row and 12 criteria
-    assert 'align="left"' in table
+    (section,) = [s for s in article["sections"] if s["key"] == "side-by-side"]
+    (comparison,) = article["comparisons"]
+    assert section["includes"] == "comparisons" and "<table" not in section["body_html"]
+    assert comparison["table_html"] == render_markdown(TABLE_AS_MARKDOWN, article["references"])
+    assert comparison["table_html"].count("<tr>") == 13  # a header row and 12 criteria
+    assert 'align="left"' in comparison["table_html"] and '<a href="#ref-3"' in comparison["table_html"]
 
 
 def test_the_first_visit_renders_its_steps_facts_and_testimonial(runner, client):

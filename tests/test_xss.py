@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from service.config import MAX_CELL_LENGTH
 from service.content.document import MARKDOWN_FIELDS
 from service.content.markdown import render_markdown, sanitise
 from tests.walk import members
@@ -105,6 +106,16 @@ def hostile(document: dict, payload: str, per_site: bool) -> dict:
     document["callouts"] = [{"key": "hostile", "kind": "warning", "title": payload[:300], "body": payload}]
     document["facts"] = [
         {"key": "hostile", "label": payload[:300], "kind": "sessions", "min_count": 1, "note": payload}
+    ]
+    line = " ".join(payload.splitlines())[:MAX_CELL_LENGTH]  # a table's cells are of one line
+    document["comparisons"] = [
+        {
+            "key": "hostile",
+            "caption": payload[:300],
+            "criteria": {"label": line[:300], "align": "left"},
+            "columns": [{"key": "a", "label": line[:300]}, {"key": "b", "label": "B", "align": "right"}],
+            "rows": [{"key": "r", "label": line[:300], "cells": {"a": line, "b": f"{line}[^1]"}}],
+        }
     ]
     document["testimonials"] = [  # plain text, sent as JSON strings: a page writes them as text
         {

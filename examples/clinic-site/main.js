@@ -200,6 +200,17 @@ function included(article, block, onConvert) {
           element("dd", {}, [factValue(fact), ...(fact.note ? [element("small", {}, [` ${fact.note}`])] : [])]),
         ]),
       );
+    case "comparisons":
+      return element(
+        "div",
+        {},
+        (article.comparisons ?? []).map((comparison) =>
+          element("figure", { class: "comparison", id: `comparison-${comparison.key ?? ""}` }, [
+            ...(comparison.caption ? [element("figcaption", {}, [comparison.caption])] : []),
+            sanitised(comparison.table_html),
+          ]),
+        ),
+      );
     default:
       return element("span");
   }

@@ -196,6 +196,23 @@ DIFF_EXAMPLE = {
         "callouts": {"added": [], "removed": [], "changed": [], "moved": []},
         "testimonials": {"added": [], "removed": [], "changed": [], "moved": []},
         "facts": {"added": [], "removed": [], "changed": [], "moved": []},
+        "comparisons": {
+            "added": [],
+            "removed": [],
+            "changed": [
+                {
+                    "key": "prp-vs-ha",
+                    "fields": [
+                        {
+                            "field": "rows[price].cells[prp]",
+                            "before": "$1,000 to $3,000",
+                            "after": "$900 to $2,800",
+                        }
+                    ],
+                }
+            ],
+            "moved": [],
+        },
     },
 }
 

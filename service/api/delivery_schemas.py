@@ -9,6 +9,7 @@ from marshmallow import fields
 
 from service.api.people import PersonInputSchema
 from service.config import SEED_PATH
+from service.content.comparisons import ComparisonSchema
 from service.content.document import (
     MARKDOWN_FIELDS,
     SLUG_PATTERN,
@@ -51,6 +52,20 @@ DeliveredStepSchema = _delivered(StepSchema, "steps")
 DeliveredCalloutSchema = _delivered(CalloutSchema, "callouts")
 DeliveredCallToActionSchema = _delivered(CallToActionSchema, "call_to_action")
 DeliveredFactSchema = sent_in_full(type("DeliveredFactSchema", (FactSchema,), {}))
+
+
+@sent_in_full
+class DeliveredComparisonSchema(ComparisonSchema):
+    table_html = fields.String(
+        metadata={
+            "description": "The table as sanitised HTML: what the GitHub-flavoured Markdown table of "
+            "its caption-less content renders as (thead, tbody, align attributes, citations linked).",
+            "example": '<table>\n<thead>\n<tr>\n<th align="left"></th>\n<th align="left">PRP</th>\n'
+            '<th align="left">Hyaluronic acid</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n'
+            '<td align="left">Typical price for a course</td>\n<td align="left">$1,000 to $3,000</td>\n'
+            '<td align="left">$500 to $1,500</td>\n</tr>\n</tbody>\n</table>\n',
+        }
+    )
 
 
 @sent_in_full
@@ -135,6 +150,7 @@ class DeliveredArticleSchema(PublishedMetadataSchema, ArticleDocumentSchema):
     callouts = fields.List(fields.Nested(DeliveredCalloutSchema))
     testimonials = fields.List(fields.Nested(DeliveredTestimonialSchema))
     facts = fields.List(fields.Nested(DeliveredFactSchema))
+    comparisons = fields.List(fields.Nested(DeliveredComparisonSchema))
 
 
 class SiteDeliveredArticleSchema(DeliveredArticleSchema):

@@ -3,7 +3,8 @@
 from difflib import SequenceMatcher
 from typing import Any
 
-from service.content.document import CHILD_MODELS
+from service.content.comparisons import addressed_values
+from service.content.document import CHILD_MODELS, KEYED_LISTS
 
 
 def _field_changes(before: dict[str, Any], after: dict[str, Any], prefix: str = "") -> list[dict[str, Any]]:
@@ -18,6 +19,26 @@ def _field_changes(before: dict[str, Any], after: dict[str, Any], prefix: str = 
         else:
             changes.append({"field": f"{prefix}{name}", "before": old, "after": new})
     return changes
+
+
+def _comparison_changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
+    """A comparison's changes value by value, each by its path (`rows[price].cells[prp]`); a
+    row or column added or removed is its values from or to null; a new order of rows or
+    columns is the list of their keys before and after (`rows`)."""
+    old, new = dict(addressed_values(before)), dict(addressed_values(after))
+    changes = []
+    for name in KEYED_LISTS["comparisons"]:
+        old_keys, new_keys = [item["key"] for item in before[name]], [item["key"] for item in after[name]]
+        if [key for key in old_keys if key in new_keys] != [key for key in new_keys if key in old_keys]:
+            changes.append({"field": name, "before": old_keys, "after": new_keys})
+    for path in dict.fromkeys([*new, *old]):
+        if old.get(path) != new.get(path):
+            changes.append({"field": path, "before": old.get(path), "after": new.get(path)})
+    return changes
+
+
+def _child_changes(kind: str, before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
+    return _comparison_changes(before, after) if kind == "comparisons" else _field_changes(before, after)
 
 
 def _moved(before_keys: list[str], after_keys: list[str]) -> list[str]:
@@ -45,7 +66,7 @@ def diff_documents(before: dict[str, Any], after: dict[str, Any]) -> dict[str, A
             "added": [key for key in new_keys if key not in old],
             "removed": [key for key in old_keys if key not in new],
             "changed": [
-                {"key": key, "fields": _field_changes(old[key], new[key])}
+                {"key": key, "fields": _child_changes(kind, old[key], new[key])}
                 for key in new_keys
                 if key in old and old[key] != new[key]
             ],

@@ -11,6 +11,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from service.config import MAX_LIST_ITEMS
+from service.content.comparisons import ComparisonSchema
 from service.content.document_types import ArticleDocument
 from service.content.errors import InvalidDocument
 from service.content.image_references import image_field
@@ -25,7 +26,7 @@ from service.content.text_fields import (
     text_field,
     text_list,
 )
-from service.models import Benefit, Callout, Condition, Fact, Faq, Section, Step, Testimonial
+from service.models import Benefit, Callout, Comparison, Condition, Fact, Faq, Section, Step, Testimonial
 from service.models.lengths import KEY_LENGTH, LOCALE_LENGTH, SLUG_LENGTH, TAG_LENGTH, TITLE_LENGTH
 
 URL_LENGTH = 2000  # what every browser and CDN handles
@@ -73,6 +74,7 @@ SECTION_INCLUDES = (
     "callouts",
     "testimonials",
     "facts",
+    "comparisons",
 )
 
 # Fields the service adds to documents it sends; a document sent back with them is refused.
@@ -201,6 +203,7 @@ class ArticleDocumentSchema(ma.Schema):
     callouts = children_of(CalloutSchema)
     testimonials = children_of(TestimonialSchema)
     facts = children_of(FactSchema)
+    comparisons = children_of(ComparisonSchema)
 
     @ma.post_load
     def _normalise_tags(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
@@ -241,7 +244,7 @@ class ArticleDocumentSchema(ma.Schema):
             raise ma.ValidationError(errors)
 
 
-ChildModel = Section | Condition | Benefit | Faq | Step | Callout | Testimonial | Fact
+ChildModel = Section | Condition | Benefit | Faq | Step | Callout | Testimonial | Fact | Comparison
 CHILD_MODELS: dict[str, type[ChildModel]] = {
     "sections": Section,
     "conditions": Condition,
@@ -251,7 +254,11 @@ CHILD_MODELS: dict[str, type[ChildModel]] = {
     "callouts": Callout,
     "testimonials": Testimonial,
     "facts": Fact,
+    "comparisons": Comparison,
 }
+# Lists inside a child whose items have keys of their own (a comparison's columns and rows): a
+# patch of the child (an editor's, an overlay's) may change their items by key (patch_child).
+KEYED_LISTS: dict[str, tuple[str, ...]] = {"comparisons": ("columns", "rows")}
 
 
 def load_document(raw: Any) -> ArticleDocument:
@@ -278,3 +285,21 @@ def merge_patch(target: Any, patch: Any) -> Any:
         else:
             merged[name] = merge_patch(merged.get(name), value)
     return merged
+
+
+def patch_child(kind: str, child: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
+    """A child as a JSON Merge Patch changes it, keeping its key. A list of KEYED_LISTS patched
+    with an object is patched as an object of its items by key: `{"rows": {"price": {"cells":
+    {"prp": "$1,200"}}}}` changes one cell, null removes an item, a new key adds one at the end."""
+    by_key = {
+        name: patch[name]
+        for name in KEYED_LISTS.get(kind, ())
+        if isinstance(patch.get(name), dict) and isinstance(child.get(name), list)
+    }
+    patched = merge_patch(child, {name: value for name, value in patch.items() if name not in by_key})
+    for name, items in by_key.items():
+        merged = merge_patch({item["key"]: item for item in child[name]}, items)
+        patched[name] = [
+            {**item, "key": key} if isinstance(item, dict) else item for key, item in merged.items()
+        ]
+    return {**patched, "key": child["key"]}

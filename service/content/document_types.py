@@ -101,6 +101,31 @@ class FactDocument(TypedDict):
     note: str | None
 
 
+class ComparisonCriteriaDocument(TypedDict):
+    label: str | None
+    align: str | None
+
+
+class ComparisonColumnDocument(TypedDict):
+    key: str
+    label: str
+    align: str | None
+
+
+class ComparisonRowDocument(TypedDict):
+    key: str
+    label: str
+    cells: dict[str, str]  # inline Markdown by column key
+
+
+class ComparisonDocument(TypedDict):
+    key: str
+    caption: str | None
+    criteria: ComparisonCriteriaDocument
+    columns: list[ComparisonColumnDocument]
+    rows: list[ComparisonRowDocument]
+
+
 class ArticleDocument(TypedDict):
     slug: str
     locale: str
@@ -126,3 +151,4 @@ class ArticleDocument(TypedDict):
     callouts: list[CalloutDocument]
     testimonials: list[TestimonialDocument]
     facts: list[FactDocument]
+    comparisons: list[ComparisonDocument]

@@ -14,7 +14,7 @@ from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from service.content.audit import Actor
-from service.content.document import CHILD_MODELS, load_document, merge_patch
+from service.content.document import CHILD_MODELS, load_document, merge_patch, patch_child
 from service.content.document_types import ArticleDocument
 from service.content.errors import InvalidDocument
 from service.content.image_references import check_assets_exist
@@ -198,12 +198,12 @@ def child_replaced(kind: str, key: str, child: dict[str, Any]) -> Edit:
 
 
 def child_patched(kind: str, key: str, patch: dict[str, Any]) -> Edit:
-    """A JSON Merge Patch of one child; it keeps its key."""
+    """A JSON Merge Patch of one child (a comparison's rows by key: patch_child); it keeps its key."""
 
     def apply(children: list[dict[str, Any]]) -> None:
         _same_key(key, patch)
         index = _find(children, kind, key)
-        children[index] = {**merge_patch(children[index], patch), "key": key}
+        children[index] = patch_child(kind, children[index], patch)
 
     return _children_edit("child.updated", kind, {"key": key}, apply)
 

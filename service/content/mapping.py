@@ -3,6 +3,7 @@ matched by key, so that a child keeps its identity when it moves."""
 
 from typing import Any
 
+from service.content.comparisons import ComparisonSchema
 from service.content.document import (
     CHILD_MODELS,
     BenefitSchema,
@@ -28,6 +29,7 @@ CHILD_FIELDS: dict[str, tuple[str, ...]] = {
         ("callouts", CalloutSchema),
         ("testimonials", TestimonialSchema),
         ("facts", FactSchema),
+        ("comparisons", ComparisonSchema),
     ]
 }
 # Document fields stored in a column of the same name on Article.

@@ -19,6 +19,7 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.footnote import footnote_plugin
 
+from service.content.comparisons import comparison_markdown
 from service.content.document import MARKDOWN_FIELDS
 
 # A body's heading of level n is rendered at n + HEADING_OFFSET, never deeper than h6.
@@ -86,7 +87,8 @@ def sanitise(html: str) -> str:
 
 
 def with_html(document: dict[str, Any]) -> dict[str, Any]:
-    """A copy of a JSON-ready document with `<field>_html` after every Markdown field."""
+    """A copy of a JSON-ready document with `<field>_html` after every Markdown field, and each
+    comparison's `table_html`: the table a body's Markdown for it renders as."""
     references = document.get("references") or ()
 
     def render(part: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:
@@ -103,4 +105,9 @@ def with_html(document: dict[str, Any]) -> dict[str, Any]:
             continue
         value = result[part]
         result[part] = render(value, names) if isinstance(value, dict) else [render(v, names) for v in value]
+    if "comparisons" in result:
+        result["comparisons"] = [
+            {**comparison, "table_html": render_markdown(comparison_markdown(comparison), references)}
+            for comparison in result["comparisons"]
+        ]
     return result

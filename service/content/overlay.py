@@ -3,10 +3,12 @@
 An overlay is a patch on an article document (JSON-ready, the seed shape):
 
     {"fields":   {"title": "...", "call_to_action": {"body": "..."}},   # JSON Merge Patch
-     "children": {"faqs": {"time-to-results": {"answer": "..."}}},      # per child, by key
+     "children": {"faqs": {"time-to-results": {"answer": "..."}},      # per child, by key
+                  "comparisons": {"prp-vs-ha": {"rows": {"price": {"cells": {"prp": "..."}}}}}},
      "hide":     {"sections": ["latest-insights"]},                       # drop children
      "order":    {"faqs": ["cost", "time-to-results"]}}                   # these first, in this order
 
+A comparison's rows and columns are patched by key too, down to one cell (patch_child).
 `apply_overlay` is pure; `check_overlay` says, by path, what in an overlay does not fit an
 article, so a bad overlay is refused when it is saved, never found out by a visitor.
 """
@@ -19,7 +21,14 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from service.config import MAX_CHILDREN
-from service.content.document import CHILD_MODELS, READ_ONLY_FIELDS, load_document, merge_patch
+from service.content.document import (
+    CHILD_MODELS,
+    KEYED_LISTS,
+    READ_ONLY_FIELDS,
+    load_document,
+    merge_patch,
+    patch_child,
+)
 from service.content.errors import InvalidDocument
 
 KINDS = tuple(CHILD_MODELS)
@@ -54,9 +63,7 @@ def apply_overlay(document: dict[str, Any], overlay: dict[str, Any]) -> dict[str
         patches = overlay.get("children", {}).get(kind, {})
         hidden = set(overlay.get("hide", {}).get(kind, []))
         children = [
-            {**merge_patch(child, patches[child["key"]]), "key": child["key"]}
-            if child["key"] in patches
-            else child
+            patch_child(kind, child, patches[child["key"]]) if child["key"] in patches else child
             for child in result[kind]
             if child["key"] not in hidden
         ]
@@ -65,6 +72,20 @@ def apply_overlay(document: dict[str, Any], overlay: dict[str, Any]) -> dict[str
         # Listed keys first, in the overlay's order; the rest keep theirs (sorted is stable).
         result[kind] = sorted(children, key=lambda child: rank.get(child["key"], len(rank)))
     return result
+
+
+def _unknown_parts(document: dict[str, Any], kind: str, patches: dict[str, Any]) -> list[str]:
+    """What a patch of a child names in its keyed lists (a comparison's rows) that the child lacks:
+    an overlay changes or removes what the article has, and adds nothing."""
+    children = {child["key"]: child for child in document.get(kind, [])}
+    unknown = []
+    for key, patch in patches.items():
+        for name in KEYED_LISTS.get(kind, ()):
+            if isinstance(patch, dict) and isinstance(patch.get(name), dict):
+                missing = sorted(set(patch[name]) - {item["key"] for item in children[key][name]})
+                if missing:
+                    unknown.append(f"The {kind} {key} has no {name} keyed {', '.join(missing)}.")
+    return unknown
 
 
 def check_overlay(document: dict[str, Any], overlay: dict[str, Any]) -> None:
@@ -79,6 +100,11 @@ def check_overlay(document: dict[str, Any], overlay: dict[str, Any]) -> None:
                 errors.setdefault(section, {})[kind] = [
                     f"The article has no {kind} keyed {', '.join(unknown)}."
                 ]
+    for kind, patches in overlay.get("children", {}).items():
+        if kind not in errors.get("children", {}) and (
+            unknown_parts := _unknown_parts(document, kind, patches)
+        ):
+            errors.setdefault("children", {})[kind] = unknown_parts
     touched = sorted(set(overlay.get("fields", {})) & (READ_ONLY_FIELDS | set(KINDS) | {"slug", "locale"}))
     if touched:
         errors.setdefault("fields", {})["_schema"] = [

@@ -95,6 +95,7 @@ class Article(Base):
     callouts: Mapped[list[Callout]] = ordered_children("Callout")
     testimonials: Mapped[list[Testimonial]] = ordered_children("Testimonial")
     facts: Mapped[list[Fact]] = ordered_children("Fact")
+    comparisons: Mapped[list[Comparison]] = ordered_children("Comparison")
     published_revision: Mapped[Revision | None] = relationship(
         foreign_keys=[published_revision_id], post_update=True
     )
@@ -236,6 +237,18 @@ class Fact(ArticleChild, Base):
     coverage: Mapped[str | None] = mapped_column(String(STATUS_LENGTH))
     insurer: Mapped[str | None] = mapped_column(String(TITLE_LENGTH))
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class Comparison(ArticleChild, Base):
+    """A table of options (columns) compared on criteria (rows), each part keyed
+    (content.comparisons): kept as the document has it, read and written whole."""
+
+    __tablename__ = "comparisons"
+
+    caption: Mapped[str | None] = mapped_column(String(TITLE_LENGTH))
+    criteria: Mapped[dict[str, Any]]  # the first column's heading and alignment
+    columns: Mapped[list[dict[str, Any]]]
+    rows: Mapped[list[dict[str, Any]]]
 
 
 class Revision(Base):

@@ -1,5 +1,5 @@
 """An article's children (sections, conditions, benefits, FAQs, steps, callouts, testimonials,
-facts): add, reorder, replace, patch and delete one, each answered with the whole draft."""
+facts, comparisons): add, reorder, replace, patch and delete one, each answered with the whole draft."""
 
 from flask.views import MethodView
 
@@ -11,8 +11,8 @@ from service.models import Role
 
 KIND = "<any(" + ", ".join(CHILD_KINDS) + "):kind>"
 CHILD_BODY = (
-    "A Section, Condition, Benefit, Faq, Step, Callout, Testimonial or Fact object, as in ArticleDocument, "
-    "by kind."
+    "A Section, Condition, Benefit, Faq, Step, Callout, Testimonial, Fact or Comparison object, as in "
+    "ArticleDocument, by kind."
 )
 
 
@@ -25,7 +25,7 @@ class Children(MethodView):
     def post(self, child, where, article_id, kind):
         """Add a child
 
-        A section, condition, benefit, FAQ, step, callout, testimonial or fact, at the end or at
+        A section, condition, benefit, FAQ, step, callout, testimonial, fact or comparison, at the end or at
         `position`. Its key must be new in this article and kind (409 otherwise).
         """
         return edited_draft(article_id, editing.child_added(kind, child, where.get("position")))
@@ -62,7 +62,9 @@ class Child(MethodView):
     def patch(self, patch, article_id, kind, key):
         """Change part of a child
 
-        A JSON Merge Patch of the child; its key stays the one in the path.
+        A JSON Merge Patch of the child; its key stays the one in the path. A comparison's `rows`
+        and `columns` may be patched as objects by key: `{"rows": {"price": {"cells": {"prp":
+        "$1,200"}}}}` changes one cell, `null` removes a row, a new key adds one at the end.
         """
         return edited_draft(article_id, editing.child_patched(kind, key, patch))
 

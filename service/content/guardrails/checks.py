@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
+from service.content.comparisons import comparison_texts
 from service.content.guardrails.language import ClaimMatch, find_claims
 from service.content.guardrails.rules import Rule, RuleSet, Safeguard, Severity
 from service.content.procedure_children import with_disclosures
@@ -132,7 +133,8 @@ NOT_TEXT = frozenset(
 
 def text_fields(document: dict[str, Any]) -> Iterator[tuple[str, str]]:
     """Every text of the document a visitor reads, with its path: children by key, list items
-    by index (`conditions[degenerative-disc-disease].points[1]`)."""
+    by index (`conditions[degenerative-disc-disease].points[1]`), a comparison's cells by row and
+    column (`comparisons[prp-vs-ha].rows[price].cells[prp]`)."""
     for name in ("title", "summary", "intro"):
         yield name, document.get(name)
     for group in ("seo", "call_to_action"):
@@ -150,6 +152,10 @@ def text_fields(document: dict[str, Any]) -> Iterator[tuple[str, str]]:
                     yield from ((f"{path}[{index}]", item) for index, item in enumerate(value))
                 else:
                     yield path, value
+    for comparison in document.get("comparisons") or []:
+        yield from (
+            (f"comparisons[{comparison['key']}].{path}", text) for path, text in comparison_texts(comparison)
+        )
 
 
 @lru_cache(maxsize=4096)  # a few hundred articles of texts; each entry keeps its text
