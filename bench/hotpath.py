@@ -4,10 +4,13 @@ process: no server, no network, no other process's noise but the CPU's. What a r
 beyond the floor here is what the service adds under any server (make bench measures it there).
 
     python -m bench.hotpath [--articles 100] [--requests 2000] [--repeats 7] [--profile NAME]
+    python -m bench.hotpath --instructions [--requests 200]
 
 Each figure is the best of `repeats` runs of `requests` (CPU time, this process only): the
 machine is shared, and other work only ever makes a run slower. `--profile NAME` prints a
-cProfile of that scenario instead.
+cProfile of that scenario instead. `--instructions` counts the instructions each request takes
+instead (valgrind's callgrind, the same from one run to the next on any load), and keeps each
+scenario's callgrind file for callgrind_annotate.
 """
 
 import argparse
@@ -16,8 +19,11 @@ import cProfile
 import io
 import json
 import logging
+import operator
 import os
 import pstats
+import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -29,7 +35,7 @@ from typing import Any
 # prometheus-client is imported.
 os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="cms-hotpath-metrics-"))
 
-from bench.generate import build
+from bench.generate import BenchData, build
 from bench.run import BROWSER_ACCEPT_ENCODING, ORIGIN, VISITORS, floor_key
 from service import create_app
 
@@ -133,6 +139,53 @@ def cpu_per_request(app: Wsgi, requests: list[tuple[str, dict]], count: int, rep
     return best
 
 
+# Under callgrind, instructions are counted only inside operator.call (which nothing else
+# on the request's path calls), and a file is written as each call returns: one per batch.
+MARKER = "_operator_call"
+CALLGRIND = [
+    "valgrind",
+    "--tool=callgrind",
+    "--collect-atstart=no",
+    f"--toggle-collect={MARKER}",
+    f"--dump-after={MARKER}",
+]
+
+
+def serve(app: Wsgi, requests: list[tuple[str, dict]], count: int) -> None:
+    environs = [environ(path, headers) for path, headers in requests]
+    for number in range(count):
+        env = environs[number % len(environs)]
+        env["wsgi.input"] = io.BytesIO()
+        call(app, env)
+
+
+def count_instructions(args: argparse.Namespace, work: Path, data: BenchData) -> None:
+    """This script again under callgrind, on the database built here (slow under callgrind),
+    each batch in operator.call: instructions per request."""
+    out = work / "callgrind.out"
+    command = [*CALLGRIND, f"--callgrind-out-file={out}", sys.executable, "-m", "bench.hotpath"]
+    options = [
+        "--requests",
+        str(args.requests),
+        "--batches",
+        str(work),
+        data.plain_slug,
+        data.experiment_slug,
+    ]
+    names = subprocess.run(
+        [*command, *options], check=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    ).stdout.splitlines()
+    kept = Path(args.keep) if args.keep else None
+    for number, name in enumerate(names):
+        dump = Path(f"{out}.{number + 1}")
+        totals = re.search(r"^(?:summary|totals): (\d+)", dump.read_text(), re.MULTILINE)
+        per_request = int(totals[1]) / args.requests if totals else float("nan")
+        print(f"{name:38} {per_request:12,.0f} instructions per request", flush=True)
+        if kept:
+            kept.mkdir(parents=True, exist_ok=True)
+            dump.replace(kept / re.sub(r"\W+", "-", name).strip("-"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -141,21 +194,38 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--profile", help="a scenario to profile (cProfile) instead")
+    parser.add_argument("--instructions", action="store_true", help="count instructions instead")
+    parser.add_argument("--keep", help="with --instructions: a directory to keep callgrind's files in")
+    # Under callgrind: the work directory and slugs of a database built beforehand.
+    parser.add_argument("--batches", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="cms-hotpath-") as temporary:
-        work = Path(temporary)
+        work = Path(args.batches[0] if args.batches else temporary)
         # The access lines go where gunicorn's stderr would: a file.
         sys.stderr = open(work / "stderr.log", "w", encoding="utf-8")  # noqa: SIM115
         app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{work / 'hotpath.db'}"})
-        data = build(app, args.articles)
+        if args.batches:
+            plain_slug, experiment_slug = args.batches[1:]
+        else:
+            data = build(app, args.articles)
+            if args.instructions:
+                count_instructions(args, work, data)
+                return
+            plain_slug, experiment_slug = data.plain_slug, data.experiment_slug
         # The migrations' logging set-up (alembic's fileConfig) gave the root logger a handler
         # of its own; a gunicorn worker has none.
         logging.getLogger().handlers.clear()
-        measured = scenarios(app, data.plain_slug, data.experiment_slug)
+        measured = scenarios(app, plain_slug, experiment_slug)
         floor = floor_app({k: v for r in measured.values() for k, v in captured(app, r).items()}, work)
         for name, requests in measured.items():
             for path, headers in requests:  # warm: every answer cached, as in make bench
                 call(app, environ(path, headers))
+            if args.batches:  # each batch named on stdout, in the order callgrind writes them
+                for side, served in (("ours", app), ("floor", floor)):
+                    serve(served, requests, 50)
+                    operator.call(serve, served, requests, args.requests)
+                    print(f"{name} ({side})", flush=True)
+                continue
             if args.profile:
                 if name == args.profile:
                     profiler = cProfile.Profile()

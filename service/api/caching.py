@@ -97,10 +97,8 @@ def public(answer: Answer, headers: Iterable[tuple[str, str]] = ()) -> Delivered
     """The same for everyone: browsers and CDNs may reuse it, and serve it stale while they
     revalidate; it is kept here for its URL."""
     config = current_app.config
-    cache_control = (
-        f"public, max-age={config['CACHE_MAX_AGE']}, "
-        f"stale-while-revalidate={config['CACHE_STALE_WHILE_REVALIDATE']}, "
-        f"stale-if-error={config['CACHE_STALE_IF_ERROR']}"
+    cache_control = public_cache_control(
+        config["CACHE_MAX_AGE"], config["CACHE_STALE_WHILE_REVALIDATE"], config["CACHE_STALE_IF_ERROR"]
     )
     return _send(answer, cache_control, headers, public=True)
 
@@ -108,34 +106,44 @@ def public(answer: Answer, headers: Iterable[tuple[str, str]] = ()) -> Delivered
 def private(answer: Answer) -> Delivered:
     """One visitor's: their browser may keep it, shared caches may not, nor is it kept here
     for its URL (seldom asked again)."""
-    return _send(answer, f"private, max-age={current_app.config['CACHE_MAX_AGE']}", (), public=False)
+    return _send(answer, private_cache_control(current_app.config["CACHE_MAX_AGE"]), (), public=False)
+
+
+# Cache-Control from the settings, written once per set of them rather than per answer.
+@functools.lru_cache(maxsize=8)
+def public_cache_control(max_age: int, stale_while_revalidate: int, stale_if_error: int) -> str:
+    return (
+        f"public, max-age={max_age}, stale-while-revalidate={stale_while_revalidate}, "
+        f"stale-if-error={stale_if_error}"
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def private_cache_control(max_age: int) -> str:
+    return f"private, max-age={max_age}"
 
 
 def _send(answer: Answer, cache_control: str, headers: Iterable[tuple[str, str]], public: bool) -> Delivered:
     """The answer's bytes in the coding the client accepts best, with that representation's
-    strong ETag, or a 304 with no body when the copy the client holds (If-None-Match) is it."""
-    coding = chosen_coding(request.headers.get("Accept-Encoding", ""), tuple(answer.encoded))
+    strong ETag, or a 304 with no body when the copy the client holds (If-None-Match) is it.
+    (Every header is given to the response as it is made: each set afterwards scans them all.)"""
+    current = request._get_current_object()  # type: ignore[attr-defined]  # (as in cached_view)
+    coding = chosen_coding(current.headers.get("Accept-Encoding", ""), tuple(answer.encoded))
     etag = f"{answer.etag}-{coding}" if coding else answer.etag
-    sent_headers = {
-        "ETag": f'"{etag}"',
-        "Cache-Control": cache_control,
-        "Vary": "Accept-Encoding",
-        **dict(headers),
-    }
+    sent_headers = [("ETag", f'"{etag}"'), ("Cache-Control", cache_control), ("Vary", "Accept-Encoding")]
+    sent_headers.extend(headers)
     if answer.tags:  # Fastly's and Cloudflare's names for the keys to purge it by
-        sent_headers["Surrogate-Key"], sent_headers["Cache-Tag"] = (
-            " ".join(answer.tags),
-            ",".join(answer.tags),
-        )
+        sent_headers.append(("Surrogate-Key", " ".join(answer.tags)))
+        sent_headers.append(("Cache-Tag", ",".join(answer.tags)))
     if answer.locale:
-        sent_headers["Content-Language"] = answer.locale
-    if request.if_none_match.contains_weak(etag):
+        sent_headers.append(("Content-Language", answer.locale))
+    if current.if_none_match.contains_weak(etag):
         response = Delivered(status=304, headers=sent_headers)  # (werkzeug drops its Content-Type)
     else:
+        if coding:
+            sent_headers.append(("Content-Encoding", coding))
         body = answer.encoded[coding] if coding else answer.body
         response = Delivered(body, mimetype="application/json", headers=sent_headers)
-        if coding:
-            response.headers["Content-Encoding"] = coding
     response.answer, response.public = answer, public
     return response
 

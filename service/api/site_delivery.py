@@ -218,7 +218,8 @@ class SiteArticle(MethodView):
         running = cached(experiment_key(site, slug, locale), article.running).experiment
         if running is None or not ({"visitor", "variant"} & query.keys()):
             return public(cached(site_article_key(site, slug, locale), article.render))
-        if "variant" not in query and is_bot(request.user_agent.string):
+        # (The header itself: request.user_agent builds a parsing object for each request.)
+        if "variant" not in query and is_bot(request.headers.get("User-Agent")):
             # Bots are not visitors: control, no assignment (and private, like any visitor's).
             return private(cached(site_article_key(site, slug, locale), article.render))
         if "variant" in query:  # QA: seen on purpose, so not in the experiment (no exposure)
