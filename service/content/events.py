@@ -85,10 +85,11 @@ def _record(session: Session, events: dict[int, dict[str, Any]], now: datetime) 
 
 
 def _store_new(session: Session, rows: list[dict[str, Any]]) -> int:
-    """Insert the rows in one statement, skipping event ids already stored; how many it inserted
-    (RETURNING names them). A re-sent event (stored before, by a concurrent batch, or twice in
-    this one) is counted once. Rows go in event id order, so that concurrent batches lock the
-    ids they share in one order, and never deadlock each other."""
+    """Insert the rows in one statement, skipping event ids already stored; how many it
+    inserted (RETURNING names them; on SQLite, the row count). A re-sent
+    event (stored before, by a concurrent batch, or twice in this one) is counted once. Rows go
+    in event id order, so that concurrent batches lock the ids they share in one order, and
+    never deadlock each other."""
     unique: dict[str, dict[str, Any]] = {}
     for row in rows:
         unique.setdefault(row["event_id"], row)
@@ -108,11 +109,14 @@ def _store_new(session: Session, rows: list[dict[str, Any]]) -> int:
             )
         )
         statement = postgresql_insert(table).from_select(columns, values)
-        parameters = None
+        statement = statement.on_conflict_do_nothing(index_elements=["event_id"]).returning(table.c.event_id)
+        return len(session.execute(statement).all())  # (psycopg gives no row count here)
     else:
+        # One prepared row statement run for every row (the driver's executemany), as the
+        # floor inserts: RETURNING would make SQLAlchemy render and bind a 500-row VALUES list.
         statement, parameters = sqlite_insert(table), ordered
-    statement = statement.on_conflict_do_nothing(index_elements=["event_id"]).returning(table.c.event_id)
-    return len(session.execute(statement, parameters).all())
+    statement = statement.on_conflict_do_nothing(index_elements=["event_id"])
+    return session.execute(statement, parameters).rowcount  # (an executemany's: summed)
 
 
 def _reason_to_reject(

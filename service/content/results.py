@@ -47,32 +47,29 @@ def count_visitors(session: Session, experiment: Experiment) -> Counts:
         session.execute(text("SET LOCAL work_mem = '64MB'"))
         session.execute(text("SET LOCAL enable_sort = off"))
     exposure = Event.kind == EventKind.EXPOSURE
+    first_seen = func.min(case((exposure, Event.occurred_at)))
+    converted_at = func.max(
+        case((and_(Event.kind == EventKind.CONVERSION, Event.name == experiment.goal), Event.occurred_at))
+    )
     # One pass over the experiment's events, in the order of its covering index: per visitor
-    # and variant, the first exposure (and its site) and the last conversion.
+    # and variant, the day and site of the first exposure and whether a conversion came after
+    # it. Each visitor's row is only what the grouping below reads: on SQLite that grouping
+    # sorts a row per visitor, and the smaller the rows the less it sorts.
     per_visitor = (
         select(
             Event.variant,
-            func.min(case((exposure, Event.occurred_at))).label("first_seen"),
             func.min(case((exposure, Event.site))).label("site"),
-            func.max(
-                case(
-                    (
-                        and_(Event.kind == EventKind.CONVERSION, Event.name == experiment.goal),
-                        Event.occurred_at,
-                    )
-                )
-            ).label("converted_at"),
+            func.date(first_seen).label("day"),
+            case((converted_at >= first_seen, 1)).label("converted"),
         )
         .where(mine)
         .group_by(Event.variant, Event.visitor)
+        .having(first_seen.is_not(None))
         .subquery()
     )
-    converted_after = case((per_visitor.c.converted_at >= per_visitor.c.first_seen, 1))
-    day = func.date(per_visitor.c.first_seen)
+    grouped = (per_visitor.c.variant, per_visitor.c.site, per_visitor.c.day)
     rows = session.execute(
-        select(per_visitor.c.variant, per_visitor.c.site, day, func.count(), func.count(converted_after))
-        .where(per_visitor.c.first_seen.is_not(None))
-        .group_by(per_visitor.c.variant, per_visitor.c.site, day)
+        select(*grouped, func.count(), func.count(per_visitor.c.converted)).group_by(*grouped)
     ).all()
     return {(variant, site, _day(when)): (n, x) for variant, site, when, n, x in rows}
 
