@@ -381,6 +381,10 @@ def test_facts_have_the_values_of_their_kind_typed(procedure):
                 "currency": "Use an ISO 4217 currency code such as USD or EUR.",
             },
         ),
+        (  # a price near the float's limit is out of range, not a 500 counting its cents
+            {"kind": "price_range", "min_price": -1.797693134862316e306, "currency": "USD"},
+            {"min_price": "Must be greater than or equal to 0 and less than or equal to 10000000."},
+        ),
         (
             {"kind": "insurance_coverage", "coverage": "maybe"},
             {"coverage": "Must be one of: covered, partly_covered, not_covered, varies."},

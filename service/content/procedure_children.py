@@ -112,7 +112,9 @@ def _optional(field: type[fields.Field], **kwargs: Any) -> fields.Field:
 
 
 def _whole_cents(value: float) -> None:
-    if round(value * 100) != value * 100:
+    """Judged only within MAX_PRICE (marshmallow runs every validator, and Range has refused
+    the rest): a price near the float's limit has no cents to count."""
+    if abs(value) <= MAX_PRICE and round(value * 100) != value * 100:
         raise ma.ValidationError("At most two decimal places.")
 
 
