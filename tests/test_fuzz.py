@@ -12,7 +12,10 @@ import os
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import positive_data_acceptance
+from schemathesis.checks import negative_data_rejection, positive_data_acceptance
+from schemathesis.core.parameters import ParameterLocation
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request
 
 from service import create_app
 from service.content.document import CHILD_MODELS
@@ -119,8 +122,43 @@ def call(case, app):
     return case.call(app=app, headers=UNCOMPRESSED)
 
 
+def multipart_sent_as_declared(case, response) -> bool:
+    """Whether an invalid multipart body reached the server valid: each part sent is declared,
+    each required one is there, and each binary one came as a file. Schemathesis (4.32.5)
+    cannot tell by itself when a body holds a file (its validator raises on bytes), so an
+    undeclared member that sends no part at all (an empty list) is reported as accepted."""
+    if case.media_type != "multipart/form-data" or not case.meta.generation.mode.is_negative:
+        return False
+    if any(
+        case.meta.is_negative_at(place)
+        for place in (
+            ParameterLocation.PATH,
+            ParameterLocation.QUERY,
+            ParameterLocation.HEADER,
+            ParameterLocation.COOKIE,
+        )
+    ):
+        return False
+    body = case.operation.get_body_for_media_type(case.media_type).definition["schema"]
+    sent = Request(
+        EnvironBuilder(
+            method="POST",
+            data=response.request.body,
+            content_type=response.request.headers["Content-Type"],
+        ).get_environ()
+    )
+    binary = {name for name, part in body["properties"].items() if part.get("format") == "binary"}
+    names = set(sent.files) | set(sent.form)
+    return (
+        names <= set(body["properties"])
+        and set(body.get("required", ())) <= names
+        and binary & names <= set(sent.files)
+    )
+
+
 def validate(case, response, **transport):
-    """Every check, but where a rule beyond the spec explains a 422 for valid-looking data."""
+    """Every check, but where a rule beyond the spec explains a 422 for valid-looking data, or
+    an invalid multipart body was sent as a valid one."""
     rules = RULES_BEYOND_THE_SPEC.get(case.operation.label)
     refusals = response.json().get("errors", []) if response.status_code == 422 else []
     # OpenAPI 3.0 cannot forbid NUL in the member names or values of a free-form object (an
@@ -128,8 +166,10 @@ def validate(case, response, **transport):
     refusals = [error for error in refusals if not error["message"].startswith("Must not contain NUL")]
     nul_only = response.status_code == 422 and not refusals
     content_refused = response.status_code in CONTENT_CHECKED.get(case.operation.label, ())
-    excluded = [positive_data_acceptance] if rules or nul_only or content_refused else None
-    case.validate_response(response, excluded_checks=excluded, transport_kwargs=transport)
+    excluded = [positive_data_acceptance] if rules or nul_only or content_refused else []
+    if multipart_sent_as_declared(case, response):
+        excluded.append(negative_data_rejection)
+    case.validate_response(response, excluded_checks=excluded or None, transport_kwargs=transport)
     if rules and refusals and case.meta.generation.mode.is_positive:
         refused = {error["field"].split(".")[0].split("[")[0] for error in refusals}
         assert rules is ANY_FIELD or refused <= rules, (
