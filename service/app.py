@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from service import cli, desk, docs, results_page, security, telemetry
 from service.api import register_blueprints
+from service.api.caching import cdn_tag_headers
 from service.api.metrics import allowed_networks
 from service.config import Config
 from service.content.freshness import DeliveryCache, track_changes
@@ -42,6 +43,7 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(config)
     configure_logging(app.config["LOG_LEVEL"])
     app.extensions["metrics_networks"] = allowed_networks(app.config["METRICS_ALLOWED_NETWORKS"])
+    app.extensions["cdn_tag_headers"] = cdn_tag_headers(app.config["CDN_TAG_HEADERS"])
     # Each app's guardrails are in force in its app contexts (requests and commands alike).
     policy = guardrails.Policy(app.config["CLAIM_RULES_PATH"], app.config["REVIEW_MAX_AGE_DAYS"])
     guardrails.load_rules(policy.rules_path)  # a bad rule file stops the app here, not a request later
@@ -91,7 +93,8 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
             },
         },
         methods=["GET", "HEAD", "OPTIONS"],
-        expose_headers=["ETag", "X-Pagination", "Content-Language"],
+        # (Content-Language is CORS-safelisted: a browser lets a page read it unexposed)
+        expose_headers=["ETag", "X-Pagination"],
         max_age=600,
         # With origins "*", answer "*" rather than echoing each Origin: a CDN then keeps one
         # copy per URL instead of one per clinic domain.

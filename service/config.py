@@ -33,6 +33,11 @@ class Config:
     # ...and while the service answers errors (or not at all): a CDN keeps the clinics' pages up
     # through an outage of a day.
     CACHE_STALE_IF_ERROR = int(os.environ.get("CACHE_STALE_IF_ERROR", "86400"))
+    # The header(s) each delivery answer names its surrogate keys in, for the CDN in front to
+    # purge by: Surrogate-Key (Fastly; also what Akamai and nginx-based caches read),
+    # Cache-Tag (Cloudflare), both ("Surrogate-Key,Cache-Tag") or none (""). Each costs about
+    # 80 bytes on every answer.
+    CDN_TAG_HEADERS = os.environ.get("CDN_TAG_HEADERS", "Surrogate-Key")
 
     # Each app process keeps what delivery computed (bodies, ETags, assignments) in an LRU
     # cache of at most DELIVERY_CACHE_BYTES, and trusts it for DELIVERY_FRESHNESS_SECONDS

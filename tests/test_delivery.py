@@ -262,3 +262,27 @@ def test_an_allow_list_of_origins_is_honoured_and_caches_vary_by_origin(allow_li
     stranger = allow_listed_client.get(ARTICLE_URL, headers={"Origin": "https://evil.example"})
     assert "Access-Control-Allow-Origin" not in stranger.headers
     assert "Origin" in stranger.headers["Vary"]
+
+
+@pytest.mark.parametrize(
+    ("setting", "sent"),
+    [
+        (None, {"Surrogate-Key"}),  # the default: Fastly's, which most CDNs read
+        ("Cache-Tag", {"Cache-Tag"}),  # Cloudflare's
+        ("surrogate-key, Cache-Tag", {"Surrogate-Key", "Cache-Tag"}),
+        ("", set()),
+    ],
+)
+def test_the_cdn_purge_keys_go_in_the_headers_the_setting_names(app_with, published, setting, sent):
+    config = {} if setting is None else {"CDN_TAG_HEADERS": setting}
+    response = app_with(**config).test_client().get(ARTICLE_URL)
+    assert {"Surrogate-Key", "Cache-Tag"} & set(response.headers.keys()) == sent
+    if "Surrogate-Key" in sent:
+        assert response.headers["Surrogate-Key"].split(" ")[0] == f"article-{response.json['id']}"
+    if "Cache-Tag" in sent:
+        assert response.headers["Cache-Tag"].split(",")[0] == f"article-{response.json['id']}"
+
+
+def test_a_cdn_header_no_cdn_reads_stops_the_app_at_start(app_with):
+    with pytest.raises(ValueError, match="x-cache-tags"):
+        app_with(CDN_TAG_HEADERS="Surrogate-Key, X-Cache-Tags")

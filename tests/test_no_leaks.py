@@ -64,3 +64,10 @@ def test_the_production_configuration_has_debug_off(monkeypatch, app_with):
 
     assert app.debug is False and app.testing is False
     assert app.config["PROPAGATE_EXCEPTIONS"] is None  # Flask's default: errors become 500 problems
+
+
+@pytest.mark.parametrize("url", ["/docs", "/desk/", "/results/"])
+def test_the_pages_never_tell_where_their_links_were_followed_from(client, url):
+    """Referrer-Policy is for pages, which make requests; JSON answers go without it."""
+    assert client.get(url).headers["Referrer-Policy"] == "no-referrer"
+    assert "Referrer-Policy" not in client.get("/v1/articles").headers

@@ -32,9 +32,7 @@ def listening(client, admin, receiver, runner):
 
 
 def purge_keys(response) -> set[str]:
-    keys = set(response.headers["Surrogate-Key"].split(" "))
-    assert keys == set(response.headers["Cache-Tag"].split(","))
-    return keys
+    return set(response.headers["Surrogate-Key"].split(" "))
 
 
 def test_a_site_edit_names_the_keys_its_stale_answers_carry(client, admin, listening, create_published):

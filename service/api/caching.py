@@ -132,9 +132,8 @@ def _send(answer: Answer, cache_control: str, headers: Iterable[tuple[str, str]]
     etag = f"{answer.etag}-{coding}" if coding else answer.etag
     sent_headers = [("ETag", f'"{etag}"'), ("Cache-Control", cache_control), ("Vary", "Accept-Encoding")]
     sent_headers.extend(headers)
-    if answer.tags:  # Fastly's and Cloudflare's names for the keys to purge it by
-        sent_headers.append(("Surrogate-Key", " ".join(answer.tags)))
-        sent_headers.append(("Cache-Tag", ",".join(answer.tags)))
+    if answer.tags:
+        sent_headers.extend((name, separator.join(answer.tags)) for name, separator in tag_headers())
     if answer.locale:
         sent_headers.append(("Content-Language", answer.locale))
     if current.if_none_match.contains_weak(etag):
@@ -146,6 +145,23 @@ def _send(answer: Answer, cache_control: str, headers: Iterable[tuple[str, str]]
         response = Delivered(body, mimetype="application/json", headers=sent_headers)
     response.answer, response.public = answer, public
     return response
+
+
+# Each CDN's header for the keys to purge an answer by, and how it joins them.
+TAG_SEPARATORS = {"surrogate-key": ("Surrogate-Key", " "), "cache-tag": ("Cache-Tag", ",")}
+
+
+def tag_headers() -> tuple[tuple[str, str], ...]:
+    return current_app.extensions["cdn_tag_headers"]
+
+
+def cdn_tag_headers(setting: str) -> tuple[tuple[str, str], ...]:
+    """CDN_TAG_HEADERS read once, at start-up: a name no CDN reads stops the app there."""
+    names = [name.strip().lower() for name in setting.split(",") if name.strip()]
+    unknown = sorted(set(names) - set(TAG_SEPARATORS))
+    if unknown:
+        raise ValueError(f"CDN_TAG_HEADERS: {', '.join(unknown)} is none of {', '.join(TAG_SEPARATORS)}")
+    return tuple(TAG_SEPARATORS[name] for name in dict.fromkeys(names))
 
 
 def vary_on(response: Response, name: str) -> None:

@@ -74,13 +74,13 @@ CACHE_HEADERS = {
     },
     "Surrogate-Key": {
         "description": "The keys to purge this answer by at a CDN (Fastly), space-separated: article-<id>, "
-        "revision-<id>, site-<key>, site-<key>-article-<id>, experiment-<key>, articles (lists). "
-        "Webhooks name the keys each change makes stale.",
-        "schema": {"type": "string", "example": "article-1 revision-3"},
+        "site-<key>, site-<key>-article-<id>, experiment-<key>, articles (lists). "
+        "Webhooks name the keys each change makes stale. Sent when CDN_TAG_HEADERS names it (the default).",
+        "schema": {"type": "string", "example": "article-1 site-clinic-austin site-clinic-austin-article-1"},
     },
     "Cache-Tag": {
-        "description": "The same keys, comma-separated (Cloudflare).",
-        "schema": {"type": "string", "example": "article-1,revision-3"},
+        "description": "The same keys, comma-separated (Cloudflare), when CDN_TAG_HEADERS names it.",
+        "schema": {"type": "string", "example": "article-1,site-clinic-austin,site-clinic-austin-article-1"},
     },
 }
 NOT_MODIFIED = {

@@ -83,7 +83,8 @@ def allow_site_origins(response: Response) -> Response:
         and origin in site_origins((current.view_args or {}).get("site", ""))
     ):
         response.headers.add("Access-Control-Allow-Origin", origin)  # (add: nothing set them before)
-        response.headers.add("Access-Control-Expose-Headers", "ETag, Content-Language")
+        # (Content-Language is a CORS-safelisted response header: readable unexposed)
+        response.headers.add("Access-Control-Expose-Headers", "ETag")
         if current.method == "OPTIONS":
             response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
             response.headers["Access-Control-Allow-Headers"] = "If-None-Match"
@@ -151,7 +152,6 @@ class ArticleForSite:
         )
         tags = [
             purging.article_key(revision.article_id),
-            purging.revision_key(revision.id),
             purging.site_key(site.key),
             purging.site_article_key(site.key, revision.article_id),
         ]

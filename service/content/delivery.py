@@ -56,14 +56,13 @@ def published_at_slug(query: Select[Any], slug: str, locale: str | None, default
 
 def find_published(session: Session, slug: str, locale: str | None, default_locale: str) -> Answer | None:
     """What delivery sends for a slug: the published revision's body, stored when it was published."""
-    columns = select(
-        Revision.body, Revision.etag, Revision.locale, Revision.per_site, Revision.id, Revision.article_id
-    )
+    columns = select(Revision.body, Revision.etag, Revision.locale, Revision.per_site, Revision.article_id)
     row = session.execute(published_at_slug(columns, slug, locale, default_locale)).first()
     if row is None:
         return None
-    tags = (purging.article_key(row.article_id), purging.revision_key(row.id))
-    return Answer(row.body.encode(), row.etag, row.locale, row.per_site, tags)
+    return Answer(
+        row.body.encode(), row.etag, row.locale, row.per_site, (purging.article_key(row.article_id),)
+    )
 
 
 def list_published(

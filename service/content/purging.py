@@ -10,10 +10,6 @@ def article_key(article_id: int) -> str:
     return f"article-{article_id}"
 
 
-def revision_key(revision_id: int) -> str:
-    return f"revision-{revision_id}"
-
-
 def site_key(site: str) -> str:
     return f"site-{site}"
 
