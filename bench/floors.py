@@ -13,13 +13,17 @@ from sqlalchemy import Engine, bindparam, insert, text
 from service.content.experiments import RunningExperiment, variant_for
 from service.models import Event, EventKind
 
-# What content.events.results asks, as one statement: per variant, the visitors exposed, and
-# those of them who converted after their first exposure.
+# What content.results.count_visitors asks, as one statement: per variant, site and day of
+# first exposure, the visitors first exposed then, and those of them who converted after it.
+# (The per-site and day-by-day analyses read the site and the day: a floor without them would
+# do less work than the service must.)
 RESULTS_SQL = text(
     """
-    SELECT variant, count(*), count(CASE WHEN converted_at >= first_seen THEN 1 END)
+    SELECT variant, site, date(first_seen), count(*),
+           count(CASE WHEN converted_at >= first_seen THEN 1 END)
     FROM (
         SELECT variant,
+               min(CASE WHEN kind = 'exposure' THEN site END) AS site,
                min(CASE WHEN kind = 'exposure' THEN occurred_at END) AS first_seen,
                max(CASE WHEN kind = 'conversion' AND name = :goal THEN occurred_at END) AS converted_at
         FROM events
@@ -27,7 +31,7 @@ RESULTS_SQL = text(
         GROUP BY variant, visitor
     ) AS per_visitor
     WHERE first_seen IS NOT NULL
-    GROUP BY variant
+    GROUP BY variant, site, date(first_seen)
     """
 ).bindparams(bindparam("since", type_=Event.__table__.c.received_at.type))  # stored as the model stores it
 

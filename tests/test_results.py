@@ -13,7 +13,10 @@ from gbstats.frequentist.tests import (
 from gbstats.models.statistics import ProportionStatistic
 from statsmodels.stats.contingency_tables import StratifiedTable
 
+from bench.floors import RESULTS_SQL
+from service.content.results import count_visitors
 from service.content.statistics import compare
+from service.models import Experiment
 from tests.experiment_factories import EXPERIMENTS, experiment, post_counts
 
 
@@ -237,3 +240,16 @@ def test_each_experiment_may_tune_its_sequential_test(
         f"{EXPERIMENTS}/cta-heading", json=experiment(live_article, sequential_tuning=5000), headers=publisher
     )
     assert changed.status_code == 409  # not while it runs: the guarantee holds for one tuning
+
+
+def test_the_bench_floor_is_the_very_aggregate_results_count(app, session, two_sites):
+    """make bench holds results to one raw statement (bench.floors): it must count what the
+    service counts, per variant, site and day, or the ratio compares unlike work."""
+    experiment = session.query(Experiment).filter_by(key="cta-heading").one()
+    ours = count_visitors(session, experiment)
+    floor = session.execute(
+        RESULTS_SQL, {"goal": experiment.goal, "experiment_id": experiment.id, "since": experiment.started_at}
+    ).all()
+
+    assert {(variant, site, str(day)[:10]): (n, x) for variant, site, day, n, x in floor} == ours
+    assert {(site, variant): counts for (variant, site, _), counts in ours.items()} == two_sites
