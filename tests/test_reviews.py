@@ -134,6 +134,21 @@ def test_approval_needs_the_reviewer_capability_and_four_eyes(client, auth, desk
     assert desk.approve(mine["id"]).status_code == 200  # the other reviewer
 
 
+def test_a_key_that_imported_a_change_cannot_approve_it(client, auth, desk, reviewed_document):
+    """An import is an edit like any other: the importing key is one of the draft's authors."""
+    clinician = auth("editor", reviewer=True)
+    changed = {**reviewed_document, "summary": "Imported, not reviewed."}
+    imported = client.post("/v1/manage/import", json={"documents": [changed]}, headers=clinician)
+    assert imported.json[0]["draft_changed"] is True
+    desk.etag = client.get(desk.url, headers=desk.editor).headers["ETag"]
+
+    review = desk.submit().json  # submitted by another editor
+
+    refused = desk.approve(review["id"], headers=clinician)
+    assert refused.status_code == 403 and refused.json["detail"].startswith("Four eyes")
+    assert desk.approve(review["id"]).status_code == 200
+
+
 def test_four_eyes_and_review_itself_can_be_turned_off(app_with, auth, draft, reviewed_document):
     author = auth("admin", reviewer=True)
     lenient = app_with(REVIEW_FOUR_EYES=False).test_client()

@@ -74,12 +74,12 @@ def upsert_article(
     session: Session,
     document: ArticleDocument,
     publish: bool = True,
-    by: str | None = None,
+    by: Actor | None = None,
     gate: Gate | None = None,
 ) -> LoadResult:
     """Create or update the article with the document's slug and locale; publish it if asked
     and what is published differs, once it passes `gate`. Loading the same document twice
-    changes nothing."""
+    changes nothing. Whoever loads a changed draft is one of its authors (four eyes)."""
     article = session.scalar(
         with_children(
             select(Article).where(Article.slug == document["slug"], Article.locale == document["locale"])
@@ -97,10 +97,12 @@ def upsert_article(
         claim(session, article, article.version)
     changed = write_draft(article, document)
     session.flush()
-    if changed and not created:
-        draft_changed(session, article, draft_document(article), None)
+    if changed:
+        draft_changed(session, article, draft_document(article), by.key.id if by and by.key else None)
     revision = (
-        freeze_revision(session, article, by=by, note="Loaded from a document", gate=gate)
+        freeze_revision(
+            session, article, by=by.name if by else None, note="Loaded from a document", gate=gate
+        )
         if republish
         else None
     )
@@ -113,7 +115,7 @@ def load_articles(
     session: Session,
     documents: list[ArticleDocument],
     publish: bool = True,
-    by: str | None = None,
+    by: Actor | None = None,
     gate: Gate | None = None,
 ) -> list[LoadResult]:
     """Load validated documents, refusing a load that names one article twice (which would
@@ -138,11 +140,12 @@ def import_articles(
 ) -> list[LoadResult]:
     """Import validated documents (POST /v1/manage/import), logging each article that changed
     by its slug and locale."""
-    results = load_articles(session, documents, publish, by.name, gate=gate_for(session, "publish"))
+    results = load_articles(session, documents, publish, by, gate=gate_for(session, "publish"))
     for result in (r for r in results if r.changed):
         by.record(
             session,
             "article.imported",
+            result.article,
             slug=result.slug,
             locale=result.locale,
             published=result.published_revision,
@@ -167,7 +170,7 @@ def seed_articles(
         session,
         documents,
         publish,
-        by.name,
+        by,
         gate=lambda article, document: _seed_gate(session, article, document, by),
     )
     for result in (r for r in results if r.changed):
