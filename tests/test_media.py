@@ -100,6 +100,13 @@ def bomb():
     return out.getvalue()
 
 
+def tall():
+    """An infographic taller than WebP can be (16,383 pixels), well under the pixel limit."""
+    out = io.BytesIO()
+    Image.new("L", (40, 17_000)).save(out, "PNG")
+    return out.getvalue()
+
+
 @pytest.mark.parametrize(
     ("data", "name", "status"),
     [
@@ -109,6 +116,7 @@ def bomb():
         (photo()[:2000], "truncated.jpg", 422),
         (animated_png(), "animated.png", 422),
         (bomb(), "bomb.png", 413),
+        (tall(), "infographic.png", 413),
     ],
 )
 def test_what_is_not_a_still_image_of_a_format_taken_is_refused(client, editor, data, name, status):
@@ -117,6 +125,17 @@ def test_what_is_not_a_still_image_of_a_format_taken_is_refused(client, editor, 
     assert refused.status_code == status, refused.json
     assert refused.content_type == "application/problem+json" and refused.json["detail"]
     assert client.get(ASSETS, headers=editor).json == []
+
+
+@pytest.mark.parametrize("name", ["a" * 400 + ".png", "scan\x00of\x1fknee.png"])
+def test_an_odd_file_name_is_kept_shortened_and_printable(client, editor, name):
+    """The name is the uploader's, for people to recognise: never a reason to refuse, nor
+    text a database here cannot store (PostgreSQL takes no NUL, its column 200 characters)."""
+    uploaded = upload(client, editor, photo(), name=name)
+
+    assert uploaded.status_code == 201, uploaded.json
+    kept = uploaded.json["filename"]
+    assert kept.endswith(".png") and len(kept) <= 200 and kept.isprintable()
 
 
 def test_an_upload_over_the_byte_limit_or_not_multipart_is_refused(app, client, editor, monkeypatch):

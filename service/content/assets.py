@@ -7,6 +7,7 @@ that many stateless app hosts need nothing shared but the database.
 The acts: upload_asset and delete_asset."""
 
 import hashlib
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from service.content.audit import Actor
 from service.content.images import EXTENSIONS, prepare_image
+from service.models.lengths import NAME_LENGTH
 from service.models import (
     Article,
     Asset,
@@ -77,6 +79,20 @@ def media_path(rendition: Rendition) -> str:
     return f"/v1/media/{rendition.digest}.{EXTENSIONS[rendition.media_type]}"
 
 
+def kept_filename(name: str | None) -> str | None:
+    """The name an upload came with, kept only for people to recognise it: without control
+    characters or lone surrogates (which no database here stores), and at most NAME_LENGTH
+    long, its extension kept."""
+    if name is None:
+        return None
+    kept = "".join(char for char in name if unicodedata.category(char) not in ("Cc", "Cs"))
+    if len(kept) > NAME_LENGTH:
+        _, dot, extension = kept.rpartition(".")
+        suffix = f".{extension}" if dot and len(extension) <= 10 else ""
+        kept = kept[: NAME_LENGTH - len(suffix)] + suffix
+    return kept or None
+
+
 def upload_asset(
     session: Session, storage: Storage, data: bytes, filename: str | None, limits: Limits, *, by: Actor
 ) -> tuple[Asset, bool]:
@@ -93,7 +109,7 @@ def upload_asset(
         width=prepared.width,
         height=prepared.height,
         byte_size=len(data),
-        filename=filename,
+        filename=kept_filename(filename),
         created_by=by.name,
     )
     for encoded in prepared.renditions:

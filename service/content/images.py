@@ -21,6 +21,9 @@ SAVE_OPTIONS = {
     "WEBP": {"quality": 80, "method": 4},
     "AVIF": {"quality": 60, "speed": 8},
 }
+# WebP's largest side: every upload has a WebP rendition at its own size or narrower, and one
+# taller (an infographic of 1200 x 17000) would fail to be written.
+MAX_SIDE = 16383
 # The modes each format writes; an image in another is converted to the first.
 MODES = {
     "JPEG": ("RGB", "L"),
@@ -90,6 +93,11 @@ def _decoded(data: bytes, max_pixels: int) -> Image.Image:
                 if probe.width * probe.height > max_pixels:
                     pixels = probe.width * probe.height
                     raise ImageTooLarge(f"the image has {pixels:,} pixels: at most {max_pixels:,} are taken")
+                if max(probe.size) > MAX_SIDE:
+                    raise ImageTooLarge(
+                        f"the image is {probe.width:,} x {probe.height:,} pixels: at most {MAX_SIDE:,} "
+                        "are taken on a side (WebP's limit); split it or scale it down"
+                    )
                 if getattr(probe, "n_frames", 1) > 1:
                     raise UnreadableImage("animated images are not taken: upload a still one")
                 probe.verify()
@@ -100,7 +108,7 @@ def _decoded(data: bytes, max_pixels: int) -> Image.Image:
             "not a JPEG, PNG, WebP or AVIF image (read from its content, not its name)"
         ) from error
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise ImageTooLarge(str(error)) from error
+        raise ImageTooLarge(f"the image has more pixels than the {max_pixels:,} taken") from error
     except (OSError, SyntaxError, ValueError, EOFError) as error:
         raise UnreadableImage(f"the image does not decode: {error}") from error
     return image
