@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from service.content.audit import Actor
 from service.content.images import EXTENSIONS, prepare_image
-from service.models.lengths import NAME_LENGTH
 from service.models import (
     Article,
     Asset,
@@ -31,6 +30,7 @@ from service.models import (
     Variant,
     VariantsVersion,
 )
+from service.models.lengths import NAME_LENGTH
 
 
 class AssetNotFound(LookupError):
