@@ -153,6 +153,24 @@ def due_release(app, client, publisher, reviews):
     return release
 
 
+def test_edits_after_a_release_is_made_are_the_next_draft_not_a_voided_release(
+    app, client, runner, admin, editor, publisher, prepared, live_article
+):
+    """A pending release pins the versions its reviews approved, as a schedule does."""
+    due_release(app, client, publisher, prepared)
+    article = f"/v1/manage/articles/{live_article}"
+    client.patch(article, json={"title": "Edited after"}, headers={**editor, "If-Match": "*"})
+    overlay = f"{SITES}/clinic-denver/overlays/{live_article}"
+    assert client.put(overlay, json={"fields": {"summary": "Later."}}, headers=admin).status_code == 200
+
+    output = runner.invoke(args=["apply-schedules"]).output
+
+    assert "published 4 changes" in output, output
+    assert client.get(f"/v1/articles/{SLUG}").json["title"] == "Stem cells and back pain, reviewed"
+    assert client.get(f"/v1/sites/clinic-denver/articles/{SLUG}").json["summary"] == "At clinic-denver."
+    assert client.get(article, headers=editor).json["title"] == "Edited after"
+
+
 def test_a_scheduled_release_that_fails_is_marked_failed_and_says_why(
     app, client, runner, publisher, prepared
 ):

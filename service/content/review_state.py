@@ -10,7 +10,7 @@ import orjson
 from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
-from service.models import Article, Review, ReviewStatus, Schedule, ScheduleAction
+from service.models import Article, Release, ReleaseStatus, Review, ReviewStatus, Schedule, ScheduleAction
 
 OPEN = (ReviewStatus.IN_REVIEW, ReviewStatus.APPROVED)
 
@@ -32,6 +32,12 @@ def scheduled_hashes(session: Session, article_id: int) -> set[str]:
             )
         )
     )
+
+
+def released_reviews(session: Session) -> set[int]:
+    """The reviews pending releases name: the versions they pin."""
+    pending = session.scalars(select(Release.items).where(Release.status == ReleaseStatus.PENDING))
+    return {item["review"] for items in pending for item in items if "review" in item}
 
 
 def draft_changed(
@@ -64,13 +70,15 @@ def void_reviews(
     session: Session, article_id: int, site_id: int | None, kept: set[str], experiment_id: int | None = None
 ) -> list[int]:
     """Void the reviews in review or approved of the article (or of a site's overlay for it,
-    or of an experiment's variants) but those of the content `kept` names: the ids voided."""
+    or of an experiment's variants) but those of the content `kept` names and those a pending
+    release names (it publishes that version later; an edit is the next draft): the ids voided."""
     voided = []
     subject = of_subject(site_id, experiment_id)
+    released = released_reviews(session)
     for review in session.scalars(
         select(Review).where(Review.article_id == article_id, subject, Review.status.in_(OPEN))
     ):
-        if review.content_hash not in kept:
+        if review.content_hash not in kept and review.id not in released:
             review.status = ReviewStatus.VOIDED
             voided.append(review.id)
     return voided
