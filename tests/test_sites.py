@@ -1,6 +1,10 @@
 """Sites: several clinic frontends, one material, each with its own details."""
 
 import pytest
+from sqlalchemy.orm.attributes import flag_modified
+
+from service.extensions import db
+from service.models import Revision
 
 SITES = "/v1/manage/sites"
 
@@ -181,3 +185,27 @@ def test_publishing_is_refused_while_a_site_overlay_names_a_key_the_draft_lost(
 
     assert response.status_code == 409
     assert "clinic-austin's overlay no longer fits" in response.json["detail"]
+
+
+def test_a_site_serves_the_same_bytes_whatever_order_its_database_keeps_members_in(
+    app, client, publish_reviewed, admin, two_sites, article_with_placeholders, seed_document
+):
+    """PostgreSQL's jsonb reorders a stored document's members; SQLite keeps them as written:
+    an installation moved from one to the other serves the very same bytes."""
+    publish_reviewed(article_with_placeholders, admin)
+    url = f"/v1/sites/clinic-austin/articles/{seed_document['slug']}"
+    before = client.get(url, headers={"Accept-Encoding": "identity"}).data
+
+    def reversed_members(value):
+        if isinstance(value, dict):
+            return {name: reversed_members(value[name]) for name in reversed(list(value))}
+        return [reversed_members(item) for item in value] if isinstance(value, list) else value
+
+    with app.app_context():
+        revision = db.session.query(Revision).one()
+        revision.document = reversed_members(revision.document)
+        flag_modified(revision, "document")  # (equal as a dict: not a change unless flagged)
+        db.session.commit()
+    app.extensions["delivery_cache"].clear()
+
+    assert client.get(url, headers={"Accept-Encoding": "identity"}).data == before

@@ -45,7 +45,7 @@ from service.content.bots import is_bot
 from service.content.delivery import Answer, CardPage, find_published_revision, list_published
 from service.content.document import SLUG_PATTERN
 from service.content.experiments import Arm, RunningExperiment, running_for, variant_for
-from service.content.publishing import delivery_body, expanded
+from service.content.publishing import delivery_body, expanded, in_key_order
 from service.content.sites import find_site, overlay_for, site_cards, site_document
 from service.content.structured_data import structured_data
 from service.extensions import db
@@ -140,7 +140,8 @@ class ArticleForSite:
         overlays = [overlay_for(db.session, site, revision.article_id)]
         if variant is not None:
             overlays.append(variant.overlay)
-        document = expanded(db.session, site_document(revision.document, site, *overlays))
+        # (rendered from the stored document: in one member order on every database)
+        document = in_key_order(expanded(db.session, site_document(revision.document, site, *overlays)))
         jsonld = structured_data(document, site, revision.published_at, request.url_root)
         body, etag = delivery_body(
             revision.article_id,

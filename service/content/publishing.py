@@ -62,6 +62,16 @@ def delivery_body(
 _HTML_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 
+def in_key_order(value: Any) -> Any:
+    """`value` with every object's members sorted by name: the same bytes whichever database
+    held it (PostgreSQL's jsonb keeps no member order, SQLite's JSON keeps the writer's)."""
+    if isinstance(value, dict):
+        return {name: in_key_order(value[name]) for name in sorted(value)}
+    if isinstance(value, list):
+        return [in_key_order(item) for item in value]
+    return value
+
+
 def html_safe_json(value: Any) -> str:
     """JSON whose text has no `<`, `>` or `&` (inside strings they are \\u escapes, read back
     as the same characters): a page may write any part of it, the JSON-LD in
