@@ -75,13 +75,21 @@ def test_delivery_embeds_the_people_and_json_ld_says_who_they_are(client, admin,
     }
 
 
-def test_a_change_to_a_person_reaches_every_published_answer(client, admin, editor, people, create_published):
+def test_a_change_to_a_person_reaches_every_published_answer(
+    client, auth, admin, editor, people, create_published
+):
     client.post("/v1/manage/sites", json={"key": "clinic-austin", "name": "Austin"}, headers=admin)
     create_published(medical_reviewer="dr-maya-chen")
     before = client.get(f"/v1/articles/{SLUG}")
     site_before = client.get(f"/v1/sites/clinic-austin/articles/{SLUG}")
+    change = {**CHEN, "credentials": "MD, PhD"}
 
-    client.put(f"{PEOPLE}/dr-maya-chen", json={**CHEN, "credentials": "MD, PhD"}, headers=editor)
+    # Visitors read it at once: a clinician vouches for it, not any editor.
+    refused = client.put(f"{PEOPLE}/dr-maya-chen", json=change, headers=editor)
+    assert refused.status_code == 403 and "reviewer capability" in refused.json["detail"]
+    assert client.get(f"/v1/articles/{SLUG}").headers["ETag"] == before.headers["ETag"]
+    changed = client.put(f"{PEOPLE}/dr-maya-chen", json=change, headers=auth("editor", reviewer=True))
+    assert changed.status_code == 200, changed.json
 
     after = client.get(f"/v1/articles/{SLUG}")
     assert after.headers["ETag"] != before.headers["ETag"]
@@ -92,6 +100,24 @@ def test_a_change_to_a_person_reaches_every_published_answer(client, admin, edit
     assert reviewer["honorificSuffix"] == "MD, PhD"
     entry = client.get("/v1/manage/audit", headers=admin).json[0]
     assert (entry["action"], entry["details"]["republished"]) == ("person.updated", 1)
+    assert entry["details"]["changes"] == {"credentials": {"before": "MD, FAAPMR", "after": "MD, PhD"}}
+
+
+def test_a_person_change_that_would_block_a_published_article_is_refused(
+    client, auth, people, create_published
+):
+    """Taking a medical reviewer's credentials away would publish an article the guardrails
+    block (reviewer-credentials-missing): refused as publishing it would be."""
+    create_published(medical_reviewer="dr-maya-chen", reviewed_by=None)
+    before = client.get(f"/v1/articles/{SLUG}").json
+
+    refused = client.put(
+        f"{PEOPLE}/dr-maya-chen", json={**CHEN, "credentials": None}, headers=auth("editor", reviewer=True)
+    )
+
+    assert refused.status_code == 409, refused.json
+    assert "reviewer-credentials-missing" in refused.json["detail"]
+    assert client.get(f"/v1/articles/{SLUG}").json == before
 
 
 def reviewer_findings(client, url, headers):
@@ -127,6 +153,22 @@ def test_a_site_overlay_naming_another_reviewer_is_checked_against_that_reviewer
     assert [(f["rule"], f["where"], f["text"]) for f in reviewer] == [
         ("reviewer-credentials-missing", f"site {SITE['key']}", "Ana Ruiz")
     ]
+
+
+def test_an_overlay_names_only_people_on_record_and_keeps_them(
+    client, admin, publisher, people, create_draft
+):
+    article = create_draft(headers=admin)
+    assert client.post("/v1/manage/sites", json=SITE, headers=admin).status_code == 201
+    overlay = f"/v1/manage/sites/{SITE['key']}/overlays/{article.body['id']}"
+
+    ghost = client.put(overlay, json={"fields": {"authors": ["ghost"]}}, headers=admin)
+    assert ghost.status_code == 422
+    assert [error["field"] for error in ghost.json["errors"]] == ["fields.authors[0]"]
+    assert client.put(overlay, json={"fields": {"authors": ["ana-ruiz"]}}, headers=admin).status_code == 200
+
+    refused = client.delete(f"{PEOPLE}/ana-ruiz", headers=publisher)  # named by the overlay only
+    assert refused.status_code == 409
 
 
 def test_a_person_an_article_names_stays(client, editor, publisher, people, create_draft):

@@ -107,12 +107,17 @@ class PersonView(MethodView):
     @blp.arguments(PersonInputSchema, example=PERSON_EXAMPLE)
     @blp.response(200, PersonSchema, example=PERSON_EXAMPLE | {"id": 1})
     @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
     @blp.doc(operationId="replacePerson")
     def put(self, data, key):
         """Change a person
 
         They keep their key. Every published article that names them is delivered with the
-        change from now on (its ETag moves, and its webhooks are told).
+        change from now on (its ETag moves, and its webhooks are told), unreviewed: while a
+        published article names them, the change needs a key with the reviewer capability
+        (403 otherwise), and is refused (409, with the findings) if it would leave such an
+        article with a blocking finding (a medical reviewer without credentials, say). The
+        audit log has each field's before and after.
         """
         person = find_person(db.session, key)
         change_person(db.session, person, data, by=actor())
@@ -127,7 +132,8 @@ class PersonView(MethodView):
     def delete(self, key):
         """Delete a person
 
-        Only one no article names, in its draft or any revision (409 naming them).
+        Only one nothing names that is or may be published: a draft, a revision, a version a
+        schedule or review pins, a site overlay or a variant (409 naming the articles).
         """
         delete_person(db.session, find_person(db.session, key), by=actor())
         db.session.commit()

@@ -19,6 +19,7 @@ from service.content.errors import InvalidDocument
 from service.content.guardrails.gate import check_gate
 from service.content.mapping import draft_document
 from service.content.overlay import apply_overlay, check_overlay
+from service.content.people import check_people_exist
 from service.content.planning import check_experiment_fits
 from service.content.reviews import STRICT, ReviewPolicy
 from service.content.sites import check_variants_cover, list_sites
@@ -91,6 +92,14 @@ def _checked(session: Session, data: dict[str, Any]) -> dict[str, Any]:
     if unknown:
         raise InvalidDocument({"sites": [f"No such site: {', '.join(unknown)}."]})
     check_config(draft_document(article), data)
+    unknown_people = {}
+    for index, variant in enumerate(data["variants"]):
+        try:
+            check_people_exist(session, variant["overlay"].get("fields", {}))
+        except InvalidDocument as error:
+            unknown_people[f"variants[{index}].overlay.fields"] = error.messages
+    if unknown_people:
+        raise InvalidDocument(unknown_people)
     check_variants_cover(session, data["sites"], [variant["overlay"] for variant in data["variants"]])
     return data
 

@@ -10,7 +10,18 @@ from sqlalchemy.orm import Session
 from service.content.errors import InvalidDocument
 from service.content.image_references import image_sources
 from service.content.markdown import render_markdown
-from service.models import Article, Asset, Person, Revision
+from service.models import (
+    Article,
+    Asset,
+    Experiment,
+    OverlayVersion,
+    Person,
+    Review,
+    Revision,
+    Schedule,
+    SiteOverlay,
+    Variant,
+)
 
 PERSON_FIELDS = ("name", "credentials", "specialty", "bio", "photo", "profile_url")
 
@@ -72,12 +83,31 @@ def delivered_person(person: Person, assets: dict[int, Asset]) -> dict[str, Any]
 
 
 def documents_naming_people(session: Session) -> list[tuple[int, dict[str, Any]]]:
-    """Each article's draft and revisions, as far as people go: (article id, document)."""
+    """Everything that is or may be published, as far as people go: (article id, document)
+    for each draft and revision, each version a pending schedule or a review pins, and the
+    fields of each site overlay version and experiment variant."""
     drafts = session.execute(select(Article.id, Article.authors, Article.medical_reviewer))
-    revisions = session.execute(select(Revision.article_id, Revision.document))
+    pinned = [
+        *session.execute(select(Revision.article_id, Revision.document)),
+        *session.execute(select(Schedule.article_id, Schedule.document).where(Schedule.applied_at.is_(None))),
+        *session.execute(select(Review.article_id, Review.document)),
+    ]
+    overlays = [
+        *session.execute(
+            select(SiteOverlay.article_id, OverlayVersion.overlay).join(
+                SiteOverlay, SiteOverlay.id == OverlayVersion.site_overlay_id
+            )
+        ),
+        *session.execute(
+            select(Experiment.article_id, Variant.overlay).join(
+                Experiment, Experiment.id == Variant.experiment_id
+            )
+        ),
+    ]
     return [
         *((a, {"authors": authors, "medical_reviewer": reviewer}) for a, authors, reviewer in drafts),
-        *((a, document) for a, document in revisions),
+        *((a, document) for a, document in pinned if document),  # (a schedule to unpublish pins none)
+        *((a, document.get("fields", {})) for a, document in pinned + overlays if document),
     ]
 
 

@@ -1,5 +1,6 @@
 """The acts on people: create_person, change_person (which brings every published answer
-naming them up to date) and delete_person (refused while any article names them)."""
+naming them up to date, so a reviewer's key makes it and the guardrails pass each answer) and
+delete_person (refused while anything that is or may be published names them)."""
 
 from typing import Any
 
@@ -8,9 +9,11 @@ from sqlalchemy.orm import Session
 
 from service.content.audit import Actor
 from service.content.errors import InvalidDocument
+from service.content.guardrails.gate import check_gate
 from service.content.image_references import check_image_assets
 from service.content.people import PERSON_FIELDS, documents_naming_people, named_people, published_naming
 from service.content.publishing import revision_body
+from service.content.reviews import ReviewRefused
 from service.content.webhooks import announce
 from service.models import Person, WebhookEvent
 
@@ -32,20 +35,35 @@ def create_person(session: Session, data: dict[str, Any], *, by: Actor) -> Perso
 
 def change_person(session: Session, person: Person, data: dict[str, Any], *, by: Actor) -> int:
     """Change a person's record (they keep their key), and every published answer that names
-    them with it: how many published revisions were brought up to date."""
+    them with it: how many published revisions were brought up to date. Visitors read the
+    change at once, unreviewed otherwise: while a published article names them, only a key
+    with the reviewer capability (or a command) may make it, and each such article must still
+    pass the publishing gate (a reviewer's credentials taken away blocks it, say)."""
     if data["key"] != person.key:
         raise InvalidDocument({"key": ["A person keeps their key."]})
     check_image_assets(session, {"photo": data.get("photo")})
+    published = published_naming(session, person.key)
+    if published and by.key is not None and not by.key.reviewer:
+        articles = ", ".join(str(article.id) for _, article in published)
+        raise ReviewRefused(
+            f"Published article {articles} names {person.key!r}, and shows a change at once: "
+            "it needs a key with the reviewer capability."
+        )
+    before = {name: getattr(person, name) for name in PERSON_FIELDS}
     for name in PERSON_FIELDS:
         setattr(person, name, data.get(name))
     session.flush()
-    refreshed = 0
-    for revision, article in published_naming(session, person.key):
+    for revision, article in published:
+        check_gate(session, article, "publish", revision.document)
         revision.body, revision.etag = revision_body(session, revision)
         announce(session, WebhookEvent.ARTICLE_PUBLISHED, article=article, revision=revision.number)
-        refreshed += 1
-    by.record(session, "person.updated", person=person.key, republished=refreshed)
-    return refreshed
+    changed = {
+        name: {"before": before[name], "after": getattr(person, name)}
+        for name in PERSON_FIELDS
+        if before[name] != getattr(person, name)
+    }
+    by.record(session, "person.updated", person=person.key, republished=len(published), changes=changed)
+    return len(published)
 
 
 def delete_person(session: Session, person: Person, *, by: Actor) -> None:
@@ -57,7 +75,7 @@ def delete_person(session: Session, person: Person, *, by: Actor) -> None:
             for article_id, document in documents_naming_people(session)
             if person.key in named_people(document)
         }
-    )
+    )  # (drafts, revisions, pinned versions, and every overlay's and variant's fields)
     if naming:
         raise PersonConflict(f"article {', '.join(map(str, naming))} names {person.key!r}: they stay")
     session.delete(person)
