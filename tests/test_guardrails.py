@@ -343,14 +343,14 @@ def test_a_scheduled_publish_of_a_blocked_draft_fails_and_says_why(
     assert client.get(f"/v1/articles/{reviewed_document['slug']}").status_code == 404
 
 
-def test_an_import_that_publishes_a_blocked_document_loads_nothing(client, publisher, seed_document):
+def test_an_import_that_publishes_a_blocked_document_loads_nothing(client, admin, seed_document):
     response = client.post(
-        "/v1/manage/import", json={"documents": [seed_document], "publish": True}, headers=publisher
+        "/v1/manage/import", json={"documents": [seed_document], "publish": True}, headers=admin
     )
 
     assert response.status_code == 409
     assert "disclaimer-missing" in {f["rule"] for f in response.json["findings"]}
-    assert client.get("/v1/manage/articles", headers=publisher).json == []
+    assert client.get("/v1/manage/articles", headers=admin).json == []
 
 
 def test_a_restore_that_publishes_passes_the_gate_too(client, publisher, create_published, reviewed_document):

@@ -73,7 +73,7 @@ def overlay_or_404(key: str, article_id: int) -> tuple[Any, Any, SiteOverlay]:
 
 @blp.route(OVERLAY)
 class SiteOverlayView(MethodView):
-    @blp.requires(Role.ADMIN)
+    @blp.requires(Role.VIEWER)
     @blp.response(200, OverlaySchema, example=OVERLAY_EXAMPLE)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.doc(operationId="getSiteOverlay")
@@ -86,16 +86,18 @@ class SiteOverlayView(MethodView):
         site, article = site_or_404(key), article_or_404(article_id)
         return site_overlays.latest_overlay(db.session, site, article.id)
 
-    @blp.requires(Role.ADMIN)
+    @blp.requires(Role.EDITOR)
     @blp.arguments(OverlaySchema, example=OVERLAY_EXAMPLE)
     @blp.response(200, OverlaySchema, example=OVERLAY_EXAMPLE)
     @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
     @blp.doc(operationId="setSiteOverlay")
     def put(self, overlay, key, article_id):
         """Set a site's overlay for an article
 
         Changes any field of the article or of a child (by key), hides children, reorders
-        them. Checked against the article's draft: a key it lacks is a 422. Saved as the
+        them. Checked against the article's draft: a key it lacks is a 422; a placeholder the
+        site has no variable for, in what the site would show, is a 409. Saved as the
         overlay's next version, a draft: with REVIEW_REQUIRED delivery keeps applying the
         published version until this one is approved and published.
         """
@@ -149,7 +151,7 @@ class OverlayDiff(MethodView):
 
 @blp.route(f"{OVERLAY}/versions/<id:number>/restore")
 class RestoreOverlayVersion(MethodView):
-    @blp.requires(Role.ADMIN)
+    @blp.requires(Role.EDITOR)
     @blp.response(200, OverlaySchema, example=OVERLAY_EXAMPLE)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
@@ -169,7 +171,7 @@ class RestoreOverlayVersion(MethodView):
 
 @blp.route(f"{OVERLAY}/reviews")
 class SubmitOverlay(MethodView):
-    @blp.requires(Role.ADMIN)
+    @blp.requires(Role.EDITOR)
     @blp.arguments(SubmitSchema, example={"note": "Austin's booking link"})
     @blp.response(201, ReviewSchema, example=REVIEW_EXAMPLE | {"status": "in_review", "comments": []})
     @blp.alt_response(404, response="NOT_FOUND")
@@ -192,7 +194,7 @@ class SubmitOverlay(MethodView):
 
 @blp.route(f"{OVERLAY}/publish")
 class PublishOverlay(MethodView):
-    @blp.requires(Role.ADMIN)
+    @blp.requires(Role.PUBLISHER)
     @blp.response(200, OverlayVersionSchema, example=VERSION_EXAMPLE | {"live": True})
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
