@@ -146,3 +146,15 @@ def test_the_allow_list_still_refuses_inline_css_and_ids():
 
     assert "style" not in html and "id=" not in html and "class" not in html
     assert '<p align="right">' not in html
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["See ![a *tiny* chart](https://evil.example/t.gif) here", "| a |\n|---|\n| ![a tiny chart](//evil.example/t) |"],
+)
+def test_an_image_in_markdown_shows_its_alt_text_and_hotlinks_nothing(source):
+    """Images come from the media library (checked, sized, stripped), never from a body."""
+    html = render_markdown(source)
+
+    assert "<img" not in html and "evil.example" not in html and "tiny chart" in html
+    assert "<img" not in sanitise('<p><img src="https://evil.example/t.gif" alt=""></p>')

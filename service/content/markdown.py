@@ -6,6 +6,8 @@ citations `[^N]` of the article's N-th reference (a link to `#ref-N`); and headi
 under the section they are in: a body's `#` is an `<h3>`, `##` an `<h4>`... down to `<h6>`,
 so no body adds an `<h1>` or `<h2>` to the page (those are the article's and its sections').
 Links are made from `<https://...>` autolinks; bare URLs stay text (no linkify: see the docs).
+An image is an asset of the media library (hero_image, a person's photo), never an address in
+a body: `![alt](url)` shows its alt text, so no page hotlinks an image nobody checked.
 """
 
 from collections.abc import Iterable, Sequence
@@ -29,6 +31,7 @@ DEEPEST_HEADING = 6
 REFERENCE_ANCHOR = "ref-{number}"
 
 _URL_SCHEMES = {"http", "https", "mailto", "tel"}
+_TAGS = nh3.ALLOWED_TAGS - {"img"}  # (images: see above)
 _ALIGNMENTS = {f"text-align:{side}": side for side in ("left", "center", "right")}
 
 
@@ -55,6 +58,12 @@ def _render_citation(self: Any, tokens: Sequence[Token], idx: int, options: Opti
     return f'<sup><a href="#{anchor}" title="{title}">[{number}]</a></sup>'
 
 
+def _render_image_as_its_text(
+    self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    return escapeHtml(self.renderInlineAsText(tokens[idx].children or [], options, env))
+
+
 # Raw HTML in the source is shown as text, not passed through; nh3 then strips anything
 # unsafe that Markdown itself can produce (javascript: links and the like).
 _markdown = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
@@ -63,6 +72,7 @@ _markdown = MarkdownIt("commonmark", {"html": False}).enable(["table", "striketh
 footnote_plugin(_markdown, inline=False, move_to_end=False)
 _markdown.disable("footnote_def")
 _markdown.add_render_rule("footnote_ref", _render_citation)
+_markdown.add_render_rule("image", _render_image_as_its_text)
 _markdown.core.ruler.push("nest_headings", _nest_headings)
 _markdown.core.ruler.push("align_cells", _align_cells)
 
@@ -83,7 +93,7 @@ def render_markdown(source: str | None, references: Sequence[dict[str, Any]] = (
 def sanitise(html: str) -> str:
     """nh3's allow-list: safe tags and attributes only, links to the schemes above only, and
     every link opened without handing the opener or the referrer to the target."""
-    return nh3.clean(html, url_schemes=_URL_SCHEMES, link_rel="noopener noreferrer")
+    return nh3.clean(html, tags=_TAGS, url_schemes=_URL_SCHEMES, link_rel="noopener noreferrer")
 
 
 def with_html(document: dict[str, Any]) -> dict[str, Any]:
