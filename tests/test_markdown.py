@@ -150,7 +150,10 @@ def test_the_allow_list_still_refuses_inline_css_and_ids():
 
 @pytest.mark.parametrize(
     "source",
-    ["See ![a *tiny* chart](https://evil.example/t.gif) here", "| a |\n|---|\n| ![a tiny chart](//evil.example/t) |"],
+    [
+        "See ![a *tiny* chart](https://evil.example/t.gif) here",
+        "| a |\n|---|\n| ![a tiny chart](//evil.example/t) |",
+    ],
 )
 def test_an_image_in_markdown_shows_its_alt_text_and_hotlinks_nothing(source):
     """Images come from the media library (checked, sized, stripped), never from a body."""
