@@ -138,6 +138,18 @@ def test_an_odd_file_name_is_kept_shortened_and_printable(client, editor, name):
     assert kept.endswith(".png") and len(kept) <= 200 and kept.isprintable()
 
 
+def test_two_file_parts_are_refused_not_one_dropped(client, editor):
+    twice = client.post(
+        ASSETS,
+        data={"file": [(io.BytesIO(photo()), "a.jpg"), (io.BytesIO(photo()), "b.jpg")]},
+        headers=editor,
+        content_type="multipart/form-data",
+    )
+
+    assert twice.status_code == 422 and twice.json["errors"][0]["field"] == "file"
+    assert client.get(ASSETS, headers=editor).json == []
+
+
 def test_an_upload_over_the_byte_limit_or_not_multipart_is_refused(app, client, editor, monkeypatch):
     monkeypatch.setitem(app.config, "ASSET_MAX_BYTES", 10_000)
 

@@ -109,8 +109,13 @@ function range(low, high) {
 
 /** An "at a glance" fact's value, in words. @param {Schemas["DeliveredFact"]} fact */
 function factValue(fact) {
-  const money = (/** @type {number | null | undefined} */ value) =>
-    value == null ? "" : new Intl.NumberFormat("en-US", { style: "currency", currency: fact.currency ?? "USD", maximumFractionDigits: 0 }).format(value);
+  // Whole prices without cents ($1,500), others with them ($1,500.50), never rounded away.
+  const money = (/** @type {number | null | undefined} */ value) => {
+    if (value == null) return "";
+    const cents = Number.isInteger(value) ? 0 : 2;
+    const style = { style: "currency", currency: fact.currency ?? "USD", minimumFractionDigits: cents, maximumFractionDigits: cents };
+    return new Intl.NumberFormat("en-US", /** @type {Intl.NumberFormatOptions} */ (style)).format(value);
+  };
   switch (fact.kind) {
     case "duration":
     case "recovery_time":

@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import Request
 from flask_smorest import Blueprint, abort
-from marshmallow import Schema
+from marshmallow import Schema, fields
 from webargs.core import missing
 from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.datastructures import CombinedMultiDict
@@ -87,8 +87,17 @@ class ArgumentsParser(FlaskParser):
 
     def load_files(self, req: Request, schema: Schema) -> Any:
         """Every part of a multipart body, files and plain fields alike, so that a part the
-        spec does not list is a 422 naming it (and a file sent as a plain field is one too)."""
-        return self._makeproxy(CombinedMultiDict([req.files, req.form]), schema)
+        spec does not list is a 422 naming it (and a file sent as a plain field is one too),
+        as is a part sent twice where the schema takes one (which one would count?)."""
+        parts = CombinedMultiDict([req.files, req.form])
+        repeated = {
+            name: ["Sent more than once: send one part of this name."]
+            for name, values in parts.lists()
+            if len(values) > 1 and not isinstance(schema.fields.get(name), fields.List)
+        }
+        if repeated:
+            abort(422, errors={"files": repeated})
+        return self._makeproxy(parts, schema)
 
     def load_querystring(self, req: Request, schema: Schema) -> Any:
         """A plain dict (the first value of each parameter, as MultiDict.get gives) unless
