@@ -80,7 +80,13 @@ def prepare_image(data: bytes, *, max_pixels: int, widths: tuple[int, ...]) -> P
     if upright.width <= max(widths):
         sizes.append(upright.width)
     formats = dict.fromkeys((kind, "WEBP"))
-    renditions = [_encoded(upright, width, format_, icc_profile) for format_ in formats for width in sizes]
+    # Once per width, not per format; each from the next wider one (a 480 from the 960, not
+    # from the 6000-pixel original): the same picture at a fraction of the work.
+    resized: dict[int, Image.Image] = {}
+    source = upright
+    for width in sorted(sizes, reverse=True):
+        source = resized[width] = _resized(source, width)
+    renditions = [_encoded(resized[width], format_, icc_profile) for format_ in formats for width in sizes]
     return Prepared(FORMATS[kind], upright.width, upright.height, renditions)
 
 
@@ -114,11 +120,20 @@ def _decoded(data: bytes, max_pixels: int) -> Image.Image:
     return image
 
 
-def _encoded(image: Image.Image, width: int, format_: str, icc_profile: bytes | None) -> Encoded:
-    """`image` at `width` (its height in proportion), written in `format_` with nothing of the
-    upload's metadata but its colour profile."""
+def _resized(image: Image.Image, width: int) -> Image.Image:
+    """`image` at `width`, its height in proportion. Reduced by a whole factor first, then
+    resampled (Pillow's reducing_gap): a 6000-pixel photo in a fraction of the time, with
+    no difference to see at these sizes."""
+    if width == image.width:
+        return image
     height = max(1, round(image.height * width / image.width))
-    sized = image if width == image.width else image.resize((width, height), Image.Resampling.LANCZOS)
+    return image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+
+
+def _encoded(sized: Image.Image, format_: str, icc_profile: bytes | None) -> Encoded:
+    """`sized` written in `format_` with nothing of the upload's metadata but its colour
+    profile."""
+    width, height = sized.size
     sized.info = {}
     if sized.mode not in MODES[format_]:
         sized = sized.convert(MODES[format_][0] if "A" in sized.getbands() or sized.mode == "P" else "RGB")
