@@ -245,6 +245,20 @@ def test_delivery_says_where_to_load_an_image_and_its_size(client, admin, editor
     assert page["image"] == f"http://localhost{image['src']}"
 
 
+def test_an_avif_image_is_offered_as_avif_with_webp_where_one_address_is_given(
+    client, editor, create_published
+):
+    """Open Graph's readers and older browsers read no AVIF: src (and so og:image and
+    JSON-LD's image) is the WebP rendition; the srcset still offers the AVIF ones."""
+    asset = upload(client, editor, photo((600, 400), "AVIF", "RGB")).json
+    create_published(social_image=hero(asset["id"]))
+
+    image = client.get(f"/v1/articles/{SLUG}").json["social_image"]
+
+    assert image["src"].endswith(".webp")
+    assert {source["type"] for source in image["sources"]} == {"image/webp", "image/avif"}
+
+
 def test_an_asset_a_page_shows_or_may_show_again_is_not_deleted(client, editor, publisher, create_published):
     shown = upload(client, editor, photo()).json["id"]
     spare = upload(client, editor, photo((300, 300))).json["id"]

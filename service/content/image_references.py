@@ -101,12 +101,13 @@ def with_image_sources(session: Session, document: dict[str, Any]) -> dict[str, 
 
 
 def image_sources(asset: Asset) -> dict[str, Any]:
-    """`src` (the largest rendition in the asset's own format), `width` and `height` (its
+    """`src` (the largest rendition in the asset's own format, or WebP's for an AVIF: what a
+    browser without AVIF, and what Open Graph's readers, can show), `width` and `height` (its
     size: a page keeps the ratio), and a `srcset` per format, WebP first."""
     by_type: dict[str, list[Any]] = {}
     for rendition in sorted(asset.renditions, key=lambda r: r.width):
         by_type.setdefault(rendition.media_type, []).append(rendition)
-    largest = by_type[asset.media_type][-1]
+    largest = by_type["image/webp" if asset.media_type == "image/avif" else asset.media_type][-1]
     sources = [
         {
             "type": media_type,
