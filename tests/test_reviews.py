@@ -110,6 +110,25 @@ def test_an_edit_after_approval_voids_it_and_nothing_unreviewed_is_published(cli
     assert audit[0]["details"]["voided_reviews"] == [review["id"]]
 
 
+def test_the_audit_log_says_what_each_edit_changed(client, desk, seed_document):
+    """Not only that the draft changed: the fields and children, before and after."""
+    desk.edit(title="A new title")
+    answer = seed_document["faqs"][0]
+    desk.edit(f"/faqs/{answer['key']}", answer="A reviewed answer.")
+
+    child, field = client.get("/v1/manage/audit", headers=desk.editor).json[:2]
+
+    assert field["details"]["diff"] == {
+        "fields": [{"field": "title", "before": seed_document["title"], "after": "A new title"}],
+        "children": {},
+    }
+    (changed,) = child["details"]["diff"]["children"]["faqs"]["changed"]
+    assert changed["key"] == answer["key"]
+    assert changed["fields"] == [
+        {"field": "answer", "before": answer["answer"], "after": "A reviewed answer."}
+    ]
+
+
 def test_a_review_pins_the_version_if_match_names(client, desk):
     stale = desk.etag
     desk.edit(title="Newer")

@@ -14,6 +14,7 @@ from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from service.content.audit import Actor
+from service.content.diff import diff_documents
 from service.content.document import CHILD_MODELS, load_document, merge_patch, patch_child
 from service.content.document_types import ArticleDocument
 from service.content.errors import InvalidDocument
@@ -257,12 +258,23 @@ def change_draft(
     session: Session, article: Article, edit: Edit, *, by: Actor, expected_version: int | None = None
 ) -> None:
     """Claim the article at the version its caller read (None: whatever is current), save the
-    document the edit makes of the draft as claimed, and log the edit."""
+    document the edit makes of the draft as claimed, and log the edit with what it changed."""
     claim(session, article, expected_version)
+    before = draft_document(article)
     voided = save_draft(session, article, edit.document(article), by=by)
     published = published_number(article)
-    details = {**edit.details, "voided_reviews": voided} if voided else edit.details
+    details = {**edit.details, "diff": what_changed(before, draft_document(article))}
+    if voided:
+        details["voided_reviews"] = voided
     by.record(session, edit.action, article, revision_before=published, revision_after=published, **details)
+
+
+def what_changed(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """The diff of two drafts as the audit log keeps it: the fields changed, and the kinds of
+    child that changed, each with its own diff."""
+    diff = diff_documents(before, after)
+    children = {kind: change for kind, change in diff["children"].items() if any(change.values())}
+    return {"fields": diff["fields"], "children": children}
 
 
 def delete_article(
