@@ -12,6 +12,9 @@ import pytest
 from werkzeug.serving import make_server
 
 from service.config import TESTIMONIAL_DISCLOSURE
+from service.content.review_targets import review_targets
+from service.content.reviews import find_review
+from service.extensions import db
 from tests.conftest import screenshot
 from tests.experiment_factories import SITE
 
@@ -146,9 +149,14 @@ def test_a_reviewer_sends_back_a_faq_then_approves_the_fix_and_it_is_published(
 CELL = "comparisons.prp-vs-ha.rows[relief-starts].cells[prp]"
 
 
-def request_change(page, review_id, target, comment):
+def request_change(app, page, review_id, target, comment):
+    """Open the review, check the service takes every target the desk offers, and comment on one."""
     page.click(f"#queue button[data-review='{review_id}']")
     page.wait_for_selector(f"#review[data-review='{review_id}'] #article h1")
+    offered = page.eval_on_selector_all("#targets option", "options => options.map(o => o.value)")
+    with app.app_context():
+        assert set(offered) <= review_targets(db.session, find_review(db.session, review_id))
+    assert target in offered
     page.fill("#target", target)
     page.fill("#comment", comment)
     page.click("#request-changes")
@@ -157,7 +165,7 @@ def request_change(page, review_id, target, comment):
 
 @pytest.mark.browser
 def test_the_desk_shows_all_a_visitor_reads_and_takes_comments_on_a_cell_and_an_overlay_field(
-    client, chromium, live_server, admin, editor, reviewer, create_published, procedure_document
+    app, client, chromium, live_server, admin, editor, reviewer, create_published, procedure_document
 ):
     client.post("/v1/manage/sites", json=SITE, headers=admin)
     article = create_published(procedure_document)
@@ -196,13 +204,13 @@ def test_the_desk_shows_all_a_visitor_reads_and_takes_comments_on_a_cell_and_an_
     assert "not medical advice" in shown.locator("[data-path='medical_disclaimer']").text_content()
     assert shown.locator("[data-path='references'] li").count() == len(procedure_document["references"])
     screenshot(page, "desk-comparison-cell")
-    request_change(page, cell_review["id"], CELL, "Say when relief may start for most.")
+    request_change(app, page, cell_review["id"], CELL, "Say when relief may start for most.")
 
     page.click(f"#queue button[data-review='{overlay_review['id']}']")
     page.wait_for_selector(f"#review[data-review='{overlay_review['id']}'] #article h1.changed")
     assert page.locator("#article h1").text_content() == title
     screenshot(page, "desk-overlay")
-    request_change(page, overlay_review["id"], "title", "Name the clinic, not the city.")
+    request_change(app, page, overlay_review["id"], "title", "Name the clinic, not the city.")
     page.close()
 
     for review, target in ((cell_review, CELL), (overlay_review, "title")):
