@@ -224,6 +224,21 @@ def reviewed_document(seed_document) -> dict:
     return reviewed(seed_document)
 
 
+EXAMPLES = ROOT / "seed/examples"
+
+
+@pytest.fixture
+def procedure_document() -> dict:
+    """An article with every kind a visitor reads: seed/examples' treatment comparison (its
+    table `prp-vs-ha`, a disclaimer, references) with the first-visit example's steps, facts,
+    callouts and testimonials (the first with the service's default disclosure)."""
+    comparison = json.loads((EXAMPLES / "prp-or-hyaluronic-acid-for-knee-osteoarthritis.json").read_text())
+    visit = json.loads((EXAMPLES / "your-first-physical-therapy-visit.json").read_text())
+    document = comparison | {kind: visit[kind] for kind in ("steps", "facts", "callouts", "testimonials")}
+    document["testimonials"][0]["disclosure"] = None
+    return document
+
+
 @pytest.fixture
 def write_json(tmp_path: Path):
     """Write a JSON value to a file and return its path."""

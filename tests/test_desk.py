@@ -11,7 +11,12 @@ from collections.abc import Iterator
 import pytest
 from werkzeug.serving import make_server
 
+from service.config import TESTIMONIAL_DISCLOSURE
+from service.content.review_targets import review_targets
+from service.content.reviews import find_review
+from service.extensions import db
 from tests.conftest import screenshot
+from tests.experiment_factories import SITE
 
 SLUG = "are-all-types-of-back-pain-treatable-with-stem-cells"
 DENVER = {"key": "clinic-denver", "name": "Renova Denver", "origins": [], "variables": {}}
@@ -44,7 +49,10 @@ def test_the_page_is_served_whole_by_the_service_and_loads_nothing_from_outside(
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
     for asset in ("desk.js", "desk.css"):
         assert client.get(f"/desk/{asset}").status_code == 200
-    text = page.get_data(as_text=True) + client.get("/desk/desk.js").get_data(as_text=True)
+    assert client.get("/desk/render.js").status_code == 200
+    text = page.get_data(as_text=True) + "".join(
+        client.get(f"/desk/{module}").get_data(as_text=True) for module in ("desk.js", "render.js")
+    )
     assert "http://" not in text and "https://" not in text
 
 
@@ -136,3 +144,76 @@ def test_a_reviewer_sends_back_a_faq_then_approves_the_fix_and_it_is_published(
     assert published.status_code == 200
     served = client.get(f"/v1/sites/clinic-austin/articles/{SLUG}").json
     assert served["faqs"][0]["answer"] == "Results vary from patient to patient."
+
+
+CELL = "comparisons.prp-vs-ha.rows[relief-starts].cells[prp]"
+
+
+def request_change(app, page, review_id, target, comment):
+    """Open the review, check the service takes every target the desk offers, and comment on one."""
+    page.click(f"#queue button[data-review='{review_id}']")
+    page.wait_for_selector(f"#review[data-review='{review_id}'] #article h1")
+    offered = page.eval_on_selector_all("#targets option", "options => options.map(o => o.value)")
+    with app.app_context():
+        assert set(offered) <= review_targets(db.session, find_review(db.session, review_id))
+    assert target in offered
+    page.fill("#target", target)
+    page.fill("#comment", comment)
+    page.click("#request-changes")
+    page.wait_for_selector(f"#status:has-text('Review {review_id}: changes requested')")
+
+
+@pytest.mark.browser
+def test_the_desk_shows_all_a_visitor_reads_and_takes_comments_on_a_cell_and_an_overlay_field(
+    app, client, chromium, live_server, admin, editor, reviewer, create_published, procedure_document
+):
+    client.post("/v1/manage/sites", json=SITE, headers=admin)
+    article = create_published(procedure_document)
+    cells = {"rows": {"relief-starts": {"cells": {"prp": "Often after 6 to 8 weeks"}}}}
+    patched = client.patch(
+        f"{article.url}/comparisons/prp-vs-ha", json=cells, headers={**editor, "If-Match": "*"}
+    )
+    assert patched.status_code == 200
+    cell_review = client.post(f"{article.url}/reviews", json={}, headers={**editor, "If-Match": "*"}).json
+    overlay_url = f"/v1/manage/sites/clinic-austin/overlays/{article.body['id']}"
+    title = "PRP or hyaluronic acid in Austin"
+    assert client.put(overlay_url, json={"fields": {"title": title}}, headers=admin).status_code == 200
+    overlay_review = client.post(f"{overlay_url}/reviews", json={}, headers=admin).json
+
+    page = open_desk(chromium, live_server, reviewer)
+    page.click(f"#queue button[data-review='{cell_review['id']}']")
+    page.wait_for_selector("#article table")
+    changed = page.locator("#article .changed")
+    assert changed.count() == 1 and changed.get_attribute("data-path") == CELL
+    assert (
+        changed.evaluate("node => node.tagName") == "TD"
+        and changed.text_content() == "Often after 6 to 8 weeks"
+    )
+    shown = page.locator("#article")
+    assert shown.locator("[data-path='steps.check-in.title']").text_content() == "Check in and paperwork"
+    assert shown.locator("[data-path='facts.first-visit-length.label']").text_content() == "First visit"
+    assert (
+        shown.locator("[data-path='facts.first-visit-length.min_duration']").text_content() == "45 min to 1 h"
+    )
+    testimonial = procedure_document["testimonials"][0]
+    quoted = shown.locator(f"figure[data-path='testimonials.{testimonial['key']}']")
+    assert quoted.locator("blockquote").text_content() == testimonial["quote"]
+    assert quoted.locator(f"[data-path='testimonials.{testimonial['key']}.disclosure']").text_content() == (
+        TESTIMONIAL_DISCLOSURE
+    )
+    assert "not medical advice" in shown.locator("[data-path='medical_disclaimer']").text_content()
+    assert shown.locator("[data-path='references'] li").count() == len(procedure_document["references"])
+    screenshot(page, "desk-comparison-cell")
+    request_change(app, page, cell_review["id"], CELL, "Say when relief may start for most.")
+
+    page.click(f"#queue button[data-review='{overlay_review['id']}']")
+    page.wait_for_selector(f"#review[data-review='{overlay_review['id']}'] #article h1.changed")
+    assert page.locator("#article h1").text_content() == title
+    screenshot(page, "desk-overlay")
+    request_change(app, page, overlay_review["id"], "title", "Name the clinic, not the city.")
+    page.close()
+
+    for review, target in ((cell_review, CELL), (overlay_review, "title")):
+        answer = client.get(f"/v1/manage/reviews/{review['id']}", headers=editor).json
+        assert answer["status"] == "changes_requested"
+        assert [c["target"] for c in answer["comments"]] == [target]

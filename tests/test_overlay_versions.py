@@ -119,3 +119,26 @@ def test_without_review_required_an_overlay_is_published_as_saved(app_with, admi
     lenient = app_with(REVIEW_REQUIRED=False).test_client()
     assert lenient.put(overlay_url, json=titled("At once"), headers=admin).status_code == 200
     assert client.get(AUSTIN).json["title"] == "At once"
+
+
+def test_comments_on_an_overlay_point_at_its_members_or_the_article_as_its_site_shows_it(
+    client, admin, reviewer, overlay_url, seed_document
+):
+    client.put(overlay_url, json=titled("Back pain in Austin"), headers=admin)
+    review = client.post(f"{overlay_url}/reviews", json={}, headers=admin).json
+    url = f"{REVIEWS}/{review['id']}/request-changes"
+    faq = seed_document["faqs"][0]["key"]
+    targets = ["title", "fields.title", f"faqs.{faq}.answer", ""]
+
+    bad = client.post(url, json={"comments": [{"target": "fields.summary", "body": "?"}]}, headers=admin)
+    refused = client.post(
+        url, json={"comments": [{"target": "fields.summary", "body": "?"}]}, headers=reviewer
+    )
+    good = client.post(
+        url, json={"comments": [{"target": t, "body": "Local."} for t in targets]}, headers=reviewer
+    )
+
+    assert bad.status_code == 403
+    assert refused.status_code == 422 and refused.json["errors"][0]["field"] == "comments[0].target"
+    assert good.status_code == 200, good.json
+    assert [c["target"] for c in good.json["comments"]] == targets

@@ -5,6 +5,7 @@ or child, and only the approved version, exactly, can be published."""
 import pytest
 
 from tests.conftest import REVIEWS
+from tests.experiment_factories import SITE
 
 SLUG = "are-all-types-of-back-pain-treatable-with-stem-cells"
 LIVE = f"/v1/articles/{SLUG}"
@@ -218,3 +219,67 @@ def test_reviewer_keys_are_made_by_the_cli_and_the_api(client, runner, admin):
         "/v1/manage/keys", json={"name": "Dr Lee", "role": "viewer", "reviewer": True}, headers=admin
     )
     assert api.status_code == 201 and api.json["reviewer"] is True
+
+
+CELL = "comparisons.prp-vs-ha.rows[relief-starts].cells[prp]"
+
+
+def test_a_comment_may_point_at_whatever_the_renditions_mark_changed(
+    client, admin, editor, reviewer, create_published, procedure_document
+):
+    """A comparison's cell, spelt as the diff spells it, and any part of the document as
+    delivered: a nested field, a step's duration, a testimonial's disclosure."""
+    client.post("/v1/manage/sites", json=SITE, headers=admin)
+    url = create_published(procedure_document).url
+    cells = {"rows": {"relief-starts": {"cells": {"prp": "Often after 6 to 8 weeks"}}}}
+    patched = client.patch(f"{url}/comparisons/prp-vs-ha", json=cells, headers={**editor, "If-Match": "*"})
+    assert patched.status_code == 200
+    review = client.post(f"{url}/reviews", json={}, headers={**editor, "If-Match": "*"}).json
+    (rendition,) = client.get(f"{REVIEWS}/{review['id']}/renditions", headers=reviewer).json
+    assert rendition["changed"] == [CELL]
+    testimonial = procedure_document["testimonials"][0]["key"]
+    targets = [
+        *rendition["changed"],
+        "comparisons.prp-vs-ha.rows[relief-starts]",
+        "comparisons.prp-vs-ha.columns[prp].label",
+        "comparisons.prp-vs-ha.caption",
+        "seo.title",
+        "medical_disclaimer",
+        "steps.check-in.duration",
+        f"testimonials.{testimonial}.disclosure",
+    ]
+
+    accepted = client.post(
+        f"{REVIEWS}/{review['id']}/request-changes",
+        json={"comments": [{"target": target, "body": "Check."} for target in targets]},
+        headers=reviewer,
+    )
+
+    assert accepted.status_code == 200, accepted.json
+    assert [c["target"] for c in accepted.json["comments"]] == targets
+
+
+def test_a_comment_on_a_cell_or_field_the_version_lacks_is_refused(
+    client, editor, reviewer, create_draft, procedure_document
+):
+    url = create_draft(procedure_document).url
+    review = client.post(f"{url}/reviews", json={}, headers={**editor, "If-Match": "*"}).json
+    targets = [
+        CELL,
+        "comparisons.prp-vs-ha.rows[relief-starts].cells[stem-cells]",  # no such column
+        "comparisons.prp-vs-ha.rows[cure-rate]",  # no such row
+        "comparisons[prp-vs-ha].rows[relief-starts].cells[prp]",  # not the diff's spelling
+        "seo.keywords",
+        "title_html",  # what delivery adds is not the version's
+    ]
+
+    refused = client.post(
+        f"{REVIEWS}/{review['id']}/request-changes",
+        json={"comments": [{"target": target, "body": "?"} for target in targets]},
+        headers=reviewer,
+    )
+
+    assert refused.status_code == 422
+    assert [e["field"] for e in refused.json["errors"]] == [f"comments[{n}].target" for n in range(1, 6)]
+    assert "'seo.keywords'" in refused.json["errors"][3]["message"]
+    assert client.get(f"{REVIEWS}/{review['id']}", headers=reviewer).json["status"] == "in_review"

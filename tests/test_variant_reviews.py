@@ -75,3 +75,22 @@ def test_variants_that_change_nothing_start_without_review(client, publisher, li
     nothing = client.post(f"{EXPERIMENTS}/cta-heading/reviews", json={}, headers=publisher)
     assert nothing.status_code == 409
     assert client.post(f"{EXPERIMENTS}/cta-heading/start", headers=publisher).status_code == 200
+
+
+def test_comments_on_variants_may_point_at_the_article_as_a_variant_shows_it(
+    client, publisher, reviewer, live_article, seed_document
+):
+    client.post(EXPERIMENTS, json=experiment(live_article), headers=publisher)
+    review = client.post(f"{EXPERIMENTS}/cta-heading/reviews", json={}, headers=publisher).json
+    url = f"{REVIEWS}/{review['id']}/request-changes"
+    faq = seed_document["faqs"][0]["key"]
+    shown = [f"faqs.{faq}.answer", "call_to_action.heading", "title"]
+
+    good = client.post(
+        url, json={"comments": [{"target": t, "body": "Softer."} for t in shown]}, headers=reviewer
+    )
+    bad = client.post(url, json={"comments": [{"target": "faqs.nope.answer", "body": "?"}]}, headers=reviewer)
+
+    assert good.status_code == 200, good.json
+    assert [c["target"] for c in good.json["comments"]] == shown
+    assert bad.status_code == 422 and bad.json["errors"][0]["field"] == "comments[0].target"

@@ -188,3 +188,30 @@ def test_links_keep_working_and_open_safely():
 
     assert 'href="https://clinic.example/book"' in rendered and 'href="tel:+15125550100"' in rendered
     assert rendered.count('rel="noopener noreferrer"') == 2
+
+
+@pytest.mark.browser
+def test_the_review_desk_draws_no_payload(
+    client, chromium, live_server, admin, editor, reviewer, create_draft, reviewed_document
+):
+    """Every payload as the review desk draws the version in review (text as text, HTML only
+    the API's sanitised *_html): nothing in the page could run script."""
+    client.post("/v1/manage/sites", json=SITE, headers=admin)
+    reviews = []
+    for number, payload in enumerate(PAYLOADS):
+        document = hostile(copy.deepcopy(reviewed_document), payload, per_site=True)
+        url = create_draft({**document, "slug": f"hostile-{number}"}).url
+        submitted = client.post(f"{url}/reviews", json={}, headers={**editor, "If-Match": "*"})
+        assert submitted.status_code == 201, submitted.json
+        reviews.append(submitted.json["id"])
+
+    page = chromium.new_page()
+    page.goto(f"{live_server}/desk")
+    page.fill("#key", reviewer["Authorization"].removeprefix("Bearer "))
+    page.click("#use-key")
+    for review, payload in zip(reviews, PAYLOADS, strict=True):
+        page.click(f"#queue button[data-review='{review}']")
+        page.wait_for_selector(f"#review[data-review='{review}'] #article [data-path='steps.hostile']")
+        drawn = "".join(page.inner_html(part) for part in ("#article", "#findings", "#renditions"))
+        assert problems_in(drawn) == [], payload
+    page.close()

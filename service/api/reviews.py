@@ -108,7 +108,12 @@ class RequestChanges(MethodView):
     @blp.requires(Role.VIEWER, Capability.REVIEWER)
     @blp.arguments(
         RequestChangesSchema,
-        example={"comments": [{"target": "faqs.time-to-results.answer", "body": "No timeline is promised."}]},
+        example={
+            "comments": [
+                {"target": "faqs.time-to-results.answer", "body": "No timeline is promised."},
+                {"target": "comparisons.prp-vs-ha.rows[price].cells[prp]", "body": "Austin's price."},
+            ]
+        },
     )
     @blp.response(200, ReviewSchema, example=REVIEW_EXAMPLE)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -117,8 +122,10 @@ class RequestChanges(MethodView):
     def post(self, decision, review_id):
         """Request changes
 
-        Sends the version back with comments, each on a field or child of it (422 naming one
-        it does not have). Also takes back an approval not yet published. 409 otherwise.
+        Sends the version back with comments, each on a part of the article as a site or variant
+        would show the version (a field, a child, a child's field, a comparison's cell), or of
+        an overlay's or the variants' own members (422 naming one that is none of these). Also
+        takes back an approval not yet published. 409 otherwise.
         """
         review = review_or_404(review_id)
         reviews.request_changes(

@@ -25,9 +25,13 @@ class CommentSchema(ma.Schema):
         load_default="",
         validate=validate.Length(max=COMMENT_TARGET_LENGTH),
         metadata={
-            "description": 'A field ("title", "call_to_action.heading"), a child ("faqs.<key>") or '
-            'a child\'s field ("faqs.<key>.answer"); "" for the version as a whole.',
-            "example": "faqs.time-to-results.answer",
+            "description": "What the comment is on, spelt as a rendition's `changed` paths: any "
+            'part of the article as a site or variant would show the version, a field ("title", '
+            '"call_to_action.heading"), a child ("faqs.<key>"), a child\'s field ("faqs.<key>.answer") '
+            'or a comparison\'s cell ("comparisons.<key>.rows[<row>].cells[<column>]"); for a site '
+            'overlay or variants also their own members ("fields.title", '
+            '"variants.<key>.overlay.fields.title"); "" for the version as a whole.',
+            "example": "comparisons.prp-vs-ha.rows[price].cells[prp]",
         },
     )
     body = text_field(max_length=NOTE_LENGTH, example="Say results vary; no timeline is promised.")

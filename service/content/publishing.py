@@ -53,9 +53,15 @@ def delivery_body(
         "published_at": published_at.isoformat() if published_at else None,
         **extra,
     }
-    content = with_html(with_disclosures(document))
+    content = delivered_content(document)
     etag = hashlib.sha256(orjson.dumps([metadata, content], option=orjson.OPT_SORT_KEYS)).hexdigest()
     return html_safe_json({**metadata, "etag": etag, **content}), etag
+
+
+def delivered_content(document: dict[str, Any]) -> dict[str, Any]:
+    """A document's content as delivery sends it: each testimonial's disclosure filled in, and
+    the HTML of every Markdown field (and of each comparison's table) beside it."""
+    return with_html(with_disclosures(document))
 
 
 # JSON escapes that keep a JSON text inert inside HTML, as Go's encoding/json writes them.

@@ -1,23 +1,20 @@
 """What a reviewer reads: the version in review as each site (and each variant) would show
 it, beside what it shows now, with the paths of what changed, so the desk can mark them in
 place, and the guardrails' findings on it. The article's text is rendered exactly as delivery
-renders it (site_document, with_html)."""
+renders it (site_document, expanded, delivered_content)."""
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.content.diff import diff_documents
-from service.content.editing import find_article
-from service.content.guardrails.checks import Source
-from service.content.guardrails.findings import NO_LAYER, findings_in, site_layers
+from service.content.guardrails.findings import findings_in
 from service.content.guardrails.gate import gate_state, latest_override
-from service.content.mapping import draft_document
-from service.content.markdown import with_html
 from service.content.placeholders import MissingVariables
-from service.content.sites import list_sites, site_document
-from service.models import Experiment, ExperimentStatus, FindingOverride, Review, Site
+from service.content.publishing import delivered_content, expanded
+from service.content.review_showings import Showing, review_showings
+from service.content.sites import site_document
+from service.models import FindingOverride, Review
 
 
 def changed_paths(before: dict[str, Any] | None, after: dict[str, Any]) -> list[str]:
@@ -36,16 +33,12 @@ def changed_paths(before: dict[str, Any] | None, after: dict[str, Any]) -> list[
     return sorted(set(paths))
 
 
-Shown = tuple[dict[str, Any] | None, tuple[dict[str, Any], ...]]  # a document, and its overlays
-
-
-def _rendition(
-    source: Source, site: Site, shown: Shown, live: Shown, override: FindingOverride | None
-) -> dict[str, Any]:
-    """One rendition (`source` names it): the version as `shown` makes it, against what is
-    `live` (a document and the overlays on it, the site's then a variant's), with its findings
-    (named as the gates name them). A site that cannot show it (a variable it lacks) is the
-    problem the reviewer then reads."""
+def _rendition(session: Session, showing: Showing, override: FindingOverride | None) -> dict[str, Any]:
+    """One rendition: the version as `showing` shows it, against what is live there, with its
+    findings (named as the gates name them), as delivery would send it (its people and images
+    included). A site that cannot show it (a variable it lacks) is the problem the reviewer
+    then reads."""
+    source, site, shown, live = showing.source, showing.site, showing.shown, showing.live
     variant = f"{source.experiment}/{source.variant}" if source.experiment else None
     try:
         document = site_document(shown[0], site, *shown[1])
@@ -67,7 +60,7 @@ def _rendition(
     return {
         "site": site.key,
         "variant": variant,
-        "document": with_html(document),
+        "document": delivered_content(expanded(session, document)),
         "changed": changed_paths(before, document),
         "problem": None,
         "findings": [finding.as_dict() for finding in findings],
@@ -75,52 +68,8 @@ def _rendition(
     }
 
 
-def _variants_on(session: Session, article_id: int, site: Site) -> list[tuple[str, str, dict[str, Any]]]:
-    """(experiment, variant, overlay) of each variant a visitor of this site may be dealt."""
-    experiments = session.scalars(
-        select(Experiment).where(
-            Experiment.article_id == article_id, Experiment.status != ExperimentStatus.STOPPED
-        )
-    )
-    return [
-        (experiment.key, variant.key, variant.overlay)
-        for experiment in experiments
-        if not experiment.sites or site.key in experiment.sites
-        for variant in experiment.variants
-    ]
-
-
 def review_renditions(session: Session, review: Review) -> list[dict[str, Any]]:
     """The version in review as each site shows it (and each variant, where one may be
     dealt), each beside what that site shows now."""
-    article = find_article(session, review.article_id)
-    published = article.published_revision.document if article.published_revision else None
-    base = published or draft_document(article)
-    layers = site_layers(session, article.id, pending=False)
-    override = latest_override(session, article.id)
-    renditions = []
-    for site in list_sites(session):
-        layer = layers.get(site.id, [NO_LAYER])[0]
-        overlay = layer.overlay
-        if review.site_id is not None:  # an overlay: the article as its site would show it with it
-            if site.id == review.site_id:
-                source = Source(site.key, review.version, pending=review.version != layer.version)
-                shown = (base, (review.document,))
-                renditions.append(_rendition(source, site, shown, (base, (overlay,)), override))
-        elif review.experiment_id is not None:  # each variant against the article as the site shows it
-            experiment = session.get(Experiment, review.experiment_id)
-            if not experiment.sites or site.key in experiment.sites:
-                for variant in review.document["variants"]:
-                    source = Source(site.key, layer.version, experiment.key, variant["key"])
-                    shown = (base, (overlay, variant["overlay"]))
-                    renditions.append(_rendition(source, site, shown, (base, (overlay,)), override))
-        else:
-            source = Source(site.key, layer.version)
-            shown, live = (review.document, (overlay,)), (published, (overlay,))
-            renditions.append(_rendition(source, site, shown, live, override))
-            for experiment_key, variant_key, variant_overlay in _variants_on(session, article.id, site):
-                source = Source(site.key, layer.version, experiment_key, variant_key)
-                shown = (review.document, (overlay, variant_overlay))
-                live = (published, (overlay, variant_overlay))
-                renditions.append(_rendition(source, site, shown, live, override))
-    return renditions
+    override = latest_override(session, review.article_id)
+    return [_rendition(session, showing, override) for showing in review_showings(session, review)]

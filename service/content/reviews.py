@@ -13,12 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from service.content.audit import Actor
-from service.content.document import CHILD_MODELS
 from service.content.editing import ArticleConflict, claim, draft_matches_published, find_article
 from service.content.errors import InvalidDocument
 from service.content.guardrails.gate import check_gate
 from service.content.mapping import draft_document
 from service.content.review_state import OPEN, content_hash, of_subject, with_author
+from service.content.review_targets import review_targets
 from service.models import Article, Review, ReviewComment, ReviewStatus, Revision
 from service.models.base import utcnow
 
@@ -176,53 +176,13 @@ def approve_review(
     return review
 
 
-def overlay_targets(overlay: dict[str, Any], prefix: str = "") -> set[str]:
-    """What a comment on an overlay may point at: each member, at any depth, by its path
-    (`fields.title`, `children.faqs.time-to-results.answer`), and "" for the whole."""
-    targets = {""} if not prefix else set()
-    for name, value in overlay.items():
-        targets.add(f"{prefix}{name}")
-        if isinstance(value, dict):
-            targets |= overlay_targets(value, f"{prefix}{name}.")
-    return targets
-
-
-def review_targets(review: Review) -> set[str]:
-    """What a comment on this review's version may point at, whatever it is a version of."""
-    if review.site_id is not None:
-        return overlay_targets(review.document)
-    if review.experiment_id is not None:  # {"variants": [{"key", "name", "weight", "overlay"}]}
-        targets = {""}
-        for variant in review.document["variants"]:
-            targets |= {f"variants.{variant['key']}"}
-            targets |= overlay_targets(variant["overlay"], f"variants.{variant['key']}.overlay.")
-        return targets
-    return comment_targets(review.document)
-
-
-def comment_targets(document: dict[str, Any]) -> set[str]:
-    """What a comment may point at: the version as a whole (""), each field (and each field of
-    an object field), each child by kind and key, and each field of a child."""
-    targets = {""}
-    for name, value in document.items():
-        if name in CHILD_MODELS:
-            for child in value:
-                targets.add(f"{name}.{child['key']}")
-                targets.update(f"{name}.{child['key']}.{field}" for field in child if field != "key")
-        else:
-            targets.add(name)
-            if isinstance(value, dict):
-                targets.update(f"{name}.{field}" for field in value)
-    return targets
-
-
 def request_changes(
     session: Session, review: Review, *, by: Actor, policy: ReviewPolicy, comments: list[dict[str, str]]
 ) -> Review:
     """Send the version back with comments, each on a field or a child of it; an approval not
     yet published may be taken back the same way."""
     _may_decide(review, by, policy, approving=False)
-    targets = review_targets(review)
+    targets = review_targets(session, review)
     unknown = {
         f"comments[{index}].target": [f"The version has no field or child {comment['target']!r}."]
         for index, comment in enumerate(comments)

@@ -3,6 +3,8 @@
 // matched text marked in place), and the reviewer's decision. Plain ES module; it
 // talks to the management API with the key the reviewer gives (kept for this tab only).
 
+import { element, markChanged, renderArticle } from "./render.js";
+
 const API = "/v1/manage";
 const $ = (selector) => document.querySelector(selector);
 let current = null; // { review, renditions, shown }
@@ -31,8 +33,18 @@ function kind(review) {
   return "Article";
 }
 
+// The whole queue, page by page (the API pages it, 100 at most a page).
+async function inReview() {
+  const queue = [];
+  for (let page = 1; ; page += 1) {
+    const batch = await call(`/reviews?page=${page}&page_size=100`);
+    queue.push(...batch);
+    if (batch.length < 100) return queue;
+  }
+}
+
 async function loadQueue() {
-  const queue = await call("/reviews");
+  const queue = await inReview();
   const list = $("#queue");
   list.replaceChildren();
   for (const review of queue) {
@@ -47,64 +59,12 @@ async function loadQueue() {
   say(queue.length ? `${queue.length} in review` : "Nothing in review");
 }
 
-function element(tag, path, text, html) {
-  const node = document.createElement(tag);
-  if (path) node.dataset.path = path;
-  if (html !== undefined) node.innerHTML = html; // sanitised by the service, as delivery's
-  else if (text !== undefined && text !== null) node.textContent = text;
-  return node;
-}
-
-function renderArticle(doc) {
-  const article = $("#article");
-  article.replaceChildren();
-  article.append(element("h1", "title", doc.title), element("p", "summary", doc.summary));
-  article.append(element("div", "intro", null, doc.intro_html));
-  for (const section of doc.sections) {
-    const path = `sections.${section.key}`;
-    const part = element("section", path);
-    part.append(element("h2", `${path}.heading`, section.heading));
-    if (section.body_html) part.append(element("div", `${path}.body`, null, section.body_html));
-    const items = element("ul", `${path}.items`);
-    for (const text of section.items || []) items.append(element("li", null, text));
-    if (items.children.length) part.append(items);
-    article.append(part);
-  }
-  for (const [kind, title, body] of [["conditions", "name", "summary"], ["benefits", "title", "description"]]) {
-    for (const child of doc[kind]) {
-      const path = `${kind}.${child.key}`;
-      const part = element("div", path);
-      part.append(element("h3", `${path}.${title}`, child[title]), element("p", `${path}.${body}`, child[body]));
-      article.append(part);
-    }
-  }
-  const cta = doc.call_to_action || {};
-  const action = element("aside", "call_to_action");
-  action.append(element("h2", "call_to_action.heading", cta.heading), element("div", "call_to_action.body", null, cta.body_html));
-  article.append(action);
-  for (const faq of doc.faqs) {
-    const path = `faqs.${faq.key}`;
-    const part = element("div", path);
-    part.className = "faq";
-    part.append(element("h3", `${path}.question`, faq.question), element("div", `${path}.answer`, null, faq.answer_html));
-    article.append(part);
-  }
-}
-
-function markChanged(paths) {
-  for (const node of document.querySelectorAll("#article [data-path]")) {
-    const own = node.dataset.path;
-    if (paths.some((path) => path === own || path.startsWith(`${own}.`) && !node.querySelector("[data-path]"))) {
-      node.classList.add("changed");
-    }
-  }
-}
-
-// A finding's path (`faqs[time-to-results].answer`, `sections[x].items[2]`) as the desk's
-// data-path (`faqs.time-to-results.answer`, `sections.x.items`), then its parents: the nearest
+// A finding's path (`faqs[time-to-results].answer`, `sections[x].items[2]`,
+// `comparisons[x].rows[price].cells[prp]`) as the desk's data-path (`faqs.time-to-results.answer`,
+// `sections.x.items`, `comparisons.x.rows[price].cells[prp]`), then its parents: the nearest
 // part of the page that shows the text.
 function shownAt(path) {
-  const parts = path.replace(/\[(\d+)\]/g, "").replace(/\[([^\]]+)\]/g, ".$1").split(".");
+  const parts = path.replace(/\[(\d+)\]/g, "").replace(/^(\w+)\[([^\]]+)\]/, "$1.$2").split(".");
   for (let length = parts.length; length > 0; length -= 1) {
     const node = document.querySelector(`#article [data-path="${CSS.escape(parts.slice(0, length).join("."))}"]`);
     if (node) return node;
@@ -171,18 +131,21 @@ function show(index) {
   $("#problem").hidden = !rendition.problem;
   $("#problem").textContent = rendition.problem || "";
   if (rendition.document) {
-    renderArticle(rendition.document);
-    markChanged(rendition.changed);
+    renderArticle($("#article"), rendition.document);
+    markChanged($("#article"), rendition.changed);
   } else {
     $("#article").replaceChildren();
   }
   showFindings(rendition);
+  $("#targets").replaceChildren(...targets().map((path) => Object.assign(document.createElement("option"), { value: path })));
 }
 
-function targets(review) {
+// What a comment may be on: the whole, what changed, then every part the desk shows (each
+// spelt as the service takes it: a rendition's paths).
+function targets() {
   const paths = new Set([""]);
   for (const rendition of current.renditions) for (const path of rendition.changed) paths.add(path);
-  for (const faq of review.document.faqs || []) paths.add(`faqs.${faq.key}.answer`);
+  for (const node of document.querySelectorAll("#article [data-path]")) paths.add(node.dataset.path);
   return [...paths];
 }
 
@@ -206,7 +169,6 @@ async function openReview(id) {
   });
   const comments = $("#comments");
   comments.replaceChildren(...review.comments.map((c) => element("li", null, `${c.target || "(all)"}: ${c.body} (${c.by})`)));
-  $("#targets").replaceChildren(...targets(review).map((path) => Object.assign(document.createElement("option"), { value: path })));
   if (renditions.length) show(0);
 }
 
