@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test check install install-runtime lock migrate seed lint bench bench-guardrails report-guardrails profile demo frontend-check spec
+.PHONY: run test check install install-runtime lock migrate seed lint bench bench-servers bench-guardrails report-guardrails profile demo frontend-check spec
 
 # Two locks, every transitive dependency pinned with its hashes (nothing else is installed):
 # requirements.txt, what serving needs (make run), and requirements-dev.txt, that and the test
@@ -76,6 +76,12 @@ SERVER ?= gunicorn
 bench: install
 	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install wrk"; exit 1; }
 	$(BIN)/python -m bench.run --articles $(ARTICLES) --server $(SERVER) $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))
+
+# `make bench-servers`: the same app and workers under gunicorn and under granian: throughput,
+# p99, memory, a graceful restart under load, slow clients (bench/results-servers.json).
+bench-servers: install
+	@command -v wrk >/dev/null || { echo "make bench-servers needs wrk: apt-get install wrk"; exit 1; }
+	$(BIN)/python -m bench.servers
 
 # `make bench-guardrails`: checking the seed article for health claims, after warm-up, against
 # spaCy's bare tokenizer over the same texts (bench/results-guardrails.json).

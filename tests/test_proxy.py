@@ -3,64 +3,18 @@ clients cannot take gunicorn's workers, nginx's own errors are problem documents
 cannot choose the address the service sees (PROXY_COUNT=1)."""
 
 import http
-import select
-import socket
 import statistics
-import threading
 import time
 
 import httpx
 import pytest
 
+from bench.slow_clients import SlowClients
 from service.config import Config
 from service.security import SECURITY_HEADERS
 
 pytestmark = pytest.mark.servers
 ARTICLE = "/v1/articles/are-all-types-of-back-pain-treatable-with-stem-cells"
-
-
-class SlowClients:
-    """Connections that send a request's headers a byte a second and never end them
-    (slowloris); each one dropped by the server is opened again at once."""
-
-    START = b"GET /v1/articles HTTP/1.1\r\nHost: localhost\r\nX-Slow: "
-
-    def __init__(self, url: str, count: int) -> None:
-        host, port = url.removeprefix("http://").split(":")
-        self.address = (host, int(port))
-        self.count = count
-        self.dropped = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._trickle)
-
-    def __enter__(self) -> "SlowClients":
-        self._sockets = [self._open() for _ in range(self.count)]
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-        for connection in self._sockets:
-            connection.close()
-
-    def _open(self) -> socket.socket:
-        connection = socket.create_connection(self.address, timeout=5)
-        connection.sendall(self.START)
-        return connection
-
-    def _trickle(self) -> None:
-        while not self._stop.wait(1):
-            closed, _, _ = select.select(self._sockets, [], [], 0)  # readable: answered or closed
-            for n, connection in enumerate(self._sockets):
-                try:
-                    if connection in closed:
-                        raise ConnectionResetError
-                    connection.send(b"a")
-                except OSError:
-                    connection.close()
-                    self._sockets[n] = self._open()
-                    self.dropped += 1
 
 
 def latencies(url: str, seconds: float) -> list[float]:
