@@ -8,9 +8,9 @@ HEADER = """# Benchmark results
 
 Written by `make bench` (bench/run.py); rerun it to replace the figures for your database.
 Every figure is a median over A/B rounds that alternate which side runs first, with the
-spread (min–max) beside it. "Floor" is a bare Flask app under the same gunicorn settings
+spread (min–max) beside it. "Floor" is a bare Flask app under the same server and settings
 sending the same bytes from memory (bench/floor.py): a ratio of 1.00 means the service
-costs nothing beyond Flask and gunicorn themselves.
+costs nothing beyond Flask and the server themselves.
 """
 
 
@@ -40,12 +40,14 @@ def section(results: dict[str, Any]) -> list[str]:
             "floors and compression (bench/results-*.json keeps its figures); rerun `make bench`.",
             "",
         ]
+    # (Results written under gunicorn, before the switch to granian, name gunicorn_workers.)
+    workers = machine.get("workers", machine.get("gunicorn_workers"))
     lines = [
         f"## {machine['database']}",
         "",
         f"{machine['date']}: {machine['cpu']}, {machine['cores']} cores, {machine['system']}, "
         f"Python {machine['python']}; {machine['load_generator']}; {machine.get('server', 'gunicorn')} "
-        f"{machine['gunicorn_workers']} workers; {machine['connections']} connections, "
+        f"{workers} workers; {machine['connections']} connections, "
         f"{machine['rounds']} rounds of {machine['seconds_per_run']:g} s; {machine['articles']:,} articles.",
         "",
         "| delivery | throughput ours / floor | target | p99 ours / floor (≤ 1.5) | ours req/s "

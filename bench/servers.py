@@ -53,7 +53,7 @@ def commands() -> dict[str, list[str]]:
         "gunicorn": [
             str(BIN / "gunicorn"),
             "--config",
-            "gunicorn.conf.py",
+            "bench/gunicorn.conf.py",
             "--no-control-socket",
             "wsgi:app",
         ],
