@@ -11,7 +11,7 @@
 
     python -m bench.servers [--rounds 3] [--seconds 5] [--workers 2]
 
-Writes bench/results-servers.json; prints a summary.
+Writes bench/results-servers.json and its section of bench/RESULTS.md; prints a summary.
 """
 
 import argparse
@@ -33,6 +33,7 @@ from typing import Any
 
 import httpx
 
+from bench.report import write_report
 from bench.run import free_port, wrk
 from bench.slow_clients import SlowClients
 
@@ -272,6 +273,7 @@ def main() -> None:
         "slow_clients": slow,
     }
     (ROOT / "bench" / "results-servers.json").write_text(json.dumps(results, indent=2) + "\n")
+    write_report(ROOT / "bench")
     print(
         json.dumps({key: results[key] for key in ("median_per_second", "median_ratio_to_gunicorn")}, indent=2)
     )
