@@ -8,8 +8,9 @@ request's headers itself, so slow clients take no worker.
 (--app: another WSGI app under the same settings, as the bench's floor is measured.)
 
 SIGTERM: the requests in flight finish, then it exits (a worker that has not within
-STOP_SECONDS is killed). SIGHUP: every worker is replaced, one at a time, with none lost (see
-SharedSocketServer)."""
+STOP_SECONDS is killed). SIGHUP: every worker is replaced, one at a time (see SharedSocketServer).
+(granian's backpressure stays at its default: at 1, a stopping worker would hold no accepted
+request and a reload under 32 connections lost none, but slow clients then held the workers.)"""
 
 import argparse
 import importlib
@@ -57,7 +58,7 @@ def load_app() -> Any:
 
 
 class SharedSocketServer(Server):
-    """granian, with a reload that loses no request. Two changes, both checked by name in
+    """granian, with a reload that refuses no connection. Two changes, both checked by name in
     tests/test_library_internals.py against an upgrade:
 
     - one listening socket that every worker accepts from, as gunicorn's do. On Linux granian
