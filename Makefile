@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test check install install-runtime lock migrate seed lint bench bench-guardrails report-guardrails profile demo frontend-check spec
+.PHONY: run test check install install-runtime lock migrate seed lint bench bench-servers bench-guardrails report-guardrails profile demo frontend-check spec
 
 # Two locks, every transitive dependency pinned with its hashes (nothing else is installed):
 # requirements.txt, what serving needs (make run), and requirements-dev.txt, that and the test
@@ -49,8 +49,9 @@ migrate: install-runtime
 seed: migrate
 	$(BIN)/flask seed seed/article.json seed/examples/*.json
 
+# granian with the production settings (deploy/web.py), on 127.0.0.1:8000 (BIND).
 run: seed
-	$(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
+	$(BIN)/python -m deploy.web
 
 # In parallel: a pytest-xdist worker per core (TEST_WORKERS=1 for one), each on a database of its
 # own (tests/conftest.py); worksteal, so that the long fuzz and server tests end up spread out.
@@ -67,15 +68,20 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 
-# `make bench`: delivery and events under gunicorn + wrk against a bare-Flask floor; writes
-# bench/RESULTS.md. ARTICLES=10000 for the large database; BENCH_DATABASE_URL=postgresql+psycopg://
-# postgres@127.0.0.1:5432/postgres to run it on PostgreSQL (it creates and drops its own databases).
-# SERVER=granian runs every side (ours and the floor) under granian instead of gunicorn.
+# `make bench`: delivery and events under the production server (granian, deploy/web.py) + wrk
+# against a bare-Flask floor under the same server; writes bench/RESULTS.md. ARTICLES=10000 for
+# the large database; BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres to
+# run it on PostgreSQL (it creates and drops its own databases).
 ARTICLES ?= 1000
-SERVER ?= gunicorn
 bench: install
 	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install wrk"; exit 1; }
-	$(BIN)/python -m bench.run --articles $(ARTICLES) --server $(SERVER) $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))
+	$(BIN)/python -m bench.run --articles $(ARTICLES) $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))
+
+# `make bench-servers`: the same app and workers under gunicorn and under granian: throughput,
+# p99, memory, a graceful restart under load, slow clients (bench/results-servers.json).
+bench-servers: install
+	@command -v wrk >/dev/null || { echo "make bench-servers needs wrk: apt-get install wrk"; exit 1; }
+	$(BIN)/python -m bench.servers
 
 # `make bench-guardrails`: checking the seed article for health claims, after warm-up, against
 # spaCy's bare tokenizer over the same texts (bench/results-guardrails.json).
@@ -96,7 +102,7 @@ profile: install
 demo: seed
 	$(BIN)/python examples/clinic-site/seed_demo.py
 	$(BIN)/python -m http.server 8001 --bind 127.0.0.1 --directory examples/clinic-site & \
-	  trap 'kill $$!' EXIT; $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
+	  trap 'kill $$!' EXIT; $(BIN)/python -m deploy.web
 
 # The OpenAPI document as a file, for the frontend tools below.
 spec: install-runtime

@@ -1,4 +1,4 @@
-"""The WSGI entry point gunicorn serves: `gunicorn wsgi:app`."""
+"""The WSGI entry point the server serves: `python -m deploy.web` (granian, wsgi:app)."""
 
 from service import create_app
 

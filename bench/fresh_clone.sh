@@ -33,7 +33,7 @@ curl -sf "http://$BIND/v1/articles/are-all-types-of-back-pain-treatable-with-ste
 
 seconds() { python3 -c "print(f'{$2 - $1:.1f}')"; }
 echo "clone:                       $(seconds "$start" "$cloned") s"
-echo "clone to first answer:       $(seconds "$start" "$live") s   (make run: venv, pip, migrate, seed, gunicorn)"
+echo "clone to first answer:       $(seconds "$start" "$live") s   (make run: venv, pip, migrate, seed, granian)"
 echo "packages installed:          $(.venv/bin/pip list --format=freeze 2>/dev/null | wc -l)"
 echo "virtualenv:                  $(du -sh .venv | cut -f1)"
 echo "(in $work; remove it when done)"

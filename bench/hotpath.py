@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-# As under gunicorn (gunicorn.conf.py): each process's metrics in files, set before
+# As under the server (deploy/web.py): each process's metrics in files, set before
 # prometheus-client is imported.
 os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="cms-hotpath-metrics-"))
 
@@ -44,7 +44,7 @@ Wsgi = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 def environ(path: str, headers: dict[str, str]) -> dict[str, Any]:
-    """A WSGI environ as gunicorn builds one for a GET of `path` with `headers`."""
+    """A WSGI environ as a WSGI server builds one for a GET of `path` with `headers`."""
     path_info, _, query = path.partition("?")
     built = {
         "REQUEST_METHOD": "GET",
@@ -201,7 +201,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="cms-hotpath-") as temporary:
         work = Path(args.batches[0] if args.batches else temporary)
-        # The access lines go where gunicorn's stderr would: a file.
+        # The access lines go where the server's stderr would: a file.
         sys.stderr = open(work / "stderr.log", "w", encoding="utf-8")  # noqa: SIM115
         app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{work / 'hotpath.db'}"})
         if args.batches:
@@ -213,7 +213,7 @@ def main() -> None:
                 return
             plain_slug, experiment_slug = data.plain_slug, data.experiment_slug
         # The migrations' logging set-up (alembic's fileConfig) gave the root logger a handler
-        # of its own; a gunicorn worker has none.
+        # of its own; a server's worker has none.
         logging.getLogger().handlers.clear()
         measured = scenarios(app, plain_slug, experiment_slug)
         floor = floor_app({k: v for r in measured.values() for k, v in captured(app, r).items()}, work)

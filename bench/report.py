@@ -8,9 +8,9 @@ HEADER = """# Benchmark results
 
 Written by `make bench` (bench/run.py); rerun it to replace the figures for your database.
 Every figure is a median over A/B rounds that alternate which side runs first, with the
-spread (min–max) beside it. "Floor" is a bare Flask app under the same gunicorn settings
+spread (min–max) beside it. "Floor" is a bare Flask app under the same server and settings
 sending the same bytes from memory (bench/floor.py): a ratio of 1.00 means the service
-costs nothing beyond Flask and gunicorn themselves.
+costs nothing beyond Flask and the server themselves.
 """
 
 
@@ -40,12 +40,14 @@ def section(results: dict[str, Any]) -> list[str]:
             "floors and compression (bench/results-*.json keeps its figures); rerun `make bench`.",
             "",
         ]
+    # (Results written under gunicorn, before the switch to granian, name gunicorn_workers.)
+    workers = machine.get("workers", machine.get("gunicorn_workers"))
     lines = [
         f"## {machine['database']}",
         "",
         f"{machine['date']}: {machine['cpu']}, {machine['cores']} cores, {machine['system']}, "
         f"Python {machine['python']}; {machine['load_generator']}; {machine.get('server', 'gunicorn')} "
-        f"{machine['gunicorn_workers']} workers; {machine['connections']} connections, "
+        f"{workers} workers; {machine['connections']} connections, "
         f"{machine['rounds']} rounds of {machine['seconds_per_run']:g} s; {machine['articles']:,} articles.",
         "",
         "| delivery | throughput ours / floor | target | p99 ours / floor (≤ 1.5) | ours req/s "
@@ -113,11 +115,52 @@ def section(results: dict[str, Any]) -> list[str]:
     return lines
 
 
+def servers_section(results: dict[str, Any]) -> list[str]:
+    """`make bench-servers`: each server against gunicorn, same app, workers and database."""
+    machine, ratios = results["machine"], results["median_ratio_to_gunicorn"]
+    names = list(results["median_per_second"])
+    restarts, slow = results["graceful_restart"], results["slow_clients"]
+
+    def row(label: str, cells: list[str]) -> str:
+        return f"| {label} | " + " | ".join(cells) + " |"
+
+    def restart(name: str, mode: str) -> str:
+        figures = restarts[name][mode]
+        replaced = "" if figures["workers_replaced"] else " (reload unfinished)"
+        return f"{figures['failed']} of {figures['requests']:,}{replaced}"
+
+    return [
+        "## The server: gunicorn against granian (`make bench-servers`)",
+        "",
+        f"{results['date']}: {machine['cpus']} cores, {machine['platform']}, Python {machine['python']}; "
+        f"{results['workers']} workers each, wrk with {results['connections']} connections, "
+        f"{len(results['rounds'])} interleaved rounds; SQLite, the seed article.",
+        "",
+        row("", names),
+        row("---", ["---"] * len(names)),
+        row("requests/s, median", [f"{results['median_per_second'][name]:,}" for name in names]),
+        row("requests/s / gunicorn's", [f"{ratios['per_second'][name]:.2f}" for name in names]),
+        row("p99 / gunicorn's", [f"{ratios['p99_ms'][name]:.2f}" for name in names]),
+        row("memory (PSS) / gunicorn's", [f"{ratios['pss_kib'][name]:.2f}" for name in names]),
+        *(
+            row(f"SIGHUP under load, {mode}: failed", [restart(name, mode) for name in names])
+            for mode in restarts[names[0]]
+        ),
+        row(
+            "50 slow clients: a normal client's answers in 10 s (p99 ms)",
+            [f"{slow[name]['served']:,} ({slow[name]['p99_ms']})" for name in names],
+        ),
+        "",
+    ]
+
+
 def write_report(directory: Path) -> None:
     lines = [*HEADER.splitlines(), ""]
     for path in sorted(directory.glob("results-*.json")):
         results = json.loads(path.read_text(encoding="utf-8"))
-        if "machine" in results:  # (make bench-guardrails writes its own, reported elsewhere)
+        if "graceful_restart" in results:  # make bench-servers
+            lines += servers_section(results)
+        elif "machine" in results:  # (make bench-guardrails writes its own, reported elsewhere)
             lines += section(results)
     (directory / "RESULTS.md").write_text("\n".join(lines), encoding="utf-8")
 

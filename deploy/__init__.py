@@ -1,1 +1,2 @@
-"""Running the service in production: nginx in front of gunicorn (see the README, "Deployment")."""
+"""Running the service in production: nginx (nginx.py) in front of
+granian (web.py); see the README, "Deployment"."""

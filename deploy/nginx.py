@@ -1,4 +1,5 @@
-"""The reverse proxy in front of gunicorn: deploy/nginx.conf filled in, and nginx run with it.
+"""The reverse proxy in front of the service (deploy/web.py): deploy/nginx.conf filled in, and
+nginx run with it.
 
     .venv/bin/python -m deploy.nginx --prefix /var/lib/cms-proxy --listen 0.0.0.0:8080 \\
         --upstream 127.0.0.1:8000
@@ -22,7 +23,7 @@ NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
 
 
 def render(listen: str, upstream: str) -> str:
-    """The configuration for nginx listening on `listen` in front of gunicorn at `upstream`."""
+    """The configuration for nginx listening on `listen` in front of the service at `upstream`."""
     values = {
         "CMS_LISTEN": listen,
         "CMS_UPSTREAM": upstream,
@@ -75,7 +76,7 @@ def main() -> None:
         "--prefix", type=Path, required=True, help="directory for nginx's config, logs and temporary files"
     )
     parser.add_argument("--listen", default="0.0.0.0:8080", help="address nginx listens on")
-    parser.add_argument("--upstream", default="127.0.0.1:8000", help="gunicorn's address (its BIND)")
+    parser.add_argument("--upstream", default="127.0.0.1:8000", help="the service's address (its BIND)")
     options = parser.parse_args()
     command = prepare(options.prefix.resolve(), options.listen, options.upstream)
     os.execv(command[0], command)

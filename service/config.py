@@ -21,7 +21,7 @@ class Config:
     # this Retry-After: long enough for a restart or failover, short enough for a frontend.
     DATABASE_RETRY_AFTER_SECONDS = int(os.environ.get("DATABASE_RETRY_AFTER_SECONDS", "5"))
     # Seconds to wait for PostgreSQL to accept a connection (psycopg: at least 2), so that an
-    # unreachable server is a 503 rather than a request hanging until gunicorn kills its worker.
+    # unreachable server is a 503 rather than a request hanging for minutes.
     DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
     # How long an SQLite writer waits for another's lock before its request answers 503.
     SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "5000"))

@@ -1,14 +1,17 @@
 """The service's Prometheus metrics, defined once (names, help, labels) and counted where things
 happen. Flask-free, so that the domain (delivery's cache) counts too.
 
-Under gunicorn each worker is a process: prometheus-client's multiprocess mode keeps each one's
-values in files under PROMETHEUS_MULTIPROC_DIR (gunicorn.conf.py sets it, and clears a dead
-worker's), and /metrics adds them up. What lives in the database (the webhook outbox, due
-schedules) is read at each scrape instead, so it is the same whichever host is asked."""
+Under granian each worker is a process: prometheus-client's multiprocess mode keeps each one's
+values in files under PROMETHEUS_MULTIPROC_DIR (deploy/web.py sets it), and /metrics adds them
+up, leaving out the live gauges of workers that are gone (forget_dead_workers). What lives in
+the database (the webhook outbox, due schedules) is read at each scrape instead, so it is the
+same whichever host is asked."""
 
+import os
 from datetime import datetime
+from pathlib import Path
 
-from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client import Counter, Gauge, Histogram, multiprocess
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -58,6 +61,20 @@ DEPENDENCY_FAILURES = Counter(
     "Failures of what the service depends on (database, redis), each time one was met.",
     ["dependency"],
 )
+
+
+def forget_dead_workers(directory: str) -> None:
+    """A worker that has exited (replaced on reload, or crashed) stops counting in the live
+    gauges (delivery cache bytes); its counters stay. granian tells the app of no exit, so each
+    scrape looks for the files of processes that are gone."""
+    for path in Path(directory).glob("gauge_live*_*.db"):
+        pid = int(path.stem.rsplit("_", 1)[1])
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            multiprocess.mark_process_dead(pid, directory)
+        except PermissionError:  # alive, another user's
+            pass
 
 
 class StoredWork:

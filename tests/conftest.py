@@ -403,15 +403,15 @@ def receiver():
 
 @pytest.fixture
 def behind_nginx(database_url, published, tmp_path):
-    """gunicorn behind nginx, with the production settings of both (PROXY_COUNT=1, as the
-    README's deployment section says): (nginx, gunicorn)."""
-    gunicorn = start(database_url, tmp_path / "gunicorn.log", PROXY_COUNT="1")
+    """The service (deploy/web.py) behind nginx, with the production settings of both
+    (PROXY_COUNT=1, as the README's deployment section says): (nginx, the service)."""
+    server = start(database_url, tmp_path / "server.log", PROXY_COUNT="1")
     try:
-        proxy = start_nginx(gunicorn, tmp_path / "nginx")
-        yield proxy, gunicorn
+        proxy = start_nginx(server, tmp_path / "nginx")
+        yield proxy, server
         proxy.stop()
     finally:
-        gunicorn.stop()
+        server.stop()
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
-"""Real servers for tests that need processes: gunicorn with the production settings
-(gunicorn.conf.py), on a free port, against a database the test names; nginx in front of it
+"""Real servers for tests that need processes: the API under granian with the production
+settings (deploy/web.py), on a free port, against a database the test names; nginx in front of it
 with the production configuration (deploy/nginx.py); and a Redis of a test's own, to kill
 and start again (never the shared one)."""
 
@@ -17,7 +17,7 @@ import httpx
 import pytest
 import redis
 
-from deploy import nginx
+from deploy import nginx, web
 
 ROOT = Path(__file__).resolve().parents[1]
 # Debian's chromium, which the browser tests drive (CI installs it: see .ci/run).
@@ -27,7 +27,10 @@ CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.whic
 BROWSER_USER_AGENT = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
 )
-GUNICORN = Path(sys.executable).with_name("gunicorn")
+# The server's own stop: its workers finish their requests, or are killed (deploy.web.STOP_SECONDS).
+STOP_SECONDS = web.STOP_SECONDS + 15
+# A worker builds the app before it answers: 6 s of CPU, and much longer on a busy host.
+START_SECONDS = 60
 
 
 @dataclass
@@ -40,12 +43,12 @@ class Server:
     def kill(self) -> None:
         """SIGKILL to the master and its workers at once, as a power cut would."""
         os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=30)
+        self.process.wait(timeout=STOP_SECONDS)
 
     def stop(self) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=30)
+            self.process.wait(timeout=STOP_SECONDS)
 
 
 def free_port() -> int:
@@ -63,10 +66,7 @@ def start(database_url: str, log: Path, workers: int = 2, **env: str) -> Server:
         "WEB_CONCURRENCY": str(workers),
         **env,
     }
-    # gunicorn's control socket is one path for every gunicorn a user starts (~/.gunicorn/): each
-    # server would take it from the one before, and unlink it under the others as it stops.
-    command = [str(GUNICORN), "--config", "gunicorn.conf.py", "--no-control-socket", "wsgi:app"]
-    process = _spawn(command, log, environment)
+    process = _spawn([sys.executable, "-m", "deploy.web"], log, environment)
     return _answering(Server(f"http://127.0.0.1:{port}", process, log, env), log)
 
 
@@ -101,8 +101,8 @@ def _spawn(command: list[str], output: Path, environment: dict[str, str]) -> sub
 
 def _answering(server: Server, output: Path) -> Server:
     """`server` once it answers HTTP; its output in the error if it never does."""
-    name = Path(server.process.args[0]).name
-    deadline = time.monotonic() + 30
+    name = "deploy.web" if "deploy.web" in server.process.args else Path(server.process.args[0]).name
+    deadline = time.monotonic() + START_SECONDS
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
             raise RuntimeError(f"{name} did not start:\n{output.read_text()}")
@@ -112,7 +112,7 @@ def _answering(server: Server, output: Path) -> Server:
         except httpx.TransportError:
             time.sleep(0.1)
     server.stop()
-    raise RuntimeError(f"{name} did not answer within 30 s:\n{output.read_text()}")
+    raise RuntimeError(f"{name} did not answer within {START_SECONDS} s:\n{output.read_text()}")
 
 
 @dataclass

@@ -1,5 +1,5 @@
 """The demo clinic site (examples/clinic-site) in headless Chromium (Debian's, driven by
-Playwright), against the API served by gunicorn: each site's own details, visitors keeping
+Playwright), against the API served by granian (deploy/web.py): each site's own details, visitors keeping
 their variants, a CTA click counted as a conversion, and the docs browser's "try it out".
 Screenshots go to test-artifacts/."""
 
@@ -44,7 +44,7 @@ def site_server():
 
 @pytest.fixture
 def demo_api(app, database_url, published, site_server, tmp_path):
-    """The API under gunicorn, seeded as `make demo` seeds it, its sites served from site_server."""
+    """The API under granian, seeded as `make demo` seeds it, its sites served from site_server."""
     with app.app_context():
         secret = create_key(db.session, "demo", "admin").secret
         reviewer = create_key(db.session, "demo reviewer", "viewer", reviewer=True).secret

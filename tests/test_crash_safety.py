@@ -60,7 +60,7 @@ def test_sigkill_mid_write_load_loses_no_acknowledged_write(sqlite_app, sqlite_f
         secret = create_key(db.session, "load", "editor").secret
         db.session.commit()
     url = f"sqlite:///{path}"
-    server = start(url, tmp_path / "gunicorn.log", workers=2)
+    server = start(url, tmp_path / "server.log", workers=2)
     acknowledged: list[str] = []
     stop = threading.Event()
 
@@ -94,7 +94,7 @@ def test_sigkill_mid_write_load_loses_no_acknowledged_write(sqlite_app, sqlite_f
     assert len(acknowledged) >= 40, server.log.read_text()[-2000:]
     with closing(sqlite3.connect(path)) as check:
         assert check.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-    restarted = start(url, tmp_path / "gunicorn.log", workers=1)
+    restarted = start(url, tmp_path / "server.log", workers=1)
     try:
         with httpx.Client(base_url=restarted.url, headers={"Authorization": f"Bearer {secret}"}) as client:
             listed = client.get("/v1/manage/articles", params={"page_size": 100, "page": 1}).json()

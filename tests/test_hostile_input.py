@@ -246,7 +246,7 @@ def test_reordering_with_more_keys_than_an_article_may_have_is_refused_at_once(c
 
 
 def test_a_chunked_body_over_the_limit_is_413(app, client, auth):
-    """A chunked request has no Content-Length; gunicorn marks its stream terminated."""
+    """A chunked request has no Content-Length; the server (granian) marks its stream terminated."""
     limit = app.config["MAX_CONTENT_LENGTH"]
     body = b'{"events": [' + b'{"event_id": "abcdefgh"},' * (limit // 20) + b"null]}"
     response = client.post(

@@ -1,15 +1,19 @@
-"""Every library internal the service overrides (in api/blueprint.py and openapi.py, and
-mdit-py-plugins' footnote state in content/markdown.py),
+"""Every library internal the service overrides (in api/blueprint.py and openapi.py,
+mdit-py-plugins' footnote state in content/markdown.py, and granian's socket in deploy/web.py),
 each checked by name: an upgrade that renames or stops calling one fails its test here,
 instead of the override going quietly unused."""
 
+import inspect
 import re
 
 import pytest
 from flask import request
+from granian.server import common as granian_common
+from granian.server import mp as granian_mp
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
+from deploy import web
 from service.api.blueprint import ArgumentsParser, ServiceBlueprint, query_parameters
 from service.api.delivery_schemas import ArticleCardSchema, ArticleQuerySchema, DeliveredArticleSchema
 from service.content.markdown import _markdown
@@ -108,3 +112,47 @@ def test_mdit_footnote_ref_resolves_labels_from_env_footnotes_refs():
 
     assert citation.meta["label"] == "1"
     assert "footnote_ref" not in [child.type for child in unlabelled]
+
+
+def test_granian_builds_its_listening_socket_in_init_shared_socket():
+    """deploy.web.SharedSocketServer replaces it: the base server must still call it once at
+    startup and hand the workers `_shd` (the socket) or `_ssp` (a spec each worker binds)."""
+    source = inspect.getsource(granian_common.AbstractServer.startup)
+    assert "self._init_shared_socket()" in source
+    spawn = inspect.getsource(granian_mp.MPServer._spawn_worker)
+    assert "((self._ssp, self._shd), self._sso)" in spawn
+    server = web.server("127.0.0.1:0", 1, "warning")
+    server._init_shared_socket()
+    try:
+        assert server._ssp is None and server._sso.fileno() == server._sfd and server._sso.get_inheritable()
+    finally:
+        server._sso.close()
+
+
+def test_granian_respawns_workers_as_deploy_web_copies_it():
+    """SharedSocketServer._respawn_workers is granian's own loop with a readiness wait in place
+    of its sleep: an upgrade that changes the loop fails here, to be copied again."""
+    source = inspect.getsource(granian_common.AbstractServer._respawn_workers)
+    for step in (
+        "old_wrk = self.wrks.pop(idx)",
+        "wrk = self._spawn_worker(idx=idx, target=spawn_target, callback_loader=target_loader)",
+        "self.wrks.insert(idx, wrk)",
+        "time.sleep(delay)",
+        "old_wrk.terminate()",
+        "old_wrk.join(self.workers_kill_timeout)",
+        "self._metrics.incr_spawn(len(workers))",
+    ):
+        assert step in source, step
+    assert "self._respawn_workers(workers, spawn_target, target_loader, delay=self.respawn_interval)" in (
+        inspect.getsource(granian_common.AbstractServer._reload)
+    )
+
+
+def test_granian_workers_inherit_the_main_processs_signal_handlers_until_they_set_their_own():
+    """Why deploy.web.load_app restores the default SIGTERM: the main's handler, forked into a
+    worker that is still building the app, would swallow it."""
+    assert "set_main_signals(self.signal_handler_interrupt" in inspect.getsource(
+        granian_common.AbstractServer.startup
+    )
+    wrapped = inspect.getsource(granian_mp.WorkerProcess.wrap_target)
+    assert wrapped.index("callback = callback_loader()") < wrapped.index("return target(")

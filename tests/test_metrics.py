@@ -1,6 +1,6 @@
 """/metrics: Prometheus' exposition, read by prometheus-client's own parser, counting what an
 operator watches (requests by route and status, delivery's cache, events, refusals, failures,
-the webhook outbox, schedule lag), for the allowed networks only, added up across gunicorn's
+the webhook outbox, schedule lag), for the allowed networks only, added up across the server's
 workers."""
 
 from datetime import timedelta
@@ -144,11 +144,11 @@ def test_only_allowed_networks_may_read_the_metrics(client, app_with):
 
 
 @pytest.mark.servers
-def test_under_gunicorn_every_workers_requests_are_added_up(database_url, published, tmp_path):
+def test_every_workers_requests_are_added_up(database_url, published, tmp_path):
     metrics_dir = tmp_path / "metrics"
     metrics_dir.mkdir()
     server = start(
-        database_url, tmp_path / "gunicorn.log", workers=2, PROMETHEUS_MULTIPROC_DIR=str(metrics_dir)
+        database_url, tmp_path / "server.log", workers=2, PROMETHEUS_MULTIPROC_DIR=str(metrics_dir)
     )
     try:
         for _ in range(40):  # a new connection each, so both workers take some

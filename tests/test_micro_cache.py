@@ -87,10 +87,10 @@ def test_a_change_is_served_within_the_freshness_bound_and_the_caches_second(
 
 
 def test_the_cache_serves_its_copy_while_the_service_is_down(behind_nginx):
-    proxy, gunicorn = behind_nginx
+    proxy, server = behind_nginx
     with httpx.Client(base_url=proxy.url, timeout=10) as client:
         kept = client.get(ARTICLE)
-        gunicorn.stop()
+        server.stop()
         time.sleep(2.1)  # past the entry's second (nginx counts whole seconds)
         stale = client.get(ARTICLE)
     assert stale.status_code == 200 and status(stale) == "STALE"

@@ -1,5 +1,5 @@
 """Nothing leaks: security headers on every kind of response, debug off in the production
-configuration. (What gunicorn logs is checked in test_two_hosts, on real servers.)"""
+configuration. (What the server logs is checked in test_two_hosts, on real servers.)"""
 
 import pytest
 

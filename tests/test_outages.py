@@ -1,7 +1,7 @@
 """Outages of what the service depends on. Redis: rate limits count in each process while it
 is down, and in Redis again once it answers; nothing else needs it. The database: unreachable,
 locked, read-only, out of connections or disconnected mid-request, each request answers a 503
-problem with Retry-After, never a 500 or gunicorn's HTML page. Every answer carries the
+problem with Retry-After, never a 500 or the server's own page. Every answer carries the
 security headers."""
 
 import logging
@@ -211,9 +211,9 @@ def test_a_connection_lost_before_the_rollback_still_sends_the_answer(database_u
 
 @pytest.mark.servers
 @pytest.mark.skipif(not ON_POSTGRESQL, reason="terminates a PostgreSQL backend (TEST_DATABASE_URL)")
-def test_a_backend_terminated_mid_request_is_a_503_problem_from_gunicorn(database_url, auth, tmp_path):
+def test_a_backend_terminated_mid_request_is_a_503_problem_from_the_server(database_url, auth, tmp_path):
     headers = auth("viewer")
-    server = servers.start(database_url, tmp_path / "gunicorn.log", workers=1)
+    server = servers.start(database_url, tmp_path / "server.log", workers=1)
     engine = create_engine(database_url)
     try:
         with (

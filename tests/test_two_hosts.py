@@ -1,4 +1,4 @@
-"""Two hosts, one database: two separate gunicorn servers on the suite's database (PostgreSQL
+"""Two hosts, one database: two separate servers (deploy/web.py) on the suite's database (PostgreSQL
 in production; the SQLite run shares one file). What one changes, the other serves once its
 freshness window ends; both assign visitors alike; If-Match writers through both lose nothing;
 and neither logs a key or a stack trace."""

@@ -35,8 +35,10 @@ end
 
 function done(summary, latency, requests)
   io.write(string.format(
-    '{"requests": %d, "seconds": %.6f, "errors": %d, "status_errors": %d, "p50_us": %d, "p99_us": %d}\n',
+    '{"requests": %d, "seconds": %.6f, "errors": %d, "status_errors": %d, "p50_us": %d, "p99_us": %d, ' ..
+    '"connect": %d, "read": %d, "write": %d, "timeout": %d}\n',
     summary.requests, summary.duration / 1e6,
     summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    summary.errors.status, latency:percentile(50), latency:percentile(99)))
+    summary.errors.status, latency:percentile(50), latency:percentile(99),
+    summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.timeout))
 end

@@ -13,7 +13,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, 
 from service.api.blueprint import ServiceBlueprint
 from service.api.limits import client_address
 from service.extensions import db
-from service.metrics import StoredWork
+from service.metrics import StoredWork, forget_dead_workers
 from service.models.base import utcnow
 
 blp = ServiceBlueprint("Metrics", __name__, description="Prometheus metrics, for the operator.")
@@ -41,10 +41,11 @@ def may_scrape(address: str, networks: tuple[ipaddress.IPv4Network | ipaddress.I
 
 
 def exposition() -> bytes:
-    """Every worker's metrics (multiprocess mode, under gunicorn) or this process's, and the
-    stored work read now."""
+    """Every live worker's metrics (multiprocess mode, under granian) or this process's, and
+    the stored work read now."""
     registry = CollectorRegistry()
-    if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
+    if directory := os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        forget_dead_workers(directory)
         multiprocess.MultiProcessCollector(registry)
     else:
         registry.register(REGISTRY)  # a registry is a collector of all it holds

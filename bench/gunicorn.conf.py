@@ -1,4 +1,5 @@
-"""gunicorn settings for `make run`; production overrides them with GUNICORN_CMD_ARGS."""
+"""gunicorn's settings in bench/servers.py: the ones it ran with in production before granian
+(deploy/web.py) was chosen over it."""
 
 import os
 import shutil
@@ -13,8 +14,6 @@ accesslog = None
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # gunicorn's largest request line: long filtered list URLs fit; beyond it gunicorn answers 414.
 limit_request_line = 8190
-# Its error lines as JSON, without secrets: no Basic user name, query keys or tokens hidden.
-logger_class = "service.gunicorn_logger.RedactingLogger"
 
 # Metrics across workers (prometheus-client's multiprocess mode): each worker keeps its values
 # in files here, and /metrics adds up every worker's. Set before the workers import the app;
