@@ -19,7 +19,7 @@ from service.content.errors import InvalidDocument
 from service.content.guardrails.gate import check_gate
 from service.content.mapping import draft_document
 from service.content.overlay import apply_overlay, check_overlay
-from service.content.people import check_people_exist
+from service.content.people import check_overlays_people
 from service.content.planning import check_experiment_fits
 from service.content.reviews import STRICT, ReviewPolicy
 from service.content.sites import check_variants_cover, list_sites
@@ -92,14 +92,9 @@ def _checked(session: Session, data: dict[str, Any]) -> dict[str, Any]:
     if unknown:
         raise InvalidDocument({"sites": [f"No such site: {', '.join(unknown)}."]})
     check_config(draft_document(article), data)
-    unknown_people = {}
-    for index, variant in enumerate(data["variants"]):
-        try:
-            check_people_exist(session, variant["overlay"].get("fields", {}))
-        except InvalidDocument as error:
-            unknown_people[f"variants[{index}].overlay.fields"] = error.messages
-    if unknown_people:
-        raise InvalidDocument(unknown_people)
+    variants = data["variants"]
+    fields = {f"variants[{i}].overlay.fields": v["overlay"].get("fields", {}) for i, v in enumerate(variants)}
+    check_overlays_people(session, fields)
     check_variants_cover(session, data["sites"], [variant["overlay"] for variant in data["variants"]])
     return data
 
@@ -113,7 +108,8 @@ def create_experiment(session: Session, data: dict[str, Any], *, by: Actor) -> E
     session.add(experiment)
     session.flush()
     details = variants_changed(session, experiment, {"variants": []}, by)
-    by.record(session, "experiment.created", experiment=experiment.key, **details)
+    article = find_article(session, experiment.article_id)
+    by.record(session, "experiment.created", article, experiment=experiment.key, **details)
     return experiment
 
 
@@ -130,7 +126,8 @@ def change_experiment(
     details = variants_changed(session, experiment, before, by)
     if restored is not None:
         details["restored"] = restored
-    by.record(session, "experiment.updated", experiment=experiment.key, **details)
+    article = find_article(session, experiment.article_id)
+    by.record(session, "experiment.updated", article, experiment=experiment.key, **details)
 
 
 def configure(experiment: Experiment, data: dict[str, Any]) -> None:
@@ -224,8 +221,8 @@ def transition(
     experiment.status = target
     if review:
         details["review"] = review
-    by.record(session, f"experiment.{action}", experiment=experiment.key, **details)
     article = find_article(session, experiment.article_id)
+    by.record(session, f"experiment.{action}", article, experiment=experiment.key, **details)
     announce(session, TRANSITION_EVENTS[action], article=article, experiment=experiment.key)
 
 

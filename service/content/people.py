@@ -61,6 +61,18 @@ def check_people_exist(session: Session, document: dict[str, Any]) -> None:
         raise InvalidDocument(errors)
 
 
+def check_overlays_people(session: Session, fields_at: dict[str, dict[str, Any]]) -> None:
+    """The people overlays' fields name are on record: 422 naming each field by its path."""
+    errors = {}
+    for path, fields in fields_at.items():
+        try:
+            check_people_exist(session, fields)
+        except InvalidDocument as error:
+            errors[path] = error.messages
+    if errors:
+        raise InvalidDocument(errors)
+
+
 def with_people(session: Session, document: dict[str, Any]) -> dict[str, Any]:
     """A copy of a JSON-ready document with `people`: each person it names, as delivered."""
     keys = named_people(document)

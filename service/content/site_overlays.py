@@ -13,12 +13,11 @@ from sqlalchemy.orm import Session
 from service.content.audit import Actor
 from service.content.diff import diff_overlays
 from service.content.editing import ArticleConflict
-from service.content.errors import InvalidDocument
 from service.content.guardrails.gate import check_overlay_gate
 from service.content.image_references import check_assets_exist
 from service.content.mapping import draft_document
 from service.content.overlay import check_overlay
-from service.content.people import check_people_exist
+from service.content.people import check_overlays_people
 from service.content.placeholders import MissingVariables
 from service.content.review_state import content_hash, void_reviews, with_author
 from service.content.reviews import ReviewConflict, ReviewPolicy, approval_for, open_review
@@ -95,10 +94,7 @@ def _check_fits(session: Session, site: Site, article: Article, overlay: dict[st
     show the published article with it; the images it shows must be in the library."""
     check_overlay(draft_document(article), overlay)
     check_assets_exist(session, overlay.get("fields", {}))
-    try:
-        check_people_exist(session, overlay.get("fields", {}))
-    except InvalidDocument as error:
-        raise InvalidDocument({"fields": error.messages}) from error
+    check_overlays_people(session, {"fields": overlay.get("fields", {})})
     published = article.published_revision
     if published is not None:
         lacking = (
