@@ -243,7 +243,9 @@ def export_installation_command(destination: Path) -> None:
     if destination.exists():
         raise click.ClickException(f"{destination} exists: an export never overwrites a file")
     exported = export_installation(db.session)
-    destination.write_bytes(orjson.dumps(exported, option=orjson.OPT_INDENT_2))
+    # (members in name order: PostgreSQL's jsonb keeps none, so the same installation is the
+    # same bytes from either database)
+    destination.write_bytes(orjson.dumps(exported, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
     rows = sum(len(rows) for rows in exported["tables"].values())
     click.echo(f"Exported {rows} rows of {len(exported['tables'])} tables to {destination}.")
 

@@ -140,6 +140,7 @@ def test_an_installation_moves_to_the_other_database_and_back_losing_nothing(
     imported(sqlite_app.test_cli_runner(), tmp_path / "first.json")
     second = exported(sqlite_app.test_cli_runner(), tmp_path / "second.json")
     assert differences(first, second) == [] and second == first
+    assert (tmp_path / "second.json").read_bytes() == (tmp_path / "first.json").read_bytes()
     assert delivered(sqlite_app.test_client(), installation) == served
 
     with app.app_context():
@@ -148,6 +149,7 @@ def test_an_installation_moves_to_the_other_database_and_back_losing_nothing(
     imported(runner, tmp_path / "second.json")
     third = exported(runner, tmp_path / "third.json")
     assert differences(first, third) == [] and third == first
+    assert (tmp_path / "third.json").read_bytes() == (tmp_path / "first.json").read_bytes()
     assert delivered(client, installation) == served
 
 
