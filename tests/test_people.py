@@ -103,6 +103,27 @@ def test_a_change_to_a_person_reaches_every_published_answer(
     assert entry["details"]["changes"] == {"credentials": {"before": "MD, FAAPMR", "after": "MD, PhD"}}
 
 
+def test_a_person_an_approved_version_names_is_a_reviewers_to_change(
+    client, auth, editor, people, create_draft
+):
+    """An approved (or scheduled) version would go out with whatever the record says then."""
+    draft = create_draft(authors=["ana-ruiz"])
+    submitted = client.post(f"{draft.url}/reviews", json={}, headers={**editor, "If-Match": "*"})
+    assert submitted.status_code == 201, submitted.json
+    change = {**ANA, "bio": "Cures everything."}
+
+    refused = client.put(f"{PEOPLE}/ana-ruiz", json=change, headers=editor)
+
+    assert refused.status_code == 403 and "reviewer capability" in refused.json["detail"]
+    assert (
+        client.put(f"{PEOPLE}/dr-maya-chen", json=CHEN, headers=editor).status_code == 200
+    )  # named by nothing
+    assert (
+        client.put(f"{PEOPLE}/ana-ruiz", json=change, headers=auth("editor", reviewer=True)).status_code
+        == 200
+    )
+
+
 def test_a_person_change_that_would_block_a_published_article_is_refused(
     client, auth, people, create_published
 ):

@@ -113,9 +113,10 @@ class PersonView(MethodView):
         """Change a person
 
         They keep their key. Every published article that names them is delivered with the
-        change from now on (its ETag moves, and its webhooks are told), unreviewed: while a
-        published article names them, the change needs a key with the reviewer capability
-        (403 otherwise), and is refused (409, with the findings) if it would leave such an
+        change from now on (its ETag moves, and its webhooks are told), unreviewed: while
+        anything published or put to a reviewer names them (a revision, a version a schedule
+        or review pins, an overlay, a variant), the change needs a key with the reviewer
+        capability (403 otherwise), and is refused (409, with the findings) if it would leave such an
         article with a blocking finding (a medical reviewer without credentials, say). The
         audit log has each field's before and after.
         """

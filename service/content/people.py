@@ -96,9 +96,19 @@ def delivered_person(person: Person, assets: dict[int, Asset]) -> dict[str, Any]
 
 def documents_naming_people(session: Session) -> list[tuple[int, dict[str, Any]]]:
     """Everything that is or may be published, as far as people go: (article id, document)
-    for each draft and revision, each version a pending schedule or a review pins, and the
-    fields of each site overlay version and experiment variant."""
+    for each draft, and all that reviewed_documents lists."""
     drafts = session.execute(select(Article.id, Article.authors, Article.medical_reviewer))
+    return [
+        *((a, {"authors": authors, "medical_reviewer": reviewer}) for a, authors, reviewer in drafts),
+        *reviewed_documents(session),
+    ]
+
+
+def reviewed_documents(session: Session) -> list[tuple[int, dict[str, Any]]]:
+    """What is published, or was put to a reviewer, as far as people go: (article id,
+    document) for each revision, each version a pending schedule or a review pins, and the
+    fields of each site overlay version and experiment variant. A change to a person these
+    name reaches visitors without another review."""
     pinned = [
         *session.execute(select(Revision.article_id, Revision.document)),
         *session.execute(select(Schedule.article_id, Schedule.document).where(Schedule.applied_at.is_(None))),
@@ -117,7 +127,6 @@ def documents_naming_people(session: Session) -> list[tuple[int, dict[str, Any]]
         ),
     ]
     return [
-        *((a, {"authors": authors, "medical_reviewer": reviewer}) for a, authors, reviewer in drafts),
         *((a, document) for a, document in pinned if document),  # (a schedule to unpublish pins none)
         *((a, document.get("fields", {})) for a, document in pinned + overlays if document),
     ]

@@ -11,7 +11,13 @@ from service.content.audit import Actor
 from service.content.errors import InvalidDocument
 from service.content.guardrails.gate import check_gate
 from service.content.image_references import check_image_assets
-from service.content.people import PERSON_FIELDS, documents_naming_people, named_people, published_naming
+from service.content.people import (
+    PERSON_FIELDS,
+    documents_naming_people,
+    named_people,
+    published_naming,
+    reviewed_documents,
+)
 from service.content.publishing import revision_body
 from service.content.reviews import ReviewRefused
 from service.content.webhooks import announce
@@ -36,19 +42,23 @@ def create_person(session: Session, data: dict[str, Any], *, by: Actor) -> Perso
 def change_person(session: Session, person: Person, data: dict[str, Any], *, by: Actor) -> int:
     """Change a person's record (they keep their key), and every published answer that names
     them with it: how many published revisions were brought up to date. Visitors read the
-    change at once, unreviewed otherwise: while a published article names them, only a key
-    with the reviewer capability (or a command) may make it, and each such article must still
+    change unreviewed otherwise: while anything published or reviewed (a revision, a pinned
+    or approved version, an overlay, a variant) names them, only a key with the reviewer
+    capability (or a command) may make it, and each such article must still
     pass the publishing gate (a reviewer's credentials taken away blocks it, say)."""
     if data["key"] != person.key:
         raise InvalidDocument({"key": ["A person keeps their key."]})
     check_image_assets(session, {"photo": data.get("photo")})
-    published = published_naming(session, person.key)
-    if published and by.key is not None and not by.key.reviewer:
-        articles = ", ".join(str(article.id) for _, article in published)
+    vouched = sorted(
+        {a for a, document in reviewed_documents(session) if person.key in named_people(document)}
+    )
+    if vouched and by.key is not None and not by.key.reviewer:
         raise ReviewRefused(
-            f"Published article {articles} names {person.key!r}, and shows a change at once: "
-            "it needs a key with the reviewer capability."
+            f"What article {', '.join(map(str, vouched))} publishes or had reviewed names "
+            f"{person.key!r}, and would show a change unreviewed: it needs a key with the "
+            "reviewer capability"
         )
+    published = published_naming(session, person.key)
     before = {name: getattr(person, name) for name in PERSON_FIELDS}
     for name in PERSON_FIELDS:
         setattr(person, name, data.get(name))
