@@ -100,7 +100,7 @@ def test_a_change_to_a_person_reaches_every_published_answer(
     assert reviewer["honorificSuffix"] == "MD, PhD"
     entry = client.get("/v1/manage/audit", headers=admin).json[0]
     assert (entry["action"], entry["details"]["republished"]) == ("person.updated", 1)
-    assert entry["details"]["changes"] == {"credentials": {"before": "MD, FAAPMR", "after": "MD, PhD"}}
+    assert entry["details"]["diff"] == [{"field": "credentials", "before": "MD, FAAPMR", "after": "MD, PhD"}]
 
 
 def test_a_person_an_approved_version_names_is_a_reviewers_to_change(

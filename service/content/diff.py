@@ -7,7 +7,8 @@ from service.content.comparisons import addressed_values
 from service.content.document import CHILD_MODELS, KEYED_LISTS
 
 
-def _field_changes(before: dict[str, Any], after: dict[str, Any], prefix: str = "") -> list[dict[str, Any]]:
+def field_changes(before: dict[str, Any], after: dict[str, Any], prefix: str = "") -> list[dict[str, Any]]:
+    """Each field that differs (nested objects by dotted path), before and after."""
     changes = []
     # Sorted: documents read back from PostgreSQL's JSONB do not keep their key order.
     for name in sorted({*before, *after}):
@@ -15,7 +16,7 @@ def _field_changes(before: dict[str, Any], after: dict[str, Any], prefix: str = 
         if old == new:
             continue
         if isinstance(old, dict) and isinstance(new, dict):
-            changes.extend(_field_changes(old, new, f"{prefix}{name}."))
+            changes.extend(field_changes(old, new, f"{prefix}{name}."))
         else:
             changes.append({"field": f"{prefix}{name}", "before": old, "after": new})
     return changes
@@ -38,7 +39,7 @@ def _comparison_changes(before: dict[str, Any], after: dict[str, Any]) -> list[d
 
 
 def _child_changes(kind: str, before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
-    return _comparison_changes(before, after) if kind == "comparisons" else _field_changes(before, after)
+    return _comparison_changes(before, after) if kind == "comparisons" else field_changes(before, after)
 
 
 def _moved(before_keys: list[str], after_keys: list[str]) -> list[str]:
@@ -75,13 +76,13 @@ def diff_documents(before: dict[str, Any], after: dict[str, Any]) -> dict[str, A
                 for key in _moved(old_keys, new_keys)
             ],
         }
-    return {"fields": _field_changes(top_before, top_after), "children": children}
+    return {"fields": field_changes(top_before, top_after), "children": children}
 
 
 def diff_overlays(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
     """What changed between two overlays, member by member at any depth (`fields.title`,
     `children.faqs.cost.answer`), each with its value before and after."""
-    return _field_changes(before, after)
+    return field_changes(before, after)
 
 
 def diff_variants(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
@@ -99,4 +100,4 @@ def diff_variants(before: dict[str, Any], after: dict[str, Any]) -> list[dict[st
     changes = (
         [] if list(old) == list(new) else [{"field": "variants", "before": list(old), "after": list(new)}]
     )
-    return changes + _field_changes(old, new, "variants.")
+    return changes + field_changes(old, new, "variants.")

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.content.audit import Actor
+from service.content.diff import field_changes
 from service.content.errors import InvalidDocument
 from service.content.guardrails.gate import check_gate
 from service.content.image_references import check_image_assets
@@ -67,12 +68,8 @@ def change_person(session: Session, person: Person, data: dict[str, Any], *, by:
         check_gate(session, article, "publish", revision.document)
         revision.body, revision.etag = revision_body(session, revision)
         announce(session, WebhookEvent.ARTICLE_PUBLISHED, article=article, revision=revision.number)
-    changed = {
-        name: {"before": before[name], "after": getattr(person, name)}
-        for name in PERSON_FIELDS
-        if before[name] != getattr(person, name)
-    }
-    by.record(session, "person.updated", person=person.key, republished=len(published), changes=changed)
+    diff = field_changes(before, {name: getattr(person, name) for name in PERSON_FIELDS})
+    by.record(session, "person.updated", person=person.key, republished=len(published), diff=diff)
     return len(published)
 
 
