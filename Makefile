@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test check install install-runtime lock migrate seed lint bench bench-servers bench-guardrails report-guardrails profile demo frontend-check spec
+.PHONY: run test check install install-runtime lock migrate seed lint bench bench-servers bench-guardrails report-guardrails train-claims profile demo frontend-check spec
 
 # Two locks, every transitive dependency pinned with its hashes (nothing else is installed):
 # requirements.txt, what serving needs (make run), and requirements-dev.txt, that and the test
@@ -89,9 +89,15 @@ bench-guardrails: install
 	$(BIN)/python -m bench.guardrails
 
 # `make report-guardrails`: recall on block sentences and precision overall on every labelled
-# claim corpus in tests/data/ (the table docs/guardrails.md shows; MISSES=1 lists the misses).
+# claim corpus in tests/data/ (the table docs/guardrails.md shows; MISSES=1 lists the misses,
+# HELD_OUT=1 measures each corpus with a claim model trained without it).
 report-guardrails: install
-	$(BIN)/python -m bench.claims_corpora $(if $(MISSES),--misses)
+	$(BIN)/python -m bench.claims_corpora $(if $(MISSES),--misses) $(if $(HELD_OUT),--held-out)
+
+# `make train-claims`: the claim model (service/content/guardrails/claim_model.json) learned
+# again from the labelled sentences, after a corpus or an example article changes.
+train-claims: install
+	$(BIN)/python -m service.content.guardrails.training
 
 # `make profile`: where a cached delivery request spends its time (pyinstrument, in-process).
 profile: install

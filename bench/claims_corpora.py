@@ -1,32 +1,43 @@
 """`make report-guardrails`: recall on `block` sentences and precision overall of the claim
 check on each labelled corpus in tests/data/ (docs/guardrails.md reports them; the test asserts
 the thresholds on the corpora large enough to hold them). Each sentence is checked on its own,
-with no references and no results disclosure beside it.
+with no references and no results disclosure beside it. The claim model is trained on every
+corpus, so `--held-out` measures each one as text the model never saw: with a model trained on
+all the others (and the articles), the rules as they are.
 
-    python -m bench.claims_corpora [--misses] [corpus.tsv ...]
+    python -m bench.claims_corpora [--misses] [--held-out] [corpus.tsv ...]
 """
 
 import argparse
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from service.content.guardrails.checks import check_claims
+from service.content.guardrails.model import ClaimModel, model_of
 from service.content.guardrails.rules import load_rules
+from service.content.guardrails.training import CORPORA, labelled_sentences, read_corpus, train
 
-DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
-CORPORA = sorted(DATA.glob("claims-*.tsv"))
-
-
-def read_corpus(path: Path) -> list[tuple[str, str]]:
-    """(label, sentence) for each line that is not a comment."""
-    rows = (line.split("\t", 1) for line in path.read_text(encoding="utf-8").splitlines())
-    return [(row[0], row[1]) for row in rows if len(row) == 2 and not row[0].startswith("#")]
+Judge = Callable[[str], str]  # a sentence's worst severity: block, warn or safe
 
 
-def worst_severity(sentence: str) -> str:
-    """`block`, `warn`, or `safe` (nothing, or only `info`)."""
-    severities = {finding.severity for finding in check_claims(load_rules(), {"intro": sentence})}
+def worst_severity(sentence: str, *, model: ClaimModel | None = None) -> str:
+    """`block`, `warn`, or `safe` (nothing, or only `info`): with the shipped claim model, or
+    with `model`."""
+    found = check_claims(load_rules(), {"intro": sentence}, model=model)
+    severities = {finding.severity for finding in found}
     return next((level for level in ("block", "warn") if level in severities), "safe")
+
+
+def model_held_out_of(path: Path) -> ClaimModel:
+    """The claim model as training makes it without this corpus."""
+    return model_of(train(labelled_sentences([other for other in CORPORA if other != path])))
+
+
+def judged_by(model: ClaimModel) -> Judge:
+    """The check with this model in place of the shipped one."""
+    return partial(worst_severity, model=model)
 
 
 @dataclass(frozen=True)
@@ -48,8 +59,8 @@ class Measure:
         return self.flagged_risky / self.flagged if self.flagged else 1.0
 
 
-def measure(path: Path) -> Measure:
-    judged = [(label, sentence, worst_severity(sentence)) for label, sentence in read_corpus(path)]
+def measure(path: Path, judge: Judge = worst_severity) -> Measure:
+    judged = [(label, sentence, judge(sentence)) for label, sentence in read_corpus(path)]
     blocks = [(sentence, got) for label, sentence, got in judged if label == "block"]
     flagged = [(label, sentence) for label, sentence, got in judged if got != "safe"]
     return Measure(
@@ -77,11 +88,12 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--misses", action="store_true", help="list missed and falsely flagged sentences")
+    parser.add_argument("--held-out", action="store_true", help="each corpus with a model trained without it")
     parser.add_argument("corpora", nargs="*", type=Path, default=CORPORA, help="default: every claims-*.tsv")
     args = parser.parse_args()
     print("| corpus | sentences | recall on `block` | precision overall |\n|---|---|---|---|")
-    for path in args.corpora:
-        m = measure(path)
+    for path in (path.resolve() for path in args.corpora):
+        m = measure(path, judged_by(model_held_out_of(path)) if args.held_out else worst_severity)
         print(report_row(path, m))
         if args.misses:
             for sentence in m.misses:

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from service.config import SEED_PATH
-from service.content.guardrails import checks, language
+from service.content.guardrails import checks, language, model
 from service.content.guardrails.rules import load_rules
 
 RESULTS = Path(__file__).with_name("results-guardrails.json")
@@ -47,6 +47,7 @@ def main() -> None:
 
     def fresh_check() -> None:
         checks._claims.cache_clear()
+        model.SEEN.clear()
         checks.reading_grade.cache_clear()
         checks.check_document(rules, document, today, 365)
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from service.content.comparisons import comparison_texts
 from service.content.guardrails.language import ClaimMatch, find_claims
+from service.content.guardrails.model import MODEL_RULE, ClaimModel, likely_claims_in
 from service.content.guardrails.rules import Rule, RuleSet, Safeguard, Severity
 from service.content.procedure_children import with_disclosures
 
@@ -184,19 +185,33 @@ def safeguards_present(document: dict[str, Any], texts: list[str]) -> set[Safegu
     return present
 
 
-def check_claims(rules: RuleSet, document: dict[str, Any]) -> list[Finding]:
+def check_claims(
+    rules: RuleSet, document: dict[str, Any], *, with_model: bool = True, model: ClaimModel | None = None
+) -> list[Finding]:
+    """The rules' claims in every text field, then each sentence the claim model (`model`, or the
+    shipped one) blocks where no rule matched: what a rule matches is the rules' to judge, with
+    its negation, hedging and safeguards. `with_model=False`: the rules alone."""
     fields = [(path, text) for path, text in text_fields(document) if text and text.strip()]
     texts = [text for _, text in fields]
     lifted = safeguards_present(document, texts)
+    model_rule = rules.claims_by_id.get(MODEL_RULE) if with_model else None
+    likely = likely_claims_in(texts, model) if model_rule is not None else [()] * len(texts)
     findings = []
-    for (path, _), matches in zip(fields, claims_in(rules, texts), strict=True):
+    for (path, _), matches, claims in zip(fields, claims_in(rules, texts), likely, strict=True):
+        found = []
         for match in matches:
             rule = rules.claim(match.rule)
             severity = claim_severity(rule, match, lifted)
             if severity is not None:
-                findings.append(
+                found.append(
                     Finding(rule, severity, path, match.text, match.start, match.end, hedged=match.hedged)
                 )
+        found += [
+            Finding(model_rule, model_rule.severity, path, claim.text, claim.start, claim.end)
+            for claim in claims
+            if not any(match.start < claim.end and claim.start < match.end for match in matches)
+        ]
+        findings += sorted(found, key=lambda finding: finding.start or 0)
     return findings
 
 

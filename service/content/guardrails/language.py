@@ -105,6 +105,26 @@ def _pipeline(rules: RuleSet) -> Any:
     return nlp
 
 
+@lru_cache(maxsize=1)
+def _sentencizer() -> Any:
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def sentences(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, sentence) for each sentence of a text, without its surrounding blanks."""
+    found = []
+    for sentence in _sentencizer()(text).sents:
+        stripped = sentence.text.strip()
+        if stripped:
+            start = sentence.start_char + sentence.text.index(stripped)
+            found.append((start, start + len(stripped), stripped))
+    return found
+
+
 def _longest_per_rule(spans: Any) -> list[Any]:
     """Each rule's matches without overlaps (the longest kept), in text order."""
     from spacy.util import filter_spans

@@ -5,11 +5,13 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from service.content.guardrails.model import model_fingerprint
 
 DEFAULT_RULES_PATH = Path(__file__).with_name("rules.yaml")
 CONTEXT_PATH = Path(__file__).with_name("context.yaml")  # the negation and hedging triggers
@@ -68,8 +70,12 @@ class RuleSet:
     hard_grade: float
     fingerprint: str
 
+    @cached_property
+    def claims_by_id(self) -> dict[str, Rule]:
+        return {rule.id: rule for rule in self.claims}
+
     def claim(self, rule_id: str) -> Rule:
-        return next(rule for rule in self.claims if rule.id == rule_id)
+        return self.claims_by_id[rule_id]
 
 
 class InvalidRules(ValueError):
@@ -132,9 +138,12 @@ def _load_rules(extra_path: str | None) -> RuleSet:
         guards = {rule["id"]: Rule.of(rule) for rule in safeguards}
     except (KeyError, ValueError, TypeError) as error:
         raise InvalidRules(f"a rule lacks or misspells a field: {error}") from error
-    # The triggers decide what counts as a claim too: a change to them is a change of rules.
+    # The triggers and the claim model decide what counts as a claim too: a change to either
+    # is a change of rules.
     context = yaml.safe_load(CONTEXT_PATH.read_text(encoding="utf-8"))
-    canonical = json.dumps([claims, safeguards, readability, context], sort_keys=True).encode()
+    canonical = json.dumps(
+        [claims, safeguards, readability, context, model_fingerprint()], sort_keys=True
+    ).encode()
     return RuleSet(
         claims=rules,
         safeguards=guards,
