@@ -20,14 +20,13 @@ from service.models.base import utcnow
 from tests.experiment_factories import EXPERIMENTS, SITE, experiment
 
 # The labelled corpora large enough for the thresholds (200 sentences or more), as the
-# shipped check (the rules, then the claim model trained on every corpus) reads them.
-# claims-blind-2 is left out: the rules were never tuned on it and their own false alarms (true
-# FDA facts, "FDA approved for ...") hold its precision at 0.89. Text the model never saw is
-# measured in tests/test_claim_model.py; `make report-guardrails` measures every set and
-# docs/guardrails.md reports its figures (the last test below).
-RULES_NEVER_TUNED_ON = {"claims-blind-2"}
+# shipped check (the rules, then the claim model trained on every corpus) reads them, but for
+# the blind sets the rules were never tuned on (claims-blind-2 to -6): their own false alarms
+# on them (true FDA facts, "FDA approved for ...") hold precision near 0.90. Text the model
+# never saw is measured in tests/test_claim_model.py; `make report-guardrails` measures every
+# set and docs/guardrails.md reports its figures (the last test below).
 LARGE_CORPORA = [
-    path for path in CORPORA if len(read_corpus(path)) >= 200 and path.stem not in RULES_NEVER_TUNED_ON
+    path for path in CORPORA if len(read_corpus(path)) >= 200 and not path.stem.startswith("claims-blind-")
 ]
 CURE_POINT = "conditions[degenerative-disc-disease].points[1]"
 
