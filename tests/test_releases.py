@@ -165,6 +165,8 @@ def test_an_applied_release_keeps_its_planned_time_in_the_api_and_the_full_expor
 
     applied = client.get(f"{RELEASES}/{release['id']}", headers=publisher).json
     assert applied["status"] == "published" and planned is not None and applied["at"] == planned
+    published = client.get("/v1/manage/audit?page_size=1", headers=publisher).json[0]
+    assert published["action"] == "release.published" and published["details"]["at"] is not None
     runner.invoke(args=["export-installation", str(tmp_path / "export.json")])
     (row,) = json.loads((tmp_path / "export.json").read_text())["tables"]["releases"]
     assert row["status"] == "published" and row["at"] is not None

@@ -77,8 +77,13 @@ def create_release(session: Session, data: dict[str, Any], *, by: Actor) -> Rele
     release = Release(name=data["name"], items=data["items"], at=data.get("at"), created_by=by.name)
     session.add(release)
     session.flush()
-    by.record(session, "release.created", release=release.id, items=release.items)
+    by.record(session, "release.created", release=release.id, items=release.items, at=_planned(release))
     return release
+
+
+def _planned(release: Release) -> str | None:
+    """When it was planned for, as the audit log keeps it (none: published by hand)."""
+    return release.at.isoformat() if release.at else None
 
 
 def cancel_release(session: Session, release: Release, *, by: Actor) -> None:
@@ -145,7 +150,7 @@ def _publish(session: Session, release: Release, by: Actor, policy: ReviewPolicy
         release={"id": release.id, "name": release.name},
         changes=changes,
     )
-    by.record(session, "release.published", release=release.id, changes=changes)
+    by.record(session, "release.published", release=release.id, at=_planned(release), changes=changes)
     return release
 
 
