@@ -125,6 +125,7 @@ def test_an_installation_moves_to_the_other_database_and_back_losing_nothing(
         "overlay_versions",
         "experiments",
         "experiment_variants",
+        "experiment_phases",
         "variants_versions",
         "assets",
         "asset_renditions",

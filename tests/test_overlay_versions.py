@@ -142,3 +142,34 @@ def test_comments_on_an_overlay_point_at_its_members_or_the_article_as_its_site_
     assert refused.status_code == 422 and refused.json["errors"][0]["field"] == "comments[0].target"
     assert good.status_code == 200, good.json
     assert [c["target"] for c in good.json["comments"]] == targets
+
+
+def test_an_overlay_save_names_the_version_it_read_and_a_stale_one_is_refused(
+    client, admin, editor, overlay_url
+):
+    read = client.get(overlay_url, headers=editor)
+    first = client.put(overlay_url, json=titled("Mine"), headers={**editor, "If-Match": read.headers["ETag"]})
+    assert first.status_code == 200 and first.headers["ETag"] != read.headers["ETag"]
+    assert client.get(overlay_url, headers=editor).headers["ETag"] == first.headers["ETag"]
+
+    stale = client.put(
+        overlay_url, json=titled("Theirs"), headers={**admin, "If-Match": read.headers["ETag"]}
+    )
+
+    assert stale.status_code == 412 and stale.content_type == "application/problem+json"
+    assert client.get(overlay_url, headers=editor).json["fields"] == {"title": "Mine"}
+    assert [v["number"] for v in client.get(f"{overlay_url}/versions", headers=admin).json] == [1]
+    bad = client.put(overlay_url, json=titled("Theirs"), headers={**admin, "If-Match": "1-1-1"})
+    assert bad.status_code == 400
+
+
+def test_saving_the_overlay_as_it_is_makes_no_version_and_logs_nothing(client, admin, overlay_url):
+    saved = client.put(overlay_url, json=titled("Mine"), headers=admin)
+    (last,) = client.get("/v1/manage/audit?page_size=1", headers=admin).json
+
+    again = client.put(overlay_url, json=titled("Mine"), headers={**admin, "If-Match": saved.headers["ETag"]})
+
+    assert again.status_code == 200 and again.json == saved.json
+    assert again.headers["ETag"] == saved.headers["ETag"]
+    assert [v["number"] for v in client.get(f"{overlay_url}/versions", headers=admin).json] == [1]
+    assert client.get("/v1/manage/audit?page_size=1", headers=admin).json == [last]

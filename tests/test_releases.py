@@ -2,11 +2,13 @@
 in one transaction (one change of the delivery generation), with one webhook naming it all."""
 
 import json
+import threading
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, update
 
+from service.content.releases import apply_due_releases
 from service.content.webhooks import send_due
 from service.extensions import db
 from service.models import DeliveryGeneration, Release
@@ -151,6 +153,52 @@ def due_release(app, client, publisher, reviews):
         db.session.execute(update(Release).values(at=utcnow() - timedelta(seconds=1)))
         db.session.commit()
     return release
+
+
+def test_an_applied_release_keeps_its_planned_time_in_the_api_and_the_full_export(
+    app, client, runner, publisher, prepared, tmp_path
+):
+    release = due_release(app, client, publisher, prepared)
+    planned = client.get(f"{RELEASES}/{release['id']}", headers=publisher).json["at"]
+
+    assert "published 4 changes" in runner.invoke(args=["apply-schedules"]).output
+
+    applied = client.get(f"{RELEASES}/{release['id']}", headers=publisher).json
+    assert applied["status"] == "published" and planned is not None and applied["at"] == planned
+    published = client.get("/v1/manage/audit?page_size=1", headers=publisher).json[0]
+    assert published["action"] == "release.published" and published["details"]["at"] is not None
+    runner.invoke(args=["export-installation", str(tmp_path / "export.json")])
+    (row,) = json.loads((tmp_path / "export.json").read_text())["tables"]["releases"]
+    assert row["status"] == "published" and row["at"] is not None
+
+
+def test_several_hosts_applying_at_once_apply_each_release_once(app, client, publisher, prepared):
+    stop = [{"experiment": "cta-heading", "action": "stop"}]
+    due = [due_release(app, client, publisher, reviews)["id"] for reviews in (prepared, [], [])]
+    with app.app_context():  # the two stops: one after the start, one too many
+        db.session.execute(update(Release).where(Release.id != due[0]).values(items=stop))
+        db.session.commit()
+    barrier = threading.Barrier(4)
+    applied = []
+
+    def host():
+        with app.app_context():
+            barrier.wait()
+            applied.extend(apply_due_releases(db.session))
+            db.session.remove()
+
+    threads = [threading.Thread(target=host) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(release_id for release_id, _outcome in applied) == due
+    outcomes = [client.get(f"{RELEASES}/{r}", headers=publisher).json["status"] for r in due]
+    assert outcomes == ["published", "published", "failed"]
+    audit = client.get("/v1/manage/audit", headers=publisher).json
+    applying = sorted(e["action"] for e in audit if e["action"] in ("release.published", "release.failed"))
+    assert applying == ["release.failed", "release.published", "release.published"]
 
 
 def test_edits_after_a_release_is_made_are_the_next_draft_not_a_voided_release(

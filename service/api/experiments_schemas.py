@@ -86,6 +86,21 @@ class ExperimentInputSchema(ma.Schema):
     )
 
 
+class PhaseWeightSchema(ma.Schema):
+    variant = fields.String(metadata={"example": "control"})
+    weight = fields.Float(metadata={"example": 0.5})
+
+
+class PhaseSchema(ma.Schema):
+    number = fields.Integer()
+    started_at = fields.DateTime()
+    ended_at = fields.DateTime(allow_none=True, metadata={"description": "None while it runs or is paused."})
+    seed = fields.String()
+    coverage = fields.Float()
+    weights = fields.List(fields.Nested(PhaseWeightSchema))
+    variants_version = fields.Integer(allow_none=True, metadata={"description": "The variants it ran."})
+
+
 class ExperimentSchema(ExperimentInputSchema):
     id = fields.Integer()
     status = fields.String(metadata={"description": "draft, running, paused or stopped."})
@@ -105,6 +120,13 @@ class ExperimentSchema(ExperimentInputSchema):
     live_variants_version = fields.Integer(
         allow_none=True,
         metadata={"description": "The version the experiment last started with; none before it starts."},
+    )
+    phases = fields.List(
+        fields.Nested(PhaseSchema),
+        metadata={
+            "description": "Its runs, oldest first: each start from draft and each restart opens one "
+            "(its seed, coverage and weights), a stop ends it; a pause stays in it."
+        },
     )
 
 

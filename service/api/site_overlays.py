@@ -5,12 +5,14 @@ only. Routes of the Sites blueprint."""
 from typing import Any
 
 import marshmallow as ma
+from flask import request
 from flask.views import MethodView
 from marshmallow import fields
 
 from service.api.articles_schemas import DiffQuerySchema
 from service.api.auth import actor, review_policy
 from service.api.lookup import article_or_404
+from service.api.preconditions import RESPONSE_NAMES, expected_version, if_match_parameter, sent_if_match
 from service.api.reviews_schemas import (
     REVIEW_EXAMPLE,
     VERSION_FIELDS,
@@ -23,8 +25,8 @@ from service.content import site_overlays
 from service.content.diff import diff_overlays
 from service.content.overlay import OverlaySchema
 from service.extensions import db
-from service.models import OverlayVersion, Role, SiteOverlay
-from service.openapi import sent_in_full
+from service.models import OverlayVersion, Role, Site, SiteOverlay
+from service.openapi import EXTRA_PARAMETERS, sent_in_full
 
 OVERLAY = "/<slug:key>/overlays/<id:article_id>"
 OVERLAY_EXAMPLE = {
@@ -56,11 +58,21 @@ VERSION_EXAMPLE = {
 }
 
 
+# Optional for now: the clients that save overlays without it (the demo's seed among them)
+# would be refused a 428 that every change of an article answers.
+OVERLAY_IF_MATCH = if_match_parameter("the overlay", required=False)
+
+
 def described(version: OverlayVersion, row: SiteOverlay) -> dict[str, Any]:
     return {name: getattr(version, name) for name in VERSION_FIELDS} | {
         "overlay": version.overlay,
         "live": version.number == row.published_version,
     }
+
+
+def overlay_etag(site: Site, article_id: int) -> str:
+    """Names the overlay's latest version: a save moves it on, an identical one does not."""
+    return f"{site.id}-{article_id}-{site_overlays.draft_number(db.session, site, article_id)}"
 
 
 def overlay_or_404(key: str, article_id: int) -> tuple[Any, Any, SiteOverlay]:
@@ -84,14 +96,17 @@ class SiteOverlayView(MethodView):
         versions). Empty when the site shows the article as it is.
         """
         site, article = site_or_404(key), article_or_404(article_id)
-        return site_overlays.latest_overlay(db.session, site, article.id)
+        overlay = site_overlays.latest_overlay(db.session, site, article.id)
+        return overlay, 200, {"ETag": f'"{overlay_etag(site, article.id)}"'}
 
     @blp.requires(Role.EDITOR)
     @blp.arguments(OverlaySchema, example=OVERLAY_EXAMPLE)
     @blp.response(200, OverlaySchema, example=OVERLAY_EXAMPLE)
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, response="CONFLICT")
-    @blp.doc(operationId="setSiteOverlay")
+    @blp.doc(operationId="setSiteOverlay", **{EXTRA_PARAMETERS: [OVERLAY_IF_MATCH]})
+    @blp.alt_response(400, response=RESPONSE_NAMES[400])
+    @blp.alt_response(404, response=RESPONSE_NAMES[404])
+    @blp.alt_response(409, response=RESPONSE_NAMES[409])
+    @blp.alt_response(412, response=RESPONSE_NAMES[412])
     def put(self, overlay, key, article_id):
         """Set a site's overlay for an article
 
@@ -99,14 +114,21 @@ class SiteOverlayView(MethodView):
         them. Checked against the article's draft: a key it lacks is a 422; a placeholder the
         site has no variable for, in what the site would show, is a 409. Saved as the
         overlay's next version, a draft: with REVIEW_REQUIRED delivery keeps applying the
-        published version until this one is approved and published.
+        published version until this one is approved and published. The same overlay as its
+        latest version saves nothing (no version, no audit entry). If-Match names the ETag of
+        your last read (412 if another save came since).
         """
-        site = site_or_404(key)
-        site_overlays.save_overlay(
-            db.session, site, article_or_404(article_id), overlay, by=actor(), policy=review_policy()
+        site, article = site_or_404(key), article_or_404(article_id)
+        version = None
+        if "If-Match" in request.headers:
+            sent_if_match()
+            number = site_overlays.draft_number(db.session, site, article.id)
+            version = expected_version(overlay_etag(site, article.id), number, "The overlay")
+        saved = site_overlays.save_overlay(
+            db.session, site, article, overlay, by=actor(), policy=review_policy(), expected_version=version
         )
         db.session.commit()
-        return overlay
+        return saved.overlay, 200, {"ETag": f'"{overlay_etag(site, article.id)}"'}
 
 
 @blp.route(f"{OVERLAY}/versions")

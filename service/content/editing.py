@@ -28,7 +28,7 @@ from service.models.base import utcnow
 
 
 class VersionConflict(Exception):
-    """The article changed since the version the writer read."""
+    """The article (or site overlay) changed since the version the writer read."""
 
 
 class ArticleConflict(Exception):

@@ -16,6 +16,7 @@ from service.content.audit import Actor
 from service.content.document import load_document
 from service.content.editing import claim, find_article, save_draft
 from service.content.errors import InvalidDocument
+from service.content.experiment_phases import end_phase, open_phase
 from service.content.guardrails.gate import check_gate
 from service.content.mapping import draft_document
 from service.content.overlay import apply_overlay, check_overlay
@@ -212,10 +213,13 @@ def transition(
     if action == "restart":
         # A new seed re-deals visitors; results count from the restart on.
         experiment.seed = f"{experiment.key}-{secrets.token_hex(4)}"
+    now = utcnow()
     if action == "restart" or experiment.started_at is None:
-        experiment.started_at = utcnow()
+        experiment.started_at = now
+        open_phase(experiment, now)
     if target == STOPPED:
-        experiment.stopped_at = utcnow()
+        experiment.stopped_at = now
+        end_phase(experiment, now)
     elif action == "restart":
         experiment.stopped_at = None
     experiment.status = target

@@ -77,8 +77,13 @@ def create_release(session: Session, data: dict[str, Any], *, by: Actor) -> Rele
     release = Release(name=data["name"], items=data["items"], at=data.get("at"), created_by=by.name)
     session.add(release)
     session.flush()
-    by.record(session, "release.created", release=release.id, items=release.items)
+    by.record(session, "release.created", release=release.id, items=release.items, at=_planned(release))
     return release
+
+
+def _planned(release: Release) -> str | None:
+    """When it was planned for, as the audit log keeps it (none: published by hand)."""
+    return release.at.isoformat() if release.at else None
 
 
 def cancel_release(session: Session, release: Release, *, by: Actor) -> None:
@@ -115,6 +120,11 @@ def publish_release(
     ReleaseBlocked naming each item the guardrails refuse."""
     if release.status != ReleaseStatus.PENDING:
         raise ReleaseConflict(f"release {release.id} is {release.status}, not pending")
+    return _publish(session, release, by, policy)
+
+
+def _publish(session: Session, release: Release, by: Actor, policy: ReviewPolicy) -> Release:
+    """publish_release's work, on a release checked pending or taken by the runner."""
     changes, blocked = [], {}
     index = 0
     try:
@@ -129,7 +139,7 @@ def publish_release(
     except ITEM_FAILURES as error:
         # (those before it were published, then rolled back)
         raise ReleaseConflict(f"release {release.id} published nothing: items[{index}]: {error}") from error
-    release.status, release.published_at, release.at = ReleaseStatus.PUBLISHED, utcnow(), None
+    release.status, release.published_at = ReleaseStatus.PUBLISHED, utcnow()
     release.outcome = f"published {len(changes)} changes"
     session.flush()
     stale = sorted({key for event in gathered for key in event["data"]["purge_keys"]})
@@ -140,7 +150,7 @@ def publish_release(
         release={"id": release.id, "name": release.name},
         changes=changes,
     )
-    by.record(session, "release.published", release=release.id, changes=changes)
+    by.record(session, "release.published", release=release.id, at=_planned(release), changes=changes)
     return release
 
 
@@ -156,7 +166,8 @@ def apply_due_releases(
     session: Session, now: Callable[[], datetime] = utcnow, policy: ReviewPolicy = STRICT
 ) -> list[tuple[int, str]]:
     """Publish every pending release due by now, one transaction each; one that fails is
-    marked failed, says why, and publishes nothing. (release id, outcome) for each."""
+    marked failed, says why, and publishes nothing. Each keeps its planned `at`. (release id,
+    outcome) for each."""
     applied = []
     while (
         release := session.scalar(
@@ -170,8 +181,8 @@ def apply_due_releases(
         # Taken by whoever's UPDATE matches: another host applying at once skips it.
         taken = session.execute(
             update(Release)
-            .where(Release.id == release.id, Release.status == ReleaseStatus.PENDING, Release.at.is_not(None))
-            .values(at=None)
+            .where(Release.id == release.id, Release.status == ReleaseStatus.PENDING)
+            .values(status=ReleaseStatus.PUBLISHING)
             .execution_options(synchronize_session=False)
         )
         if taken.rowcount != 1:
@@ -180,7 +191,7 @@ def apply_due_releases(
         session.refresh(release)
         by = Actor(None, release.created_by)
         try:
-            publish_release(session, release, by=by, policy=policy)
+            _publish(session, release, by, policy)
         except ReleaseConflict as error:
             release.status, release.outcome = ReleaseStatus.FAILED, f"failed: {error}"
             by.record(session, "release.failed", release=release.id, reason=str(error))

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from service.content.audit import Actor
 from service.content.diff import diff_overlays
-from service.content.editing import ArticleConflict
+from service.content.editing import ArticleConflict, VersionConflict
 from service.content.guardrails.gate import check_overlay_gate
 from service.content.image_references import check_assets_exist
 from service.content.mapping import draft_document
@@ -44,19 +44,29 @@ def find_overlay(session: Session, site: Site, article_id: int) -> SiteOverlay |
     )
 
 
-def _held(session: Session, site: Site, article_id: int) -> SiteOverlay:
-    """The overlay, locked for one act (its numbers stay): two saves cannot take one number."""
+def _held(session: Session, site: Site, article_id: int, expected: int | None = None) -> SiteOverlay:
+    """The overlay, locked for one act (its numbers stay): two saves cannot take one number.
+    With the latest version number its writer read (`expected`), checked in the same UPDATE:
+    VersionConflict if another save came first."""
     row = find_overlay(session, site, article_id)
     if row is None:
         raise OverlayNotFound(f"site {site.key} has no overlay for article {article_id}")
-    session.execute(
-        update(SiteOverlay)
-        .where(SiteOverlay.id == row.id)
-        .values(draft_version=SiteOverlay.draft_version)
-        .execution_options(synchronize_session=False)
+    hold = update(SiteOverlay).where(SiteOverlay.id == row.id)
+    if expected is not None:
+        hold = hold.where(SiteOverlay.draft_version == expected)
+    held = session.execute(
+        hold.values(draft_version=SiteOverlay.draft_version).execution_options(synchronize_session=False)
     )
+    if held.rowcount != 1:
+        raise VersionConflict("the overlay changed while this change was being made")
     session.refresh(row)
     return row
+
+
+def draft_number(session: Session, site: Site, article_id: int) -> int:
+    """The number of the overlay's latest version (0: none yet): what its ETag names."""
+    row = find_overlay(session, site, article_id)
+    return row.draft_version if row else 0
 
 
 def find_version(session: Session, row: SiteOverlay, number: int) -> OverlayVersion:
@@ -113,20 +123,27 @@ def save_overlay(
     by: Actor,
     policy: ReviewPolicy,
     restored: int | None = None,
+    expected_version: int | None = None,
 ) -> OverlayVersion:
     """Save the overlay as its next version, a draft: delivery keeps applying the published
-    one. Without REVIEW_REQUIRED it is published at once."""
+    one. Without REVIEW_REQUIRED it is published at once. `expected_version`: the latest
+    version's number as its caller read it (None: whatever is latest). The same overlay as the
+    latest version saves nothing and logs nothing: that version is the answer."""
     _check_fits(session, site, article, overlay)
     if find_overlay(session, site, article.id) is None:
         session.add(SiteOverlay(site_id=site.id, article_id=article.id, overlay=NO_OVERLAY))
         session.flush()
-    row = _held(session, site, article.id)
-    before = latest_overlay(session, site, article.id)
+    row = _held(session, site, article.id, expected_version)
+    latest = find_version(session, row, row.draft_version) if row.draft_version else None
+    digest = content_hash(overlay)
+    if latest is not None and latest.content_hash == digest:
+        return latest
+    before = latest.overlay if latest is not None else row.overlay
     version = OverlayVersion(
         site_overlay_id=row.id,
         number=row.draft_version + 1,
         overlay=overlay,
-        content_hash=content_hash(overlay),
+        content_hash=digest,
         created_by=by.name,
     )
     session.add(version)

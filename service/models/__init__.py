@@ -23,7 +23,15 @@ from service.models.article import (
 from service.models.asset import Asset, Blob, Rendition
 from service.models.audit import AuditEntry
 from service.models.base import Base
-from service.models.experiment import Event, EventKind, Experiment, ExperimentStatus, Variant, VariantsVersion
+from service.models.experiment import (
+    Event,
+    EventKind,
+    Experiment,
+    ExperimentPhase,
+    ExperimentStatus,
+    Variant,
+    VariantsVersion,
+)
 from service.models.freshness import DeliveryGeneration
 from service.models.guardrails import FindingOverride
 from service.models.person import Person
@@ -54,6 +62,7 @@ __all__ = [
     "Event",
     "EventKind",
     "Experiment",
+    "ExperimentPhase",
     "ExperimentStatus",
     "Fact",
     "FactKind",

@@ -89,6 +89,9 @@ class Experiment(Base):
         passive_deletes=True,
         lazy="selectin",
     )
+    phases: Mapped[list["ExperimentPhase"]] = relationship(
+        order_by="ExperimentPhase.number", cascade="all, delete-orphan", passive_deletes=True, lazy="selectin"
+    )
 
 
 class Variant(Base):
@@ -104,6 +107,25 @@ class Variant(Base):
     name: Mapped[str] = mapped_column(String(NAME_LENGTH))
     weight: Mapped[float]
     overlay: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class ExperimentPhase(Base):
+    """One period of an experiment's run, as GrowthBook counts phases: from a start (or a
+    restart, with a new seed and the weights and coverage then configured) to its stop. A
+    pause and a resume stay in one phase: visitors keep their variants."""
+
+    __tablename__ = "experiment_phases"
+    __table_args__ = (UniqueConstraint("experiment_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    experiment_id: Mapped[int] = mapped_column(ForeignKey("experiments.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    seed: Mapped[str] = mapped_column(String(100))
+    coverage: Mapped[float]
+    weights: Mapped[list[dict[str, Any]]]  # [{"variant": key, "weight": w}], control first
+    variants_version: Mapped[int | None]  # the variants' version it ran
 
 
 class VariantsVersion(Base):

@@ -14,6 +14,9 @@ from service.models.lengths import ACTOR_LENGTH, NAME_LENGTH, STATUS_LENGTH
 
 class ReleaseStatus(StrEnum):
     PENDING = "pending"  # to publish, now (by hand) or at `at`
+    # Taken by the schedule runner on one host, within its transaction only (it commits
+    # published or failed): what keeps another host from taking it too.
+    PUBLISHING = "publishing"
     PUBLISHED = "published"
     FAILED = "failed"  # a scheduled release whose check failed: nothing was published
 
@@ -27,7 +30,7 @@ class Release(Base):
     # {"experiment": <key>, "action": "start" | "stop"}.
     items: Mapped[list[dict[str, Any]]]
     status: Mapped[str] = mapped_column(String(STATUS_LENGTH), default=ReleaseStatus.PENDING, index=True)
-    at: Mapped[datetime | None] = mapped_column(index=True)
+    at: Mapped[datetime | None] = mapped_column(index=True)  # planned; kept once it is applied
     created_by: Mapped[str | None] = mapped_column(String(ACTOR_LENGTH))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None]
