@@ -9,7 +9,7 @@ from flask_smorest import abort
 from marshmallow import fields, validate
 
 from service.api.auth import ManagementBlueprint, actor, review_policy
-from service.api.delivery_schemas import SEED_DOCUMENT
+from service.api.examples import DOCUMENT_EXAMPLE
 from service.api.fields import StrictBoolean
 from service.config import MAX_IMPORT_DOCUMENTS
 from service.content.document import ArticleDocumentSchema
@@ -77,7 +77,7 @@ class ImportResultSchema(ma.Schema):
 @blp.route("/export")
 class ExportAll(MethodView):
     @blp.requires(Role.VIEWER)
-    @blp.response(200, ArticleDocumentSchema(many=True), example=[SEED_DOCUMENT])
+    @blp.response(200, ArticleDocumentSchema(many=True), example=[DOCUMENT_EXAMPLE])
     @blp.doc(operationId="exportArticles")
     def get(self):
         """Export every article
@@ -90,13 +90,13 @@ class ExportAll(MethodView):
 @blp.route("/import")
 class Import(MethodView):
     @blp.requires(Role.EDITOR)
-    @blp.arguments(ImportSchema, example={"documents": [SEED_DOCUMENT], "publish": False})
+    @blp.arguments(ImportSchema, example={"documents": [DOCUMENT_EXAMPLE], "publish": False})
     @blp.response(
         200,
         ImportResultSchema(many=True),
         example=[
             {
-                "slug": SEED_DOCUMENT["slug"],
+                "slug": DOCUMENT_EXAMPLE["slug"],
                 "locale": "en",
                 "created": False,
                 "draft_changed": True,

@@ -6,7 +6,8 @@ from flask.views import MethodView
 
 from service.api.articles.resource import blp
 from service.api.delivery import ARTICLE_EXAMPLE
-from service.api.delivery_schemas import SEED_DOCUMENT, DeliveredArticleSchema
+from service.api.delivery_schemas import DeliveredArticleSchema
+from service.api.examples import DOCUMENT_EXAMPLE
 from service.api.lookup import article_or_404
 from service.content.document import ArticleDocumentSchema
 from service.content.mapping import document_from_article
@@ -42,7 +43,7 @@ class Preview(MethodView):
 @blp.route("/<id:article_id>/export")
 class Export(MethodView):
     @blp.requires(Role.VIEWER)
-    @blp.response(200, ArticleDocumentSchema, example=SEED_DOCUMENT)
+    @blp.response(200, ArticleDocumentSchema, example=DOCUMENT_EXAMPLE)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.doc(operationId="exportArticle")
     def get(self, article_id):
