@@ -79,6 +79,9 @@ class ImageSourceSchema(ma.Schema):
 class DeliveredImageSchema(ImageSchema):
     """An image with where to load it from: paths under the API's origin, immutable."""
 
+    class Meta:
+        exclude = ("asset_digest",)  # (delivery names the asset by id)
+
     src = fields.String(metadata={"description": "The largest rendition in the image's own format."})
     width = fields.Integer(metadata={"description": "Of src: set it (and height) on <img>, no layout shift."})
     height = fields.Integer()

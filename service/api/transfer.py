@@ -15,6 +15,7 @@ from service.config import MAX_IMPORT_DOCUMENTS
 from service.content.document import ArticleDocumentSchema
 from service.content.editing import all_articles
 from service.content.errors import InvalidDocument
+from service.content.image_references import with_asset_digests
 from service.content.keys import has_role
 from service.content.loading import import_articles, validate_documents
 from service.content.mapping import document_from_article
@@ -82,9 +83,10 @@ class ExportAll(MethodView):
     def get(self):
         """Export every article
 
-        Each draft as a document, by slug and locale.
+        Each draft as a document, by slug and locale; images name their assets by digest
+        (`asset_digest`), which an import into another database finds by the same bytes.
         """
-        return [document_from_article(article) for article in all_articles(db.session)]
+        return [with_asset_digests(db.session, document_from_article(a)) for a in all_articles(db.session)]
 
 
 @blp.route("/import")
