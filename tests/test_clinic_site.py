@@ -99,6 +99,23 @@ def test_each_site_renders_the_whole_article_with_its_own_details(chromium, site
     loaded = hero.evaluate("img => [img.naturalWidth, img.currentSrc]")
     assert loaded[0] > 0 and loaded[1].endswith(".webp")  # Chromium takes the WebP source
     assert f"{api_url}/v1/media/" in loaded[1]
+    byline = page.locator("article p.byline")
+    assert byline.locator(".authors").text_content() == "By Dr. Maya Chen, MD, FAAPMR"
+    assert byline.locator(".reviewer").text_content() == "Medically reviewed by Dr. Dana Whitfield, MD"
+    assert page.locator("aside.people li > strong").all_text_contents() == [
+        "Dr. Maya Chen, MD, FAAPMR",
+        "Dr. Dana Whitfield, MD",
+    ]
+    assert page.locator("aside.people li").first.inner_html().count("<strong>without surgery</strong>") == 1
+    og = dict(
+        page.locator("head meta[property^='og:']").evaluate_all(
+            "m => m.map(e => [e.getAttribute('property'), e.content])"
+        )
+    )
+    assert og["og:image"].startswith(f"{api_url}/v1/media/") and httpx.get(og["og:image"]).status_code == 200
+    assert (og["og:image:width"], og["og:image:height"]) == ("1600", "900")
+    assert og["og:image:alt"] == f"{name}, in white on the clinic's colours."
+    assert og["og:title"] and og["og:type"] == "article"
     context.close()
 
 
