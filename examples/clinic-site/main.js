@@ -233,7 +233,7 @@ function referenceList(article) {
         "ol",
         {},
         references.map((reference, index) =>
-          element("li", { id: `ref-${index + 1}` }, [element("a", { href: reference.url ?? "#" }, [reference.title ?? ""])]),
+          element("li", { id: `ref-${index + 1}` }, [element("a", { href: reference.url ?? "#", rel: "noopener noreferrer" }, [reference.title ?? ""])]),
         ),
       ),
     ]),
