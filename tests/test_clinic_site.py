@@ -3,6 +3,7 @@ Playwright), against the API served by granian (deploy/web.py): each site's own 
 their variants, a CTA click counted as a conversion, and the docs browser's "try it out".
 Screenshots go to test-artifacts/."""
 
+import copy
 import functools
 import importlib.util
 import threading
@@ -18,6 +19,7 @@ from service.extensions import db
 from service.models import Experiment
 from tests.conftest import screenshot
 from tests.servers import ROOT, start
+from tests.test_xss import PAYLOADS, hostile, hostile_people_and_images, problems_in
 
 SITE_DIR = ROOT / "examples" / "clinic-site"
 ARTIFACTS = ROOT / "test-artifacts"
@@ -99,6 +101,23 @@ def test_each_site_renders_the_whole_article_with_its_own_details(chromium, site
     loaded = hero.evaluate("img => [img.naturalWidth, img.currentSrc]")
     assert loaded[0] > 0 and loaded[1].endswith(".webp")  # Chromium takes the WebP source
     assert f"{api_url}/v1/media/" in loaded[1]
+    byline = page.locator("article p.byline")
+    assert byline.locator(".authors").text_content() == "By Dr. Maya Chen, MD, FAAPMR"
+    assert byline.locator(".reviewer").text_content() == "Medically reviewed by Dr. Dana Whitfield, MD"
+    assert page.locator("aside.people li > strong").all_text_contents() == [
+        "Dr. Maya Chen, MD, FAAPMR",
+        "Dr. Dana Whitfield, MD",
+    ]
+    assert page.locator("aside.people li").first.inner_html().count("<strong>without surgery</strong>") == 1
+    og = dict(
+        page.locator("head meta[property^='og:']").evaluate_all(
+            "m => m.map(e => [e.getAttribute('property'), e.content])"
+        )
+    )
+    assert og["og:image"].startswith(f"{api_url}/v1/media/") and httpx.get(og["og:image"]).status_code == 200
+    assert (og["og:image:width"], og["og:image:height"]) == ("1600", "900")
+    assert og["og:image:alt"] == f"{name}, in white on the clinic's colours."
+    assert og["og:title"] and og["og:type"] == "article"
     context.close()
 
 
@@ -203,6 +222,31 @@ def test_visitors_see_their_variant_keep_it_on_reload_and_a_cta_click_counts(
     for context in contexts:
         context.close()
     assert [(row["exposed"], row["converted"]) for row in results["variants"]] == [(1, 1), (1, 1)]
+
+
+@pytest.mark.browser
+def test_the_demo_site_draws_no_payload(
+    chromium, client, admin, create_published, reviewed_document, site_server, demo_api
+):
+    """Every payload of the XSS corpus (in each Markdown and text field, a person's bio and
+    credentials, an image's alt, caption and credit) as the demo site draws it, and in its
+    Open Graph meta: nothing in the page could run script."""
+    api_url, _ = demo_api
+    for number, payload in enumerate(PAYLOADS):
+        named = hostile_people_and_images(client, admin, payload, key=f"hostile-{number}")
+        document = hostile(copy.deepcopy(reviewed_document), payload, per_site=True) | named
+        create_published({**document, "slug": f"hostile-{number}"}, headers=admin)
+    context = chromium.new_context()
+    page = context.new_page()
+    for number, payload in enumerate(PAYLOADS):
+        page.goto(f"{site_server}/?site=clinic-austin&api={api_url}&article=hostile-{number}")
+        page.wait_for_selector("article p.byline")
+        meta = page.locator("head meta[property^='og:']").evaluate_all("m => m.map(e => e.outerHTML)")
+        drawn = page.inner_html("#article") + "".join(meta)
+        assert page.locator("aside.people li").count() == 1 and page.locator("figure.hero img").count() == 1
+        # (the call to action is the demo's own link to the site's booking page, in the same tab)
+        assert [p for p in problems_in(drawn) if "'id': 'cta'" not in p] == [], payload
+    context.close()
 
 
 def titles_differ(api_url: str) -> bool:

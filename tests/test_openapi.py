@@ -4,6 +4,7 @@ import re
 
 from openapi_spec_validator import validate
 
+from service.content.document import load_document
 from tests.walk import members
 
 # Pages for people, not API operations: the docs browser, the results page and the review desk.
@@ -77,6 +78,26 @@ def test_the_article_example_is_the_seed_as_delivered(spec, seed_document):
     assert example["example"]["title"] == seed_document["title"]
     assert len(example["example"]["faqs"]) == len(seed_document["faqs"])
     assert "intro_html" in spec["components"]["schemas"]["DeliveredArticle"]["properties"]
+
+
+def empty(value) -> bool:
+    return value is None or value == [] or value == {}
+
+
+def test_the_article_examples_give_every_field_a_value(spec):
+    """Frontends generate clients from the spec: a field or kind of child shown empty (the seed
+    has no steps, images or people) shows them nothing to go by."""
+    schemas = spec["components"]["schemas"]
+    document = schemas["ArticleDocument"]["example"]
+    delivered = spec["paths"]["/v1/articles/{slug}"]["get"]["responses"]["200"]["content"]["application/json"]
+
+    assert [name for name in schemas["ArticleDocument"]["properties"] if empty(document.get(name))] == []
+    assert [
+        name for name in schemas["DeliveredArticle"]["properties"] if empty(delivered["example"].get(name))
+    ] == []
+    for person in delivered["example"]["people"]:
+        assert [name for name in schemas["DeliveredPerson"]["properties"] if empty(person.get(name))] == []
+    load_document(document)  # (and the example is a document the service takes)
 
 
 def test_operations_with_a_json_body_document_why_it_can_be_refused(spec):

@@ -1,6 +1,11 @@
 """Export and import: documents in the seed shape, lossless both ways."""
 
+from unittest.mock import ANY
+
 from service.content.document import CHILD_MODELS
+from service.content.keys import create_key
+from service.extensions import db
+from tests.media_factories import photo, upload
 
 DRAFTS = "/v1/manage/articles"
 
@@ -108,3 +113,51 @@ def test_an_import_logs_each_article_it_changes_with_the_key(client, auth, revie
     article_id = client.get(DRAFTS, headers=headers).json[0]["id"]
     (revision,) = client.get(f"{DRAFTS}/{article_id}/revisions", headers=headers).json
     assert revision["published_by"] == f"test admin ({entry['key_prefix']})"
+
+
+def admin_of(app) -> dict:
+    with app.app_context():
+        key = create_key(db.session, "admin elsewhere", "admin")
+        db.session.commit()
+    return {"Authorization": f"Bearer {key.secret}"}
+
+
+def test_an_exported_image_names_its_asset_by_digest_and_imports_into_another_database(
+    client, publisher, create_draft, sqlite_app
+):
+    """Ids are one database's: export names an image's asset by its bytes' digest, which an
+    import elsewhere finds among the assets uploaded there (under another id)."""
+    first = upload(client, publisher, photo((600, 400), "PNG")).json  # (id 1 here, missing there)
+    chosen = upload(client, publisher, photo()).json
+    hero = {"asset": chosen["id"], "alt": "A specialist explains an MRI scan."}
+    draft = create_draft(hero_image=hero, social_image=hero | {"asset": first["id"]}, headers=publisher)
+    exported = client.get(f"{draft.url}/export", headers=publisher).json
+    elsewhere, admin = sqlite_app.test_client(), admin_of(sqlite_app)
+    there = upload(elsewhere, admin, photo()).json
+
+    lacking = elsewhere.post("/v1/manage/import", json=[exported], headers=admin)
+    exported["social_image"] = None
+    imported = elsewhere.post("/v1/manage/import", json=[exported], headers=admin)
+
+    assert exported["hero_image"] == {k: v for k, v in hero.items() if k != "asset"} | {
+        "asset_digest": chosen["digest"],
+        "decorative": False,
+        "caption": None,
+        "credit": None,
+        "shows_people": False,
+        "consent_recorded": False,
+    }
+    assert client.get("/v1/manage/export", headers=publisher).json == [exported | {"social_image": ANY}]
+    assert lacking.status_code == 422
+    assert lacking.json["errors"] == [
+        {
+            "location": "json",
+            "field": "documents[0].social_image.asset_digest",
+            "message": f"There is no asset {first['digest']}.",
+        }
+    ]
+    assert imported.status_code == 200, imported.json
+    article = elsewhere.get("/v1/manage/articles", headers=admin).json[0]
+    draft_there = elsewhere.get(f"/v1/manage/articles/{article['id']}", headers=admin).json
+    assert there["id"] != chosen["id"] and draft_there["hero_image"]["asset"] == there["id"]
+    assert elsewhere.get(f"/v1/manage/articles/{article['id']}/export", headers=admin).json == exported

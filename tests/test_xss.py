@@ -11,6 +11,8 @@ import pytest
 from service.config import MAX_CELL_LENGTH
 from service.content.document import MARKDOWN_FIELDS
 from service.content.markdown import render_markdown, sanitise
+from service.models.lengths import NAME_LENGTH
+from tests.media_factories import photo, upload
 from tests.walk import members
 
 PAYLOADS = [
@@ -142,14 +144,34 @@ def hostile(document: dict, payload: str, per_site: bool) -> dict:
     return document
 
 
+def hostile_people_and_images(client, admin, payload: str, key: str = "hostile") -> dict:
+    """A person (`key`) whose every field is `payload` (the bio is Markdown, its photo described
+    by it), and an image whose alt text, caption and credit are: the document fields naming them."""
+    asset = upload(client, admin, photo((600, 400))).json["id"]
+    image = {"asset": asset, "alt": payload[:300], "caption": payload[:300], "credit": payload[:300]}
+    person = {
+        "key": key,
+        "name": payload[:NAME_LENGTH],
+        "credentials": f"MD, {payload}"[:300],  # (a reviewer has credentials: the guardrails see MD)
+        "specialty": payload[:300],
+        "bio": payload,
+        "photo": image,
+    }
+    created = client.post("/v1/manage/people", json=person, headers=admin)
+    assert created.status_code == 201, created.json
+    return {"authors": [key], "medical_reviewer": key, "hero_image": image, "social_image": image}
+
+
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_no_payload_survives_create_publish_and_delivery(
     client, admin, create_published, reviewed_document, payload
 ):
     assert client.post("/v1/manage/sites", json=SITE, headers=admin).status_code == 201
     slug = reviewed_document["slug"]
+    named = hostile_people_and_images(client, admin, payload)
     for per_site in (True, False):
-        create_published(hostile(copy.deepcopy(reviewed_document), payload, per_site), headers=admin)
+        document = hostile(copy.deepcopy(reviewed_document), payload, per_site) | named
+        create_published(document, headers=admin)
 
     delivered = [
         client.get(f"/v1/sites/clinic-austin/articles/{slug}"),
@@ -158,6 +180,7 @@ def test_no_payload_survives_create_publish_and_delivery(
     fragments = [fragment for response in delivered for fragment in members(response.json, is_html)]
 
     assert all(response.status_code == 200 for response in delivered)
+    assert all(response.json["people"][0]["bio_html"] is not None for response in delivered)
     assert len(fragments) > 20  # every Markdown field of both answers was looked at
     for fragment in fragments:
         assert problems_in(fragment) == [], fragment
@@ -199,7 +222,8 @@ def test_the_review_desk_draws_no_payload(
     client.post("/v1/manage/sites", json=SITE, headers=admin)
     reviews = []
     for number, payload in enumerate(PAYLOADS):
-        document = hostile(copy.deepcopy(reviewed_document), payload, per_site=True)
+        named = hostile_people_and_images(client, admin, payload, key=f"hostile-{number}")
+        document = hostile(copy.deepcopy(reviewed_document), payload, per_site=True) | named
         url = create_draft({**document, "slug": f"hostile-{number}"}).url
         submitted = client.post(f"{url}/reviews", json={}, headers={**editor, "If-Match": "*"})
         assert submitted.status_code == 201, submitted.json

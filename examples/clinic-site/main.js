@@ -10,6 +10,7 @@
 /** @typedef {Schemas["DeliveredCondition"]} Condition */
 /** @typedef {Schemas["DeliveredCallToAction"]} CallToAction */
 /** @typedef {Schemas["Assignment"]} Assignment */
+/** @typedef {Schemas["DeliveredPerson"]} Person */
 /**
  * @typedef {object} ExperimentEvent
  * @property {string} event_id
@@ -232,7 +233,7 @@ function referenceList(article) {
         "ol",
         {},
         references.map((reference, index) =>
-          element("li", { id: `ref-${index + 1}` }, [element("a", { href: reference.url ?? "#" }, [reference.title ?? ""])]),
+          element("li", { id: `ref-${index + 1}` }, [element("a", { href: reference.url ?? "#", rel: "noopener noreferrer" }, [reference.title ?? ""])]),
         ),
       ),
     ]),
@@ -313,6 +314,65 @@ function heroImage(image) {
   return [element("figure", { class: "hero" }, [element("picture", {}, [...sources, img]), ...caption])];
 }
 
+/** "Dr. Maya Chen, MD, FAAPMR": a person as a byline names them. @param {Person} person */
+function withCredentials(person) {
+  return [person.name, person.credentials].filter(Boolean).join(", ");
+}
+
+/**
+ * Who wrote the article and who reviewed it medically, with their credentials (as text), and
+ * a short note on each below it: their specialty and their bio (its sanitised HTML).
+ * @param {Article} article
+ */
+function byline(article) {
+  const people = new Map((article.people ?? []).map((person) => [person.key, person]));
+  const authors = (article.authors ?? []).map((key) => people.get(key)).filter((p) => p !== undefined);
+  const reviewer = article.medical_reviewer ? people.get(article.medical_reviewer) : undefined;
+  const lines = [
+    ...(authors.length ? [element("span", { class: "authors" }, [`By ${authors.map(withCredentials).join(" and ")}`])] : []),
+    ...(reviewer ? [element("span", { class: "reviewer" }, [`Medically reviewed by ${withCredentials(reviewer)}`])] : []),
+  ];
+  return lines.length ? [element("p", { class: "byline" }, lines)] : [];
+}
+
+/** @param {Article} article */
+function aboutThePeople(article) {
+  const people = article.people ?? [];
+  if (!people.length) return [];
+  const items = people.map((person) =>
+    element("li", { class: "person" }, [
+      element("strong", {}, [withCredentials(person)]),
+      ...(person.specialty ? [element("span", { class: "specialty" }, [` ${person.specialty}`])] : []),
+      sanitised(person.bio_html),
+    ]),
+  );
+  return [element("aside", { class: "people" }, [element("h2", {}, ["About the authors"]), element("ul", {}, items)])];
+}
+
+/**
+ * What a share on social media shows (Open Graph): the title, the summary and the social
+ * image (the hero image if none), its address absolute, as crawlers need it.
+ * @param {Article} article
+ */
+function socialMeta(article) {
+  const image = [article.social_image, article.hero_image].find((candidate) => candidate && "src" in candidate);
+  const meta = {
+    "og:type": "article",
+    "og:title": article.seo?.title ?? article.title ?? "",
+    "og:description": article.seo?.description ?? article.summary ?? "",
+    ...(image
+      ? {
+          "og:image": `${API}${image.src}`,
+          "og:image:width": String(image.width),
+          "og:image:height": String(image.height),
+          "og:image:alt": image.decorative ? "" : (image.alt ?? ""),
+        }
+      : {}),
+  };
+  document.head.querySelectorAll("meta[property^='og:']").forEach((old) => old.remove());
+  document.head.append(...Object.entries(meta).map(([property, content]) => element("meta", { property, content })));
+}
+
 /** @param {Article} article @param {string} visitor */
 export function render(article, visitor) {
   const main = /** @type {HTMLElement} */ (document.getElementById("article"));
@@ -327,17 +387,20 @@ export function render(article, visitor) {
     element("article", { "data-variant": assignment?.variant ?? "" }, [
       element("h1", {}, [article.title ?? ""]),
       element("p", { class: "summary" }, [article.summary ?? ""]),
+      ...byline(article),
       ...heroImage(article.hero_image),
       sanitised(article.intro_html),
       ...sections.map((section) => renderSection(section, article, convert)),
       ...(shown.has("call_to_action") || !article.call_to_action ? [] : [callToAction(article.call_to_action, convert)]),
       ...(shown.has("faqs") ? [] : [included(article, "faqs", convert)]),
       ...referenceList(article),
+      ...aboutThePeople(article),
       element("p", { class: "variant" }, [assignment ? `Variant: ${assignment.variant}` : ""]),
     ]),
   );
   main.setAttribute("aria-busy", "false");
   document.title = article.title ?? document.title;
+  socialMeta(article);
   const jsonld = element("script", { type: "application/ld+json" }, [JSON.stringify(article.structured_data)]);
   document.head.append(jsonld);
   const exposure = eventFor(assignment, "exposure", visitor);

@@ -53,6 +53,25 @@ def hero_image(key: str) -> bytes:
     return out.getvalue()
 
 
+# The article's author and its medical reviewer, with their credentials: each site's byline.
+PEOPLE = [
+    {
+        "key": "dr-maya-chen",
+        "name": "Dr. Maya Chen",
+        "credentials": "MD, FAAPMR",
+        "specialty": "Physical medicine and rehabilitation",
+        "bio": "Dr. Chen treats spine and joint pain **without surgery** where she can.",
+    },
+    {
+        "key": "dr-dana-whitfield",
+        "name": "Dr. Dana Whitfield",
+        "credentials": "MD",
+        "specialty": "Orthopaedic surgery",
+        "bio": "Dr. Whitfield reviews what our pages say about treatments and their evidence.",
+    },
+]
+BYLINE = {"authors": ["dr-maya-chen"], "medical_reviewer": "dr-dana-whitfield"}
+
 BOOKING_OVERLAY = {
     "fields": {
         "call_to_action": {"button_label": "Book a consultation", "button_url": "{{site.booking_url}}"}
@@ -119,12 +138,15 @@ def seed(client, admin: dict[str, str], reviewer: dict[str, str], origin: str) -
             call("put", f"/v1/manage/sites/{site['key']}", (200,), json=site)
         else:
             call("post", "/v1/manage/sites", (201,), json=site)
+    for person in PEOPLE:
+        if call("get", f"/v1/manage/people/{person['key']}", (200, 404)).status_code == 404:
+            call("post", "/v1/manage/people", (201,), json=person)
     article = next(a for a in call("get", "/v1/manage/articles", (200,)).json if a["slug"] == SLUG)
-    for site in sites(origin):  # each clinic's own booking link and hero image, reviewed
+    for site in sites(origin):  # each clinic's own booking link, hero image and byline, reviewed
         banner = {"file": (io.BytesIO(hero_image(site["key"])), f"{site['key']}.png")}
         asset = call("post", "/v1/manage/assets", (200, 201), data=banner, content_type="multipart/form-data")
         hero = {"asset": asset.json["id"], "alt": f"{site['name']}, in white on the clinic's colours."}
-        site_overlay = {"fields": {**BOOKING_OVERLAY["fields"], "hero_image": hero}}
+        site_overlay = {"fields": {**BOOKING_OVERLAY["fields"], "hero_image": hero, **BYLINE}}
         overlay = f"/v1/manage/sites/{site['key']}/overlays/{article['id']}"
         if call("get", overlay, (200,)).json.get("fields") != site_overlay["fields"]:
             call("put", overlay, (200,), json=site_overlay)

@@ -28,14 +28,14 @@ from service.api import (
 )
 from service.api.auth import BEARER_SCHEME
 from service.api.converters import register_converters
-from service.api.delivery_schemas import SEED_DOCUMENT
+from service.api.examples import DOCUMENT_EXAMPLE
 from service.content.document import ArticleDocumentSchema
 
 
 def register_blueprints(app: Flask, api: Api) -> None:
     register_converters(app, api)
-    # The interchange format itself (seed files, imports), documented with the seed as example.
-    api.spec.components.schema("ArticleDocument", {"example": SEED_DOCUMENT}, schema=ArticleDocumentSchema)
+    # The interchange format itself (seed files, imports), documented with the example article.
+    api.spec.components.schema("ArticleDocument", {"example": DOCUMENT_EXAMPLE}, schema=ArticleDocumentSchema)
     # The import body, named so the operation's oneOf (it also takes export's bare list) can point at it.
     api.spec.components.schema("Import", schema=transfer.ImportSchema)
     # What each item of an event batch should be (the batch takes anything, item by item).

@@ -3,7 +3,7 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from service.api.delivery_schemas import SEED_DOCUMENT
+from service.api.examples import DOCUMENT_EXAMPLE
 from service.api.fields import Instant, StrictBoolean, in_the_future
 from service.api.findings_schemas import OverrideSchema
 from service.config import MAX_CHILDREN
@@ -160,12 +160,12 @@ DRAFT_EXAMPLE = {
     "created_at": "2026-11-26T09:00:00+00:00",
     "updated_at": "2026-11-26T09:30:00+00:00",
     "etag": "1-3",
-    **SEED_DOCUMENT,
+    **DOCUMENT_EXAMPLE,
 }
 DRAFT_CARD_EXAMPLE = {name: DRAFT_EXAMPLE[name] for name in DraftCardSchema().fields}
 REVISION_EXAMPLE = {
     "number": 1,
-    "title": SEED_DOCUMENT["title"],
+    "title": DOCUMENT_EXAMPLE["title"],
     "published_at": "2026-11-26T09:30:00+00:00",
     "published_by": "Ana, marketing (cms_1a2b3c4d)",
     "note": "First publication",
@@ -178,7 +178,7 @@ DIFF_EXAMPLE = {
     "from_revision": "1",
     "to_revision": "draft",
     "fields": [
-        {"field": "title", "before": SEED_DOCUMENT["title"], "after": "Can Stem Cells Treat Back Pain?"}
+        {"field": "title", "before": DOCUMENT_EXAMPLE["title"], "after": "Can Stem Cells Treat Back Pain?"}
     ],
     "children": {
         "sections": {"added": [], "removed": [], "changed": [], "moved": []},

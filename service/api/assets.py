@@ -7,6 +7,7 @@ from flask.views import MethodView
 from marshmallow import fields
 
 from service.api.auth import ManagementBlueprint, actor
+from service.api.examples import DIGEST
 from service.api.fields import FilePart
 from service.content.assets import (
     Blobs,
@@ -73,7 +74,6 @@ class AssetSchema(ma.Schema):
     renditions = fields.List(fields.Nested(ImageRenditionSchema))
 
 
-DIGEST = "3f5a2c1e9b8d7f6a5c4e3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e"
 ASSET_EXAMPLE = {
     "id": 1,
     "digest": DIGEST,

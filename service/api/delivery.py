@@ -16,8 +16,8 @@ from service.api.delivery_schemas import (
     ArticleListQuerySchema,
     ArticleQuerySchema,
     DeliveredArticleSchema,
-    seed_example,
 )
+from service.api.examples import delivered_example
 from service.api.lookup import found_or_404
 from service.config import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from service.content import purging
@@ -32,7 +32,7 @@ blp = ServiceBlueprint(
     description="Published articles for clinic frontends: public, read-only, cacheable.",
 )
 
-ARTICLE_EXAMPLE = seed_example()
+ARTICLE_EXAMPLE = delivered_example()
 CARD_EXAMPLE = {name: ARTICLE_EXAMPLE[name] for name in ArticleCardSchema().fields}
 IF_NONE_MATCH = {
     "in": "header",

@@ -1,14 +1,9 @@
 """Schemas of what delivery sends: the article document plus rendered HTML and metadata."""
 
-import json
-from datetime import UTC, datetime
-from typing import Any
-
 import marshmallow as ma
 from marshmallow import fields
 
 from service.api.people import PersonInputSchema
-from service.config import SEED_PATH
 from service.content.comparisons import ComparisonSchema
 from service.content.document import (
     MARKDOWN_FIELDS,
@@ -20,15 +15,10 @@ from service.content.document import (
     FaqSchema,
     Locale,
     SectionSchema,
-    dump_document,
-    load_document,
 )
 from service.content.image_references import ImageSchema
 from service.content.procedure_children import CalloutSchema, FactSchema, StepSchema, TestimonialSchema
-from service.content.publishing import delivery_body
 from service.openapi import sent_in_full
-
-SEED_DOCUMENT = json.loads(SEED_PATH.read_text(encoding="utf-8"))
 
 
 def _html() -> fields.String:
@@ -88,6 +78,9 @@ class ImageSourceSchema(ma.Schema):
 @sent_in_full
 class DeliveredImageSchema(ImageSchema):
     """An image with where to load it from: paths under the API's origin, immutable."""
+
+    class Meta:
+        exclude = ("asset_digest",)  # (delivery names the asset by id)
 
     src = fields.String(metadata={"description": "The largest rendition in the image's own format."})
     width = fields.Integer(metadata={"description": "Of src: set it (and height) on <img>, no layout shift."})
@@ -218,10 +211,3 @@ class ArticleQuerySchema(ma.Schema):
 class ArticleListQuerySchema(ma.Schema):
     locale = Locale(metadata={"description": "Only articles in this BCP 47 locale. Left out: all locales."})
     tag = fields.String(validate=SLUG_PATTERN, metadata={"description": "Only articles with this tag."})
-
-
-def seed_example() -> dict[str, Any]:
-    """The seed article as delivery sends it: the example in the OpenAPI spec."""
-    document = dump_document(load_document(SEED_DOCUMENT))
-    body, _ = delivery_body(1, 1, datetime(2026, 11, 26, 9, 0, tzinfo=UTC), document)
-    return json.loads(body)

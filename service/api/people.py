@@ -5,6 +5,7 @@ from flask.views import MethodView
 from marshmallow import fields, validate
 
 from service.api.auth import ManagementBlueprint, actor
+from service.api.examples import PERSON_EXAMPLE
 from service.content.document import SLUG_PATTERN, URL_LENGTH
 from service.content.image_references import ImageSchema
 from service.content.patterns import url_pattern
@@ -52,17 +53,6 @@ class PersonSchema(PersonInputSchema):
     id = fields.Integer()
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
-
-
-PERSON_EXAMPLE = {
-    "key": "dr-maya-chen",
-    "name": "Dr. Maya Chen",
-    "credentials": "MD, FAAPMR",
-    "specialty": "Physical medicine and rehabilitation",
-    "bio": "Dr. Chen treats spine and joint pain without surgery where she can.",
-    "photo": None,
-    "profile_url": "https://renova.example/team/maya-chen",
-}
 
 
 @blp.route("")

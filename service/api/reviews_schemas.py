@@ -3,7 +3,7 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from service.api.delivery_schemas import SEED_DOCUMENT
+from service.api.examples import DOCUMENT_EXAMPLE
 from service.api.findings_schemas import FINDING_EXAMPLE
 from service.content.text_fields import text_field
 from service.errors import FindingSchema
@@ -142,7 +142,7 @@ REVIEW_EXAMPLE = {
         }
     ],
 }
-REVIEW_DOCUMENT_EXAMPLE = {**REVIEW_EXAMPLE, "document": SEED_DOCUMENT}
+REVIEW_DOCUMENT_EXAMPLE = {**REVIEW_EXAMPLE, "document": DOCUMENT_EXAMPLE}
 
 
 @sent_in_full
@@ -178,7 +178,7 @@ class RenditionSchema(ma.Schema):
 RENDITION_EXAMPLE = {
     "site": "clinic-austin",
     "variant": None,
-    "document": {"title": SEED_DOCUMENT["title"], "faqs": SEED_DOCUMENT["faqs"][:1]},
+    "document": {"title": DOCUMENT_EXAMPLE["title"], "faqs": DOCUMENT_EXAMPLE["faqs"][:1]},
     "changed": ["faqs.time-to-results.answer"],
     "problem": None,
     "findings": [

@@ -9,12 +9,13 @@ from flask_smorest import abort
 from marshmallow import fields, validate
 
 from service.api.auth import ManagementBlueprint, actor, review_policy
-from service.api.delivery_schemas import SEED_DOCUMENT
+from service.api.examples import DOCUMENT_EXAMPLE
 from service.api.fields import StrictBoolean
 from service.config import MAX_IMPORT_DOCUMENTS
 from service.content.document import ArticleDocumentSchema
 from service.content.editing import all_articles
 from service.content.errors import InvalidDocument
+from service.content.image_references import with_asset_digests
 from service.content.keys import has_role
 from service.content.loading import import_articles, validate_documents
 from service.content.mapping import document_from_article
@@ -77,26 +78,27 @@ class ImportResultSchema(ma.Schema):
 @blp.route("/export")
 class ExportAll(MethodView):
     @blp.requires(Role.VIEWER)
-    @blp.response(200, ArticleDocumentSchema(many=True), example=[SEED_DOCUMENT])
+    @blp.response(200, ArticleDocumentSchema(many=True), example=[DOCUMENT_EXAMPLE])
     @blp.doc(operationId="exportArticles")
     def get(self):
         """Export every article
 
-        Each draft as a document, by slug and locale.
+        Each draft as a document, by slug and locale; images name their assets by digest
+        (`asset_digest`), which an import into another database finds by the same bytes.
         """
-        return [document_from_article(article) for article in all_articles(db.session)]
+        return [with_asset_digests(db.session, document_from_article(a)) for a in all_articles(db.session)]
 
 
 @blp.route("/import")
 class Import(MethodView):
     @blp.requires(Role.EDITOR)
-    @blp.arguments(ImportSchema, example={"documents": [SEED_DOCUMENT], "publish": False})
+    @blp.arguments(ImportSchema, example={"documents": [DOCUMENT_EXAMPLE], "publish": False})
     @blp.response(
         200,
         ImportResultSchema(many=True),
         example=[
             {
-                "slug": SEED_DOCUMENT["slug"],
+                "slug": DOCUMENT_EXAMPLE["slug"],
                 "locale": "en",
                 "created": False,
                 "draft_changed": True,

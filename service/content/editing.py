@@ -18,7 +18,7 @@ from service.content.diff import diff_documents
 from service.content.document import CHILD_MODELS, load_document, merge_patch, patch_child
 from service.content.document_types import ArticleDocument
 from service.content.errors import InvalidDocument
-from service.content.image_references import check_assets_exist
+from service.content.image_references import resolve_assets
 from service.content.mapping import draft_document, write_draft
 from service.content.people import check_people_exist
 from service.content.review_state import draft_changed
@@ -117,10 +117,10 @@ def ensure_identity_free(session: Session, document: ArticleDocument, article_id
 
 
 def check_storable(session: Session, document: ArticleDocument, article_id: int | None) -> None:
-    """What a document names must be free or exist: its slug and locale, its images' assets,
-    its people."""
+    """What a document names must be free or exist: its slug and locale, its images' assets
+    (then named by id), its people."""
     ensure_identity_free(session, document, article_id)
-    check_assets_exist(session, document)
+    resolve_assets(session, document)
     check_people_exist(session, document)
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from service.content.assets import media_path
 from service.content.errors import InvalidDocument
+from service.content.patterns import Pattern
 from service.content.text_fields import text_field
 from service.models import Asset
 from service.models.lengths import MAX_ID, TITLE_LENGTH
@@ -20,12 +21,26 @@ from service.models.lengths import MAX_ID, TITLE_LENGTH
 IMAGE_FIELDS = ("hero_image", "social_image")
 
 
+DIGEST_PATTERN = Pattern("^[0-9a-f]{64}$", error="An asset's digest: 64 lowercase hexadecimal digits.")
+
+
 class ImageSchema(ma.Schema):
     asset = fields.Integer(
-        required=True,
         strict=True,
         validate=validate.Range(min=1, max=MAX_ID),
-        metadata={"description": "The asset's id (POST /v1/manage/assets).", "example": 1},
+        metadata={
+            "description": "The asset's id (POST /v1/manage/assets); or, instead, its asset_digest.",
+            "example": 1,
+        },
+    )
+    asset_digest = fields.String(
+        validate=DIGEST_PATTERN,
+        metadata={
+            "description": "Instead of `asset`: the asset's digest (the SHA-256 of its bytes), as "
+            "export names it, so that the image is found in any database (ids differ). Stored as "
+            "the asset's id.",
+            "example": "3f5a2c1e9b8d7f6a5c4e3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e",
+        },
     )
     alt = text_field(
         required=False,
@@ -52,6 +67,10 @@ class ImageSchema(ma.Schema):
     @ma.validates_schema
     def _described_and_consented(self, data: dict[str, Any], **_: Any) -> None:
         errors = {}
+        if "asset" in data and "asset_digest" in data:
+            errors["asset_digest"] = ["Name the asset by its id or by its digest, not both."]
+        if "asset" not in data and "asset_digest" not in data:
+            errors["asset"] = ["Missing data for required field."]
         if data["decorative"] and data.get("alt"):
             errors["alt"] = ["A decorative image has no alt text: screen readers skip it."]
         if not data["decorative"] and not data.get("alt"):
@@ -68,22 +87,51 @@ def image_field(description: str) -> fields.Nested:
     )
 
 
-def check_assets_exist(session: Session, document: dict[str, Any]) -> None:
-    """Every image of a document names an asset of the library (422 naming the field)."""
-    check_image_assets(session, {name: document.get(name) for name in IMAGE_FIELDS})
+def resolve_assets(session: Session, document: dict[str, Any]) -> None:
+    """Every image of a document names an asset of the library, by its id (resolve_image_assets)."""
+    resolve_image_assets(session, {name: document.get(name) for name in IMAGE_FIELDS})
 
 
-def check_image_assets(session: Session, images: dict[str, dict[str, Any] | None]) -> None:
-    """Each image (by field name; none: no image) names an asset of the library."""
-    named = {name: image["asset"] for name, image in images.items() if image}
-    known = set(session.scalars(select(Asset.id).where(Asset.id.in_(named.values())))) if named else set()
-    missing = {
-        f"{name}.asset": [f"There is no asset {asset}."]
-        for name, asset in named.items()
-        if asset not in known
+def resolve_image_assets(session: Session, images: dict[str, dict[str, Any] | None]) -> None:
+    """Each image (by field name; none: no image) names an asset of the library: one named by
+    its digest (as export names it) is changed, in place, to name it by its id here, as images
+    are stored. A 422 names each asset the library lacks."""
+    named = {name: image for name, image in images.items() if image}
+    digests = {image["asset_digest"] for image in named.values() if "asset_digest" in image}
+    found = (
+        dict(session.execute(select(Asset.digest, Asset.id).where(Asset.digest.in_(digests))).all())
+        if digests
+        else {}
+    )
+    missing = {}
+    for name, image in named.items():
+        if "asset_digest" in image and image["asset_digest"] in found:
+            image["asset"] = found[image.pop("asset_digest")]
+        elif "asset_digest" in image:
+            missing[f"{name}.asset_digest"] = [f"There is no asset {image['asset_digest']}."]
+    ids = {name: image["asset"] for name, image in named.items() if "asset" in image}
+    known = set(session.scalars(select(Asset.id).where(Asset.id.in_(ids.values())))) if ids else set()
+    missing |= {
+        f"{name}.asset": [f"There is no asset {asset}."] for name, asset in ids.items() if asset not in known
     }
     if missing:
         raise InvalidDocument(missing)
+
+
+def with_asset_digests(session: Session, document: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a JSON-ready document whose images name their assets by digest: what export
+    gives, so that an import into another database finds the same images."""
+    named = {document[name]["asset"] for name in IMAGE_FIELDS if document.get(name)}
+    if not named:
+        return document
+    digests = dict(session.execute(select(Asset.id, Asset.digest).where(Asset.id.in_(named))).all())
+    result = dict(document)
+    for name in IMAGE_FIELDS:
+        if image := document.get(name):
+            result[name] = {k: v for k, v in image.items() if k != "asset"} | {
+                "asset_digest": digests[image["asset"]]
+            }
+    return result
 
 
 def with_image_sources(session: Session, document: dict[str, Any]) -> dict[str, Any]:

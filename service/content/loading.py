@@ -22,6 +22,7 @@ from service.content.guardrails.gate import (
     gate_for,
     override_findings,
 )
+from service.content.image_references import resolve_assets
 from service.content.mapping import document_from_article, draft_document, write_draft
 from service.content.publishing import freeze_revision
 from service.content.review_state import draft_changed
@@ -80,6 +81,7 @@ def upsert_article(
     """Create or update the article with the document's slug and locale; publish it if asked
     and what is published differs, once it passes `gate`. Loading the same document twice
     changes nothing. Whoever loads a changed draft is one of its authors (four eyes)."""
+    resolve_assets(session, document)  # (images exported by digest name their assets by id here)
     article = session.scalar(
         with_children(
             select(Article).where(Article.slug == document["slug"], Article.locale == document["locale"])

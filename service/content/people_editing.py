@@ -11,7 +11,7 @@ from service.content.audit import Actor
 from service.content.diff import field_changes
 from service.content.errors import InvalidDocument
 from service.content.guardrails.gate import check_gate
-from service.content.image_references import check_image_assets
+from service.content.image_references import resolve_image_assets
 from service.content.people import (
     PERSON_FIELDS,
     documents_naming_people,
@@ -32,7 +32,7 @@ class PersonConflict(Exception):
 def create_person(session: Session, data: dict[str, Any], *, by: Actor) -> Person:
     if session.scalar(select(Person.id).where(Person.key == data["key"])) is not None:
         raise PersonConflict(f"a person is already keyed {data['key']!r}")
-    check_image_assets(session, {"photo": data.get("photo")})
+    resolve_image_assets(session, {"photo": data.get("photo")})
     person = Person(key=data["key"], **{name: data.get(name) for name in PERSON_FIELDS})
     session.add(person)
     session.flush()
@@ -49,7 +49,7 @@ def change_person(session: Session, person: Person, data: dict[str, Any], *, by:
     pass the publishing gate (a reviewer's credentials taken away blocks it, say)."""
     if data["key"] != person.key:
         raise InvalidDocument({"key": ["A person keeps their key."]})
-    check_image_assets(session, {"photo": data.get("photo")})
+    resolve_image_assets(session, {"photo": data.get("photo")})
     vouched = sorted(
         {a for a, document in reviewed_documents(session) if person.key in named_people(document)}
     )

@@ -12,27 +12,11 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from service.config import TESTIMONIAL_DISCLOSURE
+from service.content.durations import duration_field, surely_longer
 from service.content.patterns import Pattern
 from service.content.text_fields import ChildSchema, markdown_field, text_field
 from service.models import CalloutKind, ConsentForm, Coverage, FactKind
-from service.models.lengths import DURATION_LENGTH, TITLE_LENGTH
-
-# ISO 8601 durations as schema.org reads them (P2W, PT45M, P1DT12H): each part at most once,
-# in order, at least one; ASCII digits (Python's \d would take others) and no lookaround, so
-# JSON Schema's readers and the fuzzer's generator take the pattern as it is.
-_N = "[0-9]+"
-_DATE = f"(?:{_N}Y(?:{_N}M)?(?:{_N}W)?(?:{_N}D)?|{_N}M(?:{_N}W)?(?:{_N}D)?|{_N}W(?:{_N}D)?|{_N}D)"
-_TIME = f"T(?:{_N}H(?:{_N}M)?(?:{_N}S)?|{_N}M(?:{_N}S)?|{_N}S)"
-DURATION_REGEX = f"^P(?:{_DATE}(?:{_TIME})?|{_TIME})$"
-DURATION_PATTERN = Pattern(DURATION_REGEX, error="Use an ISO 8601 duration such as PT45M, P2W or P1DT12H.")
-
-
-def duration_field(required: bool = False, **metadata: object) -> fields.String:
-    checks = [validate.Length(max=DURATION_LENGTH), DURATION_PATTERN]
-    metadata = {"example": "PT45M", **metadata}
-    if required:
-        return fields.String(required=True, validate=checks, metadata=metadata)
-    return fields.String(load_default=None, allow_none=True, validate=checks, metadata=metadata)
+from service.models.lengths import TITLE_LENGTH
 
 
 class StepSchema(ChildSchema):
@@ -55,9 +39,18 @@ class CalloutSchema(ChildSchema):
     body = markdown_field(example="Shorts or leggings let your physiotherapist see the joint.")
 
 
-def _not_in_the_future(day: date) -> None:
+# Consent to a web page was not given before there were web pages: an earlier date (0001-01-01)
+# is a placeholder or a slip, not a record.
+EARLIEST_CONSENT = date(1990, 1, 1)
+
+
+def _a_day_that_has_been(day: date) -> None:
     if day > date.today():
         raise ma.ValidationError("Consent is recorded before it is published: not a date to come.")
+    if day < EARLIEST_CONSENT:
+        raise ma.ValidationError(
+            f"Not before {EARLIEST_CONSENT}: no web page was consented to before the web."
+        )
 
 
 class TestimonialSchema(ChildSchema):
@@ -67,7 +60,7 @@ class TestimonialSchema(ChildSchema):
     attribution = text_field(max_length=TITLE_LENGTH, example="Maria, 58, after knee physiotherapy")
     consent_date = fields.Date(
         required=True,
-        validate=_not_in_the_future,
+        validate=_a_day_that_has_been,
         metadata={"description": "When the patient agreed to publication.", "example": "2026-10-14"},
     )
     consent_form = fields.String(
@@ -107,6 +100,15 @@ MAX_PRICE = 10_000_000  # in the currency's units: no clinic price is near it
 CURRENCY_PATTERN = Pattern("^[A-Z]{3}$", error="Use an ISO 4217 currency code such as USD or EUR.")
 
 
+class JsonNumber(fields.Float):
+    """A JSON number, as the spec's `type: number` says: marshmallow's Float also takes "100"."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.make_error("invalid", input=value)
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 def _optional(field: type[fields.Field], **kwargs: Any) -> fields.Field:
     return field(load_default=None, allow_none=True, **kwargs)
 
@@ -129,12 +131,12 @@ class FactSchema(ChildSchema):
     )
     min_duration = duration_field(description="duration, recovery_time: at least this long.")
     max_duration = duration_field(description="duration, recovery_time: at most this long.", example="PT1H")
-    count = {"validate": validate.Range(min=1, max=MAX_SESSIONS), "metadata": {"example": 6}}
+    count = {"strict": True, "validate": validate.Range(min=1, max=MAX_SESSIONS), "metadata": {"example": 6}}
     min_count = _optional(fields.Integer, **count)
     max_count = _optional(fields.Integer, **{**count, "metadata": {"example": 8}})
     price = [validate.Range(min=0, max=MAX_PRICE), _whole_cents]
-    min_price = _optional(fields.Float, validate=price, metadata={"example": 750})
-    max_price = _optional(fields.Float, validate=price, metadata={"example": 1200})
+    min_price = _optional(JsonNumber, validate=price, metadata={"example": 750})
+    max_price = _optional(JsonNumber, validate=price, metadata={"example": 1200})
     currency = _optional(fields.String, validate=CURRENCY_PATTERN, metadata={"example": "USD"})
     coverage = _optional(
         fields.String, validate=validate.OneOf(list(Coverage)), metadata={"example": "varies"}
@@ -155,5 +157,8 @@ class FactSchema(ChildSchema):
         for low, high in (("min_count", "max_count"), ("min_price", "max_price")):
             if data.get(low) is not None and data.get(high) is not None and data[high] < data[low]:
                 errors[high] = [f"Less than {low}."]
+        low, high = data.get("min_duration"), data.get("max_duration")
+        if low and high and surely_longer(low, high):
+            errors["max_duration"] = ["Shorter than min_duration."]
         if errors:
             raise ma.ValidationError(errors)

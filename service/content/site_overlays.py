@@ -14,7 +14,7 @@ from service.content.audit import Actor
 from service.content.diff import diff_overlays
 from service.content.editing import ArticleConflict, VersionConflict
 from service.content.guardrails.gate import check_overlay_gate
-from service.content.image_references import check_assets_exist
+from service.content.image_references import resolve_assets
 from service.content.mapping import draft_document
 from service.content.overlay import check_overlay
 from service.content.people import check_overlays_people
@@ -103,7 +103,7 @@ def _check_fits(session: Session, site: Site, article: Article, overlay: dict[st
     """The overlay must fit the article's draft, and the site have every variable it needs to
     show the published article with it; the images it shows must be in the library."""
     check_overlay(draft_document(article), overlay)
-    check_assets_exist(session, overlay.get("fields", {}))
+    resolve_assets(session, overlay.get("fields", {}))
     check_overlays_people(session, {"fields": overlay.get("fields", {})})
     published = article.published_revision
     if published is not None:

@@ -14,7 +14,7 @@ from service.api.articles_schemas import (
     JsonObjectSchema,
 )
 from service.api.auth import actor
-from service.api.delivery_schemas import SEED_DOCUMENT
+from service.api.examples import DOCUMENT_EXAMPLE
 from service.api.lookup import article_or_404
 from service.api.pagination import page_of
 from service.config import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
@@ -43,7 +43,7 @@ class Drafts(MethodView):
         ]
 
     @blp.requires(Role.EDITOR)
-    @blp.arguments(ArticleDocumentSchema, example=SEED_DOCUMENT)
+    @blp.arguments(ArticleDocumentSchema, example=DOCUMENT_EXAMPLE)
     @blp.response(201, DraftSchema, example=DRAFT_EXAMPLE)
     @blp.alt_response(409, response="CONFLICT")
     @blp.doc(operationId="createArticle")
@@ -73,7 +73,7 @@ class Draft(MethodView):
         return draft_reply(article_or_404(article_id))
 
     @blp.requires(Role.EDITOR)
-    @blp.arguments(ArticleDocumentSchema, example=SEED_DOCUMENT)
+    @blp.arguments(ArticleDocumentSchema, example=DOCUMENT_EXAMPLE)
     @change_docs("replaceDraft")
     def put(self, document, article_id):
         """Replace an article's draft

@@ -6,9 +6,11 @@ from flask.views import MethodView
 
 from service.api.articles.resource import blp
 from service.api.delivery import ARTICLE_EXAMPLE
-from service.api.delivery_schemas import SEED_DOCUMENT, DeliveredArticleSchema
+from service.api.delivery_schemas import DeliveredArticleSchema
+from service.api.examples import DOCUMENT_EXAMPLE
 from service.api.lookup import article_or_404
 from service.content.document import ArticleDocumentSchema
+from service.content.image_references import with_asset_digests
 from service.content.mapping import document_from_article
 from service.content.publishing import preview_body
 from service.extensions import db
@@ -42,12 +44,13 @@ class Preview(MethodView):
 @blp.route("/<id:article_id>/export")
 class Export(MethodView):
     @blp.requires(Role.VIEWER)
-    @blp.response(200, ArticleDocumentSchema, example=SEED_DOCUMENT)
+    @blp.response(200, ArticleDocumentSchema, example=DOCUMENT_EXAMPLE)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.doc(operationId="exportArticle")
     def get(self, article_id):
         """Export an article
 
-        Its draft as a document in the seed shape, ready to import or seed elsewhere.
+        Its draft as a document in the seed shape, ready to import or seed elsewhere: its
+        images name their assets by digest (`asset_digest`), not by this database's ids.
         """
-        return document_from_article(article_or_404(article_id))
+        return with_asset_digests(db.session, document_from_article(article_or_404(article_id)))

@@ -17,7 +17,7 @@ from service.api.articles_schemas import (
     RevisionSchema,
 )
 from service.api.auth import actor
-from service.api.delivery_schemas import SEED_DOCUMENT
+from service.api.examples import DOCUMENT_EXAMPLE
 from service.api.lookup import article_or_404, found_or_404
 from service.content.diff import diff_documents
 from service.content.document import load_document
@@ -65,7 +65,7 @@ class Revisions(MethodView):
 @blp.route("/<id:article_id>/revisions/<id:number>")
 class RevisionView(MethodView):
     @blp.requires(Role.VIEWER)
-    @blp.response(200, RevisionDocumentSchema, example=REVISION_EXAMPLE | {"document": SEED_DOCUMENT})
+    @blp.response(200, RevisionDocumentSchema, example=REVISION_EXAMPLE | {"document": DOCUMENT_EXAMPLE})
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.doc(operationId="getRevision")
     def get(self, article_id, number):
