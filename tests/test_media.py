@@ -9,7 +9,7 @@ import os
 import pytest
 from PIL import Image
 
-from tests.experiment_factories import SITE
+from tests.experiment_factories import EXPERIMENTS, SITE, experiment
 from tests.media_factories import ASSETS, GPS_PLACE, photo, upload
 
 SLUG = "are-all-types-of-back-pain-treatable-with-stem-cells"
@@ -293,3 +293,21 @@ def test_a_site_shows_its_own_image_through_its_overlay(client, admin, editor, p
     assert client.get(f"/v1/sites/clinic-austin/articles/{SLUG}").json["hero_image"]["width"] == 1000
     assert client.get(f"/v1/articles/{SLUG}").json["hero_image"] is None
     assert client.delete(f"{ASSETS}/{asset['id']}", headers=admin).status_code == 409
+
+
+def test_a_variant_names_its_image_by_digest_as_export_does(client, admin, editor, live_article):
+    asset = upload(client, editor, photo()).json
+    by_digest = {"alt": hero(asset["id"])["alt"], "asset_digest": asset["digest"]}
+    config = experiment(live_article)
+    config["variants"][1]["overlay"] = {"fields": {"hero_image": by_digest}}
+
+    created = client.post(EXPERIMENTS, json=config, headers=admin)
+
+    assert created.status_code == 201, created.json
+    stored = created.json["variants"][1]["overlay"]["fields"]["hero_image"]
+    assert stored["asset"] == asset["id"] and "asset_digest" not in stored
+    unknown = {**by_digest, "asset_digest": "0" * 64}
+    config["variants"][1]["overlay"] = {"fields": {"hero_image": unknown}}
+    refused = client.post(EXPERIMENTS, json={**config, "key": "other"}, headers=admin)
+    assert refused.status_code == 422
+    assert refused.json["errors"][0]["field"] == "variants[1].overlay.fields.hero_image.asset_digest"

@@ -78,6 +78,15 @@ def test_a_price_is_a_json_number_not_a_string(client, editor, article, field, v
     assert problem(response) == [(f"facts[0].{field}", "Not a valid number.")]
 
 
+@pytest.mark.parametrize("code", ["XYZ", "usd", "US", "EURO"])
+def test_a_currency_is_an_iso_4217_code(client, editor, article, code):
+    refused = patch_document(client, editor, article, {"facts": [{**PRICE, "currency": code}]})
+
+    assert problem(refused) == [("facts[0].currency", "Use an ISO 4217 currency code such as USD or EUR.")]
+    for known in ("EUR", "CHF", "XOF"):  # (the CFA franc: a real currency that starts with X)
+        assert put_child(client, editor, article, "facts", {**PRICE, "currency": known}).status_code == 200
+
+
 @pytest.mark.parametrize("field", ["min_count", "max_count"])
 def test_a_number_of_sessions_is_a_json_integer_not_a_string(client, editor, article, field):
     fact = {"key": "typical-course", "label": "Sessions", "kind": "sessions", "min_count": 6, field: "8"}

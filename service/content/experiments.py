@@ -18,6 +18,7 @@ from service.content.editing import claim, find_article, save_draft
 from service.content.errors import InvalidDocument
 from service.content.experiment_phases import end_phase, open_phase
 from service.content.guardrails.gate import check_gate
+from service.content.image_references import resolve_assets
 from service.content.mapping import draft_document
 from service.content.overlay import apply_overlay, check_overlay
 from service.content.people import check_overlays_people
@@ -96,6 +97,12 @@ def _checked(session: Session, data: dict[str, Any]) -> dict[str, Any]:
     variants = data["variants"]
     fields = {f"variants[{i}].overlay.fields": v["overlay"].get("fields", {}) for i, v in enumerate(variants)}
     check_overlays_people(session, fields)
+    for path, overlay_fields in fields.items():  # (images named by digest, as export names them)
+        try:
+            resolve_assets(session, overlay_fields)
+        except InvalidDocument as error:
+            at_variant = {f"{path}.{name}": found for name, found in error.messages.items()}
+            raise InvalidDocument(at_variant) from error
     check_variants_cover(session, data["sites"], [variant["overlay"] for variant in data["variants"]])
     return data
 

@@ -9,11 +9,11 @@ from datetime import date
 from typing import Any
 
 import marshmallow as ma
+import pycountry
 from marshmallow import fields, validate
 
 from service.config import TESTIMONIAL_DISCLOSURE
 from service.content.durations import duration_field, surely_longer
-from service.content.patterns import Pattern
 from service.content.text_fields import ChildSchema, markdown_field, text_field
 from service.models import CalloutKind, ConsentForm, Coverage, FactKind
 from service.models.lengths import TITLE_LENGTH
@@ -97,7 +97,9 @@ FACT_VALUES: dict[FactKind, tuple[tuple[str, ...], tuple[str, ...]]] = {
 VALUE_FIELDS = tuple(dict.fromkeys(name for kind in FACT_VALUES.values() for names in kind for name in names))
 MAX_SESSIONS = 1000
 MAX_PRICE = 10_000_000  # in the currency's units: no clinic price is near it
-CURRENCY_PATTERN = Pattern("^[A-Z]{3}$", error="Use an ISO 4217 currency code such as USD or EUR.")
+# ISO 4217's codes, as pycountry holds them (its data follows the standard's maintenance agency).
+CURRENCIES = sorted(currency.alpha_3 for currency in pycountry.currencies)
+CURRENCY_CODE = validate.OneOf(CURRENCIES, error="Use an ISO 4217 currency code such as USD or EUR.")
 
 
 class JsonNumber(fields.Float):
@@ -137,7 +139,7 @@ class FactSchema(ChildSchema):
     price = [validate.Range(min=0, max=MAX_PRICE), _whole_cents]
     min_price = _optional(JsonNumber, validate=price, metadata={"example": 750})
     max_price = _optional(JsonNumber, validate=price, metadata={"example": 1200})
-    currency = _optional(fields.String, validate=CURRENCY_PATTERN, metadata={"example": "USD"})
+    currency = _optional(fields.String, validate=CURRENCY_CODE, metadata={"example": "USD"})
     coverage = _optional(
         fields.String, validate=validate.OneOf(list(Coverage)), metadata={"example": "varies"}
     )
