@@ -107,7 +107,7 @@ def test_an_overlay_naming_a_key_the_article_lacks_is_422(client, admin, two_sit
     response = client.put(
         f"{SITES}/clinic-austin/overlays/{url.rsplit('/', 1)[1]}",
         json={"hide": {"faqs": ["nope"]}},
-        headers=admin,
+        headers={**admin, "If-Match": "*"},
     )
     assert response.status_code == 422
     assert response.json["errors"][0]["field"] == "hide.faqs"
