@@ -331,7 +331,7 @@ def publish_overlay(client, request: pytest.FixtureRequest):
     def publish(site: str, article_id: int | str, overlay: dict, headers: dict | None = None):
         headers = headers or request.getfixturevalue("admin")
         url = f"/v1/manage/sites/{site}/overlays/{article_id}"
-        saved = client.put(url, json=overlay, headers=headers)
+        saved = client.put(url, json=overlay, headers={**headers, "If-Match": "*"})
         assert saved.status_code == 200, saved.json
         submitted = client.post(f"{url}/reviews", json={}, headers=headers)
         assert submitted.status_code == 201, submitted.json

@@ -167,8 +167,8 @@ def test_an_overlay_removes_a_row_and_names_no_row_the_comparison_lacks(
     no_medicare = {"children": {"comparisons": {"prp-vs-ha": {"rows": {"medicare": None}}}}}
     unknown = {"children": {"comparisons": {"prp-vs-ha": {"rows": {"prices": {"label": "Price"}}}}}}
 
-    saved = client.put(overlays, json=no_medicare, headers=admin)
-    refused = client.put(overlays, json=unknown, headers=admin)
+    saved = client.put(overlays, json=no_medicare, headers={**admin, "If-Match": "*"})
+    refused = client.put(overlays, json=unknown, headers={**admin, "If-Match": "*"})
 
     assert saved.status_code == 200, saved.json
     rows = apply_overlay(dump_document(load_document(comparison_document)), no_medicare)["comparisons"][0][

@@ -177,7 +177,12 @@ def test_the_desk_shows_all_a_visitor_reads_and_takes_comments_on_a_cell_and_an_
     cell_review = client.post(f"{article.url}/reviews", json={}, headers={**editor, "If-Match": "*"}).json
     overlay_url = f"/v1/manage/sites/clinic-austin/overlays/{article.body['id']}"
     title = "PRP or hyaluronic acid in Austin"
-    assert client.put(overlay_url, json={"fields": {"title": title}}, headers=admin).status_code == 200
+    assert (
+        client.put(
+            overlay_url, json={"fields": {"title": title}}, headers={**admin, "If-Match": "*"}
+        ).status_code
+        == 200
+    )
     overlay_review = client.post(f"{overlay_url}/reviews", json={}, headers=admin).json
 
     page = open_desk(chromium, live_server, reviewer)

@@ -38,7 +38,7 @@ def installation(
     client.put(
         f"/v1/manage/sites/clinic-austin/overlays/{live_article}",
         json={"fields": {"summary": "Next."}},
-        headers=admin,
+        headers={**admin, "If-Match": "*"},
     )
     image = io.BytesIO()
     Image.new("RGB", (640, 480), "teal").save(image, "PNG")

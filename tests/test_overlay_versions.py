@@ -26,7 +26,12 @@ def test_an_edited_overlay_is_a_draft_until_approved_and_published(
     assert publish_overlay("clinic-austin", live_article, titled("Back pain in Austin")).status_code == 200
     assert client.get(AUSTIN).json["title"] == "Back pain in Austin"
 
-    assert client.put(overlay_url, json=titled("Unreviewed claim"), headers=admin).status_code == 200
+    assert (
+        client.put(
+            overlay_url, json=titled("Unreviewed claim"), headers={**admin, "If-Match": "*"}
+        ).status_code
+        == 200
+    )
 
     assert client.get(AUSTIN).json["title"] == "Back pain in Austin"  # delivery keeps the published
     assert client.get(overlay_url, headers=admin).json["fields"] == {"title": "Unreviewed claim"}
@@ -47,7 +52,11 @@ def test_the_audit_log_and_the_diff_say_what_changed(
     client, admin, overlay_url, publish_overlay, live_article
 ):
     publish_overlay("clinic-austin", live_article, titled("First"))
-    client.put(overlay_url, json={"fields": {"title": "Second", "summary": "Shorter."}}, headers=admin)
+    client.put(
+        overlay_url,
+        json={"fields": {"title": "Second", "summary": "Shorter."}},
+        headers={**admin, "If-Match": "*"},
+    )
 
     entry = client.get("/v1/manage/audit", headers=admin).json[0]
 
@@ -71,7 +80,7 @@ def test_restoring_an_overlay_version_saves_it_again_for_review(
     client, admin, reviewer, overlay_url, publish_overlay, live_article
 ):
     publish_overlay("clinic-austin", live_article, titled("First"))
-    client.put(overlay_url, json=titled("Second"), headers=admin)
+    client.put(overlay_url, json=titled("Second"), headers={**admin, "If-Match": "*"})
     pending = client.post(f"{overlay_url}/reviews", json={}, headers=admin).json
 
     restored = client.post(f"{overlay_url}/versions/1/restore", headers=admin)
@@ -86,7 +95,7 @@ def test_an_overlay_review_keeps_four_eyes_and_comments_on_its_members(
     client, auth, overlay_url, live_article, reviewer
 ):
     clinician_admin = auth("admin", reviewer=True)
-    client.put(overlay_url, json=titled("Mine"), headers=clinician_admin)
+    client.put(overlay_url, json=titled("Mine"), headers={**clinician_admin, "If-Match": "*"})
     review = client.post(f"{overlay_url}/reviews", json={}, headers=clinician_admin).json
 
     own = client.post(f"{REVIEWS}/{review['id']}/approve", json={}, headers=clinician_admin)
@@ -117,14 +126,17 @@ def test_nothing_to_submit_or_publish_and_no_overlay_is_404(
 
 def test_without_review_required_an_overlay_is_published_as_saved(app_with, admin, overlay_url, client):
     lenient = app_with(REVIEW_REQUIRED=False).test_client()
-    assert lenient.put(overlay_url, json=titled("At once"), headers=admin).status_code == 200
+    assert (
+        lenient.put(overlay_url, json=titled("At once"), headers={**admin, "If-Match": "*"}).status_code
+        == 200
+    )
     assert client.get(AUSTIN).json["title"] == "At once"
 
 
 def test_comments_on_an_overlay_point_at_its_members_or_the_article_as_its_site_shows_it(
     client, admin, reviewer, overlay_url, seed_document
 ):
-    client.put(overlay_url, json=titled("Back pain in Austin"), headers=admin)
+    client.put(overlay_url, json=titled("Back pain in Austin"), headers={**admin, "If-Match": "*"})
     review = client.post(f"{overlay_url}/reviews", json={}, headers=admin).json
     url = f"{REVIEWS}/{review['id']}/request-changes"
     faq = seed_document["faqs"][0]["key"]
@@ -161,10 +173,12 @@ def test_an_overlay_save_names_the_version_it_read_and_a_stale_one_is_refused(
     assert [v["number"] for v in client.get(f"{overlay_url}/versions", headers=admin).json] == [1]
     bad = client.put(overlay_url, json=titled("Theirs"), headers={**admin, "If-Match": "1-1-1"})
     assert bad.status_code == 400
+    missing = client.put(overlay_url, json=titled("Theirs"), headers=admin)
+    assert missing.status_code == 428 and missing.content_type == "application/problem+json"
 
 
 def test_saving_the_overlay_as_it_is_makes_no_version_and_logs_nothing(client, admin, overlay_url):
-    saved = client.put(overlay_url, json=titled("Mine"), headers=admin)
+    saved = client.put(overlay_url, json=titled("Mine"), headers={**admin, "If-Match": "*"})
     (last,) = client.get("/v1/manage/audit?page_size=1", headers=admin).json
 
     again = client.put(overlay_url, json=titled("Mine"), headers={**admin, "If-Match": saved.headers["ETag"]})

@@ -44,7 +44,9 @@ def prepare(client, admin, editor, publisher, reviewer, live_article, approve, a
         reviews = [approve(url, headers=editor)["id"]]
         for site in ("clinic-austin", "clinic-denver"):
             overlay = f"{SITES}/{site}/overlays/{live_article}"
-            client.put(overlay, json={"fields": {"summary": summary(site)}}, headers=admin)
+            client.put(
+                overlay, json={"fields": {"summary": summary(site)}}, headers={**admin, "If-Match": "*"}
+            )
             submitted = client.post(f"{overlay}/reviews", json={}, headers=admin).json
             approved = client.post(f"{REVIEWS}/{submitted['id']}/approve", json={}, headers=reviewer)
             assert approved.status_code == 200
@@ -209,7 +211,12 @@ def test_edits_after_a_release_is_made_are_the_next_draft_not_a_voided_release(
     article = f"/v1/manage/articles/{live_article}"
     client.patch(article, json={"title": "Edited after"}, headers={**editor, "If-Match": "*"})
     overlay = f"{SITES}/clinic-denver/overlays/{live_article}"
-    assert client.put(overlay, json={"fields": {"summary": "Later."}}, headers=admin).status_code == 200
+    assert (
+        client.put(
+            overlay, json={"fields": {"summary": "Later."}}, headers={**admin, "If-Match": "*"}
+        ).status_code
+        == 200
+    )
 
     output = runner.invoke(args=["apply-schedules"]).output
 

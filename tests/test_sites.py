@@ -107,7 +107,7 @@ def test_an_overlay_naming_a_key_the_article_lacks_is_422(client, admin, two_sit
     response = client.put(
         f"{SITES}/clinic-austin/overlays/{url.rsplit('/', 1)[1]}",
         json={"hide": {"faqs": ["nope"]}},
-        headers=admin,
+        headers={**admin, "If-Match": "*"},
     )
     assert response.status_code == 422
     assert response.json["errors"][0]["field"] == "hide.faqs"
@@ -150,7 +150,9 @@ def test_a_site_overlay_may_not_use_a_variable_the_site_lacks(
     publish_reviewed(article_with_placeholders, admin)
     article_id = article_with_placeholders.rsplit("/", 1)[1]
     overlay = {"fields": {"title": "Back pain in {{site.city}}"}}
-    response = client.put(f"{SITES}/clinic-austin/overlays/{article_id}", json=overlay, headers=admin)
+    response = client.put(
+        f"{SITES}/clinic-austin/overlays/{article_id}", json=overlay, headers={**admin, "If-Match": "*"}
+    )
     assert response.status_code == 409
 
 

@@ -22,15 +22,14 @@ RESPONSE_NAMES = {
 }
 
 
-def if_match_parameter(what: str, required: bool = True) -> dict[str, Any]:
+def if_match_parameter(what: str) -> dict[str, Any]:
     """The If-Match header as the spec documents it, for a change of `what`."""
-    without = "428 without it" if required else "without it, whatever is current"
     return {
         "in": "header",
         "name": "If-Match",
-        "required": required,
+        "required": True,
         "schema": {"type": "string", "pattern": ENTITY_TAGS.pattern},
-        "description": f"The ETag of your last read of {what} (or *): {without}; 412 if stale.",
+        "description": f"The ETag of your last read of {what} (or *): 428 without it, 412 if stale.",
     }
 
 

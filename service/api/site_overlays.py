@@ -5,7 +5,6 @@ only. Routes of the Sites blueprint."""
 from typing import Any
 
 import marshmallow as ma
-from flask import request
 from flask.views import MethodView
 from marshmallow import fields
 
@@ -58,11 +57,6 @@ VERSION_EXAMPLE = {
 }
 
 
-# Optional for now: the clients that save overlays without it (the demo's seed among them)
-# would be refused a 428 that every change of an article answers.
-OVERLAY_IF_MATCH = if_match_parameter("the overlay", required=False)
-
-
 def described(version: OverlayVersion, row: SiteOverlay) -> dict[str, Any]:
     return {name: getattr(version, name) for name in VERSION_FIELDS} | {
         "overlay": version.overlay,
@@ -102,11 +96,12 @@ class SiteOverlayView(MethodView):
     @blp.requires(Role.EDITOR)
     @blp.arguments(OverlaySchema, example=OVERLAY_EXAMPLE)
     @blp.response(200, OverlaySchema, example=OVERLAY_EXAMPLE)
-    @blp.doc(operationId="setSiteOverlay", **{EXTRA_PARAMETERS: [OVERLAY_IF_MATCH]})
+    @blp.doc(operationId="setSiteOverlay", **{EXTRA_PARAMETERS: [if_match_parameter("the overlay")]})
     @blp.alt_response(400, response=RESPONSE_NAMES[400])
     @blp.alt_response(404, response=RESPONSE_NAMES[404])
     @blp.alt_response(409, response=RESPONSE_NAMES[409])
     @blp.alt_response(412, response=RESPONSE_NAMES[412])
+    @blp.alt_response(428, response=RESPONSE_NAMES[428])
     def put(self, overlay, key, article_id):
         """Set a site's overlay for an article
 
@@ -115,15 +110,13 @@ class SiteOverlayView(MethodView):
         site has no variable for, in what the site would show, is a 409. Saved as the
         overlay's next version, a draft: with REVIEW_REQUIRED delivery keeps applying the
         published version until this one is approved and published. The same overlay as its
-        latest version saves nothing (no version, no audit entry). If-Match names the ETag of
-        your last read (412 if another save came since).
+        latest version saves nothing (no version, no audit entry). As with an article, If-Match
+        names the ETag of your last read: 428 without it, 412 if another save came since.
         """
+        sent_if_match()
         site, article = site_or_404(key), article_or_404(article_id)
-        version = None
-        if "If-Match" in request.headers:
-            sent_if_match()
-            number = site_overlays.draft_number(db.session, site, article.id)
-            version = expected_version(overlay_etag(site, article.id), number, "The overlay")
+        number = site_overlays.draft_number(db.session, site, article.id)
+        version = expected_version(overlay_etag(site, article.id), number, "The overlay")
         saved = site_overlays.save_overlay(
             db.session, site, article, overlay, by=actor(), policy=review_policy(), expected_version=version
         )
