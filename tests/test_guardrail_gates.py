@@ -23,7 +23,9 @@ def test_a_pending_overlay_is_checked_as_its_site_renders_it_and_labelled_so(
     client, admin, editor, live_article
 ):
     url = f"/v1/manage/articles/{live_article}"
-    saved = client.put(overlay_url(live_article), json={"fields": {"intro": RISKY_INTRO}}, headers=admin)
+    saved = client.put(
+        overlay_url(live_article), json={"fields": {"intro": RISKY_INTRO}}, headers={**admin, "If-Match": "*"}
+    )
     assert saved.status_code == 200
 
     report = client.get(f"{url}/findings", headers=editor).json
@@ -52,7 +54,9 @@ def test_an_overlay_is_submitted_only_once_a_reviewer_overrides_its_blocking_fin
     client, admin, editor, reviewer, live_article
 ):
     url = f"/v1/manage/articles/{live_article}"
-    client.put(overlay_url(live_article), json={"fields": {"intro": RISKY_INTRO}}, headers=admin)
+    client.put(
+        overlay_url(live_article), json={"fields": {"intro": RISKY_INTRO}}, headers={**admin, "If-Match": "*"}
+    )
 
     refused = client.post(f"{overlay_url(live_article)}/reviews", json={}, headers=admin)
 
@@ -93,7 +97,11 @@ def test_an_overlay_is_submitted_only_once_a_reviewer_overrides_its_blocking_fin
 
 
 def test_a_clean_overlay_is_submitted_with_no_override(client, admin, live_article):
-    client.put(overlay_url(live_article), json={"fields": {"intro": "Ask us what fits you."}}, headers=admin)
+    client.put(
+        overlay_url(live_article),
+        json={"fields": {"intro": "Ask us what fits you."}},
+        headers={**admin, "If-Match": "*"},
+    )
 
     submitted = client.post(f"{overlay_url(live_article)}/reviews", json={}, headers=admin)
 
@@ -108,7 +116,11 @@ def test_an_override_names_a_pending_claim_on_every_site_that_shows_it(client, a
         headers=admin,
     )
     for site in ("clinic-austin", "clinic-denver"):
-        client.put(overlay_url(live_article, site), json={"fields": {"intro": RISKY_INTRO}}, headers=admin)
+        client.put(
+            overlay_url(live_article, site),
+            json={"fields": {"intro": RISKY_INTRO}},
+            headers={**admin, "If-Match": "*"},
+        )
 
     assert override(client, f"/v1/manage/articles/{live_article}", reviewer).status_code == 201
 

@@ -213,7 +213,11 @@ def test_a_site_overlay_and_placeholders_are_checked_as_the_site_renders_them(
     article_id = int(url.rsplit("/", 1)[1])
     override(client, url, reviewer)  # (the site's promise: the overlay's review is what is tried)
     overlay = {"fields": {"intro": "A miracle for your spine."}}
-    assert client.put(f"/v1/manage/sites/clinic-austin/overlays/{article_id}", json=overlay, headers=admin)
+    assert client.put(
+        f"/v1/manage/sites/clinic-austin/overlays/{article_id}",
+        json=overlay,
+        headers={**admin, "If-Match": "*"},
+    )
 
     report = findings(client, url, admin)  # the overlay is saved, not published: pending
     assert report["gate"] == "overridden"  # (publishing the draft does not apply it)

@@ -285,7 +285,9 @@ def test_an_asset_a_page_shows_or_may_show_again_is_not_deleted(client, editor, 
 def test_a_site_shows_its_own_image_through_its_overlay(client, admin, editor, publish_overlay, live_article):
     asset = upload(client, editor, photo()).json
     overlay = f"/v1/manage/sites/clinic-austin/overlays/{live_article}"
-    unknown = client.put(overlay, json={"fields": {"hero_image": hero(999_999)}}, headers=admin)
+    unknown = client.put(
+        overlay, json={"fields": {"hero_image": hero(999_999)}}, headers={**admin, "If-Match": "*"}
+    )
     assert unknown.status_code == 422 and "999999" in str(unknown.json["errors"])
 
     publish_overlay("clinic-austin", live_article, {"fields": {"hero_image": hero(asset["id"])}})

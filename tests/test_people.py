@@ -164,7 +164,9 @@ def test_a_site_overlay_naming_another_reviewer_is_checked_against_that_reviewer
     assert client.post("/v1/manage/sites", json=SITE, headers=admin).status_code == 201
     overlay = {"fields": {"medical_reviewer": "ana-ruiz"}}
     saved = client.put(
-        f"/v1/manage/sites/{SITE['key']}/overlays/{article.body['id']}", json=overlay, headers=admin
+        f"/v1/manage/sites/{SITE['key']}/overlays/{article.body['id']}",
+        json=overlay,
+        headers={**admin, "If-Match": "*"},
     )
     assert saved.status_code == 200, saved.json
 
@@ -183,10 +185,11 @@ def test_an_overlay_names_only_people_on_record_and_keeps_them(
     assert client.post("/v1/manage/sites", json=SITE, headers=admin).status_code == 201
     overlay = f"/v1/manage/sites/{SITE['key']}/overlays/{article.body['id']}"
 
-    ghost = client.put(overlay, json={"fields": {"authors": ["ghost"]}}, headers=admin)
+    ghost = client.put(overlay, json={"fields": {"authors": ["ghost"]}}, headers={**admin, "If-Match": "*"})
     assert ghost.status_code == 422
     assert [error["field"] for error in ghost.json["errors"]] == ["fields.authors[0]"]
-    assert client.put(overlay, json={"fields": {"authors": ["ana-ruiz"]}}, headers=admin).status_code == 200
+    named = {"fields": {"authors": ["ana-ruiz"]}}
+    assert client.put(overlay, json=named, headers={**admin, "If-Match": "*"}).status_code == 200
 
     refused = client.delete(f"{PEOPLE}/ana-ruiz", headers=publisher)  # named by the overlay only
     assert refused.status_code == 409

@@ -199,7 +199,9 @@ def test_an_overlay_naming_a_child_the_article_lacks_is_422(client, admin, creat
     article_id = create_draft(procedure, headers=admin).url.rsplit("/", 1)[1]
 
     response = client.put(
-        f"{SITES}/clinic-austin/overlays/{article_id}", json={"hide": {kind: ["x-ray"]}}, headers=admin
+        f"{SITES}/clinic-austin/overlays/{article_id}",
+        json={"hide": {kind: ["x-ray"]}},
+        headers={**admin, "If-Match": "*"},
     )
 
     assert response.status_code == 422
@@ -424,7 +426,9 @@ def test_an_overlay_cannot_give_a_fact_a_value_of_another_kind(client, admin, cr
     article_id = create_draft(procedure, headers=admin).url.rsplit("/", 1)[1]
     overlay = {"children": {"facts": {"price": {"min_count": 3}}}}
 
-    response = client.put(f"{SITES}/clinic-austin/overlays/{article_id}", json=overlay, headers=admin)
+    response = client.put(
+        f"{SITES}/clinic-austin/overlays/{article_id}", json=overlay, headers={**admin, "If-Match": "*"}
+    )
 
     assert response.status_code == 422
     assert "A price_range fact has no min_count: leave it out." in str(response.json["errors"])

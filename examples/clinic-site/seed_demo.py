@@ -120,8 +120,8 @@ def seed(client, admin: dict[str, str], reviewer: dict[str, str], origin: str) -
     """Make (or bring up to date) the sites and the running experiment through the API; the
     sites' overlays are approved with the `reviewer` key."""
 
-    def call(method: str, url: str, expected: tuple[int, ...], **kwargs):
-        response = getattr(client, method)(url, headers=admin, **kwargs)
+    def call(method: str, url: str, expected: tuple[int, ...], headers=None, **kwargs):
+        response = getattr(client, method)(url, headers={**admin, **(headers or {})}, **kwargs)
         if response.status_code not in expected:
             sys.exit(f"{method.upper()} {url}: {response.status_code} {response.get_data(as_text=True)}")
         return response
@@ -148,8 +148,15 @@ def seed(client, admin: dict[str, str], reviewer: dict[str, str], origin: str) -
         hero = {"asset": asset.json["id"], "alt": f"{site['name']}, in white on the clinic's colours."}
         site_overlay = {"fields": {**BOOKING_OVERLAY["fields"], "hero_image": hero, **BYLINE}}
         overlay = f"/v1/manage/sites/{site['key']}/overlays/{article['id']}"
-        if call("get", overlay, (200,)).json.get("fields") != site_overlay["fields"]:
-            call("put", overlay, (200,), json=site_overlay)
+        current = call("get", overlay, (200,))
+        if current.json.get("fields") != site_overlay["fields"]:
+            call(
+                "put",
+                overlay,
+                (200,),
+                json=site_overlay,
+                headers={"If-Match": current.headers.get("ETag", "*")},
+            )
             approve(call("post", f"{overlay}/reviews", (201,), json={"note": "Booking link"}).json["id"])
             call("post", f"{overlay}/publish", (200,))
     if call("get", "/v1/manage/experiments/headline-and-cta", (200, 404)).status_code == 404:
