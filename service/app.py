@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from service import cli, desk, docs, results_page, security, telemetry
-from service.api import register_blueprints
+from service.api import kept_answers, register_blueprints
 from service.api.caching import cdn_tag_headers
 from service.api.metrics import allowed_networks
 from service.config import Config
@@ -68,8 +68,6 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
         retry_seconds=app.config["RATE_LIMIT_STORAGE_RETRY_SECONDS"],
         timeout=app.config["RATE_LIMIT_STORAGE_TIMEOUT"],
     )
-    if app.config["PROXY_COUNT"]:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"])  # type: ignore[method-assign]
     app.extensions["delivery_cache"] = DeliveryCache(
         app.config["DELIVERY_CACHE_BYTES"], app.config["DELIVERY_FRESHNESS_SECONDS"]
     )
@@ -103,6 +101,9 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     docs.init_app(app)
     results_page.init_app(app)
     desk.init_app(app)
+    kept_answers.init_app(app)
+    if app.config["PROXY_COUNT"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"])  # type: ignore[method-assign]
     security.init_app(app)
     telemetry.init_app(app)
     cli.init_app(app)

@@ -27,9 +27,9 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from flask import Request, Response, current_app, request
+from flask import Config, Response, current_app, request
 from flask_smorest import Blueprint
-from werkzeug.http import parse_accept_header
+from werkzeug.http import parse_accept_header, parse_etags
 
 from service.api.blueprint import query_parameters
 from service.content.compression import CODINGS
@@ -54,8 +54,9 @@ def cached(key: Key, compute: Callable[[], Value]) -> Value:
 
 
 # Every cached value's key: the kind first, so that no two kinds can collide.
-def url_key(current: Request) -> Key:
-    return ("url", current.path, current.query_string)
+def url_key(path: str, query_string: bytes) -> Key:
+    """A URL's key: the request's path (as werkzeug gives it) and its query string's bytes."""
+    return ("url", path, query_string)
 
 
 def article_key(slug: str, locale: str | None) -> Key:
@@ -96,17 +97,19 @@ class Delivered(Response):
 def public(answer: Answer, headers: Iterable[tuple[str, str]] = ()) -> Delivered:
     """The same for everyone: browsers and CDNs may reuse it, and serve it stale while they
     revalidate; it is kept here for its URL."""
-    config = current_app.config
-    cache_control = public_cache_control(
-        config["CACHE_MAX_AGE"], config["CACHE_STALE_WHILE_REVALIDATE"], config["CACHE_STALE_IF_ERROR"]
-    )
-    return _send(answer, cache_control, headers, public=True)
+    return _send(answer, public_cache_control_of(current_app.config), headers, public=True)
 
 
 def private(answer: Answer) -> Delivered:
     """One visitor's: their browser may keep it, shared caches may not, nor is it kept here
     for its URL (seldom asked again)."""
     return _send(answer, private_cache_control(current_app.config["CACHE_MAX_AGE"]), (), public=False)
+
+
+def public_cache_control_of(config: Config) -> str:
+    return public_cache_control(
+        config["CACHE_MAX_AGE"], config["CACHE_STALE_WHILE_REVALIDATE"], config["CACHE_STALE_IF_ERROR"]
+    )
 
 
 # Cache-Control from the settings, written once per set of them rather than per answer.
@@ -124,27 +127,48 @@ def private_cache_control(max_age: int) -> str:
 
 
 def _send(answer: Answer, cache_control: str, headers: Iterable[tuple[str, str]], public: bool) -> Delivered:
-    """The answer's bytes in the coding the client accepts best, with that representation's
-    strong ETag, or a 304 with no body when the copy the client holds (If-None-Match) is it.
-    (Every header is given to the response as it is made: each set afterwards scans them all.)"""
     current = request._get_current_object()  # type: ignore[attr-defined]  # (as in cached_view)
-    coding = chosen_coding(current.headers.get("Accept-Encoding", ""), tuple(answer.encoded))
+    status, sent_headers, body = representation(
+        answer,
+        cache_control,
+        headers,
+        tag_headers(),
+        current.headers.get("Accept-Encoding", ""),
+        current.headers.get("If-None-Match"),
+    )
+    response = Delivered(body if status == 200 else None, status=status, headers=sent_headers)
+    response.answer, response.public = answer, public
+    return response
+
+
+def representation(
+    answer: Answer,
+    cache_control: str,
+    headers: Iterable[tuple[str, str]],
+    tags: tuple[tuple[str, str], ...],
+    accept_encoding: str,
+    if_none_match: str | None,
+) -> tuple[int, list[tuple[str, str]], bytes]:
+    """The answer's bytes in the coding the client accepts best, with that representation's
+    strong ETag, or a 304 with no body when the copy the client holds (If-None-Match) is it:
+    status, every header as sent (a 304's without the entity headers werkzeug would drop) and
+    body. Both Flask's path and the one before it (api.kept_answers) send this."""
+    coding = chosen_coding(accept_encoding, tuple(answer.encoded))
     etag = f"{answer.etag}-{coding}" if coding else answer.etag
     sent_headers = [("ETag", f'"{etag}"'), ("Cache-Control", cache_control), ("Vary", "Accept-Encoding")]
     sent_headers.extend(headers)
     if answer.tags:
-        sent_headers.extend((name, separator.join(answer.tags)) for name, separator in tag_headers())
+        sent_headers.extend((name, separator.join(answer.tags)) for name, separator in tags)
+    if parse_etags(if_none_match).contains_weak(etag):
+        return 304, sent_headers, b""
     if answer.locale:
         sent_headers.append(("Content-Language", answer.locale))
-    if current.if_none_match.contains_weak(etag):
-        response = Delivered(status=304, headers=sent_headers)  # (werkzeug drops its Content-Type)
-    else:
-        if coding:
-            sent_headers.append(("Content-Encoding", coding))
-        body = answer.encoded[coding] if coding else answer.body
-        response = Delivered(body, mimetype="application/json", headers=sent_headers)
-    response.answer, response.public = answer, public
-    return response
+    if coding:
+        sent_headers.append(("Content-Encoding", coding))
+    body = answer.encoded[coding] if coding else answer.body
+    sent_headers.append(("Content-Type", "application/json"))
+    sent_headers.append(("Content-Length", str(len(body))))
+    return 200, sent_headers, body
 
 
 # Each CDN's header for the keys to purge an answer by, and how it joins them.
@@ -168,10 +192,15 @@ def vary_on(response: Response, name: str) -> None:
     """Add `name` to the response's Vary, as a plain string: response.vary parses the header
     into a set and writes it back, a tenth of what a cached answer costs (profiled)."""
     vary = response.headers.get("Vary")
+    if vary != (varied := varying_on(vary, name)):
+        response.headers["Vary"] = varied
+
+
+def varying_on(vary: str | None, name: str) -> str:
+    """A Vary header's value with `name` in it."""
     if not vary:
-        response.headers["Vary"] = name
-    elif name.lower() not in vary.lower():
-        response.headers["Vary"] = f"{vary}, {name}"
+        return name
+    return vary if name.lower() in vary.lower() else f"{vary}, {name}"
 
 
 @functools.lru_cache(maxsize=256)
@@ -186,10 +215,13 @@ def chosen_coding(accept_encoding: str, offered: tuple[str, ...]) -> str | None:
 
 @dataclass(frozen=True)
 class Sent:
-    """A public answer as sent at one URL, with the headers flask-smorest added to it."""
+    """A public answer as sent at one URL, with the headers flask-smorest added to it, the
+    route it matched and the site it names (if any): what api.kept_answers needs to send it."""
 
     answer: Answer
     headers: tuple[tuple[str, str], ...]
+    route: str
+    site: str | None
 
 
 def cached_view(view: Callable[..., Response] | None = None, *, per_visitor: Iterable[str] = ()) -> Any:
@@ -208,7 +240,7 @@ def cached_view(view: Callable[..., Response] | None = None, *, per_visitor: Ite
         current = request._get_current_object()  # type: ignore[attr-defined]
         if current.method != "GET" or (current.query_string and not known.issuperset(current.args)):
             return view(*args, **kwargs)
-        cache, key = delivery_cache(), url_key(current)
+        cache, key = delivery_cache(), url_key(current.path, current.query_string)
         epoch, sent = cache.lookup(db.session, key)
         if sent is not None:
             return public(sent.answer, sent.headers)
@@ -217,7 +249,8 @@ def cached_view(view: Callable[..., Response] | None = None, *, per_visitor: Ite
             headers = tuple(
                 (name, response.headers[name]) for name in VIEW_HEADERS if name in response.headers
             )
-            cache.keep(key, Sent(response.answer, headers), epoch)
+            site = (current.view_args or {}).get("site")
+            cache.keep(key, Sent(response.answer, headers, current.url_rule.rule, site), epoch)
         return response
 
     return answer

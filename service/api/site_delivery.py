@@ -70,26 +70,37 @@ def site_origins(key: str) -> frozenset[str]:
     return cached(origins_key(key), read)
 
 
+ORIGIN = "Origin"  # (the request header each site's CORS answer varies on)
+
+
 @blp.after_request
 def allow_site_origins(response: Response) -> Response:
     """CORS per site: only the site's own origins may read its articles from a browser. A
     failure (5xx) is not looked up: the database its lookup needs may be why it failed."""
-    vary_on(response, "Origin")
+    vary_on(response, ORIGIN)
     current = request._get_current_object()  # (as in caching.cached_view)
-    origin = current.headers.get("Origin")
-    if (
-        origin
-        and response.status_code < 500
-        and origin in site_origins((current.view_args or {}).get("site", ""))
-    ):
-        response.headers.add("Access-Control-Allow-Origin", origin)  # (add: nothing set them before)
-        # (Content-Language is a CORS-safelisted response header: readable unexposed)
-        response.headers.add("Access-Control-Expose-Headers", "ETag")
-        if current.method == "OPTIONS":
-            response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
-            response.headers["Access-Control-Allow-Headers"] = "If-None-Match"
-            response.headers["Access-Control-Max-Age"] = "600"
+    origin = current.headers.get(ORIGIN)
+    if origin and response.status_code < 500:
+        origins = site_origins((current.view_args or {}).get("site", ""))
+        for name, value in site_cors_headers(origin, origins, current.method):
+            response.headers.add(name, value)  # (add: nothing set them before)
     return response
+
+
+def site_cors_headers(origin: str, origins: frozenset[str], method: str) -> list[tuple[str, str]]:
+    """The CORS headers for a request from `origin` to a site whose origins are `origins`
+    (none unless it is one of them). Flask's path and api.kept_answers both send these."""
+    if origin not in origins:
+        return []
+    # (Content-Language is a CORS-safelisted response header: readable unexposed)
+    headers = [("Access-Control-Allow-Origin", origin), ("Access-Control-Expose-Headers", "ETag")]
+    if method == "OPTIONS":
+        headers += [
+            ("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS"),
+            ("Access-Control-Allow-Headers", "If-None-Match"),
+            ("Access-Control-Max-Age", "600"),
+        ]
+    return headers
 
 
 class SiteArticleQuerySchema(ArticleQuerySchema):

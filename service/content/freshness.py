@@ -125,6 +125,19 @@ class DeliveryCache:
         (CACHE_MISSES if entry is None else CACHE_HITS).inc()
         return epoch, None if entry is None else entry.value
 
+    def peek(self, *keys: Hashable) -> list[Any] | None:
+        """The values for `keys`, all counted as hits, while the counter was read less than
+        `freshness` seconds ago; otherwise, or if any is missing, None and nothing counted:
+        the caller then looks up as usual (a session at hand, to read the counter)."""
+        if self._clock() - self._checked_at >= self._freshness:
+            return None
+        with self._lock:
+            entries = [self._entries.get(key) for key in keys]
+        if None in entries:
+            return None
+        CACHE_HITS.inc(len(entries))
+        return [entry.value for entry in entries]
+
     def keep(self, key: Hashable, value: Any, epoch: int) -> None:
         """Keep `value`, unless the cache was emptied since `epoch`: then it may have been
         read before the change."""

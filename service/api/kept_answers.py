@@ -1,0 +1,86 @@
+"""A site's public delivery answers, sent again before Flask builds a request.
+
+A GET of a URL whose public answer the delivery cache keeps (api.caching.cached_view) is
+answered here, as WSGI middleware just inside the security headers, request id, metrics and
+access line: no request context, routing, hooks or response object, which were most of what a
+cached answer cost beyond a bare Flask app's (profiled with bench.hotpath). What is sent is
+made by the functions Flask's path sends with (caching.representation, the site's CORS), so
+the two give the same bytes (tests/test_kept_answers.py). Everything else goes on to Flask:
+other methods, URLs not kept (misses, one visitor's, made-up parameters), answers without a
+site (their CORS is flask-cors'), and every request once the cache is due to read the change
+counter again (Flask's path reads it, with a session: the same freshness).
+"""
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from flask import Flask
+
+from service.api.caching import (
+    Sent,
+    origins_key,
+    public_cache_control_of,
+    representation,
+    url_key,
+    varying_on,
+)
+from service.api.site_delivery import ORIGIN, site_cors_headers
+from service.content.freshness import DeliveryCache
+from service.telemetry import ROUTE
+
+Wsgi = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+STATUS_LINES = {200: "200 OK", 304: "304 NOT MODIFIED"}  # (as werkzeug writes them)
+
+
+class KeptAnswers:
+    def __init__(self, wsgi_app: Wsgi, app: Flask):
+        self.wsgi_app, self.app = wsgi_app, app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ.get("REQUEST_METHOD") != "GET":
+            return self.wsgi_app(environ, start_response)
+        # The request's path and query as werkzeug reads them (Request.path, .query_string).
+        path = "/" + (environ.get("PATH_INFO") or "").encode("latin1").decode(errors="replace").lstrip("/")
+        key = url_key(path, environ.get("QUERY_STRING", "").encode("latin1"))
+        cache: DeliveryCache = self.app.extensions["delivery_cache"]
+        found = cache.peek(key)
+        if found is None or (sent := found[0]).site is None:
+            return self.wsgi_app(environ, start_response)
+        origin = environ.get("HTTP_ORIGIN")
+        origins: frozenset[str] = frozenset()
+        if origin:  # (as Flask's path: the site's origins looked up only for a request with one)
+            if (peeked := cache.peek(origins_key(sent.site))) is None:
+                return self.wsgi_app(environ, start_response)
+            origins = peeked[0]
+        return self._send(sent, origin, origins, environ, start_response)
+
+    def _send(
+        self,
+        sent: Sent,
+        origin: str | None,
+        origins: frozenset[str],
+        environ: dict[str, Any],
+        start_response: Callable[..., Any],
+    ) -> Iterable[bytes]:
+        extensions = self.app.extensions
+        status, headers, body = representation(
+            sent.answer,
+            public_cache_control_of(self.app.config),
+            sent.headers,
+            extensions["cdn_tag_headers"],
+            environ.get("HTTP_ACCEPT_ENCODING", ""),
+            environ.get("HTTP_IF_NONE_MATCH"),
+        )
+        # (what Flask's path gets from the site's after_request: allow_site_origins)
+        headers = [(name, varying_on(value, ORIGIN) if name == "Vary" else value) for name, value in headers]
+        if origin:
+            headers.extend(site_cors_headers(origin, origins, "GET"))
+        environ[ROUTE] = sent.route
+        start_response(STATUS_LINES[status], headers)
+        return [body] if body else []
+
+
+def init_app(app: Flask) -> None:
+    """Inside everything that wraps Flask (ProxyFix included: the access line's client)."""
+    if app.config["KEPT_ANSWERS_BEFORE_FLASK"]:
+        app.wsgi_app = KeptAnswers(app.wsgi_app, app)  # type: ignore[method-assign]
