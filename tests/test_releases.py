@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from service.content.releases import apply_due_releases
+from service.content.audit import Actor
+from service.content.releases import ReleaseConflict, apply_due_releases, publish_release
 from service.content.webhooks import send_due
 from service.extensions import db
 from service.models import DeliveryGeneration, Release
@@ -201,6 +202,44 @@ def test_several_hosts_applying_at_once_apply_each_release_once(app, client, pub
     audit = client.get("/v1/manage/audit", headers=publisher).json
     applying = sorted(e["action"] for e in audit if e["action"] in ("release.published", "release.failed"))
     assert applying == ["release.failed", "release.published", "release.published"]
+
+
+def test_a_publish_by_hand_as_the_runner_applies_it_publishes_it_once(app, client, publisher, prepared):
+    release_id = due_release(app, client, publisher, prepared)["id"]
+    barrier = threading.Barrier(3)
+    refused = []
+
+    def by_hand():
+        with app.app_context():
+            barrier.wait()
+            try:
+                publish_release(db.session, db.session.get(Release, release_id), by=Actor(None, "hand"))
+                db.session.commit()
+            except ReleaseConflict as error:
+                db.session.rollback()
+                refused.append(str(error))
+            db.session.remove()
+
+    def runner():
+        with app.app_context():
+            barrier.wait()
+            apply_due_releases(db.session)
+            db.session.remove()
+
+    threads = [
+        threading.Thread(target=by_hand),
+        threading.Thread(target=runner),
+        threading.Thread(target=runner),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert client.get(f"{RELEASES}/{release_id}", headers=publisher).json["status"] == "published"
+    audit = client.get("/v1/manage/audit", headers=publisher).json
+    assert [e["action"] for e in audit].count("release.published") == 1
+    assert len(refused) <= 1
 
 
 def test_edits_after_a_release_is_made_are_the_next_draft_not_a_voided_release(

@@ -118,9 +118,24 @@ def publish_release(
 ) -> Release:
     """Publish every item, or none: ReleaseConflict naming the item that failed, or
     ReleaseBlocked naming each item the guardrails refuse."""
-    if release.status != ReleaseStatus.PENDING:
+    if release.status != ReleaseStatus.PENDING or not _taken(session, release):
+        session.refresh(release)
         raise ReleaseConflict(f"release {release.id} is {release.status}, not pending")
     return _publish(session, release, by, policy)
+
+
+def _taken(session: Session, release: Release) -> bool:
+    """Whether this transaction took the pending release to publish it: whoever's UPDATE
+    matches (a publish by hand, the runner on any host) publishes it; the others find it
+    taken. A transaction rolled back gives it back, pending."""
+    taken = session.execute(
+        update(Release)
+        .where(Release.id == release.id, Release.status == ReleaseStatus.PENDING)
+        .values(status=ReleaseStatus.PUBLISHING)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(release)
+    return taken.rowcount == 1
 
 
 def _publish(session: Session, release: Release, by: Actor, policy: ReviewPolicy) -> Release:
@@ -178,17 +193,9 @@ def apply_due_releases(
             .with_for_update()
         )
     ) is not None:
-        # Taken by whoever's UPDATE matches: another host applying at once skips it.
-        taken = session.execute(
-            update(Release)
-            .where(Release.id == release.id, Release.status == ReleaseStatus.PENDING)
-            .values(status=ReleaseStatus.PUBLISHING)
-            .execution_options(synchronize_session=False)
-        )
-        if taken.rowcount != 1:
+        if not _taken(session, release):  # (another host applying at once took it)
             session.rollback()
             continue
-        session.refresh(release)
         by = Actor(None, release.created_by)
         try:
             _publish(session, release, by, policy)
