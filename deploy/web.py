@@ -52,9 +52,22 @@ def load_app() -> Any:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     module, _, attribute = os.environ.get(APP_VARIABLE, "wsgi:app").partition(":")
     app = getattr(importlib.import_module(module), attribute)
+    if hasattr(app, "app_context"):  # (the bench's floor is a bare Flask app: it checks nothing)
+        warm_up_guardrails(app)
     if ready := os.environ.get(READY_VARIABLE):
         Path(ready, str(os.getpid())).touch()
     return app
+
+
+def warm_up_guardrails(app: Any) -> None:
+    """spaCy's pipeline and the claim model load once per process, at its first check: here, as
+    the worker builds the app, rather than in the first request that checks a draft (seconds;
+    a client's timeout under load). Commands (`flask --app wsgi ...`) stay quick."""
+    from service.content.guardrails.checks import check_claims
+    from service.content.guardrails.policy import current_policy
+
+    with app.app_context():
+        check_claims(current_policy().rules, {"intro": "Stem cell therapy may help some patients."})
 
 
 class SharedSocketServer(Server):
