@@ -2,7 +2,6 @@
 in one transaction (one change of the delivery generation), with one webhook naming it all."""
 
 import json
-import threading
 from datetime import timedelta
 
 import pytest
@@ -14,6 +13,7 @@ from service.content.webhooks import send_due
 from service.extensions import db
 from service.models import DeliveryGeneration, Release
 from service.models.base import utcnow
+from tests.at_once import at_once
 from tests.conftest import REVIEWS
 from tests.experiment_factories import EXPERIMENTS, SITE, experiment
 
@@ -181,20 +181,8 @@ def test_several_hosts_applying_at_once_apply_each_release_once(app, client, pub
     with app.app_context():  # the two stops: one after the start, one too many
         db.session.execute(update(Release).where(Release.id != due[0]).values(items=stop))
         db.session.commit()
-    barrier = threading.Barrier(4)
     applied = []
-
-    def host():
-        with app.app_context():
-            barrier.wait()
-            applied.extend(apply_due_releases(db.session))
-            db.session.remove()
-
-    threads = [threading.Thread(target=host) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    at_once(app, [lambda: applied.extend(apply_due_releases(db.session))] * 4)
 
     assert sorted(release_id for release_id, _outcome in applied) == due
     outcomes = [client.get(f"{RELEASES}/{r}", headers=publisher).json["status"] for r in due]
@@ -206,35 +194,17 @@ def test_several_hosts_applying_at_once_apply_each_release_once(app, client, pub
 
 def test_a_publish_by_hand_as_the_runner_applies_it_publishes_it_once(app, client, publisher, prepared):
     release_id = due_release(app, client, publisher, prepared)["id"]
-    barrier = threading.Barrier(3)
     refused = []
 
     def by_hand():
-        with app.app_context():
-            barrier.wait()
-            try:
-                publish_release(db.session, db.session.get(Release, release_id), by=Actor(None, "hand"))
-                db.session.commit()
-            except ReleaseConflict as error:
-                db.session.rollback()
-                refused.append(str(error))
-            db.session.remove()
+        try:
+            publish_release(db.session, db.session.get(Release, release_id), by=Actor(None, "hand"))
+            db.session.commit()
+        except ReleaseConflict as error:
+            db.session.rollback()
+            refused.append(str(error))
 
-    def runner():
-        with app.app_context():
-            barrier.wait()
-            apply_due_releases(db.session)
-            db.session.remove()
-
-    threads = [
-        threading.Thread(target=by_hand),
-        threading.Thread(target=runner),
-        threading.Thread(target=runner),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    at_once(app, [by_hand, lambda: apply_due_releases(db.session), lambda: apply_due_releases(db.session)])
 
     assert client.get(f"{RELEASES}/{release_id}", headers=publisher).json["status"] == "published"
     audit = client.get("/v1/manage/audit", headers=publisher).json

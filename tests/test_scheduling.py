@@ -1,6 +1,5 @@
 """Scheduled publish and unpublish, applied by a cron-safe command."""
 
-import threading
 from datetime import timedelta
 
 from sqlalchemy import func, select, update
@@ -9,6 +8,7 @@ from service.content.scheduling import apply_due_schedules
 from service.extensions import db
 from service.models import Revision, Schedule
 from service.models.base import utcnow
+from tests.at_once import at_once
 
 
 def make_due(app) -> None:
@@ -79,20 +79,8 @@ def test_several_hosts_applying_at_once_apply_each_schedule_once(
         approve(url, headers=publisher)
         schedule(client, publisher, url, "publish")
     make_due(app)
-    barrier = threading.Barrier(4)
     applied = []
-
-    def host():
-        with app.app_context():
-            barrier.wait()
-            applied.extend(apply_due_schedules(db.session))
-            db.session.remove()
-
-    threads = [threading.Thread(target=host) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    at_once(app, [lambda: applied.extend(apply_due_schedules(db.session))] * 4)
 
     assert sorted(a.schedule_id for a in applied) == sorted({a.schedule_id for a in applied})
     assert len(applied) == 6
