@@ -7,6 +7,7 @@ sentences (training.py writes claim_model.json; `make train-claims`). Loaded onc
 pure after that: the same sentence always gets the same score."""
 
 import hashlib
+import logging
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,8 +25,15 @@ CHARACTERS = {"analyzer": "char_wb", "ngram_range": (3, 5), "sublinear_tf": True
 @lru_cache(maxsize=1)
 def _embedder() -> Any:
     """WordLlama's bundled model, read from the package itself (cache_dir: the wheel keeps its
-    tokenizer under `tokenizers/`, where load() looks for a cache, not for its own files)."""
+    tokenizer under `tokenizers/`, where load() looks for a cache, not for its own files).
+    wordllama calls logging.basicConfig() as it is imported: the root logger keeps its own
+    handlers, or every record (each access line) would come out a second time, as plain text."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
     import wordllama
+
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
     return wordllama.WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
 
