@@ -449,6 +449,7 @@ rules:
     suggestion: Do not advertise treatment abroad.
     patterns:
       - [{LOWER: "treatment"}, {LOWER: "abroad"}]
+      - [{LOWER: "fly", OP: "?"}, {LEMMA: {IN: ["offshore", "overseas"]}}, {IS_ALPHA: true, OP: "{2}"}]
 """,
         encoding="utf-8",
     )
@@ -460,6 +461,10 @@ rules:
     assert severities("Act now.") == [("urgency", "block")]
     assert severities("A miracle for your knees.") == []
     assert severities("Our treatment abroad is affordable.") == [("stem-cell-tourism", "warn")]
+    # Each rule's patterns are tried only on texts holding the words they need, not their optional ones.
+    assert severities("Offshore stem cells, half the price.") == [("stem-cell-tourism", "warn")]
+    assert severities("Fly overseas for care.") == [("stem-cell-tourism", "warn")]
+    assert severities("Overseas.") == []
     assert rules.fingerprint != load_rules().fingerprint
 
 

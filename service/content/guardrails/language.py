@@ -16,6 +16,7 @@ import yaml
 from service.content.guardrails.rules import CONTEXT_PATH, RuleSet
 
 CLAIMS = "claims"  # the doc.spans key the rules' matches go to
+RULER = "claims:"  # the name of a rule's span ruler in the pipeline, before the rule's id
 
 
 @dataclass(frozen=True)
@@ -92,12 +93,12 @@ def _pipeline(rules: RuleSet) -> Any:
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("caseless_lemmas")
-    ruler = nlp.add_pipe(
-        "span_ruler", config={"spans_key": CLAIMS, "phrase_matcher_attr": "LOWER", "validate": True}
-    )
-    ruler.add_patterns(
-        [{"label": rule.id, "pattern": pattern} for rule in rules.claims for pattern in rule.patterns]
-    )
+    # A span ruler per rule, so that a text is tried only by the rules it may match (_parsed).
+    config = {"spans_key": CLAIMS, "phrase_matcher_attr": "LOWER", "validate": True, "overwrite": False}
+    for rule in rules.claims:
+        if rule.patterns:
+            ruler = nlp.add_pipe("span_ruler", name=RULER + rule.id, config=config)
+            ruler.add_patterns([{"label": rule.id, "pattern": pattern} for pattern in rule.patterns])
     negation, hedges = _termsets()
     scope = {"span_keys": [CLAIMS]}
     nlp.add_pipe("negex", config={"neg_termset": negation, "extension_name": "negex", **scope})
@@ -135,16 +136,60 @@ def _longest_per_rule(spans: Any) -> list[Any]:
     return sorted((kept for group in by_rule.values() for kept in filter_spans(group)), key=lambda s: s.start)
 
 
-def warm_up(rules: RuleSet) -> None:
-    """Build the pipeline now (a worker can call this before it serves)."""
-    _pipeline(rules)
+def _needed_words(pattern: Any) -> tuple[frozenset[int], ...]:
+    """The words a token pattern cannot match without: for each token it requires (no "?",
+    "*", "!" or "{0,...}" operator) that names its LOWER or LEMMA, those words, lower-cased,
+    as spaCy's string ids. Empty for a phrase pattern or one whose tokens name none: such a
+    pattern is always tried."""
+    from spacy.strings import get_string_id
+
+    if isinstance(pattern, str):
+        return ()
+    needed = []
+    for token in pattern:
+        operator = token.get("OP", "")
+        if operator in ("?", "*", "!") or operator.startswith(("{0", "{,")):
+            continue
+        for attribute in ("LOWER", "LEMMA"):
+            value = token.get(attribute)
+            words = [value] if isinstance(value, str) else value.get("IN") if isinstance(value, dict) else ()
+            if words:
+                needed.append(frozenset(get_string_id(word.lower()) for word in words))
+    return tuple(needed)
+
+
+@lru_cache(maxsize=4)
+def _screen(rules: RuleSet) -> dict[str, tuple[tuple[frozenset[int], ...], ...]]:
+    """For each rule's span ruler, the words a text must hold for each of its patterns to match."""
+    return {
+        RULER + rule.id: tuple(_needed_words(pattern) for pattern in rule.patterns) for rule in rules.claims
+    }
+
+
+def _parsed(rules: RuleSet, text: str) -> Any:
+    """The pipeline's doc of `text`, each rule's span ruler run only where one of its patterns
+    may match: the matcher tries every pattern at every token, which is most of a check's
+    time, and most texts hold no word that most patterns need."""
+    from spacy.attrs import LEMMA, LOWER
+
+    nlp, screen = _pipeline(rules), _screen(rules)
+    doc = nlp.make_doc(text)
+    doc.spans[CLAIMS] = []
+    words: set[int] | None = None
+    for name, component in nlp.pipeline:
+        if name in screen:
+            if words is None:  # (the lemmas are set by now)
+                words = set(doc.to_array([LOWER, LEMMA]).ravel().tolist())
+            if not any(all(not options.isdisjoint(words) for options in needed) for needed in screen[name]):
+                continue
+        doc = component(doc)
+    return doc
 
 
 def find_claims(rules: RuleSet, texts: list[str]) -> list[tuple[ClaimMatch, ...]]:
     """The claims in each text, in order; negated ones are kept (marked) for the reader."""
-    nlp = _pipeline(rules)
     found = []
-    for doc in nlp.pipe(texts):
+    for doc in (_parsed(rules, text) for text in texts):
         matches = []
         for ent in _longest_per_rule(doc.spans[CLAIMS]):
             sentence = ent.sent.text.rstrip()
