@@ -169,7 +169,7 @@ REVISION_EXAMPLE = {
     "published_at": "2026-11-26T09:30:00+00:00",
     "published_by": "Ana, marketing (cms_1a2b3c4d)",
     "note": "First publication",
-    "etag": "6be336541140dbbd52e9c939415225008f85f9b1470f5dc827a1341560566dc1",
+    "etag": "6be336541140dbbd52e9c93941522500",
     "live": True,
     "rules_version": "5d41402abc4b2a76",
     "override": None,

@@ -1,6 +1,5 @@
 """Delivery: the public, read-only API clinic frontends call. Only published content."""
 
-import hashlib
 from collections.abc import Callable
 
 import orjson
@@ -22,6 +21,7 @@ from service.api.lookup import found_or_404
 from service.config import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from service.content import purging
 from service.content.delivery import Answer, CardPage, PageAnswer, find_published, list_published
+from service.content.publishing import delivery_etag
 from service.errors import PROBLEM_CONTENT_TYPE, ProblemSchema
 from service.extensions import db
 
@@ -140,7 +140,7 @@ def send_page(
     def serialised() -> PageAnswer:
         page = compute()
         body = orjson.dumps(CARDS.dump(page.cards))
-        return PageAnswer(Answer(body, hashlib.sha256(body).hexdigest(), None, tags=tags), page.total)
+        return PageAnswer(Answer(body, delivery_etag(body), None, tags=tags), page.total)
 
     page = cached(key, serialised)
     pagination.item_count = page.total

@@ -37,6 +37,13 @@ from service.models import Article, ReviewStatus, Revision, RevisionTag, Webhook
 from service.models.base import utcnow
 
 
+def delivery_etag(data: bytes) -> str:
+    """A strong ETag for what delivery sends: 128 bits of BLAKE2b, as 32 hex digits. A
+    collision is out of reach at that size, and every answer carries its ETag twice (header
+    and body), where SHA-256's 64 digits cost 50 bytes of the seed article's 4,500 on the wire."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
 def delivery_body(
     article_id: int,
     number: int | None,
@@ -54,7 +61,7 @@ def delivery_body(
         **extra,
     }
     content = delivered_content(document)
-    etag = hashlib.sha256(orjson.dumps([metadata, content], option=orjson.OPT_SORT_KEYS)).hexdigest()
+    etag = delivery_etag(orjson.dumps([metadata, content], option=orjson.OPT_SORT_KEYS))
     return html_safe_json({**metadata, "etag": etag, **content}), etag
 
 
