@@ -9,9 +9,13 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import marshmallow as ma
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import distinct, func, insert, select, text
 
+from service.api.events import EVENT, _quickly_loaded
 from service.config import EVENT_CLOCK_SKEW_SECONDS
 from service.extensions import db
 from service.models import Event, Experiment
@@ -155,6 +159,59 @@ def test_the_spec_documents_the_event_and_its_time_limits(client):
     assert "#/components/schemas/Event" in items["description"]
     at = spec["components"]["schemas"]["Event"]["properties"]["at"]["description"]
     assert "started" in at and f"{EVENT_CLOCK_SKEW_SECONDS} s" in at
+
+
+# Values an event's fields may come as: right, nearly right, and wrong.
+FIELD_VALUES = st.one_of(
+    st.sampled_from(
+        [
+            *("exposure", "conversion", "Exposure", "booked", "bad key", "trailing-\n", "a-", "", "x" * 101),
+            *("cta-heading", "named-clinic", "clinic-austin", "v-8f14e45f", "1234567", "v-\x00", "v-\ud800"),
+            *("3f2b1c9e-5d4a-4e8b-9c7d-1a2b3c4d5e6f", "2026-11-26T09:31:00+00:00", "2026-11-26T09:31:00Z"),
+            *("2026-11-26t09:31:00z", "2026-11-26T09:31:00", "2026-11-26T09:31:00.123456+05:30"),
+            *("2026-11-26 09:31:00Z", "2026-11-26T09:31Z", "2016-12-31T23:59:60Z", "2026-02-30T10:00:00Z"),
+            "9999-12-31T23:30:00-01:00",
+        ]
+    ),
+    st.text(max_size=12),
+    st.none(),
+    st.integers(),
+    st.booleans(),
+    st.lists(st.integers(), max_size=2),
+)
+EVENT_NAMES = st.sampled_from(["event_id", "type", "experiment", "variant", "visitor", "site", "name", "at"])
+# A well-formed event with a few of its fields changed, dropped or added.
+EVENT_ITEMS = st.builds(
+    lambda changed, dropped: {
+        name: value
+        for name, value in ({**event("exposure", "v-8f14e45f", "named-clinic"), **changed}).items()
+        if name not in dropped
+    },
+    st.dictionaries(st.one_of(EVENT_NAMES, st.just("extra")), FIELD_VALUES, max_size=2),
+    st.sets(st.one_of(st.sampled_from(["site", "name", "at"]), EVENT_NAMES), max_size=1),
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(item=EVENT_ITEMS)
+def test_an_event_the_compiled_schema_passes_is_what_the_event_schema_loads(app, item):
+    """Batches are checked by the spec's Event schema, compiled: whatever it passes, EventSchema
+    passes too, to the very same event (what it refuses, EventSchema explains)."""
+    with app.app_context():
+        quick = _quickly_loaded(item)
+        if quick is not None:
+            assert quick == EVENT.load(item)
+
+
+def test_a_well_formed_event_takes_the_compiled_check(app):
+    with app.app_context():
+        timed = event("exposure", "v-1", "named-clinic", at="2026-11-26T09:31:00Z")
+        for sent in (timed, event("conversion", "v-2", "named-clinic", site=None, name="booked")):
+            assert _quickly_loaded(sent) == EVENT.load(sent)
+        unstorable = event("exposure", "v-\x00", "named-clinic")
+        with pytest.raises(ma.ValidationError):
+            EVENT.load(unstorable)
+        assert _quickly_loaded(unstorable) is None
 
 
 # Row locks that concurrent batches wait for are PostgreSQL's: SQLite writes one at a time.

@@ -1,7 +1,9 @@
 """Events from frontends: exposures and conversions, in batches, idempotent by event id."""
 
+from functools import cache
 from typing import Any
 
+import jsonschema_rs
 import marshmallow as ma
 from flask import request
 from flask.views import MethodView
@@ -13,9 +15,10 @@ from service.api.limits import refuse_when_over
 from service.config import EVENT_CLOCK_SKEW_SECONDS, MAX_EVENTS_PER_BATCH
 from service.content.bots import is_bot
 from service.content.events import count_bot_events, record_events
+from service.content.json_input import unstorable_reason
 from service.content.patterns import Pattern
 from service.content.text_fields import refuse_unstorable
-from service.extensions import db
+from service.extensions import api, db
 from service.metrics import EVENTS
 from service.models import EventKind
 from service.models.base import utcnow
@@ -134,6 +137,35 @@ def count_outcome(outcome: dict[str, Any]) -> None:
         EVENTS.labels("rejected", problem["code"]).inc()
 
 
+@cache
+def _event_validator() -> jsonschema_rs.Validator:
+    """The Event schema as the spec gives it to clients, compiled (OpenAPI 3.0's `nullable`
+    as JSON Schema's null type): it passes a valid event in a few microseconds, where
+    EventSchema takes about fifty, most of a batch's time."""
+    schema = api.ma_plugin.converter.schema2jsonschema(EventSchema)
+    for field in schema["properties"].values():
+        if field.pop("nullable", False):
+            field["type"] = [field["type"], "null"]
+    return jsonschema_rs.validator_for(schema, validate_formats=True)
+
+
+def _quickly_loaded(item: dict[str, Any]) -> dict[str, Any] | None:
+    """The event as EVENT.load gives it, when the compiled schema passes it and what that
+    schema cannot see holds (no unstorable text, a time Python reads); None otherwise, for
+    EVENT to load or explain (tests/test_events.py holds the two to the same answers)."""
+    if any(isinstance(value, str) and unstorable_reason(value) for value in item.values()):
+        return None  # (first: a lone surrogate is not text the compiled schema can read)
+    if not _event_validator().is_valid(item):
+        return None
+    event = {"site": None, "name": None, "at": None, **item}
+    if event["at"] is not None:
+        try:
+            event["at"] = EVENT.fields["at"].deserialize(event["at"])
+        except ma.ValidationError:
+            return None
+    return event
+
+
 def checked_events(items: list[Any]) -> tuple[dict[int, dict[str, Any]], list[dict[str, Any]]]:
     """The batch's valid events by index, and a problem for each other item. An event_id is
     echoed only when valid: an invalid one may not even be text a client can read back."""
@@ -143,6 +175,9 @@ def checked_events(items: list[Any]) -> tuple[dict[int, dict[str, Any]], list[di
             rejected.append(
                 {"index": index, "event_id": None, "reason": "An event is a JSON object.", "code": INVALID}
             )
+            continue
+        if (event := _quickly_loaded(item)) is not None:
+            valid[index] = event
             continue
         try:
             valid[index] = EVENT.load(item)
