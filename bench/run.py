@@ -682,8 +682,9 @@ def main() -> None:
     parser.add_argument("--memory-requests", type=int, default=100_000)
     parser.add_argument(
         "--only",
-        choices=("delivery",),
-        help="only the delivery scenarios against the floor: their figures printed, no results written",
+        choices=("delivery", "events"),
+        help="only the delivery scenarios, or only event ingestion, against their floors: the "
+        "figures printed, no results written",
     )
     args = parser.parse_args()
 
@@ -700,7 +701,11 @@ def main() -> None:
         def serve(name: str, url: str, **env: str) -> Server:
             return stack.enter_context(serving(name, "wsgi:app", args.workers, DATABASE_URL=url, **env))
 
-        ours, uncached = serve("ours", main_url), serve("uncached", main_url, **UNCACHED)
+        ours = serve("ours", main_url)
+        if args.only == "events":
+            print(json.dumps(bench_events(ours, app, data, work, args), indent=2))
+            return
+        uncached = serve("uncached", main_url, **UNCACHED)
         if not args.only:
             small, small_uncached = (
                 serve("ours-small", small_url),
