@@ -8,6 +8,7 @@ import pytest
 from service.api.kept_answers import KeptAnswers
 from service.content.freshness import DeliveryCache
 from service.metrics import CACHE_HITS
+from tests.servers import BROWSER_USER_AGENT
 from tests.test_sites import AUSTIN, SITES
 
 ENCODINGS = ["", "gzip", "br", "gzip, br;q=0.5", "identity", "gzip;q=0, br;q=0"]
@@ -77,15 +78,82 @@ def test_a_kept_answer_is_the_same_before_flask_as_through_it(app_with, slug, ca
         assert revalidated == answer(through.test_client(), url, {**headers, "If-None-Match": etag})
 
 
-@pytest.mark.parametrize("query", ["?visitor=v-1", "?made=up", "?locale=en&made=up"])
-def test_what_is_not_kept_for_its_url_goes_on_to_flask(app_with, slug, query):
+SEED_ARTICLE = "/v1/sites/clinic-austin/articles/are-all-types-of-back-pain-treatable-with-stem-cells"
+USER_AGENTS = [
+    None,
+    BROWSER_USER_AGENT,
+    "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+]
+
+
+def test_a_visitor_in_an_experiment_is_answered_before_flask_as_through_it(app_with, running, caplog):
+    before = app_with(DELIVERY_FRESHNESS_SECONDS=3600)
+    through = app_with(DELIVERY_FRESHNESS_SECONDS=3600, KEPT_ANSWERS_BEFORE_FLASK=False)
+    requests = [
+        (f"{SEED_ARTICLE}?visitor=v-{number}", {"Accept-Encoding": coding, "User-Agent": agent})
+        for number in range(6)
+        for coding in ("", "br")
+        for agent in USER_AGENTS
+    ]
+    for app in (before, through):
+        for url, headers in requests:
+            app.test_client().get(url, headers={k: v for k, v in headers.items() if v})  # (kept)
+    kept_answers(before).wsgi_app = flask_refused
+    caplog.set_level(logging.INFO, "service.access")
+
+    variants = set()
+    for url, headers in requests:
+        headers = {k: v for k, v in headers.items() if v}
+        sent = answer(before.test_client(), url, headers)
+        line = caplog.records[-1].fields
+        assert sent == answer(through.test_client(), url, headers)
+        assert {**line, "duration_ms": 0} == {**caplog.records[-1].fields, "duration_ms": 0}
+        assert dict(sent[1])["Cache-Control"].startswith("private")
+        if "Googlebot" not in headers.get("User-Agent", ""):
+            plain = {name: value for name, value in headers.items() if name != "Accept-Encoding"}
+            variants.add(before.test_client().get(url, headers=plain).json["assignment"]["variant"])
+    assert variants == {"control", "heading"}  # (each arm's answer compared)
+
+
+def test_a_visitor_of_an_article_in_no_experiment_gets_its_public_answer_before_flask(app_with, slug):
+    before, through = app_with(), app_with(KEPT_ANSWERS_BEFORE_FLASK=False)
+    url = f"/v1/sites/clinic-austin/articles/{slug}?visitor=v-1"
+    headers = {"Accept-Encoding": "br", "Origin": "https://austin.example"}
+    before.test_client().get(url, headers=headers)
+    kept_answers(before).wsgi_app = flask_refused
+
+    sent = answer(before.test_client(), url, headers)
+
+    assert sent[0] == "200 OK" and dict(sent[1])["Cache-Control"].startswith("public")
+    assert dict(sent[1])["Access-Control-Allow-Origin"] == "https://austin.example"
+    assert sent == answer(through.test_client(), url, headers)
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ("?visitor=", "422 UNPROCESSABLE ENTITY"),
+        (f"?visitor={'v' * 201}", "422 UNPROCESSABLE ENTITY"),
+        ("?visitor=v-1&visitor=v-2", "200 OK"),
+        ("?visitor=v-1&locale=en", "200 OK"),
+        ("?made=up", "200 OK"),
+        ("?locale=en&made=up", "200 OK"),
+    ],
+)
+def test_what_is_not_kept_for_its_url_goes_on_to_flask(app_with, slug, query, status):
     before, through = app_with(), app_with(KEPT_ANSWERS_BEFORE_FLASK=False)
     url = f"/v1/sites/clinic-austin/articles/{slug}{query}"
     before.test_client().get(url)
+    flask, reached = kept_answers(before).wsgi_app, []
 
+    def counted(environ, start_response):
+        reached.append(environ["QUERY_STRING"])
+        return flask(environ, start_response)
+
+    kept_answers(before).wsgi_app = counted
     sent = answer(before.test_client(), url, {"Accept-Encoding": "br"})
 
-    assert sent[0] == "200 OK"
+    assert reached and sent[0] == status
     assert sent == answer(through.test_client(), url, {"Accept-Encoding": "br"})
 
 

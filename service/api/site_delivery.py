@@ -228,34 +228,79 @@ class SiteArticle(MethodView):
         locale = query.get("locale")
         article = ArticleForSite(site, slug, locale)
         running = cached(experiment_key(site, slug, locale), article.running).experiment
-        if running is None or not ({"visitor", "variant"} & query.keys()):
-            return public(cached(site_article_key(site, slug, locale), article.render))
-        # (The header itself: request.user_agent builds a parsing object for each request.)
-        if "variant" not in query and is_bot(request.headers.get("User-Agent")):
-            # Bots are not visitors: control, no assignment (and private, like any visitor's).
-            return private(cached(site_article_key(site, slug, locale), article.render))
-        if "variant" in query:  # QA: seen on purpose, so not in the experiment (no exposure)
-            variant, in_experiment = variant_or_404(running, query["variant"]), False
+        if running is not None and "variant" in query:
+            # QA: seen on purpose, so not in the experiment (no exposure)
+            chosen = VisitorsAnswer(site, slug, locale, variant_or_404(running, query["variant"]), False)
+        elif "visitor" in query:
+            # (The header itself: request.user_agent builds a parsing object for each request.)
+            chosen = visitors_answer(
+                running, site, slug, locale, query["visitor"], request.headers.get("User-Agent")
+            )
         else:
-            variant, in_experiment = variant_for(running, query["visitor"])
+            return public(cached(site_article_key(site, slug, locale), article.render))
+        if chosen.variant is None:
+            return (public if chosen.public else private)(cached(chosen.key, article.render))
+        return private(
+            cached(
+                chosen.key,
+                lambda: article.render(chosen.variant, running.key, assignment=chosen.assignment(running)),
+            )
+        )
 
-        def with_assignment() -> Answer:
-            assignment = {
-                "experiment": running.key,
-                "variant": variant.key,
-                "in_experiment": in_experiment,
-                "variant_url": url_for(
-                    "Site delivery.SiteArticleVariant",
-                    site=site,
-                    slug=slug,
-                    experiment=running.key,
-                    variant=variant.key,
-                    **({"locale": locale} if locale else {}),
-                ),
-            }
-            return article.render(variant, running.key, assignment=assignment)
 
-        return private(cached(assigned_key(site, slug, locale, variant.key, in_experiment), with_assignment))
+@dataclass(frozen=True)
+class VisitorsAnswer:
+    """The answer a request with a visitor id (or a variant forced for QA) gets: the site's
+    article, public when no experiment runs on it and one visitor's for a bot, or a variant
+    with its assignment, one visitor's."""
+
+    site: str
+    slug: str
+    locale: str | None
+    variant: Arm | None = None
+    in_experiment: bool = False
+    public: bool = False
+
+    @property
+    def key(self) -> tuple[Any, ...]:
+        """Where the delivery cache keeps it."""
+        if self.variant is None:
+            return site_article_key(self.site, self.slug, self.locale)
+        return assigned_key(self.site, self.slug, self.locale, self.variant.key, self.in_experiment)
+
+    def assignment(self, running: RunningExperiment) -> dict[str, Any]:
+        """What a variant's answer says of it (with the variant's own cacheable URL)."""
+        assert self.variant is not None
+        return {
+            "experiment": running.key,
+            "variant": self.variant.key,
+            "in_experiment": self.in_experiment,
+            "variant_url": url_for(
+                "Site delivery.SiteArticleVariant",
+                site=self.site,
+                slug=self.slug,
+                experiment=running.key,
+                variant=self.variant.key,
+                **({"locale": self.locale} if self.locale else {}),
+            ),
+        }
+
+
+def visitors_answer(
+    running: RunningExperiment | None,
+    site: str,
+    slug: str,
+    locale: str | None,
+    visitor: str,
+    user_agent: str | None,
+) -> VisitorsAnswer:
+    """Which answer a visitor gets, on Flask's path and before it (api.kept_answers)."""
+    if running is None:
+        return VisitorsAnswer(site, slug, locale, public=True)
+    if is_bot(user_agent):  # bots are not visitors: control, no assignment
+        return VisitorsAnswer(site, slug, locale)
+    variant, in_experiment = variant_for(running, visitor)
+    return VisitorsAnswer(site, slug, locale, variant, in_experiment)
 
 
 @blp.route(
