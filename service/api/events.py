@@ -126,6 +126,8 @@ class BatchResultSchema(ma.Schema):
 
 
 EVENT = EventSchema()
+# What EVENT.load fills in for a field the event leaves out.
+EVENT_DEFAULTS = {name: field.load_default for name, field in EVENT.fields.items() if not field.required}
 INVALID = "invalid"  # the rejection code of an item that is not a valid Event
 
 
@@ -157,7 +159,7 @@ def _quickly_loaded(item: dict[str, Any]) -> dict[str, Any] | None:
         return None  # (first: a lone surrogate is not text the compiled schema can read)
     if not _event_validator().is_valid(item):
         return None
-    event = {"site": None, "name": None, "at": None, **item}
+    event = EVENT_DEFAULTS | item
     if event["at"] is not None:
         try:
             event["at"] = EVENT.fields["at"].deserialize(event["at"])
