@@ -48,6 +48,7 @@ def main() -> None:
     def fresh_check() -> None:
         checks._claims.cache_clear()
         model.SEEN.clear()
+        language.sentences.cache_clear()
         checks.reading_grade.cache_clear()
         checks.check_document(rules, document, today, 365)
 

@@ -195,9 +195,11 @@ def check_claims(
     texts = [text for _, text in fields]
     lifted = safeguards_present(document, texts)
     model_rule = rules.claims_by_id.get(MODEL_RULE) if with_model else None
-    likely = likely_claims_in(texts, model) if model_rule is not None else [()] * len(texts)
+    ruled = claims_in(rules, texts)
+    spans = [[(match.start, match.end) for match in matches] for matches in ruled]
+    likely = likely_claims_in(texts, model, spans) if model_rule is not None else [()] * len(texts)
     findings = []
-    for (path, _), matches, claims in zip(fields, claims_in(rules, texts), likely, strict=True):
+    for (path, _), matches, claims in zip(fields, ruled, likely, strict=True):
         found = []
         for match in matches:
             rule = rules.claim(match.rule)
@@ -209,7 +211,6 @@ def check_claims(
         found += [
             Finding(model_rule, model_rule.severity, path, claim.text, claim.start, claim.end)
             for claim in claims
-            if not any(match.start < claim.end and claim.start < match.end for match in matches)
         ]
         findings += sorted(found, key=lambda finding: finding.start or 0)
     return findings

@@ -17,6 +17,8 @@ from service.content.guardrails.rules import CONTEXT_PATH, RuleSet
 
 CLAIMS = "claims"  # the doc.spans key the rules' matches go to
 RULER = "claims:"  # the name of a rule's span ruler in the pipeline, before the rule's id
+NEGATION, HEDGES = "negex", "hedges"  # the two NegEx runs (ConText's negation and hedging)
+CONTEXT = (NEGATION, HEDGES)
 
 
 @dataclass(frozen=True)
@@ -68,14 +70,25 @@ def _termsets() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
 def _caseless_lemmas(nlp: Any, name: str) -> Any:
     """Each token's lemma from spaCy's English lookup table, looked up lower-cased: spaCy's own
     lookup lemmatizer keys the table by the text as written, so "Cures" opening a sentence
-    would be its own lemma. Every lemma is lower-case, as the rules write them."""
+    would be its own lemma. Every lemma is lower-case, as the rules write them. Set as one
+    array (a lower-cased word's lemma is looked up once per process, as spaCy's strings are kept)."""
+    import numpy
+    from spacy.attrs import LEMMA, LOWER
     from spacy.lookups import load_lookups
 
     table = load_lookups(nlp.lang, ["lemma_lookup"]).get_table("lemma_lookup")
+    strings = nlp.vocab.strings
+    lemma_of: dict[int, int] = {}
+
+    def lemma(lower: int) -> int:
+        found = lemma_of.get(lower)
+        if found is None:
+            found = lemma_of[lower] = strings.add(table.get(lower, strings[lower]))
+        return found
 
     def lemmatise(doc: Any) -> Any:
-        for token in doc:
-            token.lemma_ = table.get(token.lower_, token.lower_)
+        lemmas = [lemma(lower) for lower in doc.to_array(LOWER).tolist()]
+        doc.from_array([LEMMA], numpy.array(lemmas, dtype="uint64"))
         return doc
 
     return lemmatise
@@ -101,8 +114,8 @@ def _pipeline(rules: RuleSet) -> Any:
             ruler.add_patterns([{"label": rule.id, "pattern": pattern} for pattern in rule.patterns])
     negation, hedges = _termsets()
     scope = {"span_keys": [CLAIMS]}
-    nlp.add_pipe("negex", config={"neg_termset": negation, "extension_name": "negex", **scope})
-    nlp.add_pipe("negex", name="hedges", config={"neg_termset": hedges, "extension_name": "hedged", **scope})
+    nlp.add_pipe("negex", name=NEGATION, config={"neg_termset": negation, "extension_name": "negex", **scope})
+    nlp.add_pipe("negex", name=HEDGES, config={"neg_termset": hedges, "extension_name": "hedged", **scope})
     return nlp
 
 
@@ -115,7 +128,8 @@ def _sentencizer() -> Any:
     return nlp
 
 
-def sentences(text: str) -> list[tuple[int, int, str]]:
+@lru_cache(maxsize=4096)  # as the rules' per-text cache
+def sentences(text: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, sentence) for each sentence of a text, without its surrounding blanks."""
     found = []
     for sentence in _sentencizer()(text).sents:
@@ -123,7 +137,7 @@ def sentences(text: str) -> list[tuple[int, int, str]]:
         if stripped:
             start = sentence.start_char + sentence.text.index(stripped)
             found.append((start, start + len(stripped), stripped))
-    return found
+    return tuple(found)
 
 
 def _longest_per_rule(spans: Any) -> list[Any]:
@@ -158,12 +172,46 @@ def _needed_words(pattern: Any) -> tuple[frozenset[int], ...]:
     return tuple(needed)
 
 
+@dataclass(frozen=True)
+class _Screen:
+    """Which span rulers a text needs, from the words it holds: `needs`, for each ruler, the words
+    each of its patterns cannot match without; `by_word`, each word that is one of a pattern's
+    required words, to the rulers it may call for (an index, so that a text's screen costs a look-up
+    per word, not a test per rule); `always`, the rulers with a pattern that names none."""
+
+    needs: dict[str, tuple[tuple[frozenset[int], ...], ...]]
+    by_word: dict[int, frozenset[str]]
+    always: frozenset[str]
+
+    def rulers(self, words: set[int]) -> set[str]:
+        """The rulers one of whose patterns may match a text holding `words`."""
+        candidates = {name for word in words for name in self.by_word.get(word, ())}
+        return set(self.always) | {
+            name
+            for name in candidates
+            if any(
+                needed and all(not options.isdisjoint(words) for options in needed)
+                for needed in self.needs[name]
+            )
+        }
+
+
 @lru_cache(maxsize=4)
-def _screen(rules: RuleSet) -> dict[str, tuple[tuple[frozenset[int], ...], ...]]:
-    """For each rule's span ruler, the words a text must hold for each of its patterns to match."""
-    return {
-        RULER + rule.id: tuple(_needed_words(pattern) for pattern in rule.patterns) for rule in rules.claims
+def _screen(rules: RuleSet) -> _Screen:
+    """Each pattern is indexed under the smallest set of words it needs (one of them must be in
+    a text for it to match); the full test runs only on the rulers a text's words point to."""
+    needs = {
+        RULER + rule.id: tuple(map(_needed_words, rule.patterns)) for rule in rules.claims if rule.patterns
     }
+    by_word: dict[int, set[str]] = {}
+    always = set()
+    for name, patterns in needs.items():
+        for needed in patterns:
+            if not needed:
+                always.add(name)
+            for word in min(needed, key=len, default=()):
+                by_word.setdefault(word, set()).add(name)
+    return _Screen(needs, {word: frozenset(names) for word, names in by_word.items()}, frozenset(always))
 
 
 def _parsed(rules: RuleSet, text: str) -> Any:
@@ -175,13 +223,15 @@ def _parsed(rules: RuleSet, text: str) -> Any:
     nlp, screen = _pipeline(rules), _screen(rules)
     doc = nlp.make_doc(text)
     doc.spans[CLAIMS] = []
-    words: set[int] | None = None
+    needed: set[str] | None = None
     for name, component in nlp.pipeline:
-        if name in screen:
-            if words is None:  # (the lemmas are set by now)
-                words = set(doc.to_array([LOWER, LEMMA]).ravel().tolist())
-            if not any(all(not options.isdisjoint(words) for options in needed) for needed in screen[name]):
+        if name.startswith(RULER):
+            if needed is None:  # (the lemmas are set by now)
+                needed = screen.rulers(set(doc.to_array([LOWER, LEMMA]).ravel().tolist()))
+            if name not in needed:
                 continue
+        elif name in CONTEXT and not doc.spans[CLAIMS]:
+            continue  # (NegEx marks the rules' spans; with none, it has nothing to mark)
         doc = component(doc)
     return doc
 

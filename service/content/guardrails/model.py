@@ -116,36 +116,52 @@ class LikelyClaim:
     text: str
 
 
-class _SeenTexts:
-    """What the shipped model found in each text seen lately: a text seen before in this process
-    is not scored again (as the rules' per-text cache), and new ones are scored in one batch."""
+class _SeenSentences:
+    """The shipped model's verdict on each sentence seen lately: a sentence seen before in this
+    process is not scored again (as the rules' per-text cache), and new ones are scored in one batch."""
 
-    def __init__(self, size: int = 4096) -> None:
+    def __init__(self, size: int = 16384) -> None:
         from cachetools import LRUCache
 
-        self.found: LRUCache[str, tuple[LikelyClaim, ...]] = LRUCache(size)
+        self.blocks: LRUCache[str, bool] = LRUCache(size)
         self.lock = threading.Lock()
 
     def clear(self) -> None:
         with self.lock:
-            self.found.clear()
+            self.blocks.clear()
 
 
-SEEN = _SeenTexts()
+SEEN = _SeenSentences()
 
 
-def likely_claims_in(texts: list[str], model: ClaimModel | None = None) -> list[tuple[LikelyClaim, ...]]:
+def likely_claims_in(
+    texts: list[str], model: ClaimModel | None = None, ruled: list[list[tuple[int, int]]] | None = None
+) -> list[tuple[LikelyClaim, ...]]:
     """For each text, the sentences the model (by default the shipped one) takes for blocking
-    claims; every sentence not scored before goes to the model in one call."""
+    claims. A sentence overlapping one of the text's `ruled` spans (where a rule matched) is not
+    scored: what a rule matches is the rules' to judge, with its negation, hedging and safeguards.
+    Every sentence not scored before goes to the model in one call."""
     from service.content.guardrails.language import sentences
 
+    ruled = ruled or [[] for _ in texts]
+    scored = [
+        [
+            span
+            for span in sentences(text)
+            if not any(start < span[1] and span[0] < end for start, end in spans)
+        ]
+        for text, spans in zip(texts, ruled, strict=True)
+    ]
+    wanted = {span[2] for spans in scored for span in spans}
     with SEEN.lock:
-        found = {text: SEEN.found[text] for text in texts if model is None and text in SEEN.found}
-    new = {text: sentences(text) for text in texts if text not in found}
-    verdicts = iter((model or load_model()).blocks([span[2] for spans in new.values() for span in spans]))
-    for text, spans in new.items():
-        found[text] = tuple(LikelyClaim(*span) for span in spans if next(verdicts))
+        verdicts = {
+            sentence: SEEN.blocks[sentence]
+            for sentence in wanted
+            if model is None and sentence in SEEN.blocks
+        }
+    unseen = [sentence for sentence in wanted if sentence not in verdicts]
+    verdicts.update(zip(unseen, (model or load_model()).blocks(unseen), strict=True))
     if model is None:
         with SEEN.lock:
-            SEEN.found.update({text: found[text] for text in new})
-    return [found[text] for text in texts]
+            SEEN.blocks.update({sentence: verdicts[sentence] for sentence in unseen})
+    return [tuple(LikelyClaim(*span) for span in spans if verdicts[span[2]]) for spans in scored]
