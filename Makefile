@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test check install install-runtime lock migrate seed lint bench bench-servers bench-guardrails report-guardrails train-claims profile demo frontend-check spec
+.PHONY: run test check install install-runtime lock migrate seed lint bench bench-servers bench-peers bench-guardrails report-guardrails train-claims profile demo frontend-check spec
 
 # Two locks, every transitive dependency pinned with its hashes (nothing else is installed):
 # requirements.txt, what serving needs (make run), and requirements-dev.txt, that and the test
@@ -42,6 +42,7 @@ lock: $(BIN)/uv
 	$(LOCK) requirements.in --output-file requirements.txt
 	$(LOCK) requirements-dev.in --output-file requirements-dev.txt
 	$(LOCK) --no-deps requirements-reference.in --output-file requirements-reference.txt
+	$(LOCK) bench/wagtail_peer/requirements-wagtail.in --output-file bench/wagtail_peer/requirements-wagtail.txt
 
 migrate: install-runtime
 	$(BIN)/flask db upgrade
@@ -82,6 +83,13 @@ bench: install
 bench-servers: install
 	@command -v wrk >/dev/null || { echo "make bench-servers needs wrk: apt-get install wrk"; exit 1; }
 	$(BIN)/python -m bench.servers
+
+# `make bench-peers` (optional): the service beside a Python peer CMS, Wagtail 8's API v2 serving
+# the same article under the same server and workers (bench/results-peers.json). Installs Wagtail
+# the first time, in a virtualenv of its own (build/peers/wagtail-venv).
+bench-peers: install
+	@command -v wrk >/dev/null || { echo "make bench-peers needs wrk: apt-get install wrk"; exit 1; }
+	$(BIN)/python -m bench.peers
 
 # `make bench-guardrails`: checking the seed article for health claims, after warm-up, against
 # spaCy's bare tokenizer over the same texts (bench/results-guardrails.json).

@@ -1,6 +1,7 @@
 """bench/RESULTS.md, written from every bench/results-<database>.json present."""
 
 import json
+import statistics
 from pathlib import Path
 from typing import Any
 
@@ -154,12 +155,52 @@ def servers_section(results: dict[str, Any]) -> list[str]:
     ]
 
 
+def peers_section(results: dict[str, Any]) -> list[str]:
+    """`make bench-peers`: a peer CMS's API against the service, same article, server and workers."""
+    machine, per_second, p99 = results["machine"], results["median_per_second"], results["median_p99_ms"]
+    answers, ratios = results["answers"], results["peer_over_service"]
+    names = list(per_second)
+
+    def row(label: str, cells: list[str]) -> str:
+        return f"| {label} | " + " | ".join(cells) + " |"
+
+    def spread(values: list[float]) -> str:
+        return f"{statistics.median(values):.3f} ({min(values):.3f}–{max(values):.3f})"
+
+    return [
+        f"## A peer CMS: {results['peer']}'s API v2 (`make bench-peers`)",
+        "",
+        f"{results['date']}: {machine['cpus']} cores, {machine['platform']}, Python {machine['python']}; "
+        f"granian, {results['workers']} workers each, wrk with {results['connections']} connections, "
+        f"{len(results['rounds'])} interleaved rounds; SQLite, the seed article, "
+        "a browser's Accept-Encoding.",
+        "",
+        row("", names),
+        row("---", ["---"] * len(names)),
+        row("requests/s, median", [f"{per_second[name]:,.0f}" for name in names]),
+        row("p99 (ms), median", [f"{p99[name]:,.1f}" for name in names]),
+        row(
+            "bytes on the wire",
+            [
+                f"{answers[name]['bytes_on_the_wire']:,} ({answers[name]['content_encoding']})"
+                for name in names
+            ],
+        ),
+        "",
+        f"The peer's requests/s / the service's, per round: {spread(ratios['per_second'])}; "
+        f"its p99 / the service's: {spread(ratios['p99_ms'])}.",
+        "",
+    ]
+
+
 def write_report(directory: Path) -> None:
     lines = [*HEADER.splitlines(), ""]
     for path in sorted(directory.glob("results-*.json")):
         results = json.loads(path.read_text(encoding="utf-8"))
         if "graceful_restart" in results:  # make bench-servers
             lines += servers_section(results)
+        elif "peer_over_service" in results:  # make bench-peers
+            lines += peers_section(results)
         elif "machine" in results:  # (make bench-guardrails writes its own, reported elsewhere)
             lines += section(results)
     (directory / "RESULTS.md").write_text("\n".join(lines), encoding="utf-8")

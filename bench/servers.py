@@ -67,18 +67,27 @@ def serving(name: str, database_url: str, workers: int) -> Iterator[tuple[str, s
     """The app under server `name` on a free port, answering; stopped (SIGTERM) on exit."""
     port = free_port()
     environment = {
-        **os.environ,
         "DATABASE_URL": database_url,
         "BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": str(workers),
         "LOG_LEVEL": "warning",
     }
+    with running(name, commands()[name], port, ARTICLE, environment) as served:
+        yield served
+
+
+@contextmanager
+def running(
+    name: str, command: list[str], port: int, ready: str, environment: dict[str, str], cwd: Path = ROOT
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """A server's `command`, once it answers `ready` on `port` and its workers have settled;
+    stopped (SIGTERM) on exit, killed if it does not stop."""
     url = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
-            commands()[name],
-            cwd=ROOT,
-            env=environment,
+            command,
+            cwd=cwd,
+            env={**os.environ, **environment},
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, killed as one if it will not stop
@@ -90,7 +99,7 @@ def serving(name: str, database_url: str, workers: int) -> Iterator[tuple[str, s
                     log.seek(0)
                     raise SystemExit(f"{name} did not start:\n{log.read().decode(errors='replace')}")
                 try:
-                    httpx.get(url + ARTICLE, timeout=1).raise_for_status()
+                    httpx.get(url + ready, timeout=1).raise_for_status()
                     break
                 except httpx.HTTPError:
                     time.sleep(0.1)
