@@ -17,7 +17,6 @@ article put in as a published page (load_article.py).
 Writes bench/results-peers.json and its section of bench/RESULTS.md; prints a summary.
 """
 
-import argparse
 import hashlib
 import json
 import os
@@ -34,7 +33,7 @@ import httpx
 
 from bench.report import write_report
 from bench.run import BROWSER_ACCEPT_ENCODING, free_port, raw_get, wire_bytes, wrk
-from bench.servers import ARTICLE, CONNECTIONS, ROOT, running, seeded_database, serving
+from bench.servers import ARTICLE, CONNECTIONS, ROOT, arguments, running, seeded_database, serving
 
 BIN = Path(sys.executable).parent
 PEER = ROOT / "bench" / "wagtail_peer"
@@ -125,11 +124,7 @@ def answer(url: str) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--seconds", type=float, default=5, help="per throughput run (default 5)")
-    parser.add_argument("--workers", type=int, default=2, help="worker processes per server (default 2)")
-    args = parser.parse_args()
+    args = arguments(__doc__)
     installed_peer()
     with tempfile.TemporaryDirectory(prefix="bench-peers-") as work:
         database_url = seeded_database(Path(work))

@@ -229,12 +229,17 @@ def seeded_database(directory: Path) -> str:
     return url
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def arguments(doc: str) -> argparse.Namespace:
+    """The options every side-by-side run takes (bench.servers, bench.peers)."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=5, help="per throughput run (default 5)")
     parser.add_argument("--workers", type=int, default=2, help="worker processes per server (default 2)")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = arguments(__doc__)
     names = list(commands())
     with tempfile.TemporaryDirectory(prefix="bench-servers-") as work:
         database_url = seeded_database(Path(work))
