@@ -152,7 +152,7 @@ def likely_claims_in(
         ]
         for text, spans in zip(texts, ruled, strict=True)
     ]
-    wanted = {span[2] for spans in scored for span in spans}
+    wanted = dict.fromkeys(span[2] for spans in scored for span in spans)  # (in text order)
     with SEEN.lock:
         verdicts = {
             sentence: SEEN.blocks[sentence]
