@@ -77,7 +77,7 @@ def test_the_proxys_own_errors_are_problem_documents(behind_nginx):
             "/v1/manage/assets",
             files={"file": ("photo.jpg", b"\xff" * (Config.MAX_CONTENT_LENGTH + 1), "image/jpeg")},
         )
-        assert upload.status_code == 401
+        assert upload.status_code == 401, (upload.status_code, upload.headers, upload.text)  # (who answered)
         too_large_upload = client.post(
             "/v1/manage/assets",
             files={"file": ("photo.jpg", b"\xff" * (Config.ASSET_MAX_BYTES + 1), "image/jpeg")},
