@@ -20,7 +20,6 @@ Writes bench/results-peers.json and its section of bench/RESULTS.md; prints a su
 import hashlib
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -33,7 +32,16 @@ import httpx
 
 from bench.report import write_report
 from bench.run import BROWSER_ACCEPT_ENCODING, free_port, raw_get, wire_bytes, wrk
-from bench.servers import ARTICLE, CONNECTIONS, ROOT, arguments, running, seeded_database, serving
+from bench.servers import (
+    ARTICLE,
+    CONNECTIONS,
+    ROOT,
+    arguments,
+    running,
+    seeded_database,
+    serving,
+    this_machine,
+)
 
 BIN = Path(sys.executable).parent
 PEER = ROOT / "bench" / "wagtail_peer"
@@ -158,11 +166,7 @@ def main() -> None:
 
     results = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "platform": platform.platform(),
-            "python": platform.python_version(),
-        },
+        "machine": this_machine(),
         "peer": "Wagtail "
         + subprocess.check_output(
             [str(PEER_PYTHON), "-c", "import wagtail; print(wagtail.__version__)"], text=True

@@ -229,6 +229,11 @@ def seeded_database(directory: Path) -> str:
     return url
 
 
+def this_machine() -> dict[str, Any]:
+    """The machine a side-by-side run measured on, as its results file names it."""
+    return {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()}
+
+
 def arguments(doc: str) -> argparse.Namespace:
     """The options every side-by-side run takes (bench.servers, bench.peers)."""
     parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
@@ -269,11 +274,7 @@ def main() -> None:
 
     results = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "platform": platform.platform(),
-            "python": platform.python_version(),
-        },
+        "machine": this_machine(),
         "workers": args.workers,
         "connections": CONNECTIONS,
         "rounds": rounds,
