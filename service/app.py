@@ -2,15 +2,18 @@
 
 import logging
 from collections.abc import Callable
+from contextlib import suppress
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, appcontext_pushed, has_request_context, request
+from flask import Flask, appcontext_pushed, current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError
+from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wsgi import get_input_stream
 
 from service import cli, desk, docs, results_page, security, telemetry
 from service.api import kept_answers, register_blueprints
@@ -108,6 +111,7 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     telemetry.init_app(app)
     cli.init_app(app)
     app.teardown_request(_discard_uncommitted_work)
+    app.teardown_request(_read_the_unread_body)
     return app
 
 
@@ -123,6 +127,25 @@ def _discard_uncommitted_work(_error: BaseException | None) -> None:
         db.session.rollback()
     except DBAPIError as error:
         logger.warning("Rolling back after %s %s failed: %s", request.method, request.path, error.orig)
+
+
+UNREAD_CHUNK = 64 * 1024
+
+
+def _read_the_unread_body(_error: BaseException | None) -> None:
+    """An answer given before its request's body was read (a 401 to an upload without a key,
+    a 415) would otherwise be lost: the server closes the connection with the body's bytes
+    still in it, the kernel resets it, and the client never reads the answer (nginx answers
+    502 instead). So what is left of a body of a size some route accepts is read and dropped
+    before the answer goes; a larger body was refused (413) and is left, as werkzeug leaves it."""
+    length, config = request.content_length, current_app.config
+    if not length or length > max(config["MAX_CONTENT_LENGTH"], config["ASSET_MAX_BYTES"]):
+        return
+    # werkzeug's stream if the request made it (it knows what was read), else one over the input.
+    stream = request.__dict__.get("stream") or get_input_stream(request.environ, max_content_length=None)
+    with suppress(OSError, ClientDisconnected, RequestEntityTooLarge):  # (or past the route's limit)
+        while stream.read(UNREAD_CHUNK):
+            pass
 
 
 def allowed_origins(setting: str) -> list[str]:

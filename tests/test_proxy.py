@@ -3,6 +3,7 @@
 problem documents, and a client cannot choose the address the service sees (PROXY_COUNT=1)."""
 
 import http
+import socket
 import statistics
 import time
 
@@ -88,6 +89,28 @@ def test_the_proxys_own_errors_are_problem_documents(behind_nginx):
         problem_of(client.get(f"{ARTICLE}?visitor={'a' * 9000}"), 414)
         server.stop()
         problem_of(client.get(ARTICLE), 502)
+        # Its error for a body over MAX_CONTENT_LENGTH (which the upload location lets through)
+        # is a problem document too, not nginx's page for the limit of the error's own location.
+        problem_of(client.post("/v1/manage/assets", content=b"\xff" * (Config.MAX_CONTENT_LENGTH + 1)), 502)
+
+
+def test_an_answer_given_before_the_body_was_read_reaches_the_client(behind_nginx):
+    """A body the service refuses unread (an upload without a key) is read to its end first:
+    the client can send all of it and then read the 401. Otherwise the server closes on unread
+    bytes and the client's send fails (nginx then answers 502; httpx would hide it, as it reads
+    an early answer after a failed send)."""
+    _, server = behind_nginx
+    largest_upload = b"\xff" * Config.ASSET_MAX_BYTES
+    request = (
+        "POST /v1/manage/assets HTTP/1.0\r\nContent-Type: image/jpeg\r\n"
+        f"Content-Length: {len(largest_upload)}\r\n\r\n"
+    ).encode()
+    for _ in range(3):
+        address = httpx.URL(server.url)
+        with socket.create_connection((address.host, address.port), timeout=10) as connection:
+            connection.sendall(request + largest_upload)
+            answer = connection.makefile("rb").read()
+        assert answer.startswith(b"HTTP/1.0 401 ")
 
 
 def test_a_client_cannot_choose_its_address_through_the_proxy(behind_nginx):
