@@ -3,7 +3,6 @@
 import logging
 from collections.abc import Callable
 from contextlib import suppress
-from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from service.api.metrics import allowed_networks
 from service.config import Config
 from service.content.freshness import DeliveryCache, track_changes
 from service.content.guardrails import policy as guardrails
+from service.content.transactions import may_write
 from service.errors import register_domain_errors
 from service.extensions import api, cors, db, migrate
 from service.health import migration_heads
@@ -153,16 +153,11 @@ def allowed_origins(setting: str) -> list[str]:
     return [origin.strip() for origin in setting.split(",") if origin.strip()]
 
 
-# Whether this work may write: its SQLite transactions then take the write lock when they
-# begin. A GET, HEAD or OPTIONS request only reads; anything else (other requests, commands,
-# scripts) may write, and holds the lock for its transaction: end reads before waiting.
-# Decided when a transaction begins, from the request's method, unless set here (as a test's
-# reader does): no hook on each request, so a cached answer, which begins none, pays nothing.
-may_write: ContextVar[bool | None] = ContextVar("may_write", default=None)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def writing() -> bool:
+    """Whether the transaction beginning may write (content.transactions.may_write)."""
     chosen = may_write.get()
     if chosen is not None:
         return chosen

@@ -9,9 +9,9 @@ from sqlalchemy import delete, false, select, text, update
 from sqlalchemy.orm import Session
 
 from service import create_app
-from service.app import may_write
 from service.content.freshness import DELIVERED, PARTLY_DELIVERED, DeliveryCache, track_changes
 from service.content.sites import save_site
+from service.content.transactions import may_write
 from service.extensions import db
 from service.models import (
     ApiKey,

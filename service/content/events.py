@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from service.config import EVENT_BATCH_ATTEMPTS, EVENT_CLOCK_SKEW_SECONDS
 from service.content.experiments import RunningExperiment, variant_for
+from service.content.transactions import reading_first
 from service.models import Event, EventKind, Experiment, ExperimentStatus, Site
 
 
@@ -33,14 +34,24 @@ CONCURRENCY_FAILURES = (DeadlockDetected, SerializationFailure)
 
 def record_events(session: Session, events: dict[int, dict[str, Any]], now: datetime) -> dict[str, Any]:
     """Store the valid events of a batch (by their index in it) and commit; say how many were
-    new and why others were not accepted. A batch that collides with a concurrent one is tried
-    again, up to EVENT_BATCH_ATTEMPTS times: a caller never sees it."""
+    new and why others were not accepted. The batch is judged in a transaction of its own, so
+    that on SQLite the write lock, which every other batch waits for, is held only for the
+    insert (an experiment stopped meanwhile gets the batch's events, as on PostgreSQL, where
+    the judging never locked it). A batch that collides with a concurrent one is tried again,
+    up to EVENT_BATCH_ATTEMPTS times: a caller never sees it."""
+    with reading_first(session):
+        rows, rejected = _judged(session, events, now)
     attempt = 1
     while True:
         try:
-            outcome = _record(session, events, now)
+            stored = _store_new(session, rows) if rows else 0
             session.commit()
-            return outcome
+            return {
+                "accepted": len(rows),
+                "stored": stored,
+                "duplicates": len(rows) - stored,
+                "rejected": rejected,
+            }
         except DBAPIError as error:
             session.rollback()
             if attempt == EVENT_BATCH_ATTEMPTS or not isinstance(error.orig, CONCURRENCY_FAILURES):
@@ -48,7 +59,10 @@ def record_events(session: Session, events: dict[int, dict[str, Any]], now: date
             attempt += 1
 
 
-def _record(session: Session, events: dict[int, dict[str, Any]], now: datetime) -> dict[str, Any]:
+def _judged(
+    session: Session, events: dict[int, dict[str, Any]], now: datetime
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The rows to store, and the events refused with their reasons."""
     names = {event["experiment"] for event in events.values()}
     experiments = {
         e.key: _Judge.of(e) for e in session.scalars(select(Experiment).where(Experiment.key.in_(names)))
@@ -83,8 +97,7 @@ def _record(session: Session, events: dict[int, dict[str, Any]], now: datetime) 
                 "received_at": now,
             }
         )
-    stored = _store_new(session, rows) if rows else 0
-    return {"accepted": len(rows), "stored": stored, "duplicates": len(rows) - stored, "rejected": rejected}
+    return rows, rejected
 
 
 def _store_new(session: Session, rows: list[dict[str, Any]]) -> int:
