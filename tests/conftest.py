@@ -52,10 +52,8 @@ def empty_tables() -> None:
             names = ", ".join(table.name for table in Base.metadata.sorted_tables)
             connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         else:
-            connection.execute(text("PRAGMA foreign_keys=OFF"))
-            for table in Base.metadata.sorted_tables:
+            for table in reversed(Base.metadata.sorted_tables):  # (what refers to a row goes first)
                 connection.execute(table.delete())
-            connection.execute(text("PRAGMA foreign_keys=ON"))
 
 
 @pytest.fixture(scope="session")
