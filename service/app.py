@@ -110,8 +110,9 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     telemetry.init_app(app)
     cli.init_app(app)
-    app.teardown_request(_discard_uncommitted_work)
+    # (Flask runs these last to first: the transaction ends before a body is read to its end.)
     app.teardown_request(_read_the_unread_body)
+    app.teardown_request(_discard_uncommitted_work)
     return app
 
 
@@ -137,7 +138,9 @@ def _read_the_unread_body(_error: BaseException | None) -> None:
     a 415) would otherwise be lost: the server closes the connection with the body's bytes
     still in it, the kernel resets it, and the client never reads the answer (nginx answers
     502 instead). So what is left of a body of a size some route accepts is read and dropped
-    before the answer goes; a larger body was refused (413) and is left, as werkzeug leaves it."""
+    before the answer goes; a larger body was refused (413) and is left, as werkzeug leaves it.
+    Behind nginx (the deployment shipped) the body has arrived whole; without it, a client that
+    trickles its body holds the worker, as it would on any route that reads one."""
     length, config = request.content_length, current_app.config
     if not length or length > max(config["MAX_CONTENT_LENGTH"], config["ASSET_MAX_BYTES"]):
         return

@@ -17,6 +17,7 @@ from sqlalchemy import distinct, func, insert, select, text
 
 from service.api.events import EVENT, _quickly_loaded
 from service.config import EVENT_CLOCK_SKEW_SECONDS
+from service.content import events as events_use_case
 from service.extensions import db
 from service.models import Event, Experiment
 from tests.experiment_factories import EXPERIMENTS, SITE, event, experiment, visitors
@@ -56,6 +57,25 @@ def test_events_for_an_experiment_that_is_not_running_are_rejected(client, publi
     body = client.post("/v1/events", json={"events": [event("exposure", "v1", "control")]}).json
     assert body["accepted"] == 0 and "is paused, not running" in body["rejected"][0]["reason"]
     assert client.post("/v1/events", json={"events": [event("exposure", "v", "x")] * 501}).status_code == 422
+
+
+def test_a_batch_whose_experiment_vanished_after_it_was_judged_is_judged_again(client, running, monkeypatch):
+    """Judged, then its experiment deleted before the insert (the id gone: the foreign key
+    refuses the rows): the batch is judged again, not answered with a 500."""
+    judged, judgings = events_use_case._judged, []
+
+    def experiment_gone_the_first_time(session, events, now):
+        rows, rejected = judged(session, events, now)
+        judgings.append(len(rows))
+        if len(judgings) == 1:
+            rows = [row | {"experiment_id": 10**9} for row in rows]
+        return rows, rejected
+
+    monkeypatch.setattr(events_use_case, "_judged", experiment_gone_the_first_time)
+    (visitor,) = visitors(running["seed"], "control", 1)
+    response = client.post("/v1/events", json={"events": [event("exposure", visitor, "control")]})
+    assert response.status_code == 200 and response.json["stored"] == 1
+    assert judgings == [1, 1]
 
 
 def post(client, *events):

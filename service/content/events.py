@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from service.config import EVENT_BATCH_ATTEMPTS, EVENT_CLOCK_SKEW_SECONDS
@@ -37,12 +37,13 @@ def record_events(session: Session, events: dict[int, dict[str, Any]], now: date
     new and why others were not accepted. The batch is judged in a transaction of its own, so
     that on SQLite the write lock, which every other batch waits for, is held only for the
     insert (an experiment stopped meanwhile gets the batch's events, as on PostgreSQL, where
-    the judging never locked it). A batch that collides with a concurrent one is tried again,
-    up to EVENT_BATCH_ATTEMPTS times: a caller never sees it."""
-    with reading_first(session):
-        rows, rejected = _judged(session, events, now)
+    the judging never locked it). A batch that collides with a concurrent one, or whose
+    experiment was deleted after it was judged, is judged and tried again, up to
+    EVENT_BATCH_ATTEMPTS times: a caller never sees it."""
     attempt = 1
     while True:
+        with reading_first(session):
+            rows, rejected = _judged(session, events, now)
         try:
             stored = _store_new(session, rows) if rows else 0
             session.commit()
@@ -54,7 +55,9 @@ def record_events(session: Session, events: dict[int, dict[str, Any]], now: date
             }
         except DBAPIError as error:
             session.rollback()
-            if attempt == EVENT_BATCH_ATTEMPTS or not isinstance(error.orig, CONCURRENCY_FAILURES):
+            # (an IntegrityError here is a foreign key's: a re-sent event id is skipped, not refused)
+            retried = isinstance(error, IntegrityError) or isinstance(error.orig, CONCURRENCY_FAILURES)
+            if attempt == EVENT_BATCH_ATTEMPTS or not retried:
                 raise
             attempt += 1
 

@@ -17,7 +17,8 @@ may_write: ContextVar[bool | None] = ContextVar("may_write", default=None)
 @contextmanager
 def reading_first(session: Session) -> Iterator[None]:
     """What the block reads, it reads in a transaction that takes no write lock, ended with
-    the block. (If the session is in a transaction already, the block is part of it.)"""
+    the block. (If the session is in a transaction already, as it is from its first change
+    on, flushed or not, the block is part of that work: ending it would lose its changes.)"""
     if _in_transaction(session):
         yield
         return
