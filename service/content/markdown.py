@@ -11,6 +11,7 @@ a body: `![alt](url)` shows its alt text, so no page hotlinks an image nobody ch
 """
 
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 import nh3
@@ -84,10 +85,21 @@ def _env(references: Sequence[dict[str, Any]]) -> dict[str, Any]:
 
 
 def render_markdown(source: str | None, references: Sequence[dict[str, Any]] = ()) -> str | None:
-    """Safe HTML of `source`; `[^N]` cites the N-th of `references` (the article's)."""
+    """Safe HTML of `source`; `[^N]` cites the N-th of `references` (the article's), by its
+    title. Remembered by source and titles: delivery renders the same texts again, for each
+    site, for a FAQ's structured data, and for each answer it does not keep."""
     if source is None:
         return None
-    return sanitise(_markdown.render(source, _env(references)))
+    return _rendered(source, tuple(reference.get("title") or "" for reference in references))
+
+
+# How many rendered texts each process remembers (a text is a paragraph or a list: a few MB).
+RENDERED_TEXTS = 2048
+
+
+@lru_cache(maxsize=RENDERED_TEXTS)
+def _rendered(source: str, titles: tuple[str, ...]) -> str:
+    return sanitise(_markdown.render(source, _env([{"title": title} for title in titles])))
 
 
 def sanitise(html: str) -> str:
