@@ -135,24 +135,36 @@ def test_a_redis_that_never_answers_delays_one_request_per_retry_by_the_timeout(
     assert elapsed < 2 and limits.storage_failures == 1
 
 
-def test_a_locked_sqlite_database_is_a_503_to_writers_while_readers_go_on(sqlite_file, caplog):
+def editor_key(app) -> dict[str, str]:
+    with app.app_context():
+        editor = {"Authorization": f"Bearer {create_key(db.session, 'editor', 'editor').secret}"}
+        db.session.commit()
+    return editor
+
+
+def test_a_locked_sqlite_database_is_a_503_to_writers_while_readers_go_on(
+    sqlite_app, sqlite_file, seed_document, caplog
+):
+    editor = editor_key(sqlite_app)
     impatient = outage_app(f"sqlite:///{sqlite_file}", SQLITE_BUSY_TIMEOUT_MS=50).test_client()
     with closing(sqlite3.connect(sqlite_file, isolation_level=None)) as other:
         other.execute("BEGIN EXCLUSIVE")
         with caplog.at_level(logging.WARNING, logger="service.errors"):
-            written = impatient.post("/v1/events", json=EVENT)
+            written = impatient.post("/v1/manage/articles", json=seed_document, headers=editor)
         read = impatient.get("/v1/articles")
+        # A batch of events is judged before it waits for the lock: one with nothing to store
+        # (here an unknown experiment's) is answered all the same.
+        judged = impatient.post("/v1/events", json=EVENT)
         other.execute("ROLLBACK")
 
     assert_unavailable(written)
     assert "database is locked" in caplog.text
     assert read.status_code == 200  # write-ahead logging: readers never wait for a writer
+    assert judged.status_code == 200 and judged.json["rejected"][0]["code"] == "unknown_experiment"
 
 
 def test_a_read_only_sqlite_database_is_a_503_to_writers(sqlite_app, sqlite_file, seed_document):
-    with sqlite_app.app_context():
-        editor = {"Authorization": f"Bearer {create_key(db.session, 'editor', 'editor').secret}"}
-        db.session.commit()
+    editor = editor_key(sqlite_app)
     # Opened read-only, as SQLite opens a file its process may not write (root may write any).
     read_only = outage_app(f"sqlite:///file:{sqlite_file}?mode=ro&uri=true").test_client()
 
